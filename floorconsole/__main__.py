@@ -1,0 +1,3 @@
+from floorconsole.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,186 @@
+"""Settings: typed, with the floor rulebook's defaults, read from a TOML file.
+
+Precedence: command-line option > config file > default. The demo config shipped in
+`data/demo.toml` is a complete example of every key.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "floorconsole"
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Alert and measure thresholds (DOMAIN.md: three-ring rule, long calls)."""
+
+    sl_threshold_s: float = 15.0  # three rings of ~5 s
+    apology_wait_s: float = 30.0  # six rings: the call opens with an apology
+    sl_target_pct: float = 80.0  # service level below this is an alert
+    abandon_target_pct: float = 5.0  # abandon rate above this is shown in warning colour
+    long_call_s: float = 900.0
+    long_pause_s: float = 900.0
+    ring_no_answer_min_s: float = 10.0  # a RINGNOANSWER shorter than this is ring-all noise
+    wrapup_s: float = 0.0  # after-call work per call, when the feed does not report it
+    patrol_interval_min: float = 60.0
+
+
+@dataclass(frozen=True)
+class ShiftDef:
+    """A shift by wall-clock times, e.g. 08:00-16:00; end <= start crosses midnight."""
+
+    name: str
+    start: str  # "HH:MM"
+    end: str  # "HH:MM"
+
+
+DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
+    ShiftDef("night", "00:00", "08:00"),
+    ShiftDef("day", "08:00", "16:00"),
+    ShiftDef("evening", "16:00", "00:00"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the console and the headless commands need to know."""
+
+    supervisor: str = field(default_factory=getpass.getuser)
+    db_path: Path = field(default_factory=lambda: default_db_path())
+    feed_path: Path | None = None
+    feed_format: str = "auto"  # "queue_log", "jsonl" or "auto" (by content)
+    layout_path: Path | None = None  # None: the shipped demo layout
+    checklist_path: Path | None = None  # None: the shipped patrol checklist
+    shifts: tuple[ShiftDef, ...] = DEFAULT_SHIFTS
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    mask_keep_digits: int = 4
+    bell: bool = False
+    hmac_key_file: Path | None = None
+    config_path: Path | None = None
+
+    def with_overrides(self, **changes: Any) -> "Config":
+        """A copy with the given fields replaced (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def default_config_path() -> Path:
+    """Where the user's config file lives unless `--config` says otherwise."""
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_db_path() -> Path:
+    """Where the records database lives unless `--db` or config says otherwise."""
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "floor.db"
+
+
+def data_file(name: str) -> Path:
+    """Path of a file shipped in `data/` (works for editable and normal installs)."""
+    ref = resources.files("floorconsole.data").joinpath(name)
+    with resources.as_file(ref) as path:
+        return Path(path)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read a config file; with no path, the user's file if it exists, else defaults."""
+    if path is None:
+        candidate = default_config_path()
+        if not candidate.exists():
+            return Config()
+        path = candidate
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return config_from_dict(raw, base_dir=path.parent, config_path=path)
+
+
+def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | None = None) -> Config:
+    """Build a Config from parsed TOML; relative paths are relative to `base_dir`."""
+
+    def as_path(key: str, value: Any) -> Path:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{key}: expected a path string, got {value!r}")
+        p = Path(os.path.expanduser(value))
+        return p if p.is_absolute() else (base_dir / p)
+
+    cfg = Config(config_path=config_path)
+    changes: dict[str, Any] = {}
+    floor = raw.get("floor", {})
+    feed = raw.get("feed", {})
+    store = raw.get("store", {})
+    if "supervisor" in floor:
+        changes["supervisor"] = str(floor["supervisor"])
+    if "layout" in floor:
+        changes["layout_path"] = as_path("floor.layout", floor["layout"])
+    if "checklist" in floor:
+        changes["checklist_path"] = as_path("floor.checklist", floor["checklist"])
+    if "path" in feed:
+        changes["feed_path"] = as_path("feed.path", feed["path"])
+    if "format" in feed:
+        if feed["format"] not in ("queue_log", "jsonl", "auto"):
+            raise ConfigError(f"feed.format: expected queue_log, jsonl or auto, got {feed['format']!r}")
+        changes["feed_format"] = feed["format"]
+    if "db" in store:
+        changes["db_path"] = as_path("store.db", store["db"])
+    if "hmac_key_file" in store:
+        changes["hmac_key_file"] = as_path("store.hmac_key_file", store["hmac_key_file"])
+    privacy = raw.get("privacy", {})
+    if "mask_keep_digits" in privacy:
+        changes["mask_keep_digits"] = _as_int("privacy.mask_keep_digits", privacy["mask_keep_digits"], 0, 8)
+    alerts = raw.get("alerts", {})
+    if "bell" in alerts:
+        changes["bell"] = bool(alerts["bell"])
+    thresholds = raw.get("thresholds", {})
+    if thresholds:
+        known = set(Thresholds.__dataclass_fields__)
+        unknown = set(thresholds) - known
+        if unknown:
+            raise ConfigError(f"thresholds: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+        values = {}
+        for key, value in thresholds.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"thresholds.{key}: expected a non-negative number, got {value!r}")
+            values[key] = float(value)
+        changes["thresholds"] = Thresholds(**values)
+    if "shifts" in raw:
+        changes["shifts"] = _parse_shifts(raw["shifts"])
+    return replace(cfg, **changes)
+
+
+def _as_int(key: str, value: Any, lo: int, hi: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        raise ConfigError(f"{key}: expected a whole number from {lo} to {hi}, got {value!r}")
+    return value
+
+
+def _parse_shifts(items: Any) -> tuple[ShiftDef, ...]:
+    from floorconsole.shifts import parse_hhmm  # local import: shifts imports config
+
+    if not isinstance(items, list) or not items:
+        raise ConfigError("shifts: expected a non-empty list of {name, start, end} tables")
+    out = []
+    for i, item in enumerate(items):
+        try:
+            shift = ShiftDef(str(item["name"]), str(item["start"]), str(item["end"]))
+            parse_hhmm(shift.start)
+            parse_hhmm(shift.end)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"shifts[{i}]: needs name, start and end as HH:MM ({exc})") from None
+        out.append(shift)
+    return tuple(out)

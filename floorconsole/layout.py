@@ -1,0 +1,126 @@
+"""The floor layout: which seat stands where, who sits there, which queues they serve.
+
+Format (TOML), see `data/floor-demo.toml`:
+
+    [[seat]]
+    id = "A01"            # seat label shown on the floor map
+    row = "A"             # row on the floor map (rows are drawn in file order)
+    pos = 1               # position within the row, 1-based
+    agent = "SIP/1001"    # the member interface or agent name the feed uses
+    name = "Wang Fang"    # the person's display name
+    queues = ["sales"]
+
+Agents the feed mentions that the layout does not know are still shown (in the seat
+table, and on the map in an "unplaced" row), never dropped.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from floorconsole.config import ConfigError, data_file
+
+
+@dataclass(frozen=True)
+class SeatPlace:
+    """One seat on the map."""
+
+    seat_id: str
+    row: str
+    pos: int
+    agent: str
+    name: str
+    queues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FloorLayout:
+    """All seats, in file order; `rows` keeps the rows in the order first seen."""
+
+    seats: tuple[SeatPlace, ...]
+
+    @property
+    def rows(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.seats:
+            seen.setdefault(s.row, None)
+        return list(seen)
+
+    def by_agent(self) -> dict[str, SeatPlace]:
+        return {s.agent: s for s in self.seats}
+
+    @property
+    def queues(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.seats:
+            for q in s.queues:
+                seen.setdefault(q, None)
+        return list(seen)
+
+
+def load_layout(path: Path | None = None) -> FloorLayout:
+    """Read a layout file (default: the shipped demo floor); ConfigError says what is wrong."""
+    path = path or data_file("floor-demo.toml")
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"floor layout not found: {path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return layout_from_dict(raw, source=str(path))
+
+
+def layout_from_dict(raw: dict, source: str = "layout") -> FloorLayout:
+    seats = []
+    seen_ids: set[str] = set()
+    seen_agents: set[str] = set()
+    for i, item in enumerate(raw.get("seat", [])):
+        try:
+            place = SeatPlace(
+                seat_id=str(item["id"]),
+                row=str(item["row"]),
+                pos=int(item["pos"]),
+                agent=str(item["agent"]),
+                name=str(item.get("name", item["agent"])),
+                queues=tuple(str(q) for q in item.get("queues", ())),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{source}: seat #{i + 1} needs id, row, pos and agent ({exc})") from None
+        if place.seat_id in seen_ids:
+            raise ConfigError(f"{source}: seat id {place.seat_id!r} appears twice")
+        if place.agent in seen_agents:
+            raise ConfigError(f"{source}: agent {place.agent!r} is placed at two seats")
+        seen_ids.add(place.seat_id)
+        seen_agents.add(place.agent)
+        seats.append(place)
+    return FloorLayout(tuple(seats))
+
+
+def generated_layout(n_seats: int, queues: tuple[str, ...], per_row: int = 10) -> FloorLayout:
+    """A synthetic floor of `n_seats` (used by the simulator and benchmarks for big floors)."""
+    seats = []
+    for i in range(n_seats):
+        row_index, pos = divmod(i, per_row)
+        row = _row_name(row_index)
+        seats.append(
+            SeatPlace(
+                seat_id=f"{row}{pos + 1:02d}",
+                row=row,
+                pos=pos + 1,
+                agent=f"SIP/{1001 + i}",
+                name=f"Agent {1001 + i}",
+                queues=(queues[i % len(queues)],) if queues else (),
+            )
+        )
+    return FloorLayout(tuple(seats))
+
+
+def _row_name(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        name = chr(65 + rem) + name
+    return name
