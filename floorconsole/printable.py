@@ -1,0 +1,38 @@
+"""Make feed and user text safe to show: control characters become visible escapes.
+
+Rich markup is a separate concern: screens build `rich.text.Text` objects (never markup
+strings) from this output, so `[bold]` typed by a user stays literally `[bold]`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+_CACHE_LIMIT = 4096
+_cache: dict[str, str] = {}
+
+
+def printable(text: str, max_len: int | None = None) -> str:
+    """`text` with every control/format character shown as `\\xNN` / `\\uNNNN`.
+
+    Newlines and tabs become escapes too: a single field never spans lines.
+    """
+    if max_len is not None and len(text) > max_len:
+        text = text[: max_len - 1] + "…"
+    if text.isprintable():
+        return text
+    cached = _cache.get(text)
+    if cached is not None:
+        return cached
+    out = []
+    for ch in text:
+        if ch.isprintable() and unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co"):
+            out.append(ch)
+        elif ord(ch) < 0x100:
+            out.append(f"\\x{ord(ch):02x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    result = "".join(out)
+    if len(_cache) < _CACHE_LIMIT:
+        _cache[text] = result
+    return result
