@@ -1,0 +1,247 @@
+"""Shared form scaffolding: title, body, error line, Save/Cancel, and the store round-trip.
+
+Every form in this package is a `FormScreen`:
+
+- Escape cancels and writes nothing (dismiss value `None`).
+- ctrl+s (anywhere) or Enter in a one-line field saves.
+- `collect()` reads the widgets and reports every problem through `Problems`; the form
+  says why on its error line and marks the fields, and keeps everything typed.
+- A valid form is written by one `service.submit(method, *args, **kw)` call, awaited with
+  `asyncio.wrap_future` inside a worker, so the UI thread never waits on SQLite. A
+  `StoreError` (its message is written for people) is shown on the error line; again
+  nothing typed is lost. On success the screen dismisses with the store's return value.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Static
+
+from floorconsole.printable import printable
+
+R = TypeVar("R")
+
+FORMS_CSS = Path(__file__).with_name("forms.tcss")
+
+
+class SeatRef(NamedTuple):
+    """The seat a form is about: the feed's agent id, the person's name, the seat."""
+
+    agent: str
+    name: str
+    seat_id: str | None = None
+
+
+def as_seat(seat: SeatRef | tuple[str, str, str | None]) -> SeatRef:
+    """Accept a `SeatRef` or any (agent, name, seat_id) tuple."""
+    return seat if isinstance(seat, SeatRef) else SeatRef(*seat)
+
+
+def literal(text: object, max_len: int | None = None) -> Text:
+    """User or feed text as a `Text` that shows exactly what was typed (no markup)."""
+    return Text(printable("" if text is None else str(text), max_len))
+
+
+def seat_text(seat: SeatRef) -> Text:
+    """`Name (agent) · seat S` shown literally."""
+    out = Text("Agent: ", style="bold")
+    out.append(printable(seat.name or seat.agent))
+    if seat.name and seat.name != seat.agent:
+        out.append(f" ({printable(seat.agent)})", style="dim")
+    if seat.seat_id:
+        out.append(f" · seat {printable(seat.seat_id)}")
+    return out
+
+
+@dataclass
+class Problems:
+    """What is wrong with a form's values, field by field, in words for the user."""
+
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, field_id: str, message: str) -> None:
+        self.items.append((field_id, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+@dataclass(frozen=True)
+class StoreCall:
+    """One `service.submit(method, *args, **kwargs)` call."""
+
+    method: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def is_store_error(exc: BaseException) -> bool:
+    """True for the store's user-facing errors (their message is fit to show)."""
+    try:
+        from floorconsole.store import StoreError
+    except ImportError:  # pragma: no cover - the store package not built yet
+        return False
+    return isinstance(exc, StoreError)
+
+
+def error_message(exc: BaseException) -> str:
+    """What to tell the user about a failed store call."""
+    if is_store_error(exc):
+        return str(exc) or type(exc).__name__
+    return f"Not saved: {type(exc).__name__}: {exc}"
+
+
+class FormScreen(ModalScreen[R], Generic[R]):
+    """A modal form: subclasses give `compose_form`, `collect` and `store_call`."""
+
+    CSS_PATH = str(FORMS_CSS)
+    FORM_TITLE: ClassVar[str] = "Form"
+    SAVE_LABEL: ClassVar[str] = "Save"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, service: Any, actor: Any) -> None:
+        super().__init__(classes="form-screen")
+        self.service = service
+        self.actor = actor
+        self.saving = False
+
+    # -- what subclasses provide -------------------------------------------------------
+    def compose_form(self) -> ComposeResult:
+        """The form's own fields (between the title and the error line)."""
+        yield from ()
+
+    def collect(self, problems: Problems) -> Any:
+        """Read the fields; report every problem to `problems`; return the values."""
+        return None
+
+    def store_call(self, values: Any) -> StoreCall:
+        """The store call that writes `values`."""
+        raise NotImplementedError
+
+    def result(self, values: Any, stored: Any) -> Any:
+        """What the screen dismisses with after a successful write (default: `stored`)."""
+        return stored
+
+    # -- layout --------------------------------------------------------------------------
+    def form_title(self) -> str:
+        return self.FORM_TITLE
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Label(self.form_title(), id="form-title")
+            with VerticalScroll(id="form-body"):
+                yield from self.compose_form()
+            yield Static("", id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button(self.SAVE_LABEL, id="form-save", variant="primary", compact=True)
+                yield Button("Cancel", id="form-cancel", compact=True)
+                yield Static("ctrl+s save · esc cancel", id="form-hint")
+
+    # -- behaviour -----------------------------------------------------------------------
+    def show_error(self, message: str | Text) -> None:
+        """Put `message` on the error line (empty clears it)."""
+        line = self.query_one("#form-error", Static)
+        text = message if isinstance(message, Text) else Text(message)
+        line.update(text)
+        line.set_class(bool(text.plain), "-shown")
+
+    def mark_invalid(self, field_ids: Iterable[str]) -> None:
+        ids = set(field_ids)
+        for widget in self.query(".-invalid"):
+            widget.remove_class("-invalid")
+        for field_id in ids:
+            for widget in self.query(f"#{field_id}"):
+                widget.add_class("-invalid")
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            # The write is already with the store: leaving now would hide its outcome.
+            self.show_error("Saving… wait for the result.")
+            return
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        problems = Problems()
+        values = self.collect(problems)
+        self.mark_invalid(field_id for field_id, _ in problems.items)
+        if problems:
+            self.show_error(Text("  ".join(m for _, m in problems.items if m)))
+            first = problems.items[0][0]
+            target = self.query(f"#{first}")
+            if target and target.first().focusable:
+                target.first().focus()
+            return
+        self.show_error("")
+        self.submit(values)
+
+    def submit(self, values: Any) -> None:
+        """Write `values` on the store thread; dismiss on success, say why on failure."""
+        self.saving = True
+        self.query_one("#form-save", Button).disabled = True
+        self.run_worker(self._submit(values), group="form-save", exclusive=True,
+                        exit_on_error=False)
+
+    async def call_store(self, method: Any, *args: Any, **kwargs: Any) -> Any:
+        """Await one store call without blocking the UI thread."""
+        return await asyncio.wrap_future(self.service.submit(method, *args, **kwargs))
+
+    async def write(self, values: Any) -> Any:
+        """Write valid `values` (default: the one `store_call`); returns what was stored."""
+        call = self.store_call(values)
+        return await self.call_store(call.method, *call.args, **call.kwargs)
+
+    async def _submit(self, values: Any) -> None:
+        try:
+            stored = await self.write(values)
+        except Exception as exc:  # noqa: BLE001 - every failure is shown, none is lost
+            self.saving = False
+            self.query_one("#form-save", Button).disabled = False
+            self.on_store_error(exc)
+            return
+        self.saving = False
+        self.dismiss(self.result(values, stored))
+
+    def on_store_error(self, exc: BaseException) -> None:
+        self.show_error(error_message(exc))
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+
+def field_row(
+    label: str, *widgets: Widget, row_id: str | None = None, classes: str = ""
+) -> Horizontal:
+    """A label column and the field(s) beside it, one line high in the compact style."""
+    return Horizontal(
+        Label(label, classes="field-label"),
+        *widgets,
+        classes=f"field-row {classes}".strip(),
+        id=row_id,
+    )

@@ -1,0 +1,77 @@
+"""`i`: a quality inspection (质检) of one listened call for the selected seat's agent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input, Static
+
+from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, seat_text
+
+# (field id, label) — the five dimensions in DOMAIN.md, in the rulebook's order.
+DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("service_language", "Service language"),
+    ("attitude", "Attitude"),
+    ("tone", "Tone"),
+    ("grasp_of_need", "Grasp of need"),
+    ("composure", "Composure"),
+)
+
+
+class InspectionForm(FormScreen[Any]):
+    """Call id, five scores 1–5, comment. Dismisses with the store's result or `None`."""
+
+    FORM_TITLE = "Quality inspection 质检"
+
+    def __init__(
+        self,
+        service: Any,
+        actor: Any,
+        seat: SeatRef | tuple[str, str, str | None],
+        call_id: str = "",
+    ) -> None:
+        super().__init__(service, actor)
+        self.seat = as_seat(seat)
+        self.call_id = call_id
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(seat_text(self.seat), classes="info")
+        yield field_row("Call id", Input(self.call_id, id="call-id", compact=True))
+        for field_id, label in DIMENSIONS:
+            yield field_row(
+                label,
+                Input(placeholder="1–5", id=field_id, restrict=r"[1-5]?", max_length=1,
+                      compact=True, classes="score"),
+                classes="-tight",
+            )
+        yield field_row("Comment", Input(placeholder="what you heard", id="comment",
+                                         compact=True))
+
+    def collect(self, problems: Problems) -> dict[str, Any]:
+        call_id = self.query_one("#call-id", Input).value.strip()
+        if not call_id:
+            problems.add("call-id", "Call id is required: which call did you listen to?")
+        scores: dict[str, int | None] = {}
+        missing = []
+        for field_id, label in DIMENSIONS:
+            raw = self.query_one(f"#{field_id}", Input).value.strip()
+            if raw in {"1", "2", "3", "4", "5"}:
+                scores[field_id] = int(raw)
+            else:
+                scores[field_id] = None
+                missing.append((field_id, label))
+        if missing:
+            names = ", ".join(label for _, label in missing)
+            problems.add(missing[0][0], f"Score 1–5 needed for: {names}.")
+            for field_id, _ in missing[1:]:
+                problems.items.append((field_id, ""))
+        comment = self.query_one("#comment", Input).value.strip()
+        return {"call_id": call_id, "scores": scores, "comment": comment}
+
+    def store_call(self, values: dict[str, Any]) -> StoreCall:
+        return StoreCall(
+            "add_inspection",
+            (self.seat.agent, values["call_id"], values["scores"], values["comment"],
+             self.actor),
+        )

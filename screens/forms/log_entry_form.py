@@ -1,0 +1,70 @@
+"""`h`: a duty/handover log entry (值班日志). The log is append-only: entries are never
+edited; `CorrectionForm` writes a new entry that points at the one it corrects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Select, Static, TextArea
+
+from .base import FormScreen, Problems, StoreCall, field_row
+
+# (stored value, label shown) — the handover kinds in DOMAIN.md.
+LOG_KINDS: tuple[tuple[str, str], ...] = (
+    ("follow-up", "Follow-up 待跟进"),
+    ("equipment", "Equipment 设备情况"),
+    ("difficult-case", "Difficult case 疑难问题"),
+    ("staffing", "Staffing 人员调班"),
+    ("notice", "Notice 最新通告"),
+    ("general", "General"),
+)
+# Kinds other screens write (shown, never offered here).
+OTHER_KIND_LABELS = {
+    "customer-info": "Customer info",
+    "escalation": "Escalation",
+    "patrol": "Patrol",
+    "correction": "Correction",
+}
+KIND_LABELS = dict(LOG_KINDS) | OTHER_KIND_LABELS
+MIN_BODY_CHARS = 3
+
+
+def kind_select(value: str = "general") -> Select[str]:
+    return Select(
+        [(label, kind) for kind, label in LOG_KINDS],
+        value=value if value in dict(LOG_KINDS) else "general",
+        allow_blank=False,
+        id="kind",
+        compact=True,
+    )
+
+
+def check_body(body: str, problems: Problems) -> None:
+    if not body:
+        problems.add("body", "Write the entry: the log has nothing to hand over otherwise.")
+    elif len(body) < MIN_BODY_CHARS:
+        problems.add("body", f"Entry too short (at least {MIN_BODY_CHARS} characters).")
+
+
+class LogEntryForm(FormScreen[Any]):
+    """Kind and body. Dismisses with the store's result (the new entry) or `None`."""
+
+    FORM_TITLE = "Duty log entry 值班日志"
+
+    def __init__(self, service: Any, actor: Any) -> None:
+        super().__init__(service, actor)
+
+    def compose_form(self) -> ComposeResult:
+        yield field_row("Kind", kind_select())
+        yield Static("Entry (ctrl+s saves; entries cannot be edited later)", classes="hint")
+        yield TextArea(id="body", compact=True, show_line_numbers=False, soft_wrap=True)
+
+    def collect(self, problems: Problems) -> dict[str, str]:
+        kind = self.query_one("#kind", Select).value
+        body = self.query_one("#body", TextArea).text.strip()
+        check_body(body, problems)
+        return {"kind": str(kind), "body": body}
+
+    def store_call(self, values: dict[str, str]) -> StoreCall:
+        return StoreCall("add_entry", (values["kind"], values["body"], self.actor))

@@ -1,0 +1,329 @@
+"""`t`: take over an escalation (在线投诉支撑).
+
+1. Claims it. If another console got there first: "Already taken by X at HH:MM", and
+   nothing else is offered (only Escape).
+2. Shows the full record. The caller number is revealed here and only here, and the
+   store audits the reveal with the reason "take-over".
+3. The outcome form: resolved on call / callback promised (due time, in the future) /
+   referred (department), and the complaint record (投诉登记表), agent and time pre-filled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+
+from floorconsole.printable import printable
+
+from .base import FormScreen, Problems, error_message, field_row
+
+REVEAL_REASON = "take-over"
+
+# (stored outcome, label)
+OUTCOMES: tuple[tuple[str, str], ...] = (
+    ("resolved", "Resolved on the call"),
+    ("callback", "Callback promised (due time)"),
+    ("referred", "Referred to a department"),
+)
+
+# (ComplaintDraft field, label, input id) — DOMAIN.md's complaint record.
+COMPLAINT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("customer_name", "Customer name", "c-name"),
+    ("phone", "Phone", "c-phone"),
+    ("address", "Address", "c-address"),
+    ("product", "Product", "c-product"),
+    ("batch", "Batch number", "c-batch"),
+    ("used_when", "When used", "c-used"),
+    ("problem", "What went wrong", "c-problem"),
+    ("wants", "Customer wants", "c-wants"),
+    ("agent", "Agent", "c-agent"),
+    ("complaint_time", "Time", "c-time"),
+)
+# Filled in for the supervisor; a complaint is recorded only when something else is typed.
+PREFILLED = {"phone", "agent", "complaint_time"}
+
+_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
+_REL = re.compile(r"^\+\s*(\d+)\s*(m|min|h|hr|hour|hours|d|day|days)$", re.IGNORECASE)
+
+
+def parse_due(text: str, now: float) -> float:
+    """A callback due time from what a supervisor types; ValueError says why not.
+
+    Accepts `HH:MM` (today), `tomorrow HH:MM`, `YYYY-MM-DD HH:MM`, `+30m`, `+2h`, `+1d`.
+    The time must be in the future: a promise already late is not a promise.
+    """
+    raw = " ".join(text.strip().split())
+    if not raw:
+        raise ValueError("Callback promised: the due time is required (e.g. 15:30 or +2h).")
+    base = datetime.fromtimestamp(now)
+    due: datetime | None = None
+    if m := _REL.match(raw):
+        amount, unit = int(m.group(1)), m.group(2).lower()[0]
+        due = base + {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
+                      "d": timedelta(days=amount)}[unit]
+    else:
+        day = base.date()
+        clock = raw
+        lowered = raw.lower()
+        if lowered.startswith("tomorrow "):
+            day = day + timedelta(days=1)
+            clock = raw[len("tomorrow "):]
+        elif " " in raw:
+            date_text, clock = raw.split(" ", 1)
+            try:
+                day = datetime.strptime(date_text, "%Y-%m-%d").date()
+            except ValueError:
+                raise ValueError(
+                    f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, "
+                    "YYYY-MM-DD HH:MM or +2h."
+                ) from None
+        m = _HHMM.match(clock)
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise ValueError(
+                f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, "
+                "YYYY-MM-DD HH:MM or +2h."
+            )
+        due = datetime.combine(day, datetime.min.time()).replace(
+            hour=int(m.group(1)), minute=int(m.group(2))
+        )
+    stamp = due.timestamp()
+    if stamp <= now:
+        raise ValueError(
+            f"Due time {due:%Y-%m-%d %H:%M} has already passed: the callback must be in the "
+            "future (write tomorrow HH:MM for tomorrow)."
+        )
+    return stamp
+
+
+def _hhmm(stamp: float | None) -> str:
+    return "?" if stamp is None else datetime.fromtimestamp(stamp).strftime("%H:%M")
+
+
+def _when(stamp: float | None) -> str:
+    return "" if stamp is None else datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M")
+
+
+def already_taken_text(exc: Any) -> Text:
+    """'Already taken by X at HH:MM', literally (the name is user text)."""
+    out = Text("Already taken by ", style="bold")
+    out.append(printable(str(getattr(exc, "by", "")) or "another console"))
+    at = getattr(exc, "at", None)
+    if isinstance(at, (int, float)):
+        out.append(f" at {_hhmm(at)}")
+    out.append(". Nothing to do here: press Escape.", style="")
+    return out
+
+
+def record_text(escalation: Any, number: str) -> Text:
+    """The full escalation record, with the revealed caller number."""
+    g = lambda name, default="": getattr(escalation, name, default)  # noqa: E731
+    out = Text(f"Escalation #{g('id')}", style="bold")
+    priority = g("priority", None)
+    if priority is not None:
+        out.append(f"   priority {priority}")
+    raised = g("raised_at", None)
+    if isinstance(raised, (int, float)):
+        out.append(f"   raised {_when(raised)}")
+    rows = (
+        ("Caller", number or "(no number)"),
+        ("Agent", g("agent")),
+        ("Queue", g("queue")),
+        ("Call id", g("callid")),
+        ("Reason", g("reason")),
+    )
+    for label, value in rows:
+        out.append(f"\n{label:<8} ", style="bold")
+        out.append(printable(str(value or "")))
+    out.append("\nThe number is shown only here; this reveal is recorded.", style="dim")
+    return out
+
+
+class TakeoverScreen(FormScreen[Any]):
+    """Claim, reveal, then record the outcome of escalation `escalation_id`.
+
+    Dismisses with `{"escalation": Escalation, "complaint": Complaint | None}` after the
+    outcome is saved, or `None` on Escape (the claim, once made, stays: it is on record).
+    `clock` gives "now" for checking that a callback is due in the future.
+    """
+
+    FORM_TITLE = "Take over an escalation"
+    SAVE_LABEL = "Save outcome"
+
+    def __init__(
+        self,
+        service: Any,
+        actor: Any,
+        escalation_id: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(service, actor)
+        self.escalation_id = escalation_id
+        self.clock = clock
+        self.escalation: Any = None
+        self.claimed = False
+        self.taken_by_other = False
+        self.complaint_saved: Any = None
+
+    def form_title(self) -> str:
+        return f"Take over escalation #{self.escalation_id} 在线投诉支撑"
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(Text("Claiming…"), id="claim-status", classes="info")
+        with Vertical(id="takeover", classes="-hidden"):
+            yield Static("", id="record", classes="record")
+            yield Static(Text("Outcome", style="bold"), classes="hint")
+            with RadioSet(id="outcome", classes="-textual-compact"):
+                for _value, label in OUTCOMES:
+                    yield RadioButton(label)
+            yield field_row("Due time", Input(placeholder="15:30, tomorrow 09:00, +2h",
+                                              id="due", compact=True), classes="-tight")
+            yield field_row("Department", Input(placeholder="who takes it over",
+                                                id="department", compact=True),
+                            classes="-tight")
+            yield field_row("Note", Input(placeholder="what was agreed", id="note",
+                                          compact=True))
+            yield Static(Text("Complaint record 投诉登记表 (optional)", style="bold"),
+                         classes="hint")
+            for _name, label, input_id in COMPLAINT_FIELDS:
+                yield field_row(label, Input(id=input_id, compact=True), classes="-tight")
+
+    def on_mount(self) -> None:
+        self.query_one("#form-save", Button).disabled = True
+        self.run_worker(self._claim(), group="claim", exit_on_error=False)
+
+    async def _claim(self) -> None:
+        from floorconsole.store import AlreadyClaimed
+
+        status = self.query_one("#claim-status", Static)
+        try:
+            escalation = await asyncio.wrap_future(
+                self.service.submit("claim_escalation", self.escalation_id, self.actor)
+            )
+        except AlreadyClaimed as exc:
+            self.taken_by_other = True
+            status.update(already_taken_text(exc))
+            status.add_class("-taken")
+            self.query_one("#form-save", Button).display = False
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never fatal
+            status.update(Text(error_message(exc)))
+            return
+        self.claimed = True
+        self.escalation = escalation
+        try:
+            number = await asyncio.wrap_future(
+                self.service.submit("reveal_caller", self.escalation_id, REVEAL_REASON,
+                                    self.actor)
+            )
+        except Exception as exc:  # noqa: BLE001
+            number = ""
+            self.show_error(f"Caller number not shown: {error_message(exc)}")
+        status.update(Text(f"Taken by you ({printable(self._actor_name())})."))
+        self.query_one("#record", Static).update(record_text(escalation, number))
+        self.query_one("#c-phone", Input).value = number
+        self.query_one("#c-agent", Input).value = str(getattr(escalation, "agent", "") or "")
+        raised = getattr(escalation, "raised_at", None)
+        self.query_one("#c-time", Input).value = _when(raised if raised else self.clock())
+        self.query_one("#takeover").remove_class("-hidden")
+        self.query_one("#form-save", Button).disabled = False
+        self.query_one("#outcome", RadioSet).focus()
+
+    def _actor_name(self) -> str:
+        return str(getattr(self.actor, "name", self.actor))
+
+    @on(RadioSet.Changed, "#outcome")
+    def _outcome_changed(self) -> None:
+        self.mark_invalid(())
+
+    def action_save(self) -> None:
+        if not self.claimed:
+            return
+        super().action_save()
+
+    def collect(self, problems: Problems) -> dict[str, Any]:
+        index = self.query_one("#outcome", RadioSet).pressed_index
+        outcome = OUTCOMES[index][0] if 0 <= index < len(OUTCOMES) else None
+        due_text = self.query_one("#due", Input).value
+        department = self.query_one("#department", Input).value.strip()
+        note = self.query_one("#note", Input).value.strip()
+        due: float | None = None
+        if outcome is None:
+            problems.add("outcome", "Choose the outcome: resolved, callback promised or referred.")
+        elif outcome == "callback":
+            try:
+                due = parse_due(due_text, self.clock())
+            except ValueError as exc:
+                problems.add("due", str(exc))
+        elif outcome == "referred" and not department:
+            problems.add("department", "Referred: name the department that takes it over.")
+        fields = {name: self.query_one(f"#{input_id}", Input).value.strip()
+                  for name, _label, input_id in COMPLAINT_FIELDS}
+        wants_complaint = self.complaint_saved is None and any(
+            value for name, value in fields.items() if name not in PREFILLED
+        )
+        if wants_complaint:
+            if not fields["problem"]:
+                problems.add("c-problem", "Complaint: say what went wrong.")
+            if not fields["wants"]:
+                problems.add("c-wants", "Complaint: say what the customer wants.")
+        return {
+            "outcome": {"outcome": outcome, "due": due, "department": department or None,
+                        "note": note},
+            "complaint": fields if wants_complaint else None,
+        }
+
+    async def write(self, values: dict[str, Any]) -> dict[str, Any]:
+        # Two appends: the complaint first (free text is where a card number gets refused),
+        # then the outcome. Whatever is saved is remembered, so saving again after an
+        # error never writes the complaint twice.
+        if values["complaint"] is not None and self.complaint_saved is None:
+            self.complaint_saved = await self.call_store(
+                "record_complaint", make_complaint_draft(values["complaint"]), self.actor,
+                escalation_id=self.escalation_id,
+            )
+            for _name, _label, input_id in COMPLAINT_FIELDS:
+                self.query_one(f"#{input_id}", Input).disabled = True
+        outcome = values["outcome"]
+        try:
+            escalation = await self.call_store(
+                "resolve_escalation", self.escalation_id, outcome["outcome"], self.actor,
+                due=outcome["due"], department=outcome["department"], note=outcome["note"],
+            )
+        except Exception as exc:
+            if self.complaint_saved is not None:
+                raise OutcomeNotSaved(exc) from exc
+            raise
+        return {"escalation": escalation, "complaint": self.complaint_saved}
+
+    def on_store_error(self, exc: BaseException) -> None:
+        if isinstance(exc, OutcomeNotSaved):
+            self.show_error(
+                f"Complaint record saved; the outcome was not: {error_message(exc.cause)}"
+            )
+        else:
+            super().on_store_error(exc)
+
+
+class OutcomeNotSaved(Exception):
+    """The complaint was saved but the outcome was refused (the message says both)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def make_complaint_draft(fields: dict[str, str]) -> Any:
+    """A store `ComplaintDraft` from the form's complaint fields."""
+    from floorconsole.store import ComplaintDraft
+
+    return ComplaintDraft(**fields)
