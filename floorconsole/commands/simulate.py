@@ -1,0 +1,90 @@
+"""Write a simulated Asterisk queue_log for a floor (demo and benchmark feed).
+
+Examples:
+  floorconsole simulate --out /tmp/queue_log                      # demo floor, real time
+  floorconsole simulate --out /tmp/queue_log --history 120 --speed 10
+  floorconsole simulate --out /tmp/queue_log --seats 5000 --rate 1000 --duration 60
+  floorconsole simulate --out /tmp/queue_log --history 60 --duration 0   # one hour, then exit
+
+Appends to --out (creating its directory). Stops cleanly on Ctrl-C / SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from floorconsole.config import ConfigError, load_config
+from floorconsole.layout import load_layout
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the `simulate` options."""
+    parser.add_argument("--out", required=True, help="queue_log file to append to")
+    parser.add_argument("--seats", type=int, help="generate a floor of N seats instead of the config's layout")
+    parser.add_argument("--speed", type=float, default=1.0, help="floor time per wall-clock second (default 1)")
+    parser.add_argument("--rate", type=float, help="target events (lines) per second; speeds the floor up to reach it")
+    parser.add_argument("--history", type=float, default=0.0, metavar="MIN",
+                        help="first write MIN minutes of backdated history, as fast as possible")
+    parser.add_argument("--duration", type=float, metavar="S",
+                        help="stop after S wall-clock seconds of live feed (default: run until stopped)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same floor)")
+    parser.add_argument("--rotate-every", type=float, metavar="S",
+                        help="rename-rotate the file every S seconds (queue_log -> queue_log.1 ...)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the simulator until --duration ends or a signal arrives."""
+    from floorconsole.layout import generated_layout
+    from floorconsole.simulator import DEFAULT_QUEUES, Simulator
+
+    try:
+        config = load_config(args.config)
+        if args.seats is not None:
+            if args.seats < 1:
+                print("floorconsole simulate: --seats must be at least 1", file=sys.stderr)
+                return 2
+            layout = generated_layout(args.seats, DEFAULT_QUEUES)
+        else:
+            layout = load_layout(config.layout_path)
+    except ConfigError as exc:
+        print(f"floorconsole simulate: {exc}", file=sys.stderr)
+        return 2
+    if args.speed <= 0 or (args.rate is not None and args.rate <= 0) or args.history < 0:
+        print("floorconsole simulate: --speed and --rate must be positive, --history not negative", file=sys.stderr)
+        return 2
+    sim = Simulator(layout, config.thresholds, seed=args.seed, rate=args.rate)
+
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: object) -> None:
+        # Only flag: the writer finishes its current batch of whole lines, then exits.
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    print(
+        f"simulating {len(layout.seats)} seats, queues {', '.join(sim.queues)}"
+        f"{f', ~{args.rate:g} events/s' if args.rate else ''} -> {args.out}",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        stats = sim.run(
+            args.out,
+            speed=args.speed,
+            history_s=args.history * 60.0,
+            duration_s=args.duration,
+            stop_event=stop,
+            rotate_every_s=args.rotate_every,
+        )
+    except OSError as exc:
+        print(f"floorconsole simulate: cannot write {args.out}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    print(f"wrote {stats.lines} lines ({stats.history_lines} history, {stats.rotations} rotations)",
+          file=sys.stderr)
+    return 0
