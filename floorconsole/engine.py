@@ -192,7 +192,11 @@ class FloorEngine:
                 applied = max(taken - 1, 0)
                 start += max(taken, 1)
             self._lines_applied += applied
-        self._last_line_time = _epoch_of(lines[-1]) or self._last_line_time
+        for raw in reversed(lines[-5:]):  # the last few: a trailing bad line has no time
+            t = _epoch_of(raw)
+            if t is not None:
+                self._last_line_time = t
+                break
 
     def _check_window(self) -> None:
         """A new shift restarts the measures (the Floor keeps seat state)."""

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ import watchfiles
 FP_LEN = 256  # head bytes that identify a file (fewer for short files)
 READ_CHUNK = 512 * 1024  # bytes per read: bounds one batch, so a consumer's lock stays short
 MAX_LINE = 2 * 1024 * 1024  # a longer "line" is cut here so memory stays bounded
+POLL_S = 0.05  # re-check interval when watchfiles cannot watch the directory
 
 # Suffixes rotation tools give the feed: .1, .2 (logrotate/Asterisk), -20261123 or
 # -2026112312 (logrotate dateext), .2026-11-23; each optionally gzipped.
@@ -303,6 +305,7 @@ class FileFollower:
         self.state = "backfilling"
         self.resume_lost = False  # the resume file was not found: backfilled from `since`
         self.recovered_lines = 0  # lines read from a copytruncate copy after truncation
+        self.watch_error: str | None = None  # why we fell back to polling, if we did
         self.position: Position | None = None  # after the last line handed out
         self._cur: _Source | None = None
         self._lag = 0
@@ -446,15 +449,32 @@ class FileFollower:
             try:
                 yield from self._check()
                 yield Batch([], self.position, False, self.state, self._lag)
-                for _changes in watcher:
-                    yield from self._check()
-                    if self.stop_event.is_set():
+                while not self.stop_event.is_set():
+                    try:
+                        next(watcher)
+                    except StopIteration:
+                        return  # stop_event was set
+                    except FileNotFoundError:
+                        break  # the directory went away under the watcher: wait for it again
+                    except (OSError, RuntimeError) as exc:
+                        # e.g. the inotify watch limit: polling is slower but never blind
+                        self.watch_error = f"{type(exc).__name__}: {exc}"
+                        yield from self._poll_forever()
                         return
+                    yield from self._check()
                     yield Batch([], self.position, False, self.state, self._lag)
-            except FileNotFoundError:
-                continue  # the directory went away under the watcher: wait for it again
             finally:
                 watcher.close()
+
+    def _poll_forever(self) -> Iterator[Batch]:
+        """Fallback when the directory cannot be watched: look every POLL_S."""
+        last_beat = time.monotonic()
+        while not self.stop_event.wait(POLL_S):
+            before = self.position
+            yield from self._check()
+            if self.position != before or time.monotonic() - last_beat >= self.recheck_s:
+                last_beat = time.monotonic()
+                yield Batch([], self.position, False, self.state, self._lag)
 
     def _check(self) -> Iterator[Batch]:
         """Look at the path first (rotation, truncation, new file), then read what is new.

@@ -377,3 +377,16 @@ def test_position_round_trip_rejects_garbage() -> None:
     assert Position.from_json(p.to_json()) == p
     with pytest.raises(ValueError):
         Position.from_dict({"path": "x"})
+
+
+def test_missing_directory_is_waited_for(tmp_path: Path) -> None:
+    feed = tmp_path / "asterisk" / "queue_log"
+    c = Collector(feed, recheck_s=0.1)
+    try:
+        c.wait_live()
+        assert c.follower.state == "missing file"
+        feed.parent.mkdir()
+        feed.write_bytes(line(0) + b"\n")
+        assert c.wait_lines(1) == [line(0)]
+    finally:
+        c.stop()

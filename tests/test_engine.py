@@ -1,0 +1,167 @@
+"""FloorEngine end to end on real files: backfill, live, rotation, missing file, bad lines."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("floorconsole.floor", reason="floor.py (the Floor model) has not landed yet")
+
+from floorconsole.config import Config  # noqa: E402
+from floorconsole.engine import FloorEngine  # noqa: E402
+
+
+def enter(i: int, t: float | None = None, queue: str = "sales") -> bytes:
+    t = time.time() if t is None else t
+    return f"{int(t)}|eng-{i}|{queue}|NONE|ENTERQUEUE||5550{i:04d}|1\n".encode()
+
+
+def wait_for(pred, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return
+        time.sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
+def lines_total(engine: FloorEngine) -> int:
+    with engine.locked() as floor:
+        return floor.lines_total
+
+
+def waiting(engine: FloorEngine, queue: str = "sales") -> int:
+    with engine.locked() as floor:
+        q = floor.queues.get(queue)
+        return len(q.waiting) if q else 0
+
+
+@pytest.fixture
+def engine_for(tmp_path: Path):
+    engines: list[FloorEngine] = []
+
+    def make(feed: Path, **kw) -> FloorEngine:
+        e = FloorEngine(Config(), feed, **kw)
+        engines.append(e)
+        e.start()
+        return e
+
+    yield make
+    for e in engines:
+        e.stop()
+
+
+def test_backfill_rotated_then_live_rotation_exactly_once(tmp_path: Path, engine_for) -> None:
+    feed = tmp_path / "queue_log"
+    (tmp_path / "queue_log.1").write_bytes(b"".join(enter(i) for i in range(0, 50)))
+    feed.write_bytes(b"".join(enter(i) for i in range(50, 100)))
+    engine = engine_for(feed)
+    wait_for(lambda: engine.progress.finished and lines_total(engine) == 100)
+    assert engine.progress.done_bytes == engine.progress.total_bytes
+    wait_for(lambda: engine.health.state == "live")
+    # live appends, a rename rotation, more appends
+    with open(feed, "ab") as f:
+        f.write(b"".join(enter(i) for i in range(100, 150)))
+    os.rename(feed, tmp_path / "queue_log.0")
+    feed.write_bytes(b"".join(enter(i) for i in range(150, 200)))
+    wait_for(lambda: lines_total(engine) == 200)
+    assert waiting(engine) == 200
+    time.sleep(0.1)
+    assert lines_total(engine) == 200, "no line applied twice"
+    assert engine.health.lag_bytes == 0
+
+
+def test_missing_feed_waits_then_follows(tmp_path: Path, engine_for) -> None:
+    feed = tmp_path / "queue_log"
+    engine = engine_for(feed)
+    wait_for(lambda: engine.health.state == "missing file")
+    assert engine.health.message == f"waiting for {feed}"
+    feed.write_bytes(enter(1))
+    wait_for(lambda: lines_total(engine) == 1)
+    assert engine.health.state == "live"
+
+
+def test_bad_lines_are_counted_and_the_feed_goes_on(tmp_path: Path, engine_for) -> None:
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(enter(1) + b"garbage\n" + b"\xff\xfe|x\n" + enter(2))
+    engine = engine_for(feed)
+    wait_for(lambda: lines_total(engine) == 4)
+    assert waiting(engine) == 2
+    health = engine.health
+    assert sum(health.reject_counts.values()) >= 2
+    assert health.last_rejects
+    with open(feed, "ab") as f:
+        f.write(enter(3))
+    wait_for(lambda: waiting(engine) == 3)
+
+
+def test_drain_delta_reports_changes(tmp_path: Path, engine_for) -> None:
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(b"")
+    engine = engine_for(feed)
+    wait_for(lambda: engine.health.state == "live")
+    engine.drain_delta()
+    with open(feed, "ab") as f:
+        f.write(enter(7))
+    wait_for(lambda: lines_total(engine) == 1)
+    delta = engine.drain_delta()
+    assert delta is not None
+
+
+def test_shift_change_moves_the_window(tmp_path: Path, engine_for) -> None:
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(b"")
+    now = [time.time()]
+    engine = engine_for(feed, clock=lambda: now[0])
+    wait_for(lambda: engine.health.state == "live")
+    start = engine._window_start
+    now[0] += 9 * 3600  # past any 8-hour shift
+    with open(feed, "ab") as f:
+        f.write(enter(1))  # a batch makes the worker look at the clock
+    wait_for(lambda: engine._window_start != start)
+    assert engine._window_start > start
+
+
+def test_stop_is_prompt(tmp_path: Path) -> None:
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(enter(1))
+    engine = FloorEngine(Config(), feed)
+    engine.start()
+    wait_for(lambda: lines_total(engine) == 1)
+    t0 = time.monotonic()
+    engine.stop()
+    assert time.monotonic() - t0 < 1.0
+    assert not engine._thread.is_alive()
+
+
+WRITER = r"""
+import os, sys, time
+path, n = sys.argv[1], int(sys.argv[2])
+f = open(path, "ab", buffering=0)
+for i in range(n):
+    f.write(f"{int(time.time())}|w-{i}|sales|NONE|ENTERQUEUE||555|1\n".encode())
+    if i == n // 3:  # copytruncate in the middle
+        import shutil
+        shutil.copyfile(path, path + ".1")
+        os.truncate(path, 0)
+    if i % 100 == 0:
+        time.sleep(0.002)
+f.close()
+"""
+
+
+def test_real_writer_process_every_event_once(tmp_path: Path, engine_for) -> None:
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(b"")
+    engine = engine_for(feed)
+    wait_for(lambda: engine.health.state == "live")
+    n = 1500
+    subprocess.run([sys.executable, "-c", WRITER, str(feed), str(n)], check=True, timeout=30)
+    wait_for(lambda: waiting(engine) == n, timeout=10)
+    time.sleep(0.1)
+    assert lines_total(engine) == n
