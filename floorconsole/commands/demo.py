@@ -1,0 +1,97 @@
+"""Open the console on the built-in demo floor (simulated feed; no telephony needed).
+
+Creates a demo directory (the user cache dir, or --dir) with a simulated Asterisk
+queue_log and a demo database, writes the current shift so far (at most ~2 h) as history,
+then keeps the floor running in real time while the console is open.
+With --headless, prints live queue measures every 2 s instead of opening the console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from floorconsole.config import ConfigError, load_config
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the `demo` options."""
+    parser.add_argument("--dir", type=Path, help="demo directory (default: the user cache dir)")
+    parser.add_argument("--headless", action="store_true", help="print live measures instead of opening the console")
+    parser.add_argument("--seconds", type=float, help="headless: stop after this many seconds")
+    parser.add_argument("--interval", type=float, default=2.0, help="headless: seconds between prints (default 2)")
+    parser.add_argument("--speed", type=float, default=1.0, help="floor time per wall-clock second (default 1)")
+    parser.add_argument("--seed", type=int, help="simulator seed (default: a new floor every run)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the demo feed, show the floor, stop the feed on exit."""
+    from floorconsole import demo
+
+    if args.speed <= 0 or args.interval <= 0 or (args.seconds is not None and args.seconds < 0):
+        print("floorconsole demo: --speed and --interval must be positive, --seconds not negative", file=sys.stderr)
+        return 2
+    try:
+        demo_dir = demo.prepare_demo_dir(args.dir)
+        base = load_config(args.config) if args.config else None
+        config = demo.demo_config(demo_dir, base)
+        if args.db:
+            config = config.with_overrides(db_path=Path(args.db))
+        feed = demo.DemoFeed(config, demo_dir / demo.FEED_NAME, seed=args.seed, speed=args.speed)
+    except (ConfigError, demo.DemoError, OSError) as exc:
+        print(f"floorconsole demo: {exc}", file=sys.stderr)
+        return 2
+
+    print(f"demo floor in {demo_dir} ({len(feed.layout.seats)} seats, "
+          f"{feed.history_s / 60:.0f} min of history)", file=sys.stderr, flush=True)
+    try:
+        feed.start()
+    except demo.DemoError as exc:
+        print(f"floorconsole demo: {exc}", file=sys.stderr)
+        return 1
+    try:
+        run_console = None if args.headless else _console_entry()
+        if run_console is not None:
+            return int(run_console(config, config.feed_path) or 0)
+        if not args.headless:
+            print("(the full-screen console is not available in this build; "
+                  "printing live measures, Ctrl-C to stop)", file=sys.stderr, flush=True)
+        return _headless(demo, config, feed, args.seconds, args.interval)
+    finally:
+        feed.stop()
+
+
+def _console_entry():
+    """`screens.app.run_console` if the UI is installed, else None (headless fallback)."""
+    try:
+        from screens.app import run_console  # lazy: the domain never imports Textual
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("screens", "screens.app"):
+            raise
+        return None
+    except ImportError:  # screens.app exists but has no run_console yet
+        return None
+    return run_console
+
+
+def _headless(demo, config, feed, seconds: float | None, interval: float) -> int:
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: object) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    source = demo.measures_source(config, config.feed_path, feed.layout)
+    try:
+        demo.print_measures_loop(source, seconds=seconds, interval_s=interval, stop_event=stop)
+    finally:
+        source.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if feed.error is not None:
+        print(f"floorconsole demo: the simulator stopped: {feed.error}", file=sys.stderr)
+        return 1
+    return 0
