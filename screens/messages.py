@@ -1,0 +1,89 @@
+"""Every custom message the console's widgets and workers exchange.
+
+Workers (feed polling, store polling) never touch widgets: they post one of these. The
+frequent ones define `can_replace` so that a burst collapses into the latest one — the
+feed can produce 1,000 events a second, the screen wants a few frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class FloorChanged(Message, bubble=False):
+    """The feed poller has put new floor data in its buffer; the App should take it.
+
+    The data itself stays in the poller's buffer (merged there), so dropping an older
+    FloorChanged in favour of a newer one loses nothing.
+    """
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FloorChanged)
+
+
+@dataclass
+class StoreChanged(Message, bubble=False):
+    """The store's change marker moved (this console or another wrote something)."""
+
+    marker: Any
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StoreChanged)
+
+
+@dataclass
+class StoreSnapshot(Message, bubble=False):
+    """What the panels show from the store, loaded off the event loop."""
+
+    escalations: list[Any] = field(default_factory=list)
+    log_entries: list[Any] = field(default_factory=list)
+    carried_items: list[Any] = field(default_factory=list)
+    patrolled: frozenset[str] = frozenset()
+    open_handover: str | None = None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StoreSnapshot)
+
+
+@dataclass
+class WorkerProblem(Message, bubble=False):
+    """A worker hit an error it survived (locked database, unreadable feed); say it once."""
+
+    source: str
+    text: str
+
+
+@dataclass
+class SeatHighlighted(Message):
+    """The cursor moved to a seat in the table or on the map (latest wins)."""
+
+    agent: str | None
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SeatHighlighted)
+
+
+@dataclass
+class FilterChanged(Message):
+    """The filter bar's text changed (latest wins)."""
+
+    text: str
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, FilterChanged)
+
+
+@dataclass
+class FilterClosed(Message):
+    """The filter bar was closed (Escape or Enter); focus goes back to the seats."""
+
+    keep: bool = True
+
+
+@dataclass
+class RejectsRequested(Message):
+    """The header's feed-health area was selected: show the last rejected lines."""
