@@ -390,3 +390,26 @@ def test_missing_directory_is_waited_for(tmp_path: Path) -> None:
         assert c.wait_lines(1) == [line(0)]
     finally:
         c.stop()
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.queue_log")))
+def test_real_sample_feeds_come_out_line_for_line(tmp_path: Path, name: str) -> None:
+    data = (FIXTURES / name).read_bytes()
+    feed = tmp_path / "queue_log"
+    # written in odd-sized pieces so lines straddle the writes
+    c = Collector(feed)
+    try:
+        c.wait_live()
+        for i in range(0, len(data), 97):
+            append(feed, data[i:i + 97])
+        expected = data.split(b"\n")
+        if expected[-1] == b"":
+            expected.pop()
+        else:
+            expected.pop()  # an unterminated last line is not complete: held back
+        assert c.wait_lines(len(expected)) == expected
+    finally:
+        c.stop()
