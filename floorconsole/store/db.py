@@ -1,0 +1,115 @@
+"""Opening the records database, and the one helper every write goes through."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from floorconsole.store.errors import StoreError, translate
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _file_is_writable(path: Path) -> bool:
+    # root passes os.access on any file, so honour the mode bits too: a file someone marked
+    # read-only is opened read-only whoever we are.
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return True
+    return os.access(path, os.W_OK) and bool(mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _create_private(path: Path) -> None:
+    # Created here, before SQLite sees it, so the file is 0600 from its first byte; SQLite
+    # gives the -wal and -shm files the database file's permissions.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def connect(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> tuple[sqlite_utils.Database, bool]:
+    """Open `path` (creating it mode 0600) and return (database, read_only).
+
+    The connection is in autocommit mode (isolation_level=None): the sqlite3 module never
+    opens a transaction on its own, so the only BEGINs are the ones `write_tx` issues.
+    """
+    path = Path(path)
+    read_only = not _file_is_writable(path)
+    try:
+        if read_only:
+            conn = sqlite3.connect(
+                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=True
+            )
+        else:
+            _create_private(path)
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
+    except PermissionError as exc:
+        raise StoreError(f"cannot create the records database {path}: {exc}") from None
+    except sqlite3.Error as exc:
+        raise _as_store_error(exc, path) from None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if not read_only:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                read_only = True  # could not switch: the file or directory is not writable
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise _as_store_error(exc, path) from None
+    db = sqlite_utils.Database(conn, execute_plugins=False)
+    return db, read_only
+
+
+def _as_store_error(exc: sqlite3.Error, path: object) -> Exception:
+    err = translate(exc, path)
+    return err if isinstance(err, StoreError) else StoreError(f"records database {path}: {exc}")
+
+
+@contextmanager
+def write_tx(conn: sqlite3.Connection, path: object = "") -> Iterator[sqlite3.Connection]:
+    """Run the block as one write transaction that starts with BEGIN IMMEDIATE.
+
+    IMMEDIATE takes the write lock up front, so waiting for another console goes through
+    busy_timeout; a deferred read-then-write would fail at once with SQLITE_BUSY under WAL.
+    Any sqlite3 error becomes the matching StoreError after the transaction is rolled back,
+    so nothing is half-written.
+    """
+    if conn.in_transaction:
+        raise RuntimeError("write_tx does not nest: a transaction is already open")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as exc:
+        raise _as_store_error(exc, path) from None
+    try:
+        yield conn
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise _as_store_error(exc, path) from None
+    except BaseException:
+        _rollback(conn)
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        _rollback(conn)
+        raise _as_store_error(exc, path) from None
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # the connection is already out of the transaction (e.g. SQLITE_FULL)

@@ -1,0 +1,292 @@
+"""Escalations (from the feed or by hand), exclusive claims, outcomes, complaints, follow-ups.
+
+The escalation row never changes: claim and outcome are appended events (one of each at
+most, enforced by a unique index), and the state shown is derived from them.
+"""
+
+from __future__ import annotations
+
+from floorconsole.identity import Actor
+from floorconsole.masking import mask_number
+from floorconsole.store import audit, validate
+from floorconsole.store.context import Ctx
+from floorconsole.store.errors import AlreadyClaimed, NotFound, ValidationError
+from floorconsole.store.models import OUTCOMES, Complaint, ComplaintDraft, Escalation, FollowUp, Signature
+from floorconsole.store.rows import append_row, dict_rows, who
+
+
+def raise_escalation(
+    ctx: Ctx, callid: str, agent: str, queue: str, reason: str, actor: Actor, *,
+    caller: str = "", priority: int = 2, event_key: str | None = None, raised_at: float | None = None,
+) -> Escalation:
+    """Record an escalation (inside write_tx). With an event_key (a feed line's identity) it
+    is created once: a later call with the same key returns the existing record unchanged."""
+    if event_key is not None:
+        event_key = validate.text("event key", event_key, max_len=300)
+        row = ctx.conn.execute("SELECT id FROM escalations WHERE event_key = ?", (event_key,)).fetchone()
+        if row:
+            return get_escalation(ctx, row[0])
+    callid = validate.text("call id", callid, max_len=100)
+    agent = validate.text("agent", agent, max_len=100)
+    queue = validate.text("queue", queue, max_len=100)
+    reason = validate.text("reason", reason)
+    caller = validate.text("caller number", caller, required=False, max_len=40)
+    if caller and not all(ch.isdigit() or ch in "+-() " for ch in caller):
+        raise ValidationError(f"caller number may hold only digits, spaces, + - ( ); got {caller!r}")
+    if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 3:
+        raise ValidationError(f"priority must be 1, 2 or 3 (1 = most urgent), got {priority!r}")
+    t = validate.number_or_none("raised at", raised_at)
+    t = float(ctx.clock()) if t is None else t
+    fields = {
+        "event_key": event_key, "source": "feed" if event_key else "manual", "callid": callid,
+        "agent": agent, "queue": queue, "caller": caller, "reason": reason, "priority": priority,
+        "time": t, "shift": ctx.shift_key(t), **who(actor),
+    }
+    rid = append_row(ctx.conn, "escalations", fields)
+    return get_escalation(ctx, rid)
+
+
+def _build(ctx: Ctx, r: dict, events: list[dict]) -> Escalation:
+    claim = next((e for e in events if e["action"] == "claim"), None)
+    out = next((e for e in events if e["action"] == "outcome"), None)
+    return Escalation(
+        id=r["id"], event_key=r["event_key"], source=r["source"], callid=r["callid"], agent=r["agent"],
+        queue=r["queue"], caller_masked=mask_number(r["caller"], ctx.mask_keep), reason=r["reason"],
+        priority=int(r["priority"]), raised_at=r["time"], raised_by=r["actor"], shift=r["shift"],
+        claimed_by=claim["actor"] if claim else None, claimed_at=claim["time"] if claim else None,
+        outcome=out["outcome"] if out else None, outcome_at=out["time"] if out else None,
+        outcome_by=out["actor"] if out else None, due=out["due"] if out else None,
+        department=out["department"] if out else None, note=out["note"] if out else "",
+    )
+
+
+def get_escalation(ctx: Ctx, escalation_id: int) -> Escalation:
+    """One escalation with its derived state; NotFound if there is none."""
+    rows = dict_rows(ctx.conn, "SELECT * FROM escalations WHERE id = ?", (escalation_id,))
+    if not rows:
+        raise NotFound(f"there is no escalation {escalation_id}")
+    events = dict_rows(ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id = ? ORDER BY id", (escalation_id,))
+    return _build(ctx, rows[0], events)
+
+
+def list_escalations(
+    ctx: Ctx, include_closed: bool = False, since: float | None = None, agent: str | None = None
+) -> list[Escalation]:
+    """Escalations oldest first; by default only those without an outcome."""
+    where, params = ["1=1"], []
+    if since is not None:
+        where.append("e.time >= ?")
+        params.append(since)
+    if agent is not None:
+        where.append("e.agent = ?")
+        params.append(agent)
+    if not include_closed:
+        where.append("NOT EXISTS (SELECT 1 FROM escalation_events x WHERE x.escalation_id = e.id AND x.action = 'outcome')")
+    rows = dict_rows(ctx.conn, f"SELECT e.* FROM escalations e WHERE {' AND '.join(where)} ORDER BY e.id", params)
+    if not rows:
+        return []
+    by_esc: dict[int, list[dict]] = {}
+    lo = rows[0]["id"]
+    for ev in dict_rows(ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id >= ? ORDER BY id", (lo,)):
+        by_esc.setdefault(ev["escalation_id"], []).append(ev)
+    return [_build(ctx, r, by_esc.get(r["id"], [])) for r in rows]
+
+
+def _claim_row(ctx: Ctx, escalation_id: int) -> dict | None:
+    rows = dict_rows(
+        ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id = ? AND action = 'claim'", (escalation_id,)
+    )
+    return rows[0] if rows else None
+
+
+def claim_escalation(ctx: Ctx, escalation_id: int, actor: Actor) -> Escalation:
+    """Take over an escalation (inside write_tx). Exactly one claimant ever wins; anyone else
+    gets AlreadyClaimed naming the winner. Claiming again as the winner is harmless."""
+    get_escalation(ctx, escalation_id)  # NotFound first
+    existing = _claim_row(ctx, escalation_id)
+    if existing:
+        if existing["actor"] == actor.name:
+            return get_escalation(ctx, escalation_id)
+        raise AlreadyClaimed(existing["actor"], existing["time"], escalation_id)
+    t = float(ctx.clock())
+    append_row(ctx.conn, "escalation_events", {
+        "escalation_id": escalation_id, "action": "claim", **who(actor), "time": t,
+        "outcome": None, "due": None, "department": None, "note": "",
+    })
+    audit.record(ctx, "escalation.claim", actor, f"escalation:{escalation_id}")
+    return get_escalation(ctx, escalation_id)
+
+
+def resolve_escalation(
+    ctx: Ctx, escalation_id: int, outcome: str, actor: Actor, *, due: float | None = None,
+    department: str | None = None, note: str = "",
+) -> Escalation:
+    """Record the outcome (inside write_tx): resolved on the call, callback promised (due
+    time; a follow-up is created), or referred (department). Claims it first if unclaimed."""
+    esc = get_escalation(ctx, escalation_id)
+    if outcome not in OUTCOMES:
+        raise ValidationError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
+    if esc.outcome:
+        raise ValidationError(
+            f"escalation {escalation_id} already has an outcome ({esc.outcome}, by {esc.outcome_by}); "
+            "add a log entry or a follow-up instead"
+        )
+    note = validate.text("note", note, required=False)
+    due = validate.number_or_none("due", due)
+    department = validate.optional("department", department, max_len=100)
+    if outcome == "callback":
+        if due is None:
+            raise ValidationError("a callback needs a due time: when will the customer hear back?")
+        if due <= esc.raised_at:
+            raise ValidationError("the callback due time must be after the escalation was raised")
+    elif due is not None:
+        raise ValidationError("a due time only goes with outcome 'callback'")
+    if outcome == "referred":
+        if not department:
+            raise ValidationError("a referral needs the department it was referred to")
+    elif department:
+        raise ValidationError("a department only goes with outcome 'referred'")
+    if esc.claimed_by is None:
+        claim_escalation(ctx, escalation_id, actor)
+    elif esc.claimed_by != actor.name:
+        raise AlreadyClaimed(esc.claimed_by, esc.claimed_at or 0.0, escalation_id)
+    t = float(ctx.clock())
+    append_row(ctx.conn, "escalation_events", {
+        "escalation_id": escalation_id, "action": "outcome", **who(actor), "time": t,
+        "outcome": outcome, "due": due, "department": department, "note": note,
+    })
+    if outcome == "callback":
+        add_follow_up(ctx, f"Call back the customer (escalation {escalation_id}, call {esc.callid})", due, actor,
+                      escalation_id=escalation_id)
+    audit.record(ctx, "escalation.resolve", actor, f"escalation:{escalation_id}", outcome)
+    return get_escalation(ctx, escalation_id)
+
+
+def reveal_caller(ctx: Ctx, escalation_id: int, reason: str, actor: Actor) -> str:
+    """The full caller number (inside write_tx); the reveal and its reason are audited."""
+    reason = validate.text("reason for revealing the number", reason, max_len=300)
+    row = ctx.conn.execute("SELECT caller FROM escalations WHERE id = ?", (escalation_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"there is no escalation {escalation_id}")
+    audit.record(ctx, "escalation.reveal", actor, f"escalation:{escalation_id}", reason)
+    return row[0]
+
+
+def record_complaint(ctx: Ctx, draft: ComplaintDraft, actor: Actor, escalation_id: int | None = None) -> Complaint:
+    """Append a complaint register entry (inside write_tx), optionally tied to an escalation."""
+    if escalation_id is not None:
+        get_escalation(ctx, escalation_id)
+    phone = validate.text("phone", draft.phone, required=False, max_len=40)
+    fields = {
+        "escalation_id": escalation_id,
+        "customer_name": validate.text("customer name", draft.customer_name, required=False, max_len=200),
+        "phone": phone,
+        "address": validate.text("address", draft.address, required=False, max_len=500),
+        "product": validate.text("product", draft.product, required=False, max_len=200),
+        "batch_number": validate.text("batch number", draft.batch_number, required=False, max_len=100),
+        "used_when": validate.text("when the product was used", draft.used_when, required=False, max_len=100),
+        "problem": validate.text("what went wrong", draft.problem),
+        "wants": validate.text("what the customer wants", draft.wants),
+        "agent": validate.text("agent", draft.agent, required=False, max_len=100),
+        "complaint_time": validate.number_or_none("complaint time", draft.complaint_time),
+        **who(actor),
+        "time": float(ctx.clock()),
+    }
+    rid = append_row(ctx.conn, "complaints", fields)
+    return _complaint(ctx, {"id": rid, **fields})
+
+
+def _complaint(ctx: Ctx, r: dict) -> Complaint:
+    return Complaint(
+        r["id"], r["escalation_id"], r["customer_name"], mask_number(r["phone"], ctx.mask_keep), r["address"],
+        r["product"], r["batch_number"], r["used_when"], r["problem"], r["wants"], r["agent"],
+        r["complaint_time"], r["actor"], r["time"],
+    )
+
+
+def list_complaints(ctx: Ctx, since: float | None = None, escalation_id: int | None = None) -> list[Complaint]:
+    """Complaints oldest first."""
+    where, params = ["1=1"], []
+    if since is not None:
+        where.append("time >= ?")
+        params.append(since)
+    if escalation_id is not None:
+        where.append("escalation_id = ?")
+        params.append(escalation_id)
+    rows = dict_rows(ctx.conn, f"SELECT * FROM complaints WHERE {' AND '.join(where)} ORDER BY id", params)
+    return [_complaint(ctx, r) for r in rows]
+
+
+def add_follow_up(
+    ctx: Ctx, text: str, due: float, actor: Actor, *, escalation_id: int | None = None, entry_seq: int | None = None
+) -> FollowUp:
+    """Append a follow-up with a due time (inside write_tx)."""
+    text = validate.text("follow-up", text)
+    due_f = validate.number_or_none("due", due)
+    if due_f is None:
+        raise ValidationError("a follow-up needs a due time")
+    if escalation_id is not None:
+        get_escalation(ctx, escalation_id)
+    if entry_seq is not None and not ctx.conn.execute("SELECT 1 FROM entries WHERE seq = ?", (entry_seq,)).fetchone():
+        raise ValidationError(f"there is no log entry {entry_seq}")
+    fields = {"escalation_id": escalation_id, "entry_seq": entry_seq, "text": text, "due": due_f, **who(actor),
+              "time": float(ctx.clock())}
+    rid = append_row(ctx.conn, "follow_ups", fields)
+    return get_follow_up(ctx, rid)
+
+
+def get_follow_up(ctx: Ctx, follow_up_id: int) -> FollowUp:
+    """One follow-up with its done mark; NotFound if there is none."""
+    rows = list_follow_ups(ctx, open_only=False, only_id=follow_up_id)
+    if not rows:
+        raise NotFound(f"there is no follow-up {follow_up_id}")
+    return rows[0]
+
+
+def complete_follow_up(ctx: Ctx, follow_up_id: int, actor: Actor, note: str = "") -> FollowUp:
+    """Mark a follow-up done, once (inside write_tx)."""
+    fu = get_follow_up(ctx, follow_up_id)
+    if fu.done is not None:
+        raise ValidationError(f"follow-up {follow_up_id} was already marked done by {fu.done.name}")
+    note = validate.text("note", note, required=False)
+    append_row(ctx.conn, "follow_up_done", {"follow_up_id": follow_up_id, **who(actor), "time": float(ctx.clock()), "note": note})
+    return get_follow_up(ctx, follow_up_id)
+
+
+def list_follow_ups(
+    ctx: Ctx, open_only: bool = True, due_before: float | None = None, only_id: int | None = None
+) -> list[FollowUp]:
+    """Follow-ups by due time; by default only those not done."""
+    where, params = ["1=1"], []
+    if open_only:
+        where.append("d.id IS NULL")
+    if due_before is not None:
+        where.append("f.due < ?")
+        params.append(due_before)
+    if only_id is not None:
+        where.append("f.id = ?")
+        params.append(only_id)
+    rows = dict_rows(
+        ctx.conn,
+        "SELECT f.*, d.actor AS d_actor, d.os_user AS d_os_user, d.terminal AS d_terminal, d.time AS d_time, "
+        "d.note AS d_note, d.id AS d_id FROM follow_ups f LEFT JOIN follow_up_done d ON d.follow_up_id = f.id "
+        f"WHERE {' AND '.join(where)} ORDER BY f.due, f.id",
+        params,
+    )
+    return [
+        FollowUp(
+            r["id"], r["escalation_id"], r["entry_seq"], r["text"], r["due"], r["actor"], r["time"],
+            Signature(r["d_actor"], r["d_os_user"], r["d_terminal"], r["d_time"]) if r["d_id"] else None,
+            r["d_note"] or "",
+        )
+        for r in rows
+    ]
+
+
+def escalation_counts_by_agent(ctx: Ctx, since: float | None = None) -> dict[str, int]:
+    """How many escalations each agent raised (the supervisor must not be everyone's crutch)."""
+    sql, params = "SELECT agent, count(*) FROM escalations", []
+    if since is not None:
+        sql += " WHERE time >= ?"
+        params.append(since)
+    return dict(ctx.conn.execute(sql + " GROUP BY agent ORDER BY agent", params).fetchall())

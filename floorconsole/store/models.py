@@ -1,0 +1,316 @@
+"""Typed results the store hands out. Frozen: a record read is a snapshot, not a handle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTRY_KINDS: tuple[str, ...] = (
+    "follow-up",
+    "equipment",
+    "difficult-case",
+    "staffing",
+    "notice",
+    "customer-info",
+    "escalation",
+    "patrol",
+    "general",
+    "correction",
+)
+SCORE_DIMENSIONS: tuple[str, ...] = ("service_language", "attitude", "tone", "needs", "composure")
+OUTCOMES: tuple[str, ...] = ("resolved", "callback", "referred")
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    seq: int  # 0 for an empty log
+    hash: str
+    hmac: str | None = None  # present when an HMAC key file is configured
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    seq: int
+    time: float
+    author: str
+    kind: str
+    body: str
+    refers_to: int | None
+    prev_hash: str
+    hash: str
+    shift: str
+    os_user: str
+    terminal: str
+
+
+@dataclass(frozen=True)
+class Shift:
+    key: str
+    name: str
+    start: float
+    end: float
+    supervisor: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    name: str
+    os_user: str
+    terminal: str
+    time: float
+
+
+@dataclass(frozen=True)
+class HandoverItemDraft:
+    """One thing to hand over. Without entry_seq it is written as a new log entry."""
+
+    kind: str
+    body: str
+    note: str = ""
+    entry_seq: int | None = None
+    source: str | None = None  # e.g. "escalation:12", "follow_up:3", "patrol:7"
+
+
+@dataclass(frozen=True)
+class HandoverEvent:
+    id: int
+    item_id: int | None
+    action: str  # "ack" | "question" | "receive"
+    text: str
+    signature: Signature
+
+
+@dataclass(frozen=True)
+class HandoverItem:
+    id: int
+    position: int
+    entry: LogEntry
+    note: str
+    source: str | None
+    events: tuple[HandoverEvent, ...]
+
+    @property
+    def acknowledged(self) -> Signature | None:
+        """The first acknowledgement of this item, if any."""
+        for ev in self.events:
+            if ev.action == "ack":
+                return ev.signature
+        return None
+
+    @property
+    def questions(self) -> tuple[HandoverEvent, ...]:
+        return tuple(ev for ev in self.events if ev.action == "question")
+
+    @property
+    def state(self) -> str:
+        """'acknowledged', 'questioned' (asked and not acknowledged since) or 'pending'."""
+        state = "pending"
+        for ev in self.events:
+            state = {"ack": "acknowledged", "question": "questioned"}.get(ev.action, state)
+        return state
+
+
+@dataclass(frozen=True)
+class Handover:
+    id: int
+    from_shift: str
+    to_shift: str
+    note: str
+    handed: Signature
+    head: ChainHead  # the log's chain head when the outgoing side signed
+    items: tuple[HandoverItem, ...]
+    received: Signature | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.received is None
+
+
+@dataclass(frozen=True)
+class PatrolFinding:
+    code: str
+    label: str
+    deduction: int
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class PatrolNote:
+    id: int
+    time: float
+    shift: str
+    agent: str
+    seat: str | None
+    items: tuple[PatrolFinding, ...]
+    deduction_total: int
+    text: str
+    follow_up: bool
+    author: str
+    os_user: str
+    terminal: str
+
+    @property
+    def sensitive(self) -> bool:
+        return any(i.sensitive for i in self.items)
+
+
+@dataclass(frozen=True)
+class Praise:
+    id: int
+    time: float
+    shift: str
+    agent: str
+    seat: str | None
+    what: str
+    why: str
+    author: str
+
+
+@dataclass(frozen=True)
+class Inspection:
+    id: int
+    time: float
+    shift: str
+    agent: str
+    call_id: str
+    scores: dict[str, int]
+    comment: str
+    author: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.scores.values())
+
+
+@dataclass(frozen=True)
+class Escalation:
+    id: int
+    event_key: str | None
+    source: str  # "feed" | "manual"
+    callid: str
+    agent: str
+    queue: str
+    caller_masked: str  # the full number only through Store.reveal_caller (audited)
+    reason: str
+    priority: int
+    raised_at: float
+    raised_by: str
+    shift: str
+    claimed_by: str | None = None
+    claimed_at: float | None = None
+    outcome: str | None = None  # resolved | callback | referred
+    outcome_at: float | None = None
+    outcome_by: str | None = None
+    due: float | None = None
+    department: str | None = None
+    note: str = ""
+
+    @property
+    def status(self) -> str:
+        """'open', 'claimed', or the outcome."""
+        if self.outcome:
+            return self.outcome
+        return "claimed" if self.claimed_by else "open"
+
+
+@dataclass(frozen=True)
+class ComplaintDraft:
+    """The complaint register's fields (DOMAIN.md 投诉登记表)."""
+
+    problem: str  # what went wrong
+    wants: str  # what the customer wants
+    customer_name: str = ""
+    phone: str = ""
+    address: str = ""
+    product: str = ""
+    batch_number: str = ""
+    used_when: str = ""
+    agent: str = ""
+    complaint_time: float | None = None
+
+
+@dataclass(frozen=True)
+class Complaint:
+    id: int
+    escalation_id: int | None
+    customer_name: str
+    phone_masked: str
+    address: str
+    product: str
+    batch_number: str
+    used_when: str
+    problem: str
+    wants: str
+    agent: str
+    complaint_time: float | None
+    recorded_by: str
+    time: float
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    id: int
+    escalation_id: int | None
+    entry_seq: int | None
+    text: str
+    due: float
+    created_by: str
+    time: float
+    done: Signature | None = None
+    done_note: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.done is None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    time: float
+    action: str
+    actor: str
+    os_user: str
+    terminal: str
+    target: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str
+    key: int | None  # seq for entries, id for other tables, None for schema problems
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.table} {'seq' if self.table == 'entries' else 'id'} {self.key}" if self.key else self.table
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    entries: int
+    rows: int
+    head: ChainHead
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        """The lowest log seq with a problem (None when the log chain itself is fine)."""
+        seqs = [p.key for p in self.problems if p.table == "entries" and p.key is not None]
+        return min(seqs) if seqs else None
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    path: str
+    before: float
+    counts: dict[str, int]
+    head: ChainHead  # last archived entry's chain position
+    digest: str

@@ -1,0 +1,376 @@
+"""`Store`: the one object the console and the commands use for every record.
+
+A Store owns one SQLite connection and must stay on the thread that made it (sqlite3
+enforces this); use `StoreService` to reach it from a UI. Every write method runs in its own
+BEGIN IMMEDIATE transaction, so each call is all-or-nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from floorconsole.checklist import ChecklistItem, load_checklist
+from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, ShiftDef
+from floorconsole.identity import Actor
+from floorconsole.store import archive as _archive
+from floorconsole.store import audit as _audit
+from floorconsole.store import duty_log, escalations, handovers, patrol
+from floorconsole.store import verify as _verify
+from floorconsole.store.chain import read_key
+from floorconsole.store.context import Ctx
+from floorconsole.store.db import connect, write_tx
+from floorconsole.store.errors import IntegrityProblem, StoreError, ValidationError, translate
+from floorconsole.store.migrations import apply_migrations
+from floorconsole.store.models import (
+    ArchiveResult,
+    AuditRecord,
+    ChainHead,
+    Complaint,
+    ComplaintDraft,
+    Escalation,
+    FollowUp,
+    Handover,
+    HandoverItemDraft,
+    Inspection,
+    LogEntry,
+    PatrolNote,
+    Praise,
+    Shift,
+    VerifyReport,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _writes(method: F) -> F:
+    """Run the method inside one BEGIN IMMEDIATE transaction."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kw: Any) -> Any:
+        with write_tx(self._ctx.conn, self.path):
+            result = method(self, *args, **kw)
+        self._writes_done += 1
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _reads(method: F) -> F:
+    """Turn sqlite3 errors on a read into the matching StoreError."""
+
+    @functools.wraps(method)
+    def wrapper(self: "Store", *args: Any, **kw: Any) -> Any:
+        try:
+            return method(self, *args, **kw)
+        except sqlite3.Error as exc:
+            err = translate(exc, self.path)
+            raise (err if isinstance(err, StoreError) else StoreError(f"records database: {exc}")) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+class Store:
+    """Facade over the records database. See docs/store.md for the full method list."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        shifts: tuple[ShiftDef, ...] = DEFAULT_SHIFTS,
+        checklist_path: Path | None = None,
+        checklist: Sequence[ChecklistItem] | None = None,
+        hmac_key_file: Path | None = None,
+        mask_keep_digits: int = 4,
+        clock: Callable[[], float] = time.time,
+        busy_timeout_ms: int = 15_000,
+    ) -> None:
+        self.path = Path(path)
+        try:
+            key = read_key(hmac_key_file)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"HMAC key file: {exc}") from None
+        try:
+            items = tuple(checklist) if checklist is not None else load_checklist(checklist_path)
+        except ConfigError as exc:
+            raise StoreError(str(exc)) from None
+        self.db, self.read_only = connect(self.path, busy_timeout_ms)
+        try:
+            apply_migrations(self.db, self.read_only, self.path)
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise IntegrityProblem(f"{self.path} is not a usable floorconsole records database: {exc}") from None
+        except BaseException:
+            self.db.close()
+            raise
+        self._ctx = Ctx(self.db.conn, self.path, clock, tuple(shifts), mask_keep_digits, key, items)
+        self._writes_done = 0
+
+    @classmethod
+    def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> "Store":
+        """A Store with the path, shifts, checklist, HMAC key and mask width from `config`."""
+        return cls(path or config.db_path, **store_kwargs(config), **kw)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The raw connection (for tests and benchmarks; writes must use the methods)."""
+        return self._ctx.conn
+
+    def close(self) -> None:
+        """Close the connection; the Store cannot be used afterwards."""
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- housekeeping -------------------------------------------------------------------
+    @_reads
+    def data_version(self) -> tuple[int, int]:
+        """A cheap change marker: differs whenever any console (or this one) has committed.
+
+        PRAGMA data_version moves on other connections' commits only, so this Store's own
+        write count is paired with it. Compare with != ; do not interpret the numbers.
+        """
+        return (self._ctx.conn.execute("PRAGMA data_version").fetchone()[0], self._writes_done)
+
+    @_reads
+    def head(self) -> ChainHead:
+        """The log's current chain head (seq, hash[, hmac])."""
+        return duty_log.head(self._ctx)
+
+    def current_shift_key(self, now: float | None = None) -> str:
+        """The key of the shift `now` (default: the store's clock) falls in."""
+        return self._ctx.shift_key(self._ctx.clock() if now is None else now)
+
+    def checklist(self) -> tuple[ChecklistItem, ...]:
+        """The patrol checklist items this store validates codes against."""
+        return self._ctx.checklist
+
+    # --- duty log -----------------------------------------------------------------------
+    @_writes
+    def add_entry(self, kind: str, body: str, actor: Actor, refers_to: int | None = None) -> LogEntry:
+        """Append a duty-log entry; `refers_to` points at an earlier entry."""
+        return duty_log.append_entry(self._ctx, kind, body, actor, refers_to)
+
+    @_writes
+    def correct_entry(self, seq: int, body: str, actor: Actor) -> LogEntry:
+        """Append a correction of entry `seq` (the original stays as it was)."""
+        duty_log.get_entry(self._ctx, seq)
+        return duty_log.append_entry(self._ctx, "correction", body, actor, refers_to=seq)
+
+    @_reads
+    def get_entry(self, seq: int) -> LogEntry:
+        """One entry; NotFound if missing."""
+        return duty_log.get_entry(self._ctx, seq)
+
+    @_reads
+    def list_entries(
+        self, shift: str | None = None, since: float | None = None, until: float | None = None,
+        kinds: Sequence[str] | None = None, limit: int | None = None,
+    ) -> list[LogEntry]:
+        """Entries in seq order, filtered."""
+        return duty_log.list_entries(self._ctx, shift, since, until, kinds, limit)
+
+    @_reads
+    def corrections_of(self, seq: int) -> list[LogEntry]:
+        """Entries that point at `seq` (corrections and follow-on notes)."""
+        return duty_log.list_entries(self._ctx, refers_to=seq)
+
+    # --- shifts and handovers -------------------------------------------------------------
+    @_writes
+    def ensure_shift(self, key: str, name: str, start: float, end: float, supervisor: str) -> Shift:
+        """Record a shift once; returns the recorded one."""
+        return handovers.ensure_shift(self._ctx, key, name, start, end, supervisor)
+
+    @_reads
+    def get_shift(self, key: str) -> Shift:
+        """A recorded shift; NotFound if never recorded."""
+        return handovers.get_shift(self._ctx, key)
+
+    @_writes
+    def create_handover(
+        self, from_shift: str, to_shift: str, items: Sequence[HandoverItemDraft], actor: Actor, note: str = ""
+    ) -> Handover:
+        """Write the items as log entries and sign the handover, all in one transaction."""
+        return handovers.create_handover(self._ctx, from_shift, to_shift, items, actor, note)
+
+    @_writes
+    def acknowledge_item(self, handover_id: int, item_id: int, actor: Actor) -> Handover:
+        """Acknowledge one handed-over item."""
+        return handovers.acknowledge_item(self._ctx, handover_id, item_id, actor)
+
+    @_writes
+    def question_item(self, handover_id: int, item_id: int, text: str, actor: Actor) -> Handover:
+        """Question one handed-over item."""
+        return handovers.question_item(self._ctx, handover_id, item_id, text, actor)
+
+    @_writes
+    def receive_handover(self, handover_id: int, actor: Actor) -> Handover:
+        """Sign receipt of a handover (once)."""
+        return handovers.receive_handover(self._ctx, handover_id, actor)
+
+    @_reads
+    def get_handover(self, handover_id: int) -> Handover:
+        """The full handover record."""
+        return handovers.get_handover(self._ctx, handover_id)
+
+    @_reads
+    def open_handovers(self) -> list[Handover]:
+        """Handovers not yet received, oldest first."""
+        return handovers.open_handovers(self._ctx)
+
+    @_reads
+    def list_handovers(self, limit: int = 50) -> list[Handover]:
+        """Latest handovers, newest first."""
+        return handovers.list_handovers(self._ctx, limit)
+
+    # --- patrol ---------------------------------------------------------------------------
+    @_writes
+    def add_patrol_note(
+        self, agent: str, actor: Actor, *, seat: str | None = None, items: Sequence[str] = (),
+        text: str = "", follow_up: bool = False,
+    ) -> PatrolNote:
+        """Append a patrol note with checklist findings and/or text."""
+        return patrol.add_patrol_note(self._ctx, agent, actor, seat, items, text, follow_up)
+
+    @_reads
+    def list_patrol_notes(
+        self, shift: str | None = None, since: float | None = None, agent: str | None = None,
+        follow_up_only: bool = False,
+    ) -> list[PatrolNote]:
+        """Patrol notes oldest first."""
+        return patrol.list_patrol_notes(self._ctx, shift, since, agent, follow_up_only)
+
+    @_writes
+    def add_praise(self, agent: str, what: str, why: str, actor: Actor, seat: str | None = None) -> Praise:
+        """Append praise (who, what, why all required and specific)."""
+        return patrol.add_praise(self._ctx, agent, what, why, actor, seat)
+
+    @_reads
+    def list_praise(self, shift: str | None = None, since: float | None = None, agent: str | None = None) -> list[Praise]:
+        """Praise oldest first."""
+        return patrol.list_praise(self._ctx, shift, since, agent)
+
+    @_writes
+    def add_inspection(self, agent: str, call_id: str, scores: Mapping[str, int], comment: str, actor: Actor) -> Inspection:
+        """Append a quality inspection (five scores 1-5)."""
+        return patrol.add_inspection(self._ctx, agent, call_id, scores, comment, actor)
+
+    @_reads
+    def list_inspections(self, agent: str | None = None, since: float | None = None) -> list[Inspection]:
+        """Inspections oldest first."""
+        return patrol.list_inspections(self._ctx, agent, since)
+
+    # --- escalations ----------------------------------------------------------------------
+    @_writes
+    def raise_escalation(
+        self, callid: str, agent: str, queue: str, reason: str, actor: Actor, *, caller: str = "",
+        priority: int = 2, event_key: str | None = None, raised_at: float | None = None,
+    ) -> Escalation:
+        """Record an escalation; with event_key, created once however often it is seen."""
+        return escalations.raise_escalation(
+            self._ctx, callid, agent, queue, reason, actor, caller=caller, priority=priority,
+            event_key=event_key, raised_at=raised_at,
+        )
+
+    @_reads
+    def get_escalation(self, escalation_id: int) -> Escalation:
+        """One escalation with derived state."""
+        return escalations.get_escalation(self._ctx, escalation_id)
+
+    @_reads
+    def list_escalations(self, include_closed: bool = False, since: float | None = None, agent: str | None = None) -> list[Escalation]:
+        """Escalations oldest first (open ones only unless include_closed)."""
+        return escalations.list_escalations(self._ctx, include_closed, since, agent)
+
+    @_writes
+    def claim_escalation(self, escalation_id: int, actor: Actor) -> Escalation:
+        """Take over an escalation; AlreadyClaimed(by, at) if someone else has."""
+        return escalations.claim_escalation(self._ctx, escalation_id, actor)
+
+    @_writes
+    def resolve_escalation(
+        self, escalation_id: int, outcome: str, actor: Actor, *, due: float | None = None,
+        department: str | None = None, note: str = "",
+    ) -> Escalation:
+        """Record the outcome: resolved / callback (due) / referred (department)."""
+        return escalations.resolve_escalation(self._ctx, escalation_id, outcome, actor, due=due,
+                                              department=department, note=note)
+
+    @_writes
+    def reveal_caller(self, escalation_id: int, reason: str, actor: Actor) -> str:
+        """The full caller number; the reveal is audited with its reason."""
+        return escalations.reveal_caller(self._ctx, escalation_id, reason, actor)
+
+    @_writes
+    def record_complaint(self, draft: ComplaintDraft, actor: Actor, escalation_id: int | None = None) -> Complaint:
+        """Append a complaint register entry."""
+        return escalations.record_complaint(self._ctx, draft, actor, escalation_id)
+
+    @_reads
+    def list_complaints(self, since: float | None = None, escalation_id: int | None = None) -> list[Complaint]:
+        """Complaints oldest first."""
+        return escalations.list_complaints(self._ctx, since, escalation_id)
+
+    @_writes
+    def add_follow_up(
+        self, text: str, due: float, actor: Actor, *, escalation_id: int | None = None, entry_seq: int | None = None
+    ) -> FollowUp:
+        """Append a follow-up with a due time."""
+        return escalations.add_follow_up(self._ctx, text, due, actor, escalation_id=escalation_id, entry_seq=entry_seq)
+
+    @_writes
+    def complete_follow_up(self, follow_up_id: int, actor: Actor, note: str = "") -> FollowUp:
+        """Mark a follow-up done (once)."""
+        return escalations.complete_follow_up(self._ctx, follow_up_id, actor, note)
+
+    @_reads
+    def list_follow_ups(self, open_only: bool = True, due_before: float | None = None) -> list[FollowUp]:
+        """Follow-ups by due time."""
+        return escalations.list_follow_ups(self._ctx, open_only, due_before)
+
+    @_reads
+    def escalation_counts_by_agent(self, since: float | None = None) -> dict[str, int]:
+        """Escalations per agent."""
+        return escalations.escalation_counts_by_agent(self._ctx, since)
+
+    # --- audit ----------------------------------------------------------------------------
+    @_writes
+    def record_audit(self, action: str, actor: Actor, target: str, detail: str = "") -> AuditRecord:
+        """Append an audit row (e.g. a report export by another module)."""
+        return _audit.record(self._ctx, action, actor, target, detail)
+
+    @_reads
+    def list_audit(self, since: float | None = None, action: str | None = None, limit: int | None = None) -> list[AuditRecord]:
+        """Audit rows oldest first."""
+        return _audit.list_audit(self._ctx, since, action, limit)
+
+    # --- integrity and retention -------------------------------------------------------------
+    @_reads
+    def verify(self, head: tuple[int, str] | tuple[int, str, str] | None = None) -> VerifyReport:
+        """Check chain, row hashes, triggers and anchored heads."""
+        return _verify.verify(self._ctx, head)
+
+    @_writes
+    def archive(self, before: float, out: Path, actor: Actor) -> ArchiveResult:
+        """Export records older than `before` to `out` (export-only; nothing is deleted)."""
+        if isinstance(before, bool) or not isinstance(before, (int, float)):
+            raise ValidationError("before must be a Unix time")
+        return _archive.export(self._ctx, float(before), Path(out), actor)
+
+
+def store_kwargs(config: Config) -> dict[str, Any]:
+    """The Store keyword arguments a Config implies (for Store and StoreService)."""
+    return {
+        "shifts": config.shifts,
+        "checklist_path": config.checklist_path,
+        "hmac_key_file": config.hmac_key_file,
+        "mask_keep_digits": config.mask_keep_digits,
+    }
