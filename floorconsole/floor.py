@@ -1,0 +1,950 @@
+"""`Floor`: folds feed events into seats, queues and calls, and tracks what changed.
+
+Pure Python, no clock: every time comes from the feed or from a `now` argument.
+
+Speed matters here (a 5,000-seat floor's backfill is millions of lines), so the hot path
+works on bytes: a block is split into lines, a line into at most six fields, and the verb
+picks a bound method from a dict. No Event, regex or hash per line; names are decoded
+once and kept (interned) by their raw bytes. Anything unusual falls to a slow path
+(`_slow_line`) that classifies the line with `queue_log.split_fields`. Policies for
+orphans, duplicates, out-of-order lines and memory bounds are in docs/feeds.md.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import islice
+from typing import Callable, Iterable
+
+from floorconsole import jsonl, queue_log
+from floorconsole.config import Thresholds
+from floorconsole.events import Escalation, Event
+from floorconsole.layout import FloorLayout
+from floorconsole.measures import QueueMeasures, Tally, compute, total
+from floorconsole.rejects import UNKNOWN_EVENT, Rejects
+
+MAX_LINE = 64 * 1024  # longer lines are rejected as "too_long" (real lines are < 1 KB)
+MAX_OPEN_CALLS = 100_000  # calls with no outcome yet; beyond this the oldest are evicted
+MAX_ENDED = 50_000  # recently ended call ids kept to tell duplicates from orphans
+MAX_FEED_SEATS = 50_000  # agents not in the layout; beyond this their lines are rejected
+MAX_QUEUES = 10_000
+HISTORY_MINUTES = 60
+_EVICT_FRACTION = 10  # evict 1/10 of the cap at once: amortised O(1), no quadratic dict scans
+
+
+class SeatState(StrEnum):
+    """DOMAIN.md's seat states."""
+
+    LOGGED_OFF = "LOGGED_OFF"
+    AVAILABLE = "AVAILABLE"
+    RINGING = "RINGING"
+    ON_CALL = "ON_CALL"
+    WRAP_UP = "WRAP_UP"
+    PAUSED = "PAUSED"
+
+
+_OFF = SeatState.LOGGED_OFF
+_AVAIL = SeatState.AVAILABLE
+_RINGING = SeatState.RINGING
+_ON_CALL = SeatState.ON_CALL
+_WRAP = SeatState.WRAP_UP
+_PAUSED = SeatState.PAUSED
+
+
+@dataclass(slots=True, eq=False)
+class Seat:
+    """One agent's live state and counters (counters restart with the window)."""
+
+    agent: str
+    name: str
+    seat_id: str | None = None
+    queues: set[str] = field(default_factory=set)
+    state: SeatState = SeatState.LOGGED_OFF
+    since: float | None = None  # None: not known since when (e.g. before the feed starts)
+    call_id: str | None = None
+    call_start: float | None = None
+    pause_reason: str = ""
+    answered: int = 0
+    talk_s: float = 0
+    ring_no_answer: int = 0
+    escalations: int = 0
+    wrapup_s: float = 0  # only when the feed reports wrap-up explicitly (JSON WRAPUPEND)
+    # Internal bookkeeping of the fold.
+    raw: bytes = field(default=b"", repr=False)
+    call_raw: bytes | None = field(default=None, repr=False)
+    wrap_until: float | None = field(default=None, repr=False)  # None in WRAP_UP: explicit
+    pause_pending: bool = field(default=False, repr=False)  # PAUSE arrived during a call
+
+
+@dataclass(slots=True, frozen=True)
+class Waiting:
+    """A caller in a queue with no outcome yet."""
+
+    callid: str
+    queue: str
+    entered: float
+    caller: str
+
+
+class Call:
+    """One call's lifecycle: waiting in a queue, then connected to a seat, then gone."""
+
+    __slots__ = ("raw", "queue", "entered", "caller", "seat", "connected")
+
+    def __init__(self, raw: bytes, queue: "QueueState", entered: float, caller: bytes) -> None:
+        self.raw = raw
+        self.queue = queue
+        self.entered = entered
+        self.caller = caller
+        self.seat: Seat | None = None
+        self.connected: float | None = None
+
+    @property
+    def callid(self) -> str:
+        return self.raw.decode("utf-8", "replace")
+
+    @property
+    def caller_id(self) -> str:
+        return self.caller.decode("utf-8", "replace")
+
+    @property
+    def agent(self) -> str | None:
+        return None if self.seat is None else self.seat.agent
+
+
+class QueueState:
+    """One queue: its waiting callers, its window tally and optional hourly buckets."""
+
+    __slots__ = ("name", "tally", "buckets", "calls", "_hist", "hist_next", "hist_peak", "_hist_min")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tally = Tally()
+        self.buckets: dict[float, Tally] = {}
+        self.calls: dict[bytes, Call] = {}  # waiting callers by raw call id
+        self._hist: deque[int] = deque(maxlen=HISTORY_MINUTES)
+        self._hist_min: int | None = None
+        self.hist_next: float = -math.inf  # first second of the next minute
+        self.hist_peak = 0
+
+    @property
+    def waiting(self) -> dict[str, Waiting]:
+        """Callers waiting now, by call id, oldest entry first (built on each access)."""
+        return {
+            c.callid: Waiting(c.callid, self.name, c.entered, c.caller_id)
+            for c in sorted(self.calls.values(), key=lambda c: c.entered)
+        }
+
+    @property
+    def waiting_now(self) -> int:
+        return len(self.calls)
+
+    def longest_wait_now(self, now: float) -> float:
+        """Age of the oldest waiting caller at `now` (0 when nobody waits)."""
+        if not self.calls:
+            return 0.0
+        return max(0.0, now - min(c.entered for c in self.calls.values()))
+
+    def bucket(self, t: float, size: float) -> Tally:
+        start = (t // size) * size
+        b = self.buckets.get(start)
+        if b is None:
+            b = self.buckets[start] = Tally()
+        return b
+
+    def roll(self, t: float) -> None:
+        """Close the history minute(s) before `t`; called before the waiting count changes."""
+        m = int(t // 60)
+        n = len(self.calls)
+        if self._hist_min is not None:
+            if m < self._hist_min:
+                return  # a late line: count it in the current minute
+            self._hist.append(self.hist_peak)
+            self._hist.extend([n] * min(m - self._hist_min - 1, HISTORY_MINUTES))
+        self._hist_min = m
+        self.hist_next = (m + 1) * 60
+        self.hist_peak = n
+
+    def history(self, now: float | None = None) -> list[int]:
+        """Waiting callers per minute (peak in the minute), oldest first, last 60 minutes."""
+        out = list(self._hist)
+        if self._hist_min is None:
+            return [len(self.calls)] if now is not None else []
+        out.append(self.hist_peak)
+        if now is not None and now >= self.hist_next:
+            out.extend([len(self.calls)] * min(int(now // 60) - self._hist_min, HISTORY_MINUTES))
+        return out[-HISTORY_MINUTES:]
+
+
+@dataclass
+class Changes:
+    """What changed since the previous `take_changes()`; the UI refreshes only these rows."""
+
+    agents: set[str] = field(default_factory=set)
+    queues: set[str] = field(default_factory=set)
+    escalations: list[Escalation] = field(default_factory=list)
+    rejects: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.agents or self.queues or self.escalations or self.rejects)
+
+    def merge(self, other: "Changes") -> None:
+        """Fold a later batch of changes into this one."""
+        self.agents |= other.agents
+        self.queues |= other.queues
+        self.escalations.extend(other.escalations)
+        self.rejects = self.rejects or other.rejects
+
+
+Handler = Callable[[list, float], None]
+
+
+class Floor:
+    """Seats, queues and calls folded from a feed; measures over a window.
+
+    `window_start`/`window_end` (Unix seconds, end exclusive): events outside still drive
+    state but only events inside count in measures and seat counters. `bucket_s` also
+    keeps per-queue tallies in buckets of that many seconds (3600: an hourly table).
+    """
+
+    def __init__(
+        self,
+        thresholds: Thresholds,
+        layout: FloorLayout | None = None,
+        window_start: float | None = None,
+        window_end: float | None = None,
+        *,
+        feed_format: str = "auto",
+        bucket_s: float | None = None,
+        max_open_calls: int = MAX_OPEN_CALLS,
+    ) -> None:
+        if feed_format not in ("auto", "queue_log", "jsonl"):
+            raise ValueError(f"feed_format must be auto, queue_log or jsonl, not {feed_format!r}")
+        self.thresholds = thresholds
+        self.feed_format: str | None = None if feed_format == "auto" else feed_format
+        self.window_start = window_start
+        self.window_end = window_end
+        self.bucket_s = bucket_s
+        self.seats: dict[str, Seat] = {}
+        self.queues: dict[str, QueueState] = {}
+        self.rejects = Rejects()
+        self.lines_total = 0
+        self.lines_blank = 0
+        self.lines_unknown = 0
+        self.last_event_time: float | None = None
+        self.escalations: deque[Escalation] = deque(maxlen=1000)  # recent, for display
+        self._ws = -math.inf if window_start is None else window_start
+        self._we = math.inf if window_end is None else window_end
+        self._sl = thresholds.sl_threshold_s
+        self._rna_ms = thresholds.ring_no_answer_min_s * 1000.0
+        self._wrapup = thresholds.wrapup_s
+        self._explicit_wrapup = False  # set once the JSON feed reports wrap-up itself
+        self._max_calls = max(10, max_open_calls)
+        self._calls: dict[bytes, Call] = {}
+        self._ended: dict[bytes, bytes] = {}  # raw call id -> caller, recently ended
+        self._seats_raw: dict[bytes, Seat] = {}
+        self._queues_raw: dict[bytes, QueueState] = {}
+        self._texts: dict[bytes, str] = {}  # small interned texts (pause reasons)
+        self._feed_seats = 0
+        self._last_t: float = -math.inf
+        self._wrapping: dict[str, Seat] = {}  # implicit wrap-ups not yet expired
+        self._changed_agents: set[str] = set()
+        self._changed_queues: set[str] = set()
+        self._new_escalations: list[Escalation] = []
+        self._ql = self._handlers(include_jsonl=False)
+        self._all = self._handlers(include_jsonl=True)
+        if layout is not None:
+            for place in layout.seats:
+                seat = Seat(place.agent, place.name, place.seat_id, set(place.queues), raw=place.agent.encode())
+                self.seats[place.agent] = seat
+                self._seats_raw[seat.raw] = seat
+            names = [p.name for p in layout.seats]
+            for place in layout.seats:
+                # Asterisk logs the member *name* when one is configured ("JASON SMITH").
+                raw_name = place.name.encode()
+                if names.count(place.name) == 1 and raw_name not in self._seats_raw:
+                    self._seats_raw[raw_name] = self.seats[place.agent]
+            for q in layout.queues:
+                self._new_queue(q.encode())
+
+    # ------------------------------------------------------------------ public API
+
+    def feed(self, lines: Iterable[bytes]) -> None:
+        """Parse and apply feed data. Each item is one line or a block of complete lines
+        (newline-separated; pass big blocks for speed). Never raises on bad input."""
+        for item in lines:
+            if b"\r" in item:
+                item = item.replace(b"\r\n", b"\n")
+            parts = item.split(b"\n")
+            if item.endswith(b"\n"):
+                parts.pop()
+            self.lines_total += len(parts)
+            if len(item) > MAX_LINE and max(map(len, parts)) > MAX_LINE:
+                parts = self._drop_long(parts)
+            if b"\x00" in item:
+                parts = self._strip_nuls(parts)
+            if not item.isascii():
+                self._check_utf8(parts)
+            if self.feed_format is None:
+                parts = self._detect_format(parts)
+            if self.feed_format == "queue_log":
+                self._fold_queue_log(parts)
+            elif self.feed_format == "jsonl":
+                self._fold_jsonl(parts)
+
+    def apply(self, event: Event) -> None:
+        """Apply one parsed Event (JSON feed, tests, tools); unknown verbs are counted."""
+        data = b"|".join(d.replace("|", "_").encode("utf-8", "replace") for d in event.data)
+        p = [b"", event.callid.encode(), event.queue.encode(), event.agent.encode(), event.verb.encode(), data]
+        h = self._all.get(p[4])
+        if h is None:
+            self._unknown(p, event.time)
+            return
+        try:
+            h(p, event.time)
+        except (ValueError, IndexError):
+            self.rejects.add("bad_fields", queue_log.to_line(event))
+            return
+        self._order(p, event.time)
+
+    @property
+    def lines_parsed(self) -> int:
+        """Well-formed lines with a verb the floor interprets (duplicates included)."""
+        return self.lines_total - self.lines_blank - self.lines_unknown - self.rejects.malformed
+
+    @property
+    def lines_malformed(self) -> int:
+        return self.rejects.malformed
+
+    @property
+    def open_calls(self) -> int:
+        """Calls with no outcome yet (bounded by `max_open_calls`)."""
+        return len(self._calls)
+
+    def call(self, callid: str) -> Call | None:
+        """The open call with this id (waiting or connected), if any."""
+        return self._calls.get(callid.encode())
+
+    def set_window(self, start: float, end: float | None = None) -> None:
+        """A new shift: measures and seat counters restart; live state carries on."""
+        self.window_start, self.window_end = start, end
+        self._ws = start
+        self._we = math.inf if end is None else end
+        for q in self.queues.values():
+            q.tally = Tally()
+            q.buckets = {}
+            self._changed_queues.add(q.name)
+        for s in self.seats.values():
+            s.answered = s.ring_no_answer = s.escalations = 0
+            s.talk_s = s.wrapup_s = 0
+            self._changed_agents.add(s.agent)
+
+    def measures(self, queue: str, now: float) -> QueueMeasures:
+        """DOMAIN.md measures of one queue over the window; a queue never seen gives zeros."""
+        q = self.queues.get(queue)
+        if q is None:
+            return compute(queue, Tally())
+        return compute(queue, q.tally, q.waiting_now, q.longest_wait_now(now))
+
+    def measures_total(self, now: float) -> QueueMeasures:
+        """Floor-wide measures: every queue's counts added up (queue name "*")."""
+        qs = list(self.queues.values())
+        waiting = sum(q.waiting_now for q in qs)
+        longest = max((q.longest_wait_now(now) for q in qs), default=0.0)
+        return compute("*", total(q.tally for q in qs), waiting, longest)
+
+    def bucket_measures(self, queue: str | None = None) -> dict[float, QueueMeasures]:
+        """Measures per bucket start (needs `bucket_s`); `queue=None`: floor-wide.
+
+        Waiting-now fields are 0 in buckets: they describe the present, not an hour."""
+        qs = list(self.queues.values()) if queue is None else [self.queues[queue]] if queue in self.queues else []
+        starts = sorted({b for q in qs for b in q.buckets})
+        name = "*" if queue is None else queue
+        return {b: compute(name, total(q.buckets[b] for q in qs if b in q.buckets)) for b in starts}
+
+    def seat_state_at(self, seat: Seat, now: float) -> SeatState:
+        """The seat's state at `now`: an implicit wrap-up ends `wrapup_s` after the call."""
+        if seat.state is _WRAP and seat.wrap_until is not None and now >= seat.wrap_until:
+            return _AVAIL
+        return seat.state
+
+    def seat_since_at(self, seat: Seat, now: float) -> float | None:
+        """Since when the seat has been in `seat_state_at(seat, now)`."""
+        if seat.state is _WRAP and seat.wrap_until is not None and now >= seat.wrap_until:
+            return seat.wrap_until
+        return seat.since
+
+    def waiting_history(self, queue: str, now: float | None = None) -> list[int]:
+        """Waiting callers per minute in `queue` over the last 60 minutes, oldest first."""
+        q = self.queues.get(queue)
+        return [] if q is None else q.history(now)
+
+    def take_changes(self, now: float | None = None) -> Changes:
+        """What changed since the previous call. With `now`, seats whose implicit wrap-up
+        has run out by then become AVAILABLE and are reported too."""
+        if now is not None and self._wrapping:
+            for agent, seat in list(self._wrapping.items()):
+                if seat.state is not _WRAP or seat.wrap_until is None:
+                    del self._wrapping[agent]
+                elif now >= seat.wrap_until:
+                    seat.state, seat.since, seat.wrap_until = _AVAIL, seat.wrap_until, None
+                    del self._wrapping[agent]
+                    self._changed_agents.add(agent)
+        out = Changes(self._changed_agents, self._changed_queues, self._new_escalations, self.rejects.changed)
+        self._changed_agents, self._changed_queues, self._new_escalations = set(), set(), []
+        self.rejects.changed = False
+        return out
+
+    # ------------------------------------------------------------------ block handling
+
+    def _fold_queue_log(self, lines: list[bytes]) -> None:
+        h = self._ql
+        unknown = self._unknown
+        last = self._last_t
+        for line in lines:
+            try:
+                p = line.split(b"|", 5)
+                t = int(p[0])
+                h.get(p[4], unknown)(p, t)
+            except Exception:  # noqa: BLE001 - any surprise goes to the classifying slow path
+                self._last_t = last
+                self._slow_line(line)
+                last = self._last_t
+                continue
+            if t < last:
+                self.rejects.add("out_of_order", b"|".join(p))
+            else:
+                last = t
+        self._last_t = last
+        if last != -math.inf:
+            self.last_event_time = last
+
+    def _slow_line(self, line: bytes) -> None:
+        got = queue_log.split_fields(line)
+        if got == queue_log.BLANK:
+            self.lines_blank += 1
+            return
+        if isinstance(got, str):
+            self.rejects.add(got, line)
+            return
+        p, t = got
+        h = self._ql.get(p[4])
+        if h is None:
+            self._unknown(p, t)
+        else:
+            try:
+                h(p, t)
+            except Exception:  # noqa: BLE001
+                self.rejects.add("bad_fields", line)
+                return
+        self._order(p, t)
+
+    def _order(self, p: list, t: float) -> None:
+        if t < self._last_t:
+            self.rejects.add("out_of_order", b"|".join(p))
+        else:
+            self._last_t = t
+            self.last_event_time = t
+
+    def _fold_jsonl(self, lines: list[bytes]) -> None:
+        for line in lines:
+            ev = jsonl.parse_line(line)
+            if isinstance(ev, str):
+                if ev == queue_log.BLANK:
+                    self.lines_blank += 1
+                else:
+                    self.rejects.add(ev, line)
+                continue
+            self.apply(ev)
+
+    def _detect_format(self, lines: list[bytes]) -> list[bytes]:
+        # Decided by the first non-blank line; blank lines before it are counted here.
+        for i, line in enumerate(lines):
+            s = line.strip().lstrip(b"\xef\xbb\xbf")
+            if s:
+                self.feed_format = "jsonl" if s.startswith(b"{") else "queue_log"
+                return lines[i:]
+            self.lines_blank += 1
+        return []
+
+    def _drop_long(self, lines: list[bytes]) -> list[bytes]:
+        keep = []
+        for line in lines:
+            if len(line) > MAX_LINE:
+                self.rejects.add("too_long", line)
+            else:
+                keep.append(line)
+        return keep
+
+    def _strip_nuls(self, lines: list[bytes]) -> list[bytes]:
+        # NUL runs appear after a crash (preallocated blocks); drop them, keep the rest.
+        keep = []
+        for line in lines:
+            if b"\x00" in line:
+                cleaned = line.replace(b"\x00", b"")
+                if not cleaned.strip():
+                    self.rejects.add("nul_bytes", line)
+                    continue
+                self.rejects.add("nul_stripped", line)
+                line = cleaned
+            keep.append(line)
+        return keep
+
+    def _check_utf8(self, lines: list[bytes]) -> None:
+        # Only for blocks that are not pure ASCII; the line is still applied, its text
+        # fields shown with U+FFFD.
+        for line in lines:
+            if not line.isascii():
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.rejects.add("non_utf8", line)
+
+    # ------------------------------------------------------------------ lookups
+
+    def _new_seat(self, raw: bytes) -> Seat | None:
+        if raw == b"NONE" or not raw.strip():
+            return None  # "NONE" is the agent field of caller-side lines, not a seat
+        seat = self._seats_raw.get(raw)
+        if seat is not None:
+            return seat
+        if self._feed_seats >= MAX_FEED_SEATS:
+            raise ValueError("too many agents")  # -> bad_fields; bounded memory wins
+        agent = raw.decode("utf-8", "replace")
+        seat = self.seats.get(agent)
+        if seat is None:
+            seat = self.seats[agent] = Seat(agent, agent, None, raw=raw)
+            self._feed_seats += 1
+            self._changed_agents.add(agent)
+        self._seats_raw[raw] = seat
+        return seat
+
+    def _new_queue(self, raw: bytes) -> QueueState:
+        q = self._queues_raw.get(raw)
+        if q is not None:
+            return q
+        if len(self.queues) >= MAX_QUEUES:
+            raise ValueError("too many queues")
+        name = raw.decode("utf-8", "replace")
+        q = self.queues.get(name)
+        if q is None:
+            q = self.queues[name] = QueueState(name)
+            self._changed_queues.add(name)
+        self._queues_raw[raw] = q
+        return q
+
+    def _text(self, raw: bytes) -> str:
+        s = self._texts.get(raw)
+        if s is None:
+            s = raw.decode("utf-8", "replace")
+            if len(self._texts) < 4096:
+                self._texts[raw] = s
+        return s
+
+    def _evict_calls(self) -> None:
+        n = max(1, self._max_calls // _EVICT_FRACTION)
+        calls = self._calls
+        victims = list(islice(calls, n))
+        for raw in victims:
+            c = calls.pop(raw)
+            c.queue.calls.pop(raw, None)
+            self._changed_queues.add(c.queue.name)
+        self.rejects.add("evicted_calls", b"oldest open call ids dropped: " + victims[0], n=len(victims))
+
+    def _remember_ended(self, raw: bytes, caller: bytes) -> None:
+        ended = self._ended
+        ended[raw] = caller
+        if len(ended) > MAX_ENDED:
+            for k in list(islice(ended, MAX_ENDED // _EVICT_FRACTION)):
+                del ended[k]
+
+    def _anomaly(self, reason: str, p: list) -> None:
+        self.rejects.add(reason, b"|".join(p))
+
+    # ------------------------------------------------------------------ verb handlers
+    # Each handler parses everything it needs before it changes anything, so a line
+    # that raises leaves no trace and is classified by the slow path.
+
+    def _handlers(self, include_jsonl: bool) -> dict[bytes, Handler]:
+        table: dict[str, Handler] = {
+            "ENTERQUEUE": self._h_enterqueue,
+            "CONNECT": self._h_connect,
+            "COMPLETEAGENT": self._h_complete,
+            "COMPLETECALLER": self._h_complete,
+            "TRANSFER": self._h_transfer,
+            "BLINDTRANSFER": self._h_transfer,
+            "ATTENDEDTRANSFER": self._h_attended,
+            "ABANDON": self._h_abandon,
+            "EXITEMPTY": self._h_exit_empty,
+            "EXITWITHTIMEOUT": self._h_exit_timeout,
+            "EXITWITHKEY": self._h_exit_key,
+            "RINGNOANSWER": self._h_ringnoanswer,
+            "RINGCANCELED": self._h_ringcanceled,
+            "ADDMEMBER": self._h_addmember,
+            "REMOVEMEMBER": self._h_removemember,
+            "PAUSE": self._h_pause,
+            "PAUSEALL": self._h_pause,
+            "UNPAUSE": self._h_unpause,
+            "UNPAUSEALL": self._h_unpause,
+            "AGENTLOGIN": self._h_login,
+            "AGENTCALLBACKLOGIN": self._h_login,
+            "AGENTLOGOFF": self._h_logoff,
+            "AGENTCALLBACKLOGOFF": self._h_logoff,
+            "ESCALATE": self._h_escalate,
+        }
+        for verb in ("QUEUESTART", "CONFIGRELOAD", "SYSCOMPAT", "PENALTY", "DID", "INFO", "AGENTDUMP"):
+            table[verb] = self._h_ignore
+        if include_jsonl:
+            table.update({"RINGING": self._h_ringing, "WRAPUP": self._h_wrapup, "WRAPUPEND": self._h_wrapupend})
+        return {k.encode(): v for k, v in table.items()}
+
+    def _unknown(self, p: list, t: float) -> None:
+        if not p[4].strip():
+            raise ValueError("empty verb")
+        self.lines_unknown += 1
+        self.rejects.add(UNKNOWN_EVENT, b"|".join(p))
+
+    def _h_ignore(self, p: list, t: float) -> None:
+        pass
+
+    def _h_enterqueue(self, p: list, t: float) -> None:
+        d = p[5].split(b"|", 2) if len(p) > 5 else ()
+        caller = d[1] if len(d) > 1 else b""
+        callid = p[1]
+        q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
+        calls = self._calls
+        old = calls.get(callid)
+        if old is not None:
+            if old.connected is None:
+                if old.queue is q:
+                    self._anomaly("duplicate", p)
+                    return
+                # Moved to another queue without an outcome line for the first one.
+                old.queue.calls.pop(callid, None)
+                self._changed_queues.add(old.queue.name)
+                self._anomaly("missing_outcome", p)
+            # A connected call entering a queue again: transferred back into a queue.
+        if t >= q.hist_next:
+            q.roll(t)
+        c = calls[callid] = Call(callid, q, t, caller)
+        w = q.calls
+        w[callid] = c
+        if len(w) > q.hist_peak:
+            q.hist_peak = len(w)
+        if len(calls) > self._max_calls:
+            self._evict_calls()
+        if self._ws <= t < self._we:
+            q.tally.offered += 1
+            if self.bucket_s:
+                q.bucket(t, self.bucket_s).offered += 1
+        self._changed_queues.add(q.name)
+
+    def _h_connect(self, p: list, t: float) -> None:
+        d = p[5].split(b"|", 1)
+        hold = int(d[0])
+        callid = p[1]
+        q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
+        seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
+        c = self._calls.get(callid)
+        if c is None:
+            if callid in self._ended:
+                self._anomaly("duplicate", p)
+                return
+            # Orphan: its ENTERQUEUE is before the feed/backfill start or was lost. The
+            # CONNECT carries its holdtime, so it still counts as answered.
+            self._anomaly("orphan", p)
+            c = self._calls[callid] = Call(callid, q, t - hold, b"")
+            if len(self._calls) > self._max_calls:
+                self._evict_calls()
+        elif c.connected is not None:
+            self._anomaly("duplicate", p)
+            return
+        else:
+            wq = c.queue
+            if t >= wq.hist_next:
+                wq.roll(t)
+            del wq.calls[callid]
+            self._changed_queues.add(wq.name)
+        c.connected = t
+        c.seat = seat
+        if self._ws <= t < self._we:
+            tl = q.tally
+            tl.answered += 1
+            tl.answer_wait_sum += hold
+            if hold <= self._sl:
+                tl.within_sl += 1
+            if hold > tl.max_wait:
+                tl.max_wait = hold
+            if self.bucket_s:
+                q.bucket(t, self.bucket_s).answer(hold, self._sl)
+            if seat is not None:
+                seat.answered += 1
+        self._changed_queues.add(q.name)
+        if seat is not None:
+            prev = seat.call_raw
+            if prev is not None and prev != callid and seat.state is _ON_CALL:
+                # The seat's previous call never logged its end; forget it.
+                old = self._calls.get(prev)
+                if old is not None and old.seat is seat:
+                    del self._calls[prev]
+                self._anomaly("missing_end", p)
+            seat.state = _ON_CALL
+            seat.since = t
+            seat.call_raw = callid
+            seat.call_id = callid.decode("utf-8", "replace")
+            seat.call_start = t
+            seat.wrap_until = None
+            if q.name not in seat.queues:
+                seat.queues.add(q.name)
+            self._changed_agents.add(seat.agent)
+
+    def _h_complete(self, p: list, t: float) -> None:
+        self._end_call(p, t, int(p[5].split(b"|", 2)[1]))
+
+    def _h_transfer(self, p: list, t: float) -> None:
+        self._end_call(p, t, int(p[5].split(b"|", 4)[3]))
+
+    def _h_attended(self, p: list, t: float) -> None:
+        # BRIDGE|id, APP|app or LINK|chan1|chan2, then holdtime|calltime|origposition.
+        self._end_call(p, t, int(p[5].rsplit(b"|", 2)[-2]))
+
+    def _end_call(self, p: list, t: float, talk: int) -> None:
+        callid = p[1]
+        q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
+        seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
+        c = self._calls.get(callid)
+        on_seat = seat is not None and seat.call_raw == callid
+        if c is not None and c.connected is not None:
+            del self._calls[callid]
+            self._remember_ended(callid, c.caller)
+        elif not on_seat:
+            if callid in self._ended:
+                self._anomaly("duplicate", p)
+                return
+            # Orphan end: its CONNECT is before the feed start. The line carries its
+            # calltime, so it still counts in AHT.
+            self._anomaly("orphan", p)
+            self._remember_ended(callid, b"")
+        if self._ws <= t < self._we:
+            tl = q.tally
+            tl.handled += 1
+            tl.talk_sum += talk
+            if self.bucket_s:
+                q.bucket(t, self.bucket_s).ended(talk)
+            if seat is not None:
+                seat.talk_s += talk
+                self._changed_agents.add(seat.agent)
+        self._changed_queues.add(q.name)
+        if on_seat:
+            seat.call_raw = seat.call_id = seat.call_start = None
+            seat.since = t
+            if seat.pause_pending:
+                seat.state = _PAUSED
+                seat.pause_pending = False
+            elif self._explicit_wrapup:
+                seat.state, seat.wrap_until = _WRAP, None
+            elif self._wrapup > 0:
+                seat.state, seat.wrap_until = _WRAP, t + self._wrapup
+                self._wrapping[seat.agent] = seat
+            else:
+                seat.state = _AVAIL
+            self._changed_agents.add(seat.agent)
+
+    def _h_abandon(self, p: list, t: float) -> None:
+        d = p[5].split(b"|", 3) if len(p) > 5 else ()
+        self._unanswered(p, t, int(d[2]) if len(d) > 2 and d[2] else None, True)
+
+    def _h_exit_empty(self, p: list, t: float) -> None:
+        d = p[5].split(b"|", 3) if len(p) > 5 else ()
+        self._unanswered(p, t, int(d[2]) if len(d) > 2 and d[2] else None, False)
+
+    def _h_exit_timeout(self, p: list, t: float) -> None:
+        # Old Asterisk: "position" only; newer: position|origposition|waittime.
+        d = p[5].split(b"|", 3) if len(p) > 5 else ()
+        self._unanswered(p, t, int(d[2]) if len(d) > 2 and d[2] else None, False)
+
+    def _h_exit_key(self, p: list, t: float) -> None:
+        d = p[5].split(b"|", 4) if len(p) > 5 else ()
+        self._unanswered(p, t, int(d[3]) if len(d) > 3 and d[3] else None, False)
+
+    def _unanswered(self, p: list, t: float, wait: float | None, abandoned: bool) -> None:
+        callid = p[1]
+        q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
+        c = self._calls.get(callid)
+        if c is not None and c.connected is None:
+            wq = c.queue
+            if t >= wq.hist_next:
+                wq.roll(t)
+            del self._calls[callid]
+            del wq.calls[callid]
+            self._remember_ended(callid, c.caller)
+            self._changed_queues.add(wq.name)
+            if wait is None:
+                wait = max(0, t - c.entered)
+        elif c is not None:
+            self._anomaly("outcome_after_connect", p)
+            return
+        else:
+            if callid in self._ended:
+                self._anomaly("duplicate", p)
+                return
+            self._anomaly("orphan", p)
+            self._remember_ended(callid, b"")
+            if wait is None:
+                wait = 0
+        if self._ws <= t < self._we:
+            tl = q.tally
+            if abandoned:
+                tl.abandoned += 1
+            else:
+                tl.exited += 1
+            if wait > tl.max_wait:
+                tl.max_wait = wait
+            if self.bucket_s:
+                q.bucket(t, self.bucket_s).unanswered(wait, abandoned)
+        self._changed_queues.add(q.name)
+
+    def _h_ringnoanswer(self, p: list, t: float) -> None:
+        ms = int(p[5])
+        seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
+        if seat is None:
+            return
+        self._ring_ended(seat, p, t)
+        # Ring-all queues log 0-2 s RINGNOANSWERs for every member: noise, not a finding.
+        if ms >= self._rna_ms and self._ws <= t < self._we:
+            seat.ring_no_answer += 1
+            self._changed_agents.add(seat.agent)
+
+    def _h_ringcanceled(self, p: list, t: float) -> None:
+        int(p[5])  # validate only: another member answered, not this agent's fault
+        seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
+        if seat is not None:
+            self._ring_ended(seat, p, t)
+
+    def _ring_ended(self, seat: Seat, p: list, t: float) -> None:
+        # A ring shows the member is logged in to this queue (static members never log
+        # ADDMEMBER), so a LOGGED_OFF seat becomes AVAILABLE.
+        st = seat.state
+        if st is _RINGING or st is _OFF:
+            seat.state, seat.since = _AVAIL, t
+            if st is _RINGING:
+                seat.call_raw = seat.call_id = None
+            self._changed_agents.add(seat.agent)
+        q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
+        if q.name not in seat.queues:
+            seat.queues.add(q.name)
+            self._changed_agents.add(seat.agent)
+
+    def _h_addmember(self, p: list, t: float) -> None:
+        seat = self._new_seat(p[3])
+        if seat is None:
+            return
+        q = self._new_queue(p[2]) if p[2] != b"NONE" else None
+        paused = len(p) > 5 and p[5].strip().upper() == b"PAUSED"
+        if q is not None:
+            seat.queues.add(q.name)
+        if seat.state is _OFF:
+            seat.state, seat.since = (_PAUSED if paused else _AVAIL), t
+        self._changed_agents.add(seat.agent)
+
+    def _h_removemember(self, p: list, t: float) -> None:
+        seat = self._new_seat(p[3])
+        if seat is None:
+            return
+        seat.queues.discard(self._text(p[2]))
+        if not seat.queues and seat.state is not _ON_CALL:
+            self._log_off(seat, t)
+        self._changed_agents.add(seat.agent)
+
+    def _h_login(self, p: list, t: float) -> None:
+        seat = self._new_seat(p[3])
+        if seat is None:
+            return
+        if p[2] != b"NONE":
+            seat.queues.add(self._new_queue(p[2]).name)
+        if seat.state is _OFF:
+            seat.state, seat.since = _AVAIL, t
+        self._changed_agents.add(seat.agent)
+
+    def _h_logoff(self, p: list, t: float) -> None:
+        seat = self._new_seat(p[3])
+        if seat is not None:
+            self._log_off(seat, t)
+
+    def _log_off(self, seat: Seat, t: float) -> None:
+        seat.state, seat.since = _OFF, t
+        seat.call_raw = seat.call_id = seat.call_start = seat.wrap_until = None
+        seat.pause_pending, seat.pause_reason = False, ""
+        self._changed_agents.add(seat.agent)
+
+    def _h_pause(self, p: list, t: float) -> None:
+        seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
+        if seat is None:
+            return
+        reason = self._text(p[5]) if len(p) > 5 else ""
+        seat.pause_reason = reason
+        if seat.state is _ON_CALL:
+            seat.pause_pending = True  # stays ON_CALL until the call ends, then PAUSED
+        elif seat.state is not _PAUSED:
+            # Asterisk logs one PAUSE per queue: only the first one starts the clock.
+            seat.state, seat.since, seat.wrap_until = _PAUSED, t, None
+        self._changed_agents.add(seat.agent)
+
+    def _h_unpause(self, p: list, t: float) -> None:
+        seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
+        if seat is None:
+            return
+        seat.pause_pending = False
+        if seat.state is _PAUSED or seat.state is _OFF:
+            seat.state, seat.since, seat.pause_reason = _AVAIL, t, ""
+        self._changed_agents.add(seat.agent)
+
+    def _h_escalate(self, p: list, t: float) -> None:
+        d = p[5].split(b"|", 1) if len(p) > 5 else [b""]
+        seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
+        callid = p[1]
+        c = self._calls.get(callid)
+        caller = c.caller if c is not None else self._ended.get(callid, b"")
+        dec = self._text
+        ev = Event(t, callid.decode("utf-8", "replace"), dec(p[2]), dec(p[3]), "ESCALATE", tuple(dec(x) for x in d))
+        esc = Escalation(ev, caller.decode("utf-8", "replace") or None)
+        self._new_escalations.append(esc)
+        self.escalations.append(esc)
+        if seat is not None:
+            if self._ws <= t < self._we:
+                seat.escalations += 1
+            self._changed_agents.add(seat.agent)
+
+    # JSON-lines only ----------------------------------------------------------
+
+    def _h_ringing(self, p: list, t: float) -> None:
+        seat = self._new_seat(p[3])
+        if seat is None or seat.state is _ON_CALL:
+            return
+        seat.state, seat.since = _RINGING, t
+        seat.call_raw, seat.call_id = p[1], self._text(p[1])
+        self._changed_agents.add(seat.agent)
+
+    def _h_wrapup(self, p: list, t: float) -> None:
+        self._explicit_wrapup = True
+        seat = self._new_seat(p[3])
+        if seat is None:
+            return
+        if seat.state is not _WRAP or seat.wrap_until is not None:
+            seat.state, seat.since, seat.wrap_until = _WRAP, t, None
+            seat.call_raw = seat.call_id = seat.call_start = None
+        self._changed_agents.add(seat.agent)
+
+    def _h_wrapupend(self, p: list, t: float) -> None:
+        self._explicit_wrapup = True
+        seat = self._new_seat(p[3])
+        if seat is None or seat.state is not _WRAP:
+            return
+        if seat.since is not None and self._ws <= t < self._we:
+            seat.wrapup_s += max(0, t - seat.since)
+        seat.state, seat.since, seat.wrap_until = (_PAUSED if seat.pause_pending else _AVAIL), t, None
+        seat.pause_pending = False
+        self._changed_agents.add(seat.agent)
