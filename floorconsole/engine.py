@@ -68,7 +68,8 @@ class FloorEngine:
         window = shift_at_epoch(config.shifts, clock())
         self._window_start = window.start.timestamp()
         self._window_end = window.end.timestamp()
-        self._floor: Floor = Floor(config.thresholds, layout, window_start=self._window_start)
+        self._floor: Floor = Floor(config.thresholds, layout, window_start=self._window_start,
+                                   window_end=self._window_end, feed_format=config.feed_format)
         self._follower: FileFollower | None = None
         self._position: Position | None = None
         self._state = "backfilling"
@@ -156,13 +157,13 @@ class FloorEngine:
                 first = False
                 self._follower = follower
                 for batch in follower.batches():
+                    self._check_window()  # first: lines after a shift change count in the new one
                     if batch.lines:
                         self._apply(batch.lines)
                     self._position = batch.position
                     self._state = batch.state
                     self._lag = batch.lag_bytes
                     self._error_now = None
-                    self._check_window()
             except Exception as exc:  # noqa: BLE001 - the feed must survive anything
                 self._error_now = f"{type(exc).__name__}: {exc}"
                 self._last_error = self._error_now + "\n" + traceback.format_exc(limit=3)
@@ -207,7 +208,7 @@ class FloorEngine:
         self._window_start = window.start.timestamp()
         self._window_end = window.end.timestamp()
         with self._lock:
-            self._floor.set_window(self._window_start)
+            self._floor.set_window(self._window_start, self._window_end)
 
 
 def _epoch_of(line: bytes) -> float | None:
