@@ -1,0 +1,76 @@
+"""List, claim (take over) and resolve escalations.
+
+  floorconsole escalations list [--all] [--json]
+  floorconsole escalations claim ID [--as NAME]
+  floorconsole escalations resolve ID --outcome resolved|callback|referred [--due ISO] [--department D] [--note TEXT]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from floorconsole.printable import printable
+from floorconsole.store.cli_support import (
+    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, parse_time, positive_int, print_json, run_with_store,
+)
+from floorconsole.store.errors import AlreadyClaimed
+from floorconsole.store.models import OUTCOMES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register list / claim / resolve."""
+    sub = parser.add_subparsers(dest="esc_command", metavar="list|claim|resolve")
+    lst = sub.add_parser("list", help="open escalations (all with --all)")
+    lst.add_argument("--all", action="store_true", help="include resolved ones")
+    lst.add_argument("--json", action="store_true", help="JSON output")
+    claim = sub.add_parser("claim", help="take over an escalation (only one supervisor can)")
+    claim.add_argument("id", type=positive_int)
+    claim.add_argument("--as", dest="as_name", metavar="NAME")
+    res = sub.add_parser("resolve", help="record the outcome")
+    res.add_argument("id", type=positive_int)
+    res.add_argument("--outcome", required=True, choices=OUTCOMES)
+    res.add_argument("--due", help="callback due time, ISO (e.g. 2026-11-23T17:30)")
+    res.add_argument("--department", help="department it was referred to")
+    res.add_argument("--note", default="", help="what was done or promised")
+    res.add_argument("--as", dest="as_name", metavar="NAME")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen escalations subcommand."""
+    cmd = args.esc_command
+    if cmd == "list":
+        def body(store, config) -> int:
+            rows = store.list_escalations(include_closed=args.all)
+            if args.json:
+                print_json(rows)
+                return EXIT_OK
+            for e in rows:
+                who = f" by {printable(e.claimed_by)}" if e.claimed_by else ""
+                print(f"{e.id:>5}  {fmt_time(e.raised_at)}  P{e.priority}  {e.status:<8}{who:<14} "
+                      f"{printable(e.agent):<12} {printable(e.queue):<10} {e.caller_masked or '-':<14} {printable(e.reason)}")
+            if not rows:
+                print("no open escalations" if not args.all else "no escalations")
+            return EXIT_OK
+        return run_with_store(args, body)
+    if cmd == "claim":
+        def body(store, config) -> int:
+            try:
+                esc = store.claim_escalation(args.id, actor_for(args, config))
+            except AlreadyClaimed as exc:
+                return fail(f"escalation {args.id} is already taken by {exc.by} (at {fmt_time(exc.at)})")
+            print(f"escalation {esc.id} is yours ({esc.claimed_by})")
+            return EXIT_OK
+        return run_with_store(args, body)
+    if cmd == "resolve":
+        try:
+            due = parse_time(args.due, "--due") if args.due else None
+        except ValueError as exc:
+            return fail(str(exc), EXIT_USAGE)
+        def body(store, config) -> int:
+            esc = store.resolve_escalation(args.id, args.outcome, actor_for(args, config), due=due,
+                                           department=args.department, note=args.note)
+            extra = f", callback due {fmt_time(esc.due)}" if esc.due else (f", referred to {esc.department}" if esc.department else "")
+            print(f"escalation {esc.id}: {esc.outcome}{extra}")
+            return EXIT_OK
+        return run_with_store(args, body)
+    return fail("say what to do: floorconsole escalations list|claim|resolve", EXIT_USAGE)

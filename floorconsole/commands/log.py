@@ -1,0 +1,54 @@
+"""Write to or read the duty log (append-only; corrections are new entries).
+
+  floorconsole log add --kind notice --body "Queue 2 closed at 14:00" [--author NAME] [--refers-to SEQ]
+  floorconsole log list [--shift KEY|current] [--limit N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from floorconsole.printable import printable
+from floorconsole.store.cli_support import (
+    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, positive_int, print_json, run_with_store,
+)
+from floorconsole.store.models import ENTRY_KINDS
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register `log add` and `log list`."""
+    sub = parser.add_subparsers(dest="log_command", metavar="add|list")
+    add = sub.add_parser("add", help="append an entry to the duty log")
+    add.add_argument("--kind", required=True, choices=ENTRY_KINDS, help="what sort of entry")
+    add.add_argument("--body", required=True, help="the entry text")
+    add.add_argument("--author", help="supervisor name (default: configured supervisor)")
+    add.add_argument("--refers-to", type=positive_int, metavar="SEQ", help="entry this one corrects or follows")
+    lst = sub.add_parser("list", help="print duty-log entries")
+    lst.add_argument("--shift", help="shift key such as '2026-11-23 day', or 'current'")
+    lst.add_argument("--limit", type=positive_int, help="only the last N entries")
+    lst.add_argument("--json", action="store_true", help="JSON output")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `log add` or `log list`."""
+    if args.log_command == "add":
+        def body(store, config) -> int:
+            entry = store.add_entry(args.kind, args.body, actor_for(args, config, "author"), args.refers_to)
+            print(f"saved log entry {entry.seq} ({entry.kind}, {entry.shift}) hash {entry.hash[:16]}")
+            return EXIT_OK
+        return run_with_store(args, body)
+    if args.log_command == "list":
+        def body(store, config) -> int:
+            shift = store.current_shift_key() if args.shift == "current" else args.shift
+            entries = store.list_entries(shift=shift, limit=args.limit)
+            if args.json:
+                print_json(entries)
+                return EXIT_OK
+            for e in entries:
+                ref = f" (refers to {e.refers_to})" if e.refers_to else ""
+                print(f"{e.seq:>6}  {fmt_time(e.time)}  {e.kind:<14} {printable(e.author, 20):<12} {printable(e.body)}{ref}")
+            if not entries:
+                print("no entries")
+            return EXIT_OK
+        return run_with_store(args, body)
+    return fail("say what to do: floorconsole log add ... or floorconsole log list", EXIT_USAGE)
