@@ -182,6 +182,11 @@ class _EngineSource:
 
         self.engine = FloorEngine(config, feed_path, layout=layout)
         self.engine.start()
+        # Let the backfill of the history finish (milliseconds on the demo floor) so the
+        # first print already shows the shift so far.
+        deadline = time.monotonic() + 5.0
+        while self.engine.health.state == "backfilling" and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def snapshot(self, now: float) -> tuple[list, dict[str, int], str]:
         health = self.engine.health
@@ -189,7 +194,7 @@ class _EngineSource:
             rows = [floor.measures(q, now) for q in sorted(floor.queues)]
             counts: dict[str, int] = {}
             for seat in floor.seats.values():
-                state = str(floor.seat_state_at(seat, now))
+                state = str(floor.seat_state_at(seat, now)).lower().replace("_", " ")
                 counts[state] = counts.get(state, 0) + 1
         status = health.message
         if health.reject_counts:

@@ -72,8 +72,8 @@ ESCALATION_REASONS: tuple[str, ...] = (
     "abusive caller",
 )
 
-# Measured on the demo floor (see tests/test_simulator.py::test_rate_mode_hits_event_rate):
-# lines written per offered call, including ring noise, ring-outs and escalations.
+# Lines written per offered call (ring noise, ring-outs, escalations included), measured
+# on the demo and 5,000-seat floors; rate mode relies on it (test_rate_mode_hits_the_event_rate...).
 _LINES_PER_CALL = 3.45
 
 # Heap event kinds (ints compare fast and keep ties deterministic with the sequence number).

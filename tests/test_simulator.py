@@ -256,3 +256,29 @@ def test_simulate_command_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
 def test_simulate_command_rejects_bad_options(tmp_path: Path) -> None:
     proc = _run_cli("--out", str(tmp_path / "q"), "--speed", "0")
     assert proc.wait(timeout=10) == 2
+
+
+def test_every_line_parses_with_the_queue_log_parser(three_hours: list[str]) -> None:
+    queue_log = pytest.importorskip("floorconsole.queue_log")
+    for line in three_hours:
+        event = queue_log.parse_line(line.encode())
+        assert not isinstance(event, str), (event, line)
+        assert queue_log.is_known(event.verb), line
+
+
+def test_a_simulated_hour_folds_cleanly_with_plausible_measures() -> None:
+    floor_mod = pytest.importorskip("floorconsole.floor")
+    thresholds = demo_thresholds()
+    layout = load_layout()
+    lines = [line.encode() + b"\n" for line in hour(seed=0)]
+    floor = floor_mod.Floor(thresholds, layout, window_start=T0)
+    floor.feed(lines)
+    assert sum(floor.rejects.counts.values()) == 0, dict(floor.rejects.counts)
+    assert floor.lines_unknown == 0
+    now = T0 + 3600
+    for queue in ("sales", "support", "billing", "vip"):
+        m = floor.measures(queue, now)
+        assert m.offered > 20 and m.answered > 20, m
+        assert m.service_level is not None and 50 <= m.service_level <= 100, m
+        assert m.abandon_rate is not None and m.abandon_rate < 15, m
+        assert m.aht_s is not None and 120 <= m.aht_s <= 400, m

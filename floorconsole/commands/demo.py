@@ -9,6 +9,7 @@ With --headless, prints live queue measures every 2 s instead of opening the con
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -87,6 +88,10 @@ def _headless(demo, config, feed, seconds: float | None, interval: float) -> int
     source = demo.measures_source(config, config.feed_path, feed.layout)
     try:
         demo.print_measures_loop(source, seconds=seconds, interval_s=interval, stop_event=stop)
+    except BrokenPipeError:
+        # Piped into `head` and the reader left: not an error. Point stdout at devnull so
+        # the interpreter's final flush does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         source.close()
         for sig, handler in previous.items():

@@ -3,7 +3,8 @@
 Examples:
   floorconsole simulate --out /tmp/queue_log                      # demo floor, real time
   floorconsole simulate --out /tmp/queue_log --history 120 --speed 10
-  floorconsole simulate --out /tmp/queue_log --seats 5000 --rate 1000 --duration 60
+  floorconsole simulate --out /tmp/queue_log --seats 5000 --rate 1000 --history 1 --duration 60
+      (rate mode: a minute of history starts the live phase with a warm, busy floor)
   floorconsole simulate --out /tmp/queue_log --history 60 --duration 0   # one hour, then exit
 
 Appends to --out (creating its directory). Stops cleanly on Ctrl-C / SIGTERM.
