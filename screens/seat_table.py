@@ -39,7 +39,7 @@ class SeatRow:
     seat_id: str
     queues: tuple[str, ...]
     state: str  # SeatState member name, e.g. "ON_CALL"
-    since: float
+    since: float | None  # None: not known (the state predates the feed)
     call_start: float | None
     pause_reason: str
     answered: int
@@ -58,7 +58,7 @@ def alert_marks(row: SeatRow, now: float, thresholds: Thresholds, patrolled: fro
     marks = []
     if row.state == "ON_CALL" and row.call_start is not None and now - row.call_start >= thresholds.long_call_s:
         marks.append("L")
-    if row.state == "PAUSED" and now - row.since >= thresholds.long_pause_s:
+    if row.state == "PAUSED" and row.since is not None and now - row.since >= thresholds.long_pause_s:
         marks.append("P")
     if row.ring_no_answer:
         marks.append("R")
@@ -102,9 +102,9 @@ def _sort_key(column: str) -> Callable[[SeatRow], object]:
     if column == "name":
         return lambda r: (r.name.lower(), r.agent)
     if column == "state":
-        return lambda r: (_STATE_ORDER.get(r.state, 9), r.since)
+        return lambda r: (_STATE_ORDER.get(r.state, 9), r.since is None, r.since or 0.0)
     if column == "in_state":
-        return lambda r: (r.since, r.agent)  # oldest change first = longest in state
+        return lambda r: (r.since is None, r.since or 0.0, r.agent)  # longest in state first
     if column == "call":
         return lambda r: (r.call_start is None or r.state != "ON_CALL", r.call_start or 0.0, r.agent)
     if column == "answered":
@@ -410,6 +410,8 @@ class SeatTable(ScrollView, can_focus=True):
         if key == "in_state":
             if row.state == "LOGGED_OFF":
                 return "", theme.DIM
+            if row.since is None:
+                return "?", theme.DIM
             style = theme.ALERT if row.state == "PAUSED" and now - row.since >= th.long_pause_s else theme.DEFAULT_STYLE
             return theme.format_duration(now - row.since), style
         if key == "call":

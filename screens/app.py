@@ -1,0 +1,683 @@
+"""The floor console: one main screen of header, queues, seats, escalations and duty log.
+
+The `FloorApp` class only composes, binds keys and routes messages. The work lives in
+three helpers below it, each running off the event loop in a thread worker with
+`exit_on_error=False` and reporting through messages:
+
+- `FeedPoller` drains the engine's delta ~4x/s, copies the changed seats and queues
+  into plain rows under the engine's lock and merges them into a buffer; a
+  `FloorChanged` message (can_replace) tells the App to take the buffer. It also raises
+  feed escalations into the store (created once across consoles, by event key).
+- `StorePoller` watches the store's change marker once a second and reloads what the
+  panels show when it moves, so other consoles' notes, claims and entries show within 2 s.
+- `AlertTracker` decides which alerts to raise, each once per episode, never every tick.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+from textual.worker import get_current_worker
+
+from floorconsole.config import Config
+from floorconsole.identity import Actor, current_actor
+from floorconsole.layout import FloorLayout, load_layout
+from floorconsole.printable import printable
+from floorconsole.shifts import shift_at_epoch
+from screens.escalations_panel import EscalationsPanel
+from screens.filter_bar import FilterBar
+from screens.floor_map import FloorMap
+from screens.handover_log_panel import HandoverLogPanel
+from screens.header import FloorHeader, HealthView
+from screens.messages import (
+    FilterChanged,
+    FilterClosed,
+    FloorChanged,
+    RejectsRequested,
+    SeatHighlighted,
+    StoreSnapshot,
+    WorkerProblem,
+)
+from screens.queues_panel import QueueRow, QueuesPanel, count_agents
+from screens.rejects_screen import RejectsScreen
+from screens.seat_table import SeatRow, SeatTable, alert_marks
+
+FEED_POLL_S = 0.25
+STORE_POLL_S = 1.0
+
+
+# ---------------------------------------------------------------------------- feed side
+
+
+@dataclass
+class FloorDelta:
+    """What changed on the floor since the App last took the buffer."""
+
+    seats: dict[str, SeatRow] = field(default_factory=dict)
+    queues: dict[str, QueueRow] = field(default_factory=dict)
+    health: HealthView | None = None
+    rejects: tuple[dict[str, int], list[tuple[str, str]]] | None = None
+
+
+def seat_row(floor: Any, seat: Any, now: float) -> SeatRow:
+    """Copy one `floor.Seat` into a `SeatRow` (call under the engine's lock)."""
+    state = floor.seat_state_at(seat, now)
+    escalations = seat.escalations if isinstance(seat.escalations, int) else len(seat.escalations or ())
+    return SeatRow(
+        agent=seat.agent,
+        name=seat.name or seat.agent,
+        seat_id=seat.seat_id or "",
+        queues=tuple(sorted(seat.queues)),
+        state=state.name,
+        since=floor.seat_since_at(seat, now),
+        call_start=seat.call_start,
+        pause_reason=seat.pause_reason or "",
+        answered=seat.answered,
+        ring_no_answer=seat.ring_no_answer,
+        escalations=escalations,
+    )
+
+
+def queue_row(floor: Any, name: str, now: float) -> QueueRow:
+    """Copy one queue's measures into a `QueueRow` (call under the engine's lock)."""
+    m = floor.measures(name, now)
+    return QueueRow(
+        name=name,
+        waiting_now=m.waiting_now,
+        oldest_entered=(now - m.longest_wait_now_s) if m.waiting_now else None,
+        service_level=m.service_level,
+        abandon_rate=m.abandon_rate,
+        asa=m.asa_s,
+        aht=m.aht_s,
+        offered=m.offered,
+        answered=m.answered,
+        abandoned=m.abandoned,
+        history=tuple(floor.waiting_history(name, now)),
+    )
+
+
+class FeedPoller:
+    """Runs in a worker thread: engine delta -> plain rows in a lock-protected buffer."""
+
+    def __init__(self, engine: Any, clock: Callable[[], float]) -> None:
+        self.engine = engine
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._pending = FloorDelta()
+        self._wrapping: set[str] = set()  # wrap-up ends without an event: re-evaluate these
+        self._last_history_minute = -1
+        self.escalation_events: list[Any] = []
+
+    def poll(self) -> bool:
+        """One round; True when the buffer has something new."""
+        changes = self.engine.drain_delta()
+        now = self.clock()
+        minute = int(now // 60)
+        seats: dict[str, SeatRow] = {}
+        queues: dict[str, QueueRow] = {}
+        with self.engine.locked() as floor:
+            agents = set(changes.agents) | self._wrapping
+            for agent in agents:
+                seat = floor.seats.get(agent)
+                if seat is not None:
+                    seats[agent] = seat_row(floor, seat, now)
+            # Measures are cheap per queue and "longest finished wait"/history move with
+            # time, so every queue is refreshed when anything changed or a minute turned.
+            if changes.queues or changes.agents or minute != self._last_history_minute:
+                for name in list(floor.queues):
+                    queues[name] = queue_row(floor, name, now)
+                self._last_history_minute = minute
+        self._wrapping = {a for a, r in seats.items() if r.state == "WRAP_UP"} | (
+            self._wrapping - seats.keys()
+        )
+        health = self._health(now)
+        rejects = None
+        if changes.rejects:
+            h = self.engine.health
+            rejects = (dict(h.reject_counts), list(h.last_rejects))
+        with self._lock:
+            self._pending.seats.update(seats)
+            self._pending.queues.update(queues)
+            self._pending.health = health
+            if rejects is not None:
+                self._pending.rejects = rejects
+            self.escalation_events.extend(changes.escalations)
+        return bool(seats or queues or rejects) or True  # health (lag) changes every round
+
+    def _health(self, now: float) -> HealthView:
+        h = self.engine.health
+        p = self.engine.progress
+        pct = None if p.finished else (100.0 * p.done_bytes / p.total_bytes if p.total_bytes else 0.0)
+        return HealthView(
+            path=str(h.path),
+            state=h.state,
+            lag_bytes=int(h.lag_bytes),
+            last_event_time=h.last_event_time,
+            rejected=sum(h.reject_counts.values()),
+            backfill_pct=pct,
+        )
+
+    def take(self) -> FloorDelta:
+        with self._lock:
+            delta, self._pending = self._pending, FloorDelta()
+            return delta
+
+    def take_escalation_events(self) -> list[Any]:
+        with self._lock:
+            events, self.escalation_events = self.escalation_events, []
+            return events
+
+
+def escalation_args(esc: Any) -> dict[str, Any]:
+    """`raise_escalation` keyword arguments for a feed escalation (`events.Escalation`)."""
+    try:
+        priority = int(esc.priority) if esc.priority else 2
+    except ValueError:
+        priority = 2
+    return dict(
+        callid=esc.callid,
+        agent=esc.agent,
+        queue=esc.queue,
+        reason=esc.reason or "escalated from the feed",
+        caller=esc.caller or "",
+        priority=min(3, max(1, priority)),
+        event_key=esc.key,
+        raised_at=esc.time,
+    )
+
+
+# --------------------------------------------------------------------------- store side
+
+
+class StorePoller:
+    """Runs in a worker thread: store change marker -> `StoreSnapshot` for the panels."""
+
+    def __init__(self, service: Any, config: Config, clock: Callable[[], float]) -> None:
+        self.service = service
+        self.config = config
+        self.clock = clock
+        self.marker: Any = None
+        self.shift_key: str | None = None
+
+    def changed(self) -> bool:
+        marker = self.service.submit("data_version").result(timeout=30)
+        key = shift_at_epoch(self.config.shifts, self.clock()).key
+        if marker != self.marker or key != self.shift_key:
+            self.marker, self.shift_key = marker, key
+            return True
+        return False
+
+    def load(self) -> StoreSnapshot:
+        key = self.shift_key or shift_at_epoch(self.config.shifts, self.clock()).key
+        submit = self.service.submit
+        f_esc = submit("list_escalations")
+        f_log = submit("list_entries", shift=key)
+        f_patrol = submit("list_patrol_notes", shift=key)
+        f_open = submit("open_handovers")
+        f_recent = submit("list_handovers", limit=5)
+        escalations = [e for e in f_esc.result(timeout=30) if not e.outcome]
+        entries = f_log.result(timeout=30)
+        patrolled = frozenset(n.agent for n in f_patrol.result(timeout=30))
+        open_handovers = f_open.result(timeout=30)
+        carried_from = next((h for h in f_recent.result(timeout=30) if h.to_shift == key), None)
+        carried = list(carried_from.items) if carried_from is not None else []
+        waiting = [h for h in open_handovers if h.to_shift == key]
+        warning = None
+        if waiting:
+            warning = f"handover from {waiting[0].from_shift} not received (r)"
+        return StoreSnapshot(
+            escalations=escalations,
+            log_entries=entries,
+            carried_items=carried,
+            patrolled=patrolled,
+            open_handover=warning,
+        )
+
+
+# ------------------------------------------------------------------------------ alerts
+
+
+class AlertTracker:
+    """Edge-triggered alerts: each fires once per episode, then re-arms when it clears."""
+
+    def __init__(self) -> None:
+        self.seen_escalations: set[int] | None = None  # None: first load, alert nothing old
+        self.long_calls: set[tuple[str, float]] = set()
+        self.apology_queues: set[str] = set()
+        self.low_sl_queues: set[str] = set()
+
+    def escalations(self, escalations: Iterable[Any]) -> list[Any]:
+        current = {e.id: e for e in escalations}
+        if self.seen_escalations is None:
+            self.seen_escalations = set(current)
+            return []
+        new = [e for i, e in current.items() if i not in self.seen_escalations]
+        self.seen_escalations |= set(current)
+        return new
+
+    def floor(self, queues: Iterable[QueueRow], seats: Iterable[SeatRow], now: float, thresholds: Any) -> list[str]:
+        out: list[str] = []
+        waiting_long = set()
+        low_sl = set()
+        for q in queues:
+            if q.waiting_now and q.oldest_entered is not None and now - q.oldest_entered >= thresholds.apology_wait_s:
+                waiting_long.add(q.name)
+            if q.service_level is not None and q.service_level < thresholds.sl_target_pct:
+                low_sl.add(q.name)
+        for name in sorted(waiting_long - self.apology_queues):
+            out.append(f"Queue {printable(name)}: a caller has waited past {thresholds.apology_wait_s:.0f} s")
+        for name in sorted(low_sl - self.low_sl_queues):
+            out.append(f"Queue {printable(name)}: service level below {thresholds.sl_target_pct:.0f}%")
+        self.apology_queues, self.low_sl_queues = waiting_long, low_sl
+        calls = set()
+        names = {}
+        for s in seats:
+            if s.state == "ON_CALL" and s.call_start is not None and now - s.call_start >= thresholds.long_call_s:
+                calls.add((s.agent, s.call_start))
+                names[(s.agent, s.call_start)] = s.name
+        new_calls = sorted(calls - self.long_calls)
+        if new_calls:
+            who = ", ".join(printable(names[c]) for c in new_calls[:3])
+            more = f" and {len(new_calls) - 3} more" if len(new_calls) > 3 else ""
+            out.append(f"Long call{'s' if len(new_calls) > 1 else ''} (≥ {thresholds.long_call_s / 60:.0f} min): {who}{more}")
+        self.long_calls = calls
+        return out
+
+
+# --------------------------------------------------------------------------------- app
+
+
+class FloorApp(App[int]):
+    """The main screen and its keys; routes messages between workers and panels."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "floorconsole"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "patrol", "Patrol"),
+        Binding("g", "praise", "Praise"),
+        Binding("i", "inspect", "Inspect"),
+        Binding("t", "take_over", "Take over"),
+        Binding("e", "escalate", "Escalate"),
+        Binding("h", "log_entry", "Log"),
+        Binding("c", "correct", "Correct"),
+        Binding("m", "toggle_map", "Map/table"),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("s", "sort", "Sort"),
+        Binding("f", "rejects", "Rejects"),
+        Binding("r", "review", "Review"),
+        Binding("H", "hand_over", "Hand over"),
+        Binding("x", "export", "Export"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        feed_path: Path,
+        *,
+        clock: Callable[[], float] = time.time,
+        engine: Any = None,
+        service: Any = None,
+        actor: Actor | None = None,
+        layout: FloorLayout | None = None,
+        tick_s: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.feed_path = Path(feed_path)
+        self.clock = clock
+        self.actor = actor or current_actor(config)
+        self.floor_layout = layout or load_layout(config.layout_path)
+        if engine is None:
+            from floorconsole.engine import FloorEngine
+
+            engine = FloorEngine(config, self.feed_path, clock=clock, layout=self.floor_layout)
+        if service is None:
+            from floorconsole.store import StoreService
+
+            service = StoreService.from_config(config)
+        self.engine = engine
+        self.service = service
+        self.feed = FeedPoller(engine, clock)
+        self.store = StorePoller(service, config, clock)
+        self.alerts = AlertTracker()
+        self.tick_s = tick_s
+        self.rejects: tuple[dict[str, int], list[tuple[str, str]]] = ({}, [])
+        self.names = {p.agent: p.name for p in self.floor_layout.seats}
+        self._problems: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        th = self.config.thresholds
+        yield FloorHeader(self.config.supervisor, id="header")
+        yield QueuesPanel(th, id="queues")
+        with Horizontal(id="body"):
+            with Vertical(id="seats"):
+                with ContentSwitcher(initial="seat-table", id="seat-views"):
+                    yield SeatTable(th, id="seat-table")
+                    yield FloorMap(self.floor_layout, th, id="floor-map")
+                yield FilterBar(id="filter")
+            with Vertical(id="side"):
+                yield EscalationsPanel(id="escalations")
+                yield HandoverLogPanel(id="log")
+        yield Footer()
+
+    # ---- lifecycle -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.query_one(SeatTable).focus()
+        self._tick()
+        self.set_interval(self.tick_s, self._tick)
+        self.run_worker(self._start_engine, thread=True, exit_on_error=False, name="engine-start", group="feed")
+        self.run_worker(self._store_loop, thread=True, exit_on_error=False, name="store", group="store")
+
+    def _start_engine(self) -> None:
+        self.engine.start()
+        self._feed_loop()
+
+    def _feed_loop(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                if self.feed.poll():
+                    self.post_message(FloorChanged())
+                for event in self.feed.take_escalation_events():
+                    fut = self.service.submit("raise_escalation", actor=self.actor, **escalation_args(event))
+                    fut.add_done_callback(self._report_store_failure)
+            except Exception as exc:  # noqa: BLE001 - a bad poll must never end the console
+                self.post_message(WorkerProblem("feed", f"{type(exc).__name__}: {exc}"))
+            time.sleep(FEED_POLL_S)
+
+    def _store_loop(self) -> None:
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                if self.store.changed():
+                    self.post_message(self.store.load())
+                self.post_message(WorkerProblem("store", ""))  # clears a past problem
+            except Exception as exc:  # noqa: BLE001 - a locked database must never end the console
+                self.post_message(WorkerProblem("store", f"{type(exc).__name__}: {exc}"))
+            time.sleep(STORE_POLL_S)
+
+    def _report_store_failure(self, fut: Any) -> None:
+        exc = fut.exception()
+        if exc is not None:
+            self.post_message(WorkerProblem("escalation", f"could not record a feed escalation: {exc}"))
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_all()
+        for closer in (self.engine.stop, self.service.close):
+            try:
+                closer()
+            except Exception:  # noqa: BLE001 - closing down: nothing useful to do
+                pass
+
+    # ---- routing -------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self.clock()
+        shift = shift_at_epoch(self.config.shifts, now)
+        span = f"{shift.start:%H:%M}–{shift.end:%H:%M}"
+        self.query_one(FloorHeader).set_now(now, shift.name, span)
+        table = self.query_one(SeatTable)
+        for widget in (table, self.query_one(FloorMap), self.query_one(EscalationsPanel)):
+            widget.set_now(now)
+        queues = self.query_one(QueuesPanel)
+        queues.set_counts(count_agents(table.rows.values()))
+        queues.set_now(now)
+        self._alert(self.alerts.floor(queues.queues.values(), table.rows.values(), now, self.config.thresholds))
+
+    @on(FloorChanged)
+    def _floor_changed(self) -> None:
+        self.apply_delta(self.feed.take())
+
+    def apply_delta(self, delta: FloorDelta) -> None:
+        """Show a floor delta (the poller's buffer) on every panel that shows it."""
+        if delta.seats:
+            rows = list(delta.seats.values())
+            self.query_one(SeatTable).update_rows(rows)
+            self.query_one(FloorMap).update_rows(rows)
+        if delta.queues:
+            self.query_one(QueuesPanel).update_queues(delta.queues.values())
+        if delta.rejects is not None:
+            self.rejects = delta.rejects
+        if delta.health is not None:
+            delta.health.problem = self._problems.get("feed") or None
+            self.query_one(FloorHeader).set_health(delta.health)
+
+    @on(StoreSnapshot)
+    def _store_snapshot(self, snap: StoreSnapshot) -> None:
+        self.apply_store(snap)
+
+    def apply_store(self, snap: StoreSnapshot) -> None:
+        """Show what the store holds: escalations, log, patrolled seats, open handover."""
+        panel = self.query_one(EscalationsPanel)
+        panel.names = self.names
+        panel.set_escalations(snap.escalations)
+        self.query_one(HandoverLogPanel).set_log(snap.log_entries, snap.carried_items)
+        self.query_one(SeatTable).set_patrolled(snap.patrolled)
+        self.query_one(FloorMap).set_patrolled(snap.patrolled)
+        self.query_one(FloorHeader).set_open_handover(snap.open_handover)
+        new = self.alerts.escalations(snap.escalations)
+        if new:
+            e = new[0]
+            who = self.names.get(e.agent, e.agent)
+            more = f" (+{len(new) - 1} more)" if len(new) > 1 else ""
+            self._alert([f"New escalation: {printable(who)} · {printable(e.queue)} · {printable(e.reason)}{more}"])
+
+    @on(WorkerProblem)
+    def _worker_problem(self, msg: WorkerProblem) -> None:
+        before = self._problems.get(msg.source, "")
+        self._problems[msg.source] = msg.text
+        if msg.text and msg.text != before:
+            self.notify(printable(msg.text), title=f"{msg.source} problem", severity="error", timeout=8, markup=False)
+
+    def _alert(self, lines: list[str]) -> None:
+        for line in lines:
+            self.notify(line, title="Alert", severity="warning", timeout=6, markup=False)
+        if lines and self.config.bell:
+            self.bell()
+
+    @on(SeatHighlighted)
+    def _seat_highlighted(self, msg: SeatHighlighted) -> None:
+        msg.stop()
+
+    @on(FilterChanged)
+    def _filter_changed(self, msg: FilterChanged) -> None:
+        self.query_one(SeatTable).set_filter(msg.text)
+        self.query_one(FloorMap).set_filter(msg.text)
+
+    @on(FilterClosed)
+    def _filter_closed(self) -> None:
+        self._seat_view().focus()
+
+    @on(RejectsRequested)
+    def _rejects_requested(self) -> None:
+        self.action_rejects()
+
+    # ---- selection -----------------------------------------------------------------
+
+    def _seat_view(self) -> SeatTable | FloorMap:
+        switcher = self.query_one(ContentSwitcher)
+        return self.query_one(FloorMap) if switcher.current == "floor-map" else self.query_one(SeatTable)
+
+    def selected_seat(self) -> Any | None:
+        """The seat under the cursor of the visible view, as the forms' `SeatRef`."""
+        from screens.forms import SeatRef
+
+        agent = self._seat_view().selected_agent
+        if agent is None:
+            return None
+        row = self.query_one(SeatTable).rows.get(agent)
+        if row is None:
+            return SeatRef(agent, self.names.get(agent, agent), None)
+        return SeatRef(agent, row.name, row.seat_id or None)
+
+    def _need_seat(self) -> Any | None:
+        seat = self.selected_seat()
+        if seat is None:
+            self.notify("Select a seat first (the table or map cursor).", severity="warning")
+        return seat
+
+    # ---- actions -------------------------------------------------------------------
+
+    def action_toggle_map(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        current = self._seat_view()
+        agent = current.selected_agent
+        switcher.current = "seat-table" if switcher.current == "floor-map" else "floor-map"
+        view = self._seat_view()
+        if agent is not None:
+            view.select_agent(agent)
+        view.focus()
+
+    def action_filter(self) -> None:
+        self.query_one(FilterBar).open()
+
+    def action_sort(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current != "seat-table":
+            switcher.current = "seat-table"
+        table = self.query_one(SeatTable)
+        table.action_cycle_sort()
+        table.focus()
+
+    def action_rejects(self) -> None:
+        counts, last = self.rejects
+        if not counts and not last:
+            h = self.engine.health
+            counts, last = dict(h.reject_counts), list(h.last_rejects)
+        self.push_screen(RejectsScreen(str(self.feed_path), counts, last))
+
+    def action_patrol(self) -> None:
+        from screens.forms import PatrolForm
+        from floorconsole.checklist import load_checklist
+
+        if (seat := self._need_seat()) is not None:
+            checklist = load_checklist(self.config.checklist_path)
+            self.push_screen(PatrolForm(self.service, self.actor, seat, checklist), self._saved("Patrol note saved"))
+
+    def action_praise(self) -> None:
+        from screens.forms import PraiseForm
+
+        if (seat := self._need_seat()) is not None:
+            self.push_screen(PraiseForm(self.service, self.actor, seat), self._saved("Praise saved"))
+
+    def action_inspect(self) -> None:
+        from screens.forms import InspectionForm
+
+        if (seat := self._need_seat()) is not None:
+            self.push_screen(InspectionForm(self.service, self.actor, seat), self._saved("Inspection saved"))
+
+    def action_take_over(self) -> None:
+        from screens.forms import TakeoverScreen
+
+        escalation = self.query_one(EscalationsPanel).selected
+        if escalation is None:
+            self.notify("No pending escalation selected.", severity="warning")
+            return
+        self.push_screen(
+            TakeoverScreen(self.service, self.actor, escalation.id, clock=self.clock), self._saved("Escalation updated")
+        )
+
+    def action_escalate(self) -> None:
+        from screens.forms import EscalationForm
+
+        seat = self.selected_seat()
+        queue = ""
+        if seat is not None and (row := self.query_one(SeatTable).rows.get(seat.agent)) and row.queues:
+            queue = row.queues[0]
+        self.push_screen(EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded"))
+
+    def action_log_entry(self) -> None:
+        from screens.forms import LogEntryForm
+
+        self.push_screen(LogEntryForm(self.service, self.actor), self._saved("Log entry added"))
+
+    def action_correct(self) -> None:
+        from screens.forms import CorrectionForm
+
+        entry = self.query_one(HandoverLogPanel).selected_entry
+        if entry is None:
+            self.notify("Select a duty-log entry first (Tab to the log panel).", severity="warning")
+            return
+        self.push_screen(CorrectionForm(self.service, self.actor, entry), self._saved("Correction added"))
+
+    def action_help(self) -> None:
+        from screens.forms import HelpScreen
+
+        self.push_screen(HelpScreen(self.BINDINGS, title="floorconsole keys"))
+
+    def action_review(self) -> None:
+        self.notify("Handover review (r) is not available yet.", severity="warning")
+
+    def action_hand_over(self) -> None:
+        self.notify("Hand over (H) is not available yet.", severity="warning")
+
+    def action_export(self) -> None:
+        self.notify("Shift report export (x) is not available yet.", severity="warning")
+
+    def _saved(self, what: str) -> Callable[[Any], None]:
+        def done(result: Any) -> None:
+            if result is not None:
+                self.notify(what, timeout=3)
+                self.refresh_store()
+
+        return done
+
+    def refresh_store(self) -> None:
+        """Reload the store panels now (after this console wrote something)."""
+        self.store.marker = None
+
+    # ---- command palette -----------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            if binding.action == "quit":
+                continue
+            key = binding.key_display or binding.key
+            yield SystemCommand(
+                f"{binding.description} ({key})",
+                _ACTION_HELP.get(binding.action, binding.description),
+                lambda action=binding.action: self.run_action(action),
+            )
+
+
+_ACTION_HELP = {
+    "patrol": "Patrol note on the selected seat (checklist, deductions, text)",
+    "praise": "Praise the selected seat's agent: what they did and why",
+    "inspect": "Quality inspection of one of the selected agent's calls",
+    "take_over": "Take over the selected escalation (claim, outcome, complaint)",
+    "escalate": "Record an escalation by hand",
+    "log_entry": "Add a duty-log / handover entry",
+    "correct": "Add a correction to the selected duty-log entry",
+    "toggle_map": "Switch between the seat table and the floor map",
+    "filter": "Filter seats by name, seat, queue (q:) or state (s:)",
+    "sort": "Cycle the seat table's sort column",
+    "rejects": "Show the last rejected feed lines",
+    "review": "Shift-start handover review",
+    "hand_over": "Hand over this shift",
+    "export": "Export this shift's report",
+    "help": "List every key",
+}
+
+
+def run_console(config: Config, feed_path: Path | str) -> int:
+    """Open the console on `feed_path` until the user quits; returns the exit code."""
+    app = FloorApp(config, Path(feed_path))
+    result = app.run()
+    return int(app.return_code or 0) if result is None else int(result)

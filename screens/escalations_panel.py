@@ -1,0 +1,160 @@
+"""Pending escalations, oldest first: age (ticking), agent, queue, masked caller, reason,
+priority and who has taken it. The cursor picks the escalation `t` takes over.
+
+`RecordList` is the small line-API list both side panels use: a title line, then one
+line per record, a cursor that stays on the same record when the list reloads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar, Generic, Hashable, Sequence, TypeVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from floorconsole.printable import printable
+from screens import theme
+
+T = TypeVar("T")
+
+
+class RecordList(ScrollView, Generic[T], can_focus=True):
+    """A titled, scrollable list of records with a cursor, drawn line by line."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    RecordList { height: 1fr; overflow-x: hidden; }
+    """
+
+    title = "Records"
+    empty_text = "none"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.items: list[T] = []
+        self.cursor = 0
+        self.now = 0.0
+
+    # subclasses fill these in
+    def item_key(self, item: T) -> Hashable:
+        return id(item)
+
+    def render_item(self, item: T, width: int) -> Text:
+        return Text(printable(str(item)))
+
+    def title_text(self) -> Text:
+        return Text(f"{self.title} ({len(self.items)})", style="bold")
+
+    def set_items(self, items: Sequence[T]) -> None:
+        selected = self.selected
+        key = self.item_key(selected) if selected is not None else None
+        self.items = list(items)
+        self.cursor = 0
+        if key is not None:
+            for i, item in enumerate(self.items):
+                if self.item_key(item) == key:
+                    self.cursor = i
+                    break
+        self.virtual_size = Size(self.size.width, len(self.items) + 1)
+        self.refresh()
+
+    def set_now(self, now: float) -> None:
+        self.now = now
+        self.refresh()
+
+    @property
+    def selected(self) -> T | None:
+        return self.items[self.cursor] if 0 <= self.cursor < len(self.items) else None
+
+    def action_cursor(self, delta: int) -> None:
+        if not self.items:
+            return
+        self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
+        body = max(1, self.size.height - 1)
+        top = round(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + body:
+            self.scroll_to(y=self.cursor - body + 1, animate=False, immediate=True)
+        self.refresh()
+
+    def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
+        if event.y >= 1 and self.items:
+            self.cursor = max(0, min(len(self.items) - 1, round(self.scroll_y) + event.y - 1))
+            self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            text = self.title_text()
+        else:
+            index = round(self.scroll_y) + y - 1
+            if not self.items and y == 1:
+                text = Text(self.empty_text, style="dim")
+            elif 0 <= index < len(self.items):
+                text = self.render_item(self.items[index], width)
+                if index == self.cursor:
+                    text.stylize(Style(reverse=True) if self.has_focus else Style(bgcolor="grey30"))
+            else:
+                return Strip.blank(width, base)
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
+        return Strip(segments).adjust_cell_length(width, base)
+
+
+class EscalationsPanel(RecordList[Any]):
+    """Open escalations (`Store.list_escalations()`), oldest first."""
+
+    title = "Escalations 投诉升级"
+    empty_text = "no pending escalations"
+    names: dict[str, str] = {}  # agent -> display name, set by the App from the layout
+
+    def item_key(self, item: Any) -> Hashable:
+        return item.id
+
+    def set_escalations(self, escalations: Sequence[Any]) -> None:
+        self.set_items(sorted(escalations, key=lambda e: (e.raised_at, e.id)))
+
+    def title_text(self) -> Text:
+        text = Text(f"Escalations ({len(self.items)} pending)", style="bold")
+        untaken = sum(1 for e in self.items if not e.claimed_by)
+        if untaken:
+            text.append(f"  {untaken} not taken", style="bold red")
+        return text
+
+    def render_item(self, e: Any, width: int) -> Text:
+        text = Text(no_wrap=True)
+        age = self.now - e.raised_at if self.now else 0.0
+        prio = int(e.priority or 2)
+        text.append(f"P{prio} ", style=theme.ALERT if prio == 1 else (theme.WARN if prio == 2 else theme.DIM))
+        text.append(f"{theme.format_duration(age):>7} ", style=theme.ALERT if not e.claimed_by and age > 60 else "")
+        text.append(printable(self.names.get(e.agent, e.agent), max_len=16))
+        text.append(" ")
+        text.append(printable(e.queue, max_len=12), style="cyan")
+        text.append(" ")
+        text.append(printable(e.caller_masked or "—"), style="dim")
+        text.append(" ")
+        if e.claimed_by:
+            text.append(f"[{printable(e.claimed_by, max_len=14)}] ", style="green")
+        else:
+            text.append("[not taken] ", style="bold red")
+        text.append(printable(e.reason or "", max_len=80))
+        return text

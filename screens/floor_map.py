@@ -1,0 +1,252 @@
+"""The floor map: seats laid out by row and position from the floor layout, colour = state.
+
+Line API again (a 5,000-seat floor is 500 rows): one line per layout row, each seat a
+tile coloured by state, with a red `!` when the seat has an alert. Agents the feed knows
+but the layout does not are never dropped: they fill "unplaced" rows at the bottom.
+Seats that do not match the filter are dimmed, not hidden, so the floor keeps its shape.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterable
+
+from rich.cells import set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from floorconsole.config import Thresholds
+from floorconsole.layout import FloorLayout
+from floorconsole.printable import printable
+from screens import theme
+from screens.messages import SeatHighlighted
+from screens.seat_table import SeatRow, alert_marks, matches
+
+LABEL_WIDTH = 5
+UNPLACED_PER_ROW = 10
+_DIMMED = Style(color="grey35", bgcolor="grey11")
+
+
+class FloorMap(ScrollView, can_focus=True):
+    """Seats by row/position; arrows move between seats."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "move(0,-1)", "Up", show=False),
+        Binding("down,j", "move(0,1)", "Down", show=False),
+        Binding("left,h", "move(-1,0)", "Left", show=False),
+        Binding("right,l", "move(1,0)", "Right", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    FloorMap {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, layout: FloorLayout, thresholds: Thresholds, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.thresholds = thresholds
+        self.rows: dict[str, SeatRow] = {}
+        self.now = 0.0
+        self.patrolled: frozenset[str] | None = None
+        self._tokens: list[str] = []
+        self._lines: list[tuple[str, list[str | None]]] = []  # (row label, agent per slot)
+        self._where: dict[str, tuple[int, int]] = {}  # agent -> (line, slot)
+        self._placed: set[str] = set()
+        self._unplaced: list[str] = []
+        self._tile = 4
+        self._cursor = (0, 0)
+        self._strips: dict[int, tuple[tuple, Strip]] = {}
+        self._build_from_layout(layout)
+
+    # ---- grid ------------------------------------------------------------------------
+
+    def _build_from_layout(self, layout: FloorLayout) -> None:
+        by_row: dict[str, dict[int, str]] = {}
+        for place in layout.seats:
+            by_row.setdefault(place.row, {})[place.pos] = place.agent
+            self._placed.add(place.agent)
+            self._tile = max(self._tile, len(printable(place.seat_id)) + 2)
+        for row in layout.rows:
+            slots = by_row[row]
+            width = max(slots)
+            self._lines.append((row, [slots.get(p + 1) for p in range(width)]))
+        self._index_lines()
+
+    def _index_lines(self) -> None:
+        self._where = {}
+        for li, (_, slots) in enumerate(self._lines):
+            for si, agent in enumerate(slots):
+                if agent is not None:
+                    self._where[agent] = (li, si)
+        width = LABEL_WIDTH + self._tile * max((len(s) for _, s in self._lines), default=0)
+        self.virtual_size = Size(width, len(self._lines) + 1)
+
+    def _add_unplaced(self, agents: list[str]) -> None:
+        for agent in agents:
+            if not self._unplaced or len(self._lines[-1][1]) >= UNPLACED_PER_ROW or self._lines[-1][0] != "?":
+                self._lines.append(("?", []))
+            self._lines[-1][1].append(agent)
+            self._unplaced.append(agent)
+        self._index_lines()
+
+    # ---- data in ---------------------------------------------------------------------
+
+    def update_rows(self, rows: Iterable[SeatRow]) -> None:
+        new_unplaced = []
+        dirty_lines: set[int] = set()
+        for row in rows:
+            if self.rows.get(row.agent) == row:
+                continue
+            if row.agent not in self._where:
+                new_unplaced.append(row.agent)
+            self.rows[row.agent] = row
+            where = self._where.get(row.agent)
+            if where:
+                dirty_lines.add(where[0])
+        if new_unplaced:
+            self._add_unplaced(new_unplaced)
+            self.refresh()
+            return
+        for line in dirty_lines:
+            self._refresh_line(line)
+
+    def set_now(self, now: float) -> None:
+        changed = int(now) != int(self.now)
+        self.now = now
+        if changed:
+            self.refresh()  # alert marks depend on time
+
+    def set_patrolled(self, agents: frozenset[str] | None) -> None:
+        if agents != self.patrolled:
+            self.patrolled = agents
+            self._strips.clear()
+            self.refresh()
+
+    def set_filter(self, text: str) -> None:
+        tokens = text.lower().split()
+        if tokens != self._tokens:
+            self._tokens = tokens
+            self._strips.clear()
+            self.refresh()
+
+    # ---- cursor ----------------------------------------------------------------------
+
+    @property
+    def selected_agent(self) -> str | None:
+        li, si = self._cursor
+        if li < len(self._lines) and si < len(self._lines[li][1]):
+            return self._lines[li][1][si]
+        return None
+
+    def select_agent(self, agent: str) -> bool:
+        where = self._where.get(agent)
+        if where is None:
+            return False
+        self._set_cursor(where)
+        return True
+
+    def action_move(self, dx: int, dy: int) -> None:
+        if not self._lines:
+            return
+        li, si = self._cursor
+        if dy:
+            li = max(0, min(len(self._lines) - 1, li + dy))
+            si = min(si, len(self._lines[li][1]) - 1)
+        if dx:
+            slots = self._lines[li][1]
+            step = si + dx
+            # skip empty positions (aisles) in the layout
+            while 0 <= step < len(slots) and slots[step] is None:
+                step += dx
+            if 0 <= step < len(slots):
+                si = step
+        self._set_cursor((li, max(0, si)))
+
+    def _set_cursor(self, where: tuple[int, int]) -> None:
+        old = self._cursor
+        self._cursor = where
+        self._refresh_line(old[0])
+        self._refresh_line(where[0])
+        body = max(1, self.size.height - 1)
+        top = round(self.scroll_y)
+        if where[0] < top:
+            self.scroll_to(y=where[0], animate=False, immediate=True)
+        elif where[0] >= top + body:
+            self.scroll_to(y=where[0] - body + 1, animate=False, immediate=True)
+        self.post_message(SeatHighlighted(self.selected_agent))
+
+    def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
+        if event.y < 1:
+            return
+        li = round(self.scroll_y) + event.y - 1
+        si = (event.x + round(self.scroll_x) - LABEL_WIDTH) // self._tile
+        if 0 <= li < len(self._lines) and 0 <= si < len(self._lines[li][1]) and self._lines[li][1][si]:
+            self._set_cursor((li, si))
+
+    def on_focus(self) -> None:
+        self._refresh_line(self._cursor[0])
+
+    def on_blur(self) -> None:
+        self._refresh_line(self._cursor[0])
+
+    # ---- rendering -------------------------------------------------------------------
+
+    def _refresh_line(self, line: int) -> None:
+        self._strips.pop(line, None)
+        screen_y = line - round(self.scroll_y) + 1
+        if 1 <= screen_y < self.size.height:
+            self.refresh(Region(0, screen_y, self.size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x = round(self.scroll_x)
+        if y == 0:
+            return self._legend(width)
+        li = round(self.scroll_y) + y - 1
+        if li >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        key = (int(self.now), self._cursor if self._cursor[0] == li else None, self.has_focus, width, scroll_x)
+        cached = self._strips.get(li)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strip = self._render_map_line(li).crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        self._strips[li] = (key, strip)
+        return strip
+
+    def _legend(self, width: int) -> Strip:
+        base = self.rich_style
+        segments = [Segment(" " * LABEL_WIDTH, base)]
+        for name in ("AVAILABLE", "RINGING", "ON_CALL", "WRAP_UP", "PAUSED", "LOGGED_OFF"):
+            segments.append(Segment(f" {theme.state_label(name)} ", base + theme.state_tile(name)))
+            segments.append(Segment(" ", base))
+        segments.append(Segment("! alert", base + theme.ALERT))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _render_map_line(self, li: int) -> Strip:
+        base = self.rich_style
+        label, slots = self._lines[li]
+        segments = [Segment(set_cell_size(printable(label), LABEL_WIDTH - 1) + " ", base + theme.DIM)]
+        tile = self._tile
+        for si, agent in enumerate(slots):
+            if agent is None:
+                segments.append(Segment(" " * tile, base))
+                continue
+            row = self.rows.get(agent)
+            text = printable(row.seat_id or row.agent) if row else agent
+            state = row.state if row else "LOGGED_OFF"
+            style = theme.state_tile(state)
+            marks = alert_marks(row, self.now, self.thresholds, self.patrolled) if row else ""
+            if self._tokens and (row is None or not matches(row, self._tokens)):
+                style = _DIMMED
+            cell = set_cell_size(text, tile - 2)
+            mark = "!" if marks.replace("N", "") else ("·" if "N" in marks else " ")
+            if (li, si) == self._cursor:
+                style = style + (Style(reverse=True, bold=True) if self.has_focus else Style(underline=True))
+            segments.append(Segment(cell, base + style))
+            segments.append(Segment(mark, base + style + (theme.ALERT if mark == "!" else Style())))
+            segments.append(Segment(" ", base))
+        return Strip(segments)

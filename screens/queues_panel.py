@@ -1,0 +1,219 @@
+"""The queues panel: one line per queue, coloured by the configured thresholds.
+
+Waiting now, longest wait now (ticking every second from the oldest caller's entry time,
+so it ticks without touching the engine), service level, abandon rate, ASA, AHT, agents
+available / on call / wrap-up / paused, and a sparkline of waiting callers over the last
+hour. Columns are dropped from the right when the terminal is narrow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from floorconsole.config import Thresholds
+from floorconsole.printable import printable
+from screens import theme
+from screens.seat_table import SeatRow
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(slots=True)
+class QueueRow:
+    """One queue as the panel shows it (copied from Floor.measures under the lock)."""
+
+    name: str
+    waiting_now: int = 0
+    oldest_entered: float | None = None  # entry time of the longest-waiting caller
+    service_level: float | None = None  # percent, None when undefined
+    abandon_rate: float | None = None  # percent
+    asa: float | None = None
+    aht: float | None = None
+    offered: int = 0
+    answered: int = 0
+    abandoned: int = 0
+    history: tuple[int, ...] = field(default_factory=tuple)  # waiting per minute, last hour
+
+
+@dataclass(slots=True)
+class AgentCounts:
+    available: int = 0
+    on_call: int = 0
+    wrap_up: int = 0
+    paused: int = 0
+
+
+def count_agents(rows: Iterable[SeatRow]) -> dict[str, AgentCounts]:
+    """Agents per queue by state (a seat serving two queues counts in both)."""
+    out: dict[str, AgentCounts] = {}
+    for row in rows:
+        state = row.state
+        if state == "LOGGED_OFF":
+            continue
+        for q in row.queues:
+            c = out.get(q)
+            if c is None:
+                c = out[q] = AgentCounts()
+            if state == "AVAILABLE":
+                c.available += 1
+            elif state in ("ON_CALL", "RINGING"):
+                c.on_call += 1
+            elif state == "WRAP_UP":
+                c.wrap_up += 1
+            elif state == "PAUSED":
+                c.paused += 1
+    return out
+
+
+def sparkline(values: tuple[int, ...] | list[int], width: int) -> str:
+    """`values` squeezed into `width` cells (max of each bucket), scaled to the max."""
+    if width <= 0 or not values:
+        return ""
+    n = len(values)
+    if n > width:
+        buckets = [max(values[i * n // width : max(i * n // width + 1, (i + 1) * n // width)]) for i in range(width)]
+    else:
+        buckets = list(values)
+    top = max(buckets) or 1
+    return "".join(" " if v == 0 else SPARK[min(7, (v * 8 - 1) // top)] for v in buckets).rjust(width)
+
+
+# (key, label, width, min terminal width to show)
+_COLUMNS = (
+    ("queue", "Queue", 12, 0),
+    ("waiting", "Wait", 5, 0),
+    ("longest", "Longest", 8, 0),
+    ("sl", "SL", 5, 0),
+    ("aband", "Aband", 6, 0),
+    ("asa", "ASA", 6, 70),
+    ("aht", "AHT", 6, 70),
+    ("avail", "Avl", 4, 0),
+    ("oncall", "Call", 4, 0),
+    ("wrap", "Wrap", 4, 90),
+    ("paused", "Paus", 4, 0),
+    ("offered", "Offer", 6, 120),
+    ("spark", "Waiting, last hour", 0, 110),
+)
+
+
+class QueuesPanel(Widget):
+    """A few lines, rebuilt once a second (cheap: one line per queue)."""
+
+    DEFAULT_CSS = """
+    QueuesPanel { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, thresholds: Thresholds, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.thresholds = thresholds
+        self.queues: dict[str, QueueRow] = {}
+        self.counts: dict[str, AgentCounts] = {}
+        self.now = 0.0
+
+    def update_queues(self, rows: Iterable[QueueRow]) -> None:
+        for row in rows:
+            self.queues[row.name] = row
+        self.refresh(layout=True)
+
+    def set_counts(self, counts: dict[str, AgentCounts]) -> None:
+        self.counts = counts
+        self.refresh()
+
+    def set_now(self, now: float) -> None:
+        self.now = now
+        self.refresh()
+
+    def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
+        return 1 + max(1, len(self.queues))
+
+    def render(self) -> Text:
+        width = self.size.width or 80
+        cols = [c for c in _COLUMNS if width >= c[3]]
+        fixed = sum(c[2] + 1 for c in cols if c[0] != "spark")
+        spark_w = max(0, width - fixed - 1) if any(c[0] == "spark" for c in cols) else 0
+        if spark_w < 10:
+            cols = [c for c in cols if c[0] != "spark"]
+            spark_w = 0
+        out = Text(no_wrap=True, overflow="crop")
+        for key, label, w, _ in cols:
+            w = spark_w if key == "spark" else w
+            right = key not in ("queue", "spark")
+            out.append(_fit(label, w, right), style="bold underline")
+            out.append(" ")
+        if not self.queues:
+            out.append("\n")
+            out.append("no queue activity yet", style="dim")
+            return out
+        th = self.thresholds
+        for name in sorted(self.queues):
+            q = self.queues[name]
+            c = self.counts.get(name, AgentCounts())
+            out.append("\n")
+            longest = (self.now - q.oldest_entered) if q.oldest_entered is not None and q.waiting_now else None
+            for key, _, w, _ in cols:
+                style: Style | str = ""
+                right = True
+                if key == "queue":
+                    text, right = printable(q.name), False
+                elif key == "waiting":
+                    text = str(q.waiting_now)
+                    style = "bold" if q.waiting_now else "dim"
+                elif key == "longest":
+                    text = theme.format_duration(longest) if longest is not None else "—"
+                    if longest is not None and longest >= th.apology_wait_s:
+                        style = theme.ALERT
+                    elif longest is not None and longest > th.sl_threshold_s:
+                        style = theme.WARN
+                elif key == "sl":
+                    text = _pct(q.service_level)
+                    if q.service_level is not None:
+                        style = theme.ALERT if q.service_level < th.sl_target_pct else theme.GOOD
+                elif key == "aband":
+                    text = _pct(q.abandon_rate, 1)
+                    if q.abandon_rate is not None and q.abandon_rate > th.abandon_target_pct:
+                        style = theme.WARN
+                elif key == "asa":
+                    text = _secs(q.asa)
+                elif key == "aht":
+                    text = theme.format_duration(q.aht) if q.aht is not None else "—"
+                elif key == "avail":
+                    text = str(c.available)
+                    style = theme.state_style("AVAILABLE") if c.available else (theme.ALERT if q.waiting_now else "dim")
+                elif key == "oncall":
+                    text = str(c.on_call)
+                    style = theme.state_style("ON_CALL")
+                elif key == "wrap":
+                    text = str(c.wrap_up)
+                    style = theme.state_style("WRAP_UP")
+                elif key == "paused":
+                    text = str(c.paused)
+                    style = theme.state_style("PAUSED")
+                elif key == "offered":
+                    text = str(q.offered)
+                else:  # spark
+                    text, right, w = sparkline(q.history, spark_w), False, spark_w
+                    style = "cyan"
+                out.append(_fit(text, w, right), style=style)
+                out.append(" ")
+        return out
+
+
+def _pct(value: float | None, digits: int = 0) -> str:
+    return "—" if value is None else f"{value:.{digits}f}%"
+
+
+def _secs(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}s"
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    if cell_len(text) > width:
+        return set_cell_size(text, width)
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad

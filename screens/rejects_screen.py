@@ -1,0 +1,64 @@
+"""The last rejected feed lines, with counts by reason (opened from the header or `f`).
+
+Feed lines are shown literally: control characters escaped by `printable()`, markup not
+interpreted (everything is a `rich.text.Text`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Mapping, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from floorconsole.printable import printable
+
+
+def rejects_text(counts: Mapping[str, int], last: Sequence[tuple[str, str]]) -> Text:
+    """Counts by reason, then the last rejected lines, newest last."""
+    text = Text()
+    total = sum(counts.values())
+    text.append(f"{total} rejected line{'s' if total != 1 else ''}\n", style="bold")
+    for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        text.append(f"  {n:>6}  ", style="bold red")
+        text.append(printable(str(reason)) + "\n")
+    text.append("\nLast rejected lines:\n", style="bold")
+    if not last:
+        text.append("  none\n", style="dim")
+    for reason, line in last:
+        text.append(f"  {printable(str(reason), max_len=30)}: ", style="red")
+        text.append(printable(line if isinstance(line, str) else line.decode("utf-8", "replace"), max_len=400) + "\n")
+    return text
+
+
+class RejectsScreen(ModalScreen[None]):
+    """Read-only; Escape or q closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,f", "dismiss", "Close"),
+    ]
+
+    DEFAULT_CSS = """
+    RejectsScreen { align: center middle; }
+    RejectsScreen > Vertical { width: 90%; height: 80%; border: thick $error; background: $surface; padding: 0 1; }
+    RejectsScreen #rejects-title { text-style: bold; height: 1; }
+    """
+
+    def __init__(self, feed_path: str, counts: Mapping[str, int], last: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.feed_path = feed_path
+        self.counts = dict(counts)
+        self.last = list(last)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(f"Rejected feed lines — {printable(self.feed_path)}  (Esc closes)"), id="rejects-title")
+            with VerticalScroll():
+                yield Static(rejects_text(self.counts, self.last), id="rejects-body")
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)
