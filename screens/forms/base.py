@@ -103,6 +103,11 @@ def error_message(exc: BaseException) -> str:
     return f"Not saved: {type(exc).__name__}: {exc}"
 
 
+class FormBody(VerticalScroll, can_focus=False):
+    """The fields; scrolls when a form is taller than the terminal. Tab goes to the
+    fields, never to the scroll container itself."""
+
+
 class FormScreen(ModalScreen[R], Generic[R]):
     """A modal form: subclasses give `compose_form`, `collect` and `store_call`."""
 
@@ -144,7 +149,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
             yield Label(self.form_title(), id="form-title")
-            with VerticalScroll(id="form-body"):
+            with FormBody(id="form-body"):
                 yield from self.compose_form()
             yield Static("", id="form-error")
             with Horizontal(id="form-buttons"):

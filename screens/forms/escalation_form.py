@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row
 
 NUMBER_CHARS = r"[0-9+()\- ]*"
+UNKNOWN_CALL = "unknown"
 
 
 class EscalationForm(FormScreen[Any]):
@@ -40,8 +41,8 @@ class EscalationForm(FormScreen[Any]):
         yield field_row("Agent", Input(agent, placeholder="agent id", id="agent", compact=True))
         yield field_row("Queue", Input(self.queue, placeholder="queue name", id="queue",
                                        compact=True))
-        yield field_row("Call id", Input(self.call_id, placeholder="optional", id="call-id",
-                                         compact=True))
+        yield field_row("Call id", Input(self.call_id, placeholder="empty: unknown",
+                                         id="call-id", compact=True))
         yield field_row(
             "Caller number",
             Input(placeholder="digits", id="caller", restrict=NUMBER_CHARS, max_length=32,
@@ -79,7 +80,8 @@ class EscalationForm(FormScreen[Any]):
         return {
             "agent": agent,
             "queue": queue,
-            "call_id": call_id,
+            # A hand-raised escalation may come without the call's id; say so plainly.
+            "call_id": call_id or UNKNOWN_CALL,
             "caller": caller,
             "reason": reason,
             "priority": int(priority) if priority in {"1", "2", "3"} else None,

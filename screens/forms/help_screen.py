@@ -9,11 +9,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from .base import FORMS_CSS
+from .base import FORMS_CSS, FormBody
 
 
 def _as_binding(item: Any) -> Binding:
@@ -57,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
             yield Label(self.help_title, id="form-title")
-            with VerticalScroll(id="form-body"):
+            with FormBody(id="form-body"):
                 yield Static(id="help-table")
             yield Static("esc close", id="form-hint")
 

@@ -9,13 +9,20 @@ from textual.widgets import Input, Static
 
 from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, seat_text
 
-# (field id, label) — the five dimensions in DOMAIN.md, in the rulebook's order.
-DIMENSIONS: tuple[tuple[str, str], ...] = (
-    ("service_language", "Service language"),
-    ("attitude", "Attitude"),
-    ("tone", "Tone"),
-    ("grasp_of_need", "Grasp of need"),
-    ("composure", "Composure"),
+from floorconsole.store.models import SCORE_DIMENSIONS
+
+# Labels for the store's five dimensions (DOMAIN.md), in the rulebook's order.
+DIMENSION_LABELS = {
+    "service_language": "Service language",
+    "attitude": "Attitude",
+    "tone": "Tone",
+    "needs": "Grasp of need",
+    "composure": "Composure",
+}
+# (field id == store key, label)
+DIMENSIONS: tuple[tuple[str, str], ...] = tuple(
+    (key, DIMENSION_LABELS.get(key, key.replace("_", " ").capitalize()))
+    for key in SCORE_DIMENSIONS
 )
 
 

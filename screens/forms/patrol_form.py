@@ -51,8 +51,6 @@ class PatrolForm(FormScreen[Any]):
             prompt.append(printable(item.label))
             if item.label_zh:
                 prompt.append(f"  {printable(item.label_zh)}", style="dim")
-            if item.sensitive:
-                prompt.append("  (sensitive)", style="italic")
             selections.append(Selection(prompt, item.code))
         yield SelectionList[str](*selections, id="checklist", compact=True)
         yield Static(self._total_text(), id="patrol-total")

@@ -42,7 +42,7 @@ COMPLAINT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("phone", "Phone", "c-phone"),
     ("address", "Address", "c-address"),
     ("product", "Product", "c-product"),
-    ("batch", "Batch number", "c-batch"),
+    ("batch_number", "Batch number", "c-batch"),
     ("used_when", "When used", "c-used"),
     ("problem", "What went wrong", "c-problem"),
     ("wants", "Customer wants", "c-wants"),
@@ -103,6 +103,22 @@ def parse_due(text: str, now: float) -> float:
             "future (write tomorrow HH:MM for tomorrow)."
         )
     return stamp
+
+
+def parse_when(text: str, now: float) -> float | None:
+    """The complaint's time: `YYYY-MM-DD HH:MM` or `HH:MM` (today); empty means unknown."""
+    raw = " ".join(text.split())
+    if not raw:
+        return None
+    for fmt in ("%Y-%m-%d %H:%M", "%H:%M"):
+        try:
+            parsed = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        if fmt == "%H:%M":
+            parsed = datetime.combine(datetime.fromtimestamp(now).date(), parsed.time())
+        return parsed.timestamp()
+    raise ValueError(f"Complaint time {raw!r} not understood: use YYYY-MM-DD HH:MM or HH:MM.")
 
 
 def _hhmm(stamp: float | None) -> str:
@@ -266,8 +282,8 @@ class TakeoverScreen(FormScreen[Any]):
                 problems.add("due", str(exc))
         elif outcome == "referred" and not department:
             problems.add("department", "Referred: name the department that takes it over.")
-        fields = {name: self.query_one(f"#{input_id}", Input).value.strip()
-                  for name, _label, input_id in COMPLAINT_FIELDS}
+        fields: dict[str, Any] = {name: self.query_one(f"#{input_id}", Input).value.strip()
+                                  for name, _label, input_id in COMPLAINT_FIELDS}
         wants_complaint = self.complaint_saved is None and any(
             value for name, value in fields.items() if name not in PREFILLED
         )
@@ -276,6 +292,10 @@ class TakeoverScreen(FormScreen[Any]):
                 problems.add("c-problem", "Complaint: say what went wrong.")
             if not fields["wants"]:
                 problems.add("c-wants", "Complaint: say what the customer wants.")
+            try:
+                fields["complaint_time"] = parse_when(fields["complaint_time"], self.clock())
+            except ValueError as exc:
+                problems.add("c-time", str(exc))
         return {
             "outcome": {"outcome": outcome, "due": due, "department": department or None,
                         "note": note},
