@@ -18,7 +18,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -205,144 +204,13 @@ class _EngineSource:
         self.engine.stop()
 
 
-@dataclass
-class _Row:
-    """A QueueMeasures look-alike for the stop-gap fold below."""
-
-    queue: str
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-    exited: int = 0
-    within_sl: int = 0
-    wait_sum: float = 0.0
-    handled: int = 0
-    talk_sum: float = 0.0
-    waiting_now: int = 0
-    longest_wait_now_s: float = 0.0
-
-    @property
-    def _finished(self) -> int:
-        return self.answered + self.abandoned + self.exited
-
-    @property
-    def service_level(self) -> float | None:
-        return 100.0 * self.within_sl / self._finished if self._finished else None
-
-    @property
-    def abandon_rate(self) -> float | None:
-        return 100.0 * self.abandoned / self._finished if self._finished else None
-
-    @property
-    def asa_s(self) -> float | None:
-        return self.wait_sum / self.answered if self.answered else None
-
-    @property
-    def aht_s(self) -> float | None:
-        return self.talk_sum / self.handled if self.handled else None
-
-
-class _SimpleSource:
-    """STOP-GAP until `floorconsole.floor` lands: a minimal fold of the demo's own feed.
-
-    Reads only what the simulator writes (well-formed modern lines), over the current
-    shift, with DOMAIN.md's formulas. Not a parser: the FloorEngine replaces it as soon as
-    `floorconsole.floor` exists.
-    """
-
-    _ENDED = {"COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"}
-
-    def __init__(self, config: Config, feed_path: Path, layout: FloorLayout) -> None:
-        self.config = config
-        self.feed_path = feed_path
-        self.window_start = shift_at_epoch(config.shifts, time.time()).start.timestamp()
-        self.offset = 0
-        self.partial = b""
-        self.rows: dict[str, _Row] = {q: _Row(q) for q in layout.queues}
-        self.waiting: dict[str, dict[str, float]] = {q: {} for q in layout.queues}
-        self.state: dict[str, str] = {s.agent: "logged off" for s in layout.seats}
-        self.lines = 0
-
-    def _read(self) -> None:
-        try:
-            with open(self.feed_path, "rb") as f:
-                f.seek(self.offset)
-                data = f.read()
-        except FileNotFoundError:
-            return
-        self.offset += len(data)
-        data = self.partial + data
-        *whole, self.partial = data.split(b"\n")
-        sl = self.config.thresholds.sl_threshold_s
-        for raw in whole:
-            f = raw.decode("utf-8", "replace").split("|")
-            if len(f) < 5 or not f[0].isdigit():
-                continue
-            self.lines += 1
-            t, callid, queue, agent, verb, data_ = float(f[0]), f[1], f[2], f[3], f[4], f[5:]
-            row = self.rows.setdefault(queue, _Row(queue)) if queue != "NONE" else None
-            waiting = self.waiting.setdefault(queue, {})
-            counted = t >= self.window_start
-            if verb == "ENTERQUEUE":
-                waiting[callid] = t
-                row.offered += counted
-            elif verb == "CONNECT":
-                waiting.pop(callid, None)
-                self.state[agent] = "on call"
-                if counted:
-                    wait = int(data_[0])
-                    row.answered += 1
-                    row.wait_sum += wait
-                    row.within_sl += wait <= sl
-            elif verb in ("ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY", "EXITEMPTY"):
-                waiting.pop(callid, None)
-                if counted:
-                    if verb == "ABANDON":
-                        row.abandoned += 1
-                    else:
-                        row.exited += 1
-            elif verb in self._ENDED:
-                self.state[agent] = "available"
-                if counted:
-                    row.handled += 1
-                    row.talk_sum += int(data_[-2])
-            elif verb in ("ADDMEMBER", "UNPAUSE"):
-                self.state[agent] = "available"
-            elif verb == "PAUSE":
-                self.state[agent] = "paused"
-            elif verb == "REMOVEMEMBER":
-                self.state[agent] = "logged off"
-
-    def snapshot(self, now: float) -> tuple[list, dict[str, int], str]:
-        self._read()
-        for q, row in self.rows.items():
-            waiting = self.waiting.get(q, {})
-            row.waiting_now = len(waiting)
-            row.longest_wait_now_s = max(0.0, now - min(waiting.values())) if waiting else 0.0
-        counts: dict[str, int] = {}
-        for state in self.state.values():
-            counts[state] = counts.get(state, 0) + 1
-        rows = [self.rows[q] for q in sorted(self.rows)]
-        return rows, dict(sorted(counts.items())), f"live (simple fold, {self.lines} lines)"
-
-    def close(self) -> None:
-        pass
-
-
-def measures_source(config: Config, feed_path: Path, layout: FloorLayout) -> "_EngineSource | _SimpleSource":
-    """The live measures behind the headless demo: the FloorEngine when the floor model
-    exists, else the stop-gap fold."""
-    try:
-        import floorconsole.floor  # noqa: F401 - only probing whether it has landed
-    except ModuleNotFoundError as exc:
-        if exc.name != "floorconsole.floor":
-            raise
-        return _SimpleSource(config, feed_path, layout)
+def measures_source(config: Config, feed_path: Path, layout: FloorLayout) -> _EngineSource:
+    """The live measures behind the headless demo: a started FloorEngine on the feed."""
     return _EngineSource(config, feed_path, layout)
 
 
 def print_measures_loop(
-    source: "_EngineSource | _SimpleSource",
+    source: _EngineSource,
     *,
     seconds: float | None = None,
     interval_s: float = 2.0,
