@@ -90,6 +90,8 @@ def write_tx(conn: sqlite3.Connection, path: object = "") -> Iterator[sqlite3.Co
         raise RuntimeError("write_tx does not nest: a transaction is already open")
     try:
         conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.ProgrammingError:
+        raise  # wrong thread or closed connection: a caller bug, not a user-facing error
     except sqlite3.Error as exc:
         raise _as_store_error(exc, path) from None
     try:

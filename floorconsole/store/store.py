@@ -24,7 +24,7 @@ from floorconsole.store import verify as _verify
 from floorconsole.store.chain import read_key
 from floorconsole.store.context import Ctx
 from floorconsole.store.db import connect, write_tx
-from floorconsole.store.errors import IntegrityProblem, StoreError, ValidationError, translate
+from floorconsole.store.errors import IntegrityProblem, ReadOnlyStore, StoreError, ValidationError, translate
 from floorconsole.store.migrations import apply_migrations
 from floorconsole.store.models import (
     ArchiveResult,
@@ -52,11 +52,15 @@ def _writes(method: F) -> F:
 
     @functools.wraps(method)
     def wrapper(self: "Store", *args: Any, **kw: Any) -> Any:
+        if self.read_only:
+            raise ReadOnlyStore(f"the records database {self.path} is read-only: nothing was saved "
+                                "(check the file's permissions or the disk)")
         with write_tx(self._ctx.conn, self.path):
             result = method(self, *args, **kw)
         self._writes_done += 1
         return result
 
+    wrapper.store_writes = True  # type: ignore[attr-defined]  # tests enumerate write methods by this
     return wrapper  # type: ignore[return-value]
 
 
@@ -67,6 +71,8 @@ def _reads(method: F) -> F:
     def wrapper(self: "Store", *args: Any, **kw: Any) -> Any:
         try:
             return method(self, *args, **kw)
+        except sqlite3.ProgrammingError:
+            raise  # a bug in the caller (wrong thread, closed store), not a user-facing error
         except sqlite3.Error as exc:
             err = translate(exc, self.path)
             raise (err if isinstance(err, StoreError) else StoreError(f"records database: {exc}")) from None

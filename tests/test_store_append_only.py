@@ -1,0 +1,149 @@
+"""Raw sqlite3 cannot alter the records; verify catches what gets past with triggers dropped."""
+
+import sqlite3
+
+import pytest
+
+from floorconsole.store import ComplaintDraft, HandoverItemDraft
+from floorconsole.store.migrations import APPEND_ONLY_TABLES
+from store_fixtures import LI, WANG, open_store
+
+
+def _populated(tmp_path):
+    store = open_store(tmp_path)
+    for i in range(5):
+        store.add_entry("general", f"entry {i}", LI)
+    store.ensure_shift("k1", "day", 1.0, 2.0, LI.name)
+    ho = store.create_handover("k1", "k2", [HandoverItemDraft("notice", "n1")], LI)
+    store.acknowledge_item(ho.id, ho.items[0].id, WANG)
+    store.add_patrol_note("a1", LI, items=["uniform"])
+    store.add_praise("a1", "Stayed late to finish the callback list", "Customers were promised a call today", LI)
+    store.add_inspection("a1", "c1", dict(service_language=5, attitude=5, tone=5, needs=5, composure=5), "", LI)
+    e = store.raise_escalation("c1", "a1", "q", "r", LI, caller="13800001111", event_key="k")
+    store.resolve_escalation(e.id, "callback", LI, due=e.raised_at + 60)
+    store.record_complaint(ComplaintDraft(problem="p", wants="w"), LI, e.id)
+    fu = store.list_follow_ups()[0]
+    store.complete_follow_up(fu.id, LI)
+    store.close()
+    return tmp_path / "floor.db"
+
+
+def _raw(path):
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def test_every_append_only_table_has_rows(tmp_path) -> None:
+    conn = _raw(_populated(tmp_path))
+    for table in APPEND_ONLY_TABLES:
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY_TABLES)
+def test_raw_update_delete_replace_upsert_rejected(tmp_path, table) -> None:
+    path = _populated(tmp_path)
+    conn = _raw(path)
+    key = "seq" if table == "entries" else "id"
+    cur = conn.execute(f"SELECT * FROM {table} WHERE {key} = 1")
+    cols = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    before = conn.execute(f"SELECT * FROM {table} ORDER BY {key}").fetchall()
+    text_col = next(c for c, v in zip(cols, row) if isinstance(v, str) and c not in ("hash", "prev_hash"))
+    names, marks = ", ".join(f'"{c}"' for c in cols), ", ".join("?" * len(cols))
+    changed = [("X" if c == text_col else v) for c, v in zip(cols, row)]
+    attacks = [
+        (f'UPDATE {table} SET "{text_col}" = ? WHERE {key} = 1', ["X"]),
+        (f"DELETE FROM {table} WHERE {key} = 1", []),
+        (f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", changed),
+        (f"REPLACE INTO {table} ({names}) VALUES ({marks})", changed),
+        (f'INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO UPDATE SET "{text_col}" = excluded."{text_col}"', changed),
+        (f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", changed),
+    ]
+    for sql, params in attacks:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute(sql, params)
+    assert conn.execute(f"SELECT * FROM {table} ORDER BY {key}").fetchall() == before
+
+
+def test_replace_through_a_unique_column_is_rejected(tmp_path) -> None:
+    conn = _raw(_populated(tmp_path))
+    # A new id but the same event key would make REPLACE delete the original escalation.
+    row = conn.execute("SELECT * FROM escalations WHERE id = 1").fetchone()
+    new = (2, *row[1:])
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute(f"INSERT OR REPLACE INTO escalations VALUES ({', '.join('?' * len(new))})", new)
+    claim = conn.execute("SELECT * FROM escalation_events WHERE action = 'claim'").fetchone()
+    nxt = conn.execute("SELECT max(id) + 1 FROM escalation_events").fetchone()[0]
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute(f"INSERT OR REPLACE INTO escalation_events VALUES ({', '.join('?' * len(claim))})", (nxt, *claim[1:]))
+
+
+def test_edit_after_drop_trigger_caught_at_exact_seq(tmp_path) -> None:
+    path = _populated(tmp_path)
+    conn = _raw(path)
+    conn.execute("DROP TRIGGER entries_no_update")
+    conn.execute("UPDATE entries SET body = 'nothing happened' WHERE seq = 3")
+    conn.close()
+    store = open_store(tmp_path)
+    report = store.verify()
+    assert not report.ok and report.first_bad_seq == 3
+    messages = [str(p) for p in report.problems]
+    assert any("entries_no_update is missing" in m for m in messages)
+    assert any(m.startswith("entries seq 3: content does not match") for m in messages)
+
+
+def test_edit_of_a_record_row_caught(tmp_path) -> None:
+    path = _populated(tmp_path)
+    conn = _raw(path)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET actor = 'Nobody' WHERE id = 1")
+    conn.close()
+    report = open_store(tmp_path).verify()
+    assert any(p.table == "audit" and p.key == 1 for p in report.problems)
+
+
+def _truncate(path, keep_seq: int) -> None:
+    conn = _raw(path)
+    conn.execute("DROP TRIGGER entries_no_delete")
+    conn.execute("DELETE FROM entries WHERE seq > ?", (keep_seq,))
+    conn.close()
+
+
+def test_truncated_tail_caught_against_given_head(tmp_path) -> None:
+    path = _populated(tmp_path)
+    store = open_store(tmp_path)
+    head = store.head()
+    for i in range(3):
+        store.add_entry("general", f"late {i}", LI)
+    anchored = store.head()
+    store.close()
+    _truncate(path, head.seq)
+    # Without an anchor the shortened chain is self-consistent (except the dropped trigger)...
+    store = open_store(tmp_path)
+    assert store.verify().first_bad_seq is None
+    report = store.verify((anchored.seq, anchored.hash))
+    assert not report.ok and report.first_bad_seq == head.seq + 1
+    assert any("removed from the tail" in str(p) for p in report.problems)
+
+
+def test_truncation_below_a_handover_head_caught_without_a_given_head(tmp_path) -> None:
+    path = _populated(tmp_path)  # the handover recorded head seq 6
+    _truncate(path, 4)
+    report = open_store(tmp_path).verify()
+    assert report.first_bad_seq == 5
+    assert any("handover 1" in str(p) for p in report.problems)
+
+
+def test_rewritten_chain_with_forged_hmac_caught(tmp_path) -> None:
+    key = tmp_path / "k"
+    key.write_text("0123456789abcdef0123456789abcdef")
+    store = open_store(tmp_path, hmac_key_file=key)
+    store.add_entry("general", "a", LI)
+    ho = store.create_handover("s1", "s2", [HandoverItemDraft("notice", "b")], LI)
+    assert store.verify().ok
+    store.close()
+    conn = _raw(tmp_path / "floor.db")
+    conn.execute("DROP TRIGGER handovers_no_update")
+    conn.execute("UPDATE handovers SET head_hmac = ? WHERE id = ?", ("0" * 64, ho.id))
+    conn.close()
+    report = open_store(tmp_path, hmac_key_file=key).verify()
+    assert any("HMAC does not match" in str(p) for p in report.problems)
