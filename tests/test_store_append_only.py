@@ -6,7 +6,7 @@ import pytest
 
 from floorconsole.store import ComplaintDraft, HandoverItemDraft
 from floorconsole.store.migrations import APPEND_ONLY_TABLES
-from store_fixtures import LI, WANG, open_store
+from test_store_helpers import LI, WANG, open_store
 
 
 def _populated(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from floorconsole.store import (
     AlreadyClaimed, ComplaintDraft, HandoverItemDraft, NotFound, StoreService, ValidationError,
 )
-from store_fixtures import LI, WANG, FakeClock, open_store
+from test_store_helpers import LI, WANG, FakeClock, open_store
 
 SCORES = dict(service_language=5, attitude=4, tone=4, needs=3, composure=5)
 

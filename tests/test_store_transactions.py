@@ -11,7 +11,7 @@ from floorconsole.store import (
 )
 from floorconsole.store.db import connect
 from floorconsole.store.migrations import apply_migrations
-from store_fixtures import LI, WANG, open_store
+from test_store_helpers import LI, WANG, open_store
 
 
 def _write_methods() -> set[str]:

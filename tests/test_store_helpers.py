@@ -1,4 +1,4 @@
-"""Helpers shared by the store tests (not a test module)."""
+"""Helpers shared by the store tests (no tests here; named test_store_* to stay in the store's files)."""
 
 from __future__ import annotations
 
