@@ -151,11 +151,13 @@ class FormScreen(ModalScreen[R], Generic[R]):
             yield Label(self.form_title(), id="form-title")
             with FormBody(id="form-body"):
                 yield from self.compose_form()
-            yield Static("", id="form-error")
-            with Horizontal(id="form-buttons"):
-                yield Button(self.SAVE_LABEL, id="form-save", variant="primary", compact=True)
-                yield Button("Cancel", id="form-cancel", compact=True)
-                yield Static("ctrl+s save · esc cancel", id="form-hint")
+            with Vertical(id="form-foot"):
+                yield Static("", id="form-error")
+                with Horizontal(id="form-buttons"):
+                    yield Button(self.SAVE_LABEL, id="form-save", variant="primary",
+                                 compact=True)
+                    yield Button("Cancel", id="form-cancel", compact=True)
+                    yield Static("ctrl+s save · esc cancel", id="form-hint")
 
     # -- behaviour -----------------------------------------------------------------------
     def show_error(self, message: str | Text) -> None:

@@ -198,7 +198,7 @@ class TakeoverScreen(FormScreen[Any]):
         with Vertical(id="takeover", classes="-hidden"):
             yield Static("", id="record", classes="record")
             yield Static(Text("Outcome", style="bold"), classes="hint")
-            with RadioSet(id="outcome", classes="-textual-compact"):
+            with RadioSet(id="outcome"):
                 for _value, label in OUTCOMES:
                     yield RadioButton(label)
             yield field_row("Due time", Input(placeholder="15:30, tomorrow 09:00, +2h",
@@ -230,6 +230,7 @@ class TakeoverScreen(FormScreen[Any]):
             status.update(already_taken_text(exc))
             status.add_class("-taken")
             self.query_one("#form-save", Button).display = False
+            self.query_one("#form-hint", Static).update("esc close")
             return
         except Exception as exc:  # noqa: BLE001 - shown, never fatal
             status.update(Text(error_message(exc)))
