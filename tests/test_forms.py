@@ -351,6 +351,10 @@ def test_log_entry_empty_and_card_refused(service, db) -> None:
 def test_log_entry_escape_cancels(service, db) -> None:
     async def steps(pilot: Pilot, app: Host) -> None:
         await type_into(pilot, "#body", "half a thought")
+        app.screen.query_one("#kind").focus()
+        await pilot.press("enter", "escape")  # Escape closes the open kind menu only
+        assert isinstance(app.screen, LogEntryForm) and app.results == []
+        assert value(app, "#body") == "half a thought"
         await pilot.press("escape")
         await pilot.pause()
 

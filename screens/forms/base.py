@@ -115,7 +115,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
     FORM_TITLE: ClassVar[str] = "Form"
     SAVE_LABEL: ClassVar[str] = "Save"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", priority=True),
+        # Not a priority binding: an open Select menu gets Escape first and closes.
+        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
