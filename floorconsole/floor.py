@@ -3,7 +3,7 @@
 Pure Python, no clock: every time comes from the feed or from a `now` argument.
 
 Speed matters here (a 5,000-seat floor's backfill is millions of lines), so the hot path
-works on bytes: a block is split into lines, a line into at most six fields, and the verb
+works on bytes: a block is split into lines, a line into its `|` fields, and the verb
 picks a bound method from a dict. No Event, regex or hash per line; names are decoded
 once and kept (interned) by their raw bytes. Anything unusual falls to a slow path
 (`_slow_line`) that classifies the line with `queue_log.split_fields`. Policies for
@@ -13,7 +13,7 @@ orphans, duplicates, out-of-order lines and memory bounds are in docs/feeds.md.
 from __future__ import annotations
 
 import math
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
@@ -64,7 +64,6 @@ class Seat:
     queues: set[str] = field(default_factory=set)
     state: SeatState = SeatState.LOGGED_OFF
     since: float | None = None  # None: not known since when (e.g. before the feed starts)
-    call_id: str | None = None
     call_start: float | None = None
     pause_reason: str = ""
     answered: int = 0
@@ -78,6 +77,12 @@ class Seat:
     wrap_until: float | None = field(default=None, repr=False)  # None in WRAP_UP: explicit
     pause_pending: bool = field(default=False, repr=False)  # PAUSE arrived during a call
 
+    @property
+    def call_id(self) -> str | None:
+        """The current call's id (decoded on access: the fold keeps raw bytes)."""
+        r = self.call_raw
+        return None if r is None else r.decode("utf-8", "replace")
+
 
 @dataclass(slots=True, frozen=True)
 class Waiting:
@@ -89,30 +94,21 @@ class Waiting:
     caller: str
 
 
+# An open call is a plain list on the hot path (a list costs a fraction of an object's
+# __init__): [queue, entered, caller, seat, connected].
+_Q, _ENTERED, _CALLER, _SEAT, _CONNECTED = range(5)
+
+
+@dataclass(slots=True, frozen=True)
 class Call:
-    """One call's lifecycle: waiting in a queue, then connected to a seat, then gone."""
+    """A read-only view of one open call: waiting in a queue, or connected to a seat."""
 
-    __slots__ = ("raw", "queue", "entered", "caller", "seat", "connected")
-
-    def __init__(self, raw: bytes, queue: "QueueState", entered: float, caller: bytes) -> None:
-        self.raw = raw
-        self.queue = queue
-        self.entered = entered
-        self.caller = caller
-        self.seat: Seat | None = None
-        self.connected: float | None = None
-
-    @property
-    def callid(self) -> str:
-        return self.raw.decode("utf-8", "replace")
-
-    @property
-    def caller_id(self) -> str:
-        return self.caller.decode("utf-8", "replace")
-
-    @property
-    def agent(self) -> str | None:
-        return None if self.seat is None else self.seat.agent
+    callid: str
+    queue: str
+    entered: float
+    caller: str
+    agent: str | None
+    connected: float | None
 
 
 class QueueState:
@@ -124,7 +120,7 @@ class QueueState:
         self.name = name
         self.tally = Tally()
         self.buckets: dict[float, Tally] = {}
-        self.calls: dict[bytes, Call] = {}  # waiting callers by raw call id
+        self.calls: dict[bytes, list] = {}  # waiting callers: raw call id -> call record
         self._hist: deque[int] = deque(maxlen=HISTORY_MINUTES)
         self._hist_min: int | None = None
         self.hist_next: float = -math.inf  # first second of the next minute
@@ -133,10 +129,12 @@ class QueueState:
     @property
     def waiting(self) -> dict[str, Waiting]:
         """Callers waiting now, by call id, oldest entry first (built on each access)."""
-        return {
-            c.callid: Waiting(c.callid, self.name, c.entered, c.caller_id)
-            for c in sorted(self.calls.values(), key=lambda c: c.entered)
-        }
+        items = sorted(self.calls.items(), key=lambda kv: kv[1][_ENTERED])
+        out = {}
+        for raw, c in items:
+            callid = raw.decode("utf-8", "replace")
+            out[callid] = Waiting(callid, self.name, c[_ENTERED], c[_CALLER].decode("utf-8", "replace"))
+        return out
 
     @property
     def waiting_now(self) -> int:
@@ -146,7 +144,7 @@ class QueueState:
         """Age of the oldest waiting caller at `now` (0 when nobody waits)."""
         if not self.calls:
             return 0.0
-        return max(0.0, now - min(c.entered for c in self.calls.values()))
+        return max(0.0, now - min(c[_ENTERED] for c in self.calls.values()))
 
     def bucket(self, t: float, size: float) -> Tally:
         start = (t // size) * size
@@ -243,7 +241,7 @@ class Floor:
         self._wrapup = thresholds.wrapup_s
         self._explicit_wrapup = False  # set once the JSON feed reports wrap-up itself
         self._max_calls = max(10, max_open_calls)
-        self._calls: dict[bytes, Call] = {}
+        self._calls: dict[bytes, list] = {}
         self._ended: dict[bytes, bytes] = {}  # raw call id -> caller, recently ended
         self._seats_raw: dict[bytes, Seat] = {}
         self._queues_raw: dict[bytes, QueueState] = {}
@@ -261,11 +259,11 @@ class Floor:
                 seat = Seat(place.agent, place.name, place.seat_id, set(place.queues), raw=place.agent.encode())
                 self.seats[place.agent] = seat
                 self._seats_raw[seat.raw] = seat
-            names = [p.name for p in layout.seats]
+            names = Counter(p.name for p in layout.seats)
             for place in layout.seats:
                 # Asterisk logs the member *name* when one is configured ("JASON SMITH").
                 raw_name = place.name.encode()
-                if names.count(place.name) == 1 and raw_name not in self._seats_raw:
+                if names[place.name] == 1 and raw_name not in self._seats_raw:
                     self._seats_raw[raw_name] = self.seats[place.agent]
             for q in layout.queues:
                 self._new_queue(q.encode())
@@ -297,8 +295,11 @@ class Floor:
 
     def apply(self, event: Event) -> None:
         """Apply one parsed Event (JSON feed, tests, tools); unknown verbs are counted."""
-        data = b"|".join(d.replace("|", "_").encode("utf-8", "replace") for d in event.data)
-        p = [b"", event.callid.encode(), event.queue.encode(), event.agent.encode(), event.verb.encode(), data]
+        if not event.verb.strip():
+            self.rejects.add("bad_fields", queue_log.to_line(event))
+            return
+        p = [b"", event.callid.encode(), event.queue.encode(), event.agent.encode(), event.verb.encode()]
+        p += [d.replace("|", "_").encode("utf-8", "replace") for d in event.data] or [b""]
         h = self._all.get(p[4])
         if h is None:
             self._unknown(p, event.time)
@@ -326,7 +327,12 @@ class Floor:
 
     def call(self, callid: str) -> Call | None:
         """The open call with this id (waiting or connected), if any."""
-        return self._calls.get(callid.encode())
+        c = self._calls.get(callid.encode())
+        if c is None:
+            return None
+        seat = c[_SEAT]
+        caller = c[_CALLER].decode("utf-8", "replace")
+        return Call(callid, c[_Q].name, c[_ENTERED], caller, seat and seat.agent, c[_CONNECTED])
 
     def set_window(self, start: float, end: float | None = None) -> None:
         """A new shift: measures and seat counters restart; live state carries on."""
@@ -406,7 +412,7 @@ class Floor:
         last = self._last_t
         for line in lines:
             try:
-                p = line.split(b"|", 5)
+                p = line.split(b"|")
                 t = int(p[0])
                 h.get(p[4], unknown)(p, t)
             except Exception:  # noqa: BLE001 - any surprise goes to the classifying slow path
@@ -431,6 +437,8 @@ class Floor:
             self.rejects.add(got, line)
             return
         p, t = got
+        if len(p) > 5:
+            p[5:] = p[5].split(b"|")
         h = self._ql.get(p[4])
         if h is None:
             self._unknown(p, t)
@@ -549,37 +557,38 @@ class Floor:
         calls = self._calls
         victims = list(islice(calls, n))
         for raw in victims:
-            c = calls.pop(raw)
-            c.queue.calls.pop(raw, None)
-            self._changed_queues.add(c.queue.name)
+            q = calls.pop(raw)[_Q]
+            q.calls.pop(raw, None)
+            self._changed_queues.add(q.name)
         self.rejects.add("evicted_calls", b"oldest open call ids dropped: " + victims[0], n=len(victims))
 
-    def _remember_ended(self, raw: bytes, caller: bytes) -> None:
+    def _trim_ended(self) -> None:
         ended = self._ended
-        ended[raw] = caller
-        if len(ended) > MAX_ENDED:
-            for k in list(islice(ended, MAX_ENDED // _EVICT_FRACTION)):
-                del ended[k]
+        for k in list(islice(ended, MAX_ENDED // _EVICT_FRACTION)):
+            del ended[k]
 
     def _anomaly(self, reason: str, p: list) -> None:
         self.rejects.add(reason, b"|".join(p))
 
     # ------------------------------------------------------------------ verb handlers
-    # Each handler parses everything it needs before it changes anything, so a line
-    # that raises leaves no trace and is classified by the slow path.
+    # `p` is the line split on every "|": p[0..4] time, callid, queue, agent, verb, then
+    # the data fields from p[5]. Each handler reads everything it needs before it changes
+    # anything, so a line that raises leaves no trace and is classified by the slow path.
+    # The hot handlers (ENTERQUEUE, CONNECT, COMPLETE*, RINGNOANSWER) are written out
+    # inline on purpose: a helper call per line is a measurable share of the budget.
 
     def _handlers(self, include_jsonl: bool) -> dict[bytes, Handler]:
         table: dict[str, Handler] = {
             "ENTERQUEUE": self._h_enterqueue,
             "CONNECT": self._h_connect,
-            "COMPLETEAGENT": self._h_complete,
-            "COMPLETECALLER": self._h_complete,
-            "TRANSFER": self._h_transfer,
-            "BLINDTRANSFER": self._h_transfer,
-            "ATTENDEDTRANSFER": self._h_attended,
+            "COMPLETEAGENT": self._end_call,
+            "COMPLETECALLER": self._end_call,
+            "TRANSFER": self._end_call,
+            "BLINDTRANSFER": self._end_call,
+            "ATTENDEDTRANSFER": self._end_call,
             "ABANDON": self._h_abandon,
-            "EXITEMPTY": self._h_exit_empty,
-            "EXITWITHTIMEOUT": self._h_exit_timeout,
+            "EXITEMPTY": self._h_exit,
+            "EXITWITHTIMEOUT": self._h_exit,
             "EXITWITHKEY": self._h_exit_key,
             "RINGNOANSWER": self._h_ringnoanswer,
             "RINGCANCELED": self._h_ringcanceled,
@@ -611,25 +620,26 @@ class Floor:
         pass
 
     def _h_enterqueue(self, p: list, t: float) -> None:
-        d = p[5].split(b"|", 2) if len(p) > 5 else ()
-        caller = d[1] if len(d) > 1 else b""
+        # url|callerid[|position[|cidname]]
+        caller = p[6] if len(p) > 6 else b""
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         calls = self._calls
-        old = calls.get(callid)
-        if old is not None:
-            if old.connected is None:
-                if old.queue is q:
+        c = [q, t, caller, None, None]
+        old = calls.setdefault(callid, c)
+        if old is not c:
+            if old[_CONNECTED] is None:
+                if old[_Q] is q:
                     self._anomaly("duplicate", p)
                     return
                 # Moved to another queue without an outcome line for the first one.
-                old.queue.calls.pop(callid, None)
-                self._changed_queues.add(old.queue.name)
+                old[_Q].calls.pop(callid, None)
+                self._changed_queues.add(old[_Q].name)
                 self._anomaly("missing_outcome", p)
-            # A connected call entering a queue again: transferred back into a queue.
+            # (A connected call entering a queue again was transferred back into one.)
+            calls[callid] = c
         if t >= q.hist_next:
             q.roll(t)
-        c = calls[callid] = Call(callid, q, t, caller)
         w = q.calls
         w[callid] = c
         if len(w) > q.hist_peak:
@@ -643,8 +653,8 @@ class Floor:
         self._changed_queues.add(q.name)
 
     def _h_connect(self, p: list, t: float) -> None:
-        d = p[5].split(b"|", 1)
-        hold = int(d[0])
+        # holdtime[|bridged_uniqueid[|ringtime_s]]
+        hold = int(p[5])
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
@@ -656,20 +666,21 @@ class Floor:
             # Orphan: its ENTERQUEUE is before the feed/backfill start or was lost. The
             # CONNECT carries its holdtime, so it still counts as answered.
             self._anomaly("orphan", p)
-            c = self._calls[callid] = Call(callid, q, t - hold, b"")
+            c = self._calls[callid] = [q, t - hold, b"", None, None]
             if len(self._calls) > self._max_calls:
                 self._evict_calls()
-        elif c.connected is not None:
+        elif c[_CONNECTED] is not None:
             self._anomaly("duplicate", p)
             return
         else:
-            wq = c.queue
+            wq = c[_Q]
             if t >= wq.hist_next:
                 wq.roll(t)
             del wq.calls[callid]
-            self._changed_queues.add(wq.name)
-        c.connected = t
-        c.seat = seat
+            if wq is not q:
+                self._changed_queues.add(wq.name)
+        c[_CONNECTED] = t
+        c[_SEAT] = seat
         if self._ws <= t < self._we:
             tl = q.tally
             tl.answered += 1
@@ -688,46 +699,53 @@ class Floor:
             if prev is not None and prev != callid and seat.state is _ON_CALL:
                 # The seat's previous call never logged its end; forget it.
                 old = self._calls.get(prev)
-                if old is not None and old.seat is seat:
+                if old is not None and old[_SEAT] is seat:
                     del self._calls[prev]
                 self._anomaly("missing_end", p)
             seat.state = _ON_CALL
             seat.since = t
             seat.call_raw = callid
-            seat.call_id = callid.decode("utf-8", "replace")
             seat.call_start = t
             seat.wrap_until = None
             if q.name not in seat.queues:
                 seat.queues.add(q.name)
             self._changed_agents.add(seat.agent)
 
-    def _h_complete(self, p: list, t: float) -> None:
-        self._end_call(p, t, int(p[5].split(b"|", 2)[1]))
-
-    def _h_transfer(self, p: list, t: float) -> None:
-        self._end_call(p, t, int(p[5].split(b"|", 4)[3]))
-
-    def _h_attended(self, p: list, t: float) -> None:
-        # BRIDGE|id, APP|app or LINK|chan1|chan2, then holdtime|calltime|origposition.
-        self._end_call(p, t, int(p[5].rsplit(b"|", 2)[-2]))
-
-    def _end_call(self, p: list, t: float, talk: int) -> None:
+    def _end_call(self, p: list, t: float) -> None:
+        # An answered call ended; its calltime is the talk time AHT averages:
+        # COMPLETEAGENT/COMPLETECALLER  holdtime|calltime|origposition
+        # TRANSFER/BLINDTRANSFER        exten|context|holdtime|calltime[|origposition]
+        # ATTENDEDTRANSFER              BRIDGE|id, APP|app or LINK|chan1|chan2, then
+        #                               holdtime|calltime|origposition (read from the end)
+        first = p[4][0]
+        if first == 67:  # "C": COMPLETE*, the common case first
+            talk = int(p[6])
+        elif first == 65:  # "A"
+            if len(p) < 9:
+                raise ValueError("ATTENDEDTRANSFER needs a target, holdtime, calltime, origposition")
+            talk = int(p[-2])
+        else:
+            talk = int(p[8])
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
-        c = self._calls.get(callid)
+        calls = self._calls
+        c = calls.get(callid)
         on_seat = seat is not None and seat.call_raw == callid
-        if c is not None and c.connected is not None:
-            del self._calls[callid]
-            self._remember_ended(callid, c.caller)
+        ended = self._ended
+        if c is not None and c[_CONNECTED] is not None:
+            del calls[callid]
+            ended[callid] = c[_CALLER]
+            if len(ended) > MAX_ENDED:
+                self._trim_ended()
         elif not on_seat:
-            if callid in self._ended:
+            if callid in ended:
                 self._anomaly("duplicate", p)
                 return
             # Orphan end: its CONNECT is before the feed start. The line carries its
             # calltime, so it still counts in AHT.
             self._anomaly("orphan", p)
-            self._remember_ended(callid, b"")
+            ended[callid] = b""
         if self._ws <= t < self._we:
             tl = q.tally
             tl.handled += 1
@@ -736,65 +754,70 @@ class Floor:
                 q.bucket(t, self.bucket_s).ended(talk)
             if seat is not None:
                 seat.talk_s += talk
-                self._changed_agents.add(seat.agent)
         self._changed_queues.add(q.name)
-        if on_seat:
-            seat.call_raw = seat.call_id = seat.call_start = None
-            seat.since = t
-            if seat.pause_pending:
-                seat.state = _PAUSED
-                seat.pause_pending = False
-            elif self._explicit_wrapup:
-                seat.state, seat.wrap_until = _WRAP, None
-            elif self._wrapup > 0:
-                seat.state, seat.wrap_until = _WRAP, t + self._wrapup
-                self._wrapping[seat.agent] = seat
-            else:
-                seat.state = _AVAIL
+        if seat is not None:
+            if on_seat:
+                seat.call_raw = seat.call_start = None
+                seat.since = t
+                if seat.pause_pending:
+                    seat.state = _PAUSED
+                    seat.pause_pending = False
+                elif self._explicit_wrapup:
+                    seat.state = _WRAP
+                    seat.wrap_until = None
+                elif self._wrapup > 0:
+                    seat.state = _WRAP
+                    seat.wrap_until = t + self._wrapup
+                    self._wrapping[seat.agent] = seat
+                else:
+                    seat.state = _AVAIL
             self._changed_agents.add(seat.agent)
 
+    @staticmethod
+    def _num(p: list, i: int) -> int | None:
+        # An optional number: absent or empty in older layouts.
+        return int(p[i]) if len(p) > i and p[i] else None
+
     def _h_abandon(self, p: list, t: float) -> None:
-        d = p[5].split(b"|", 3) if len(p) > 5 else ()
-        self._unanswered(p, t, int(d[2]) if len(d) > 2 and d[2] else None, True)
+        # position|origposition|waittime
+        self._unanswered(p, t, self._num(p, 7), True)
 
-    def _h_exit_empty(self, p: list, t: float) -> None:
-        d = p[5].split(b"|", 3) if len(p) > 5 else ()
-        self._unanswered(p, t, int(d[2]) if len(d) > 2 and d[2] else None, False)
-
-    def _h_exit_timeout(self, p: list, t: float) -> None:
-        # Old Asterisk: "position" only; newer: position|origposition|waittime.
-        d = p[5].split(b"|", 3) if len(p) > 5 else ()
-        self._unanswered(p, t, int(d[2]) if len(d) > 2 and d[2] else None, False)
+    def _h_exit(self, p: list, t: float) -> None:
+        # EXITEMPTY / EXITWITHTIMEOUT: position[|origposition|waittime] (old: position only)
+        self._unanswered(p, t, self._num(p, 7), False)
 
     def _h_exit_key(self, p: list, t: float) -> None:
-        d = p[5].split(b"|", 4) if len(p) > 5 else ()
-        self._unanswered(p, t, int(d[3]) if len(d) > 3 and d[3] else None, False)
+        # key|position[|origposition|waittime]
+        self._unanswered(p, t, self._num(p, 8), False)
 
     def _unanswered(self, p: list, t: float, wait: float | None, abandoned: bool) -> None:
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         c = self._calls.get(callid)
-        if c is not None and c.connected is None:
-            wq = c.queue
+        ended = self._ended
+        if c is not None and c[_CONNECTED] is None:
+            wq = c[_Q]
             if t >= wq.hist_next:
                 wq.roll(t)
             del self._calls[callid]
             del wq.calls[callid]
-            self._remember_ended(callid, c.caller)
+            ended[callid] = c[_CALLER]
             self._changed_queues.add(wq.name)
-            if wait is None:
-                wait = max(0, t - c.entered)
+            if wait is None:  # old layouts without waittime: from the ENTERQUEUE time
+                wait = max(0, t - c[_ENTERED])
         elif c is not None:
             self._anomaly("outcome_after_connect", p)
             return
         else:
-            if callid in self._ended:
+            if callid in ended:
                 self._anomaly("duplicate", p)
                 return
             self._anomaly("orphan", p)
-            self._remember_ended(callid, b"")
+            ended[callid] = b""
             if wait is None:
                 wait = 0
+        if len(ended) > MAX_ENDED:
+            self._trim_ended()
         if self._ws <= t < self._we:
             tl = q.tally
             if abandoned:
@@ -808,11 +831,17 @@ class Floor:
         self._changed_queues.add(q.name)
 
     def _h_ringnoanswer(self, p: list, t: float) -> None:
-        ms = int(p[5])
+        ms = int(p[5])  # milliseconds (CONNECT's ring time is in seconds)
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return
-        self._ring_ended(seat, p, t)
+        st = seat.state
+        if st is _RINGING or st is _OFF:
+            self._ring_ended(seat, t)
+        q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
+        if q.name not in seat.queues:  # static members never log ADDMEMBER
+            seat.queues.add(q.name)
+            self._changed_agents.add(seat.agent)
         # Ring-all queues log 0-2 s RINGNOANSWERs for every member: noise, not a finding.
         if ms >= self._rna_ms and self._ws <= t < self._we:
             seat.ring_no_answer += 1
@@ -821,31 +850,30 @@ class Floor:
     def _h_ringcanceled(self, p: list, t: float) -> None:
         int(p[5])  # validate only: another member answered, not this agent's fault
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
-        if seat is not None:
-            self._ring_ended(seat, p, t)
-
-    def _ring_ended(self, seat: Seat, p: list, t: float) -> None:
-        # A ring shows the member is logged in to this queue (static members never log
-        # ADDMEMBER), so a LOGGED_OFF seat becomes AVAILABLE.
-        st = seat.state
-        if st is _RINGING or st is _OFF:
-            seat.state, seat.since = _AVAIL, t
-            if st is _RINGING:
-                seat.call_raw = seat.call_id = None
-            self._changed_agents.add(seat.agent)
-        q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
+        if seat is None:
+            return
+        if seat.state is _RINGING or seat.state is _OFF:
+            self._ring_ended(seat, t)
+        q = self._new_queue(p[2])
         if q.name not in seat.queues:
             seat.queues.add(q.name)
             self._changed_agents.add(seat.agent)
+
+    def _ring_ended(self, seat: Seat, t: float) -> None:
+        # A ring shows the member is logged in (static members never log ADDMEMBER),
+        # so a LOGGED_OFF seat becomes AVAILABLE; a RINGING one is available again.
+        if seat.state is _RINGING:
+            seat.call_raw = None
+        seat.state, seat.since = _AVAIL, t
+        self._changed_agents.add(seat.agent)
 
     def _h_addmember(self, p: list, t: float) -> None:
         seat = self._new_seat(p[3])
         if seat is None:
             return
-        q = self._new_queue(p[2]) if p[2] != b"NONE" else None
         paused = len(p) > 5 and p[5].strip().upper() == b"PAUSED"
-        if q is not None:
-            seat.queues.add(q.name)
+        if p[2] != b"NONE":
+            seat.queues.add(self._new_queue(p[2]).name)
         if seat.state is _OFF:
             seat.state, seat.since = (_PAUSED if paused else _AVAIL), t
         self._changed_agents.add(seat.agent)
@@ -876,15 +904,16 @@ class Floor:
 
     def _log_off(self, seat: Seat, t: float) -> None:
         seat.state, seat.since = _OFF, t
-        seat.call_raw = seat.call_id = seat.call_start = seat.wrap_until = None
+        seat.call_raw = seat.call_start = seat.wrap_until = None
         seat.pause_pending, seat.pause_reason = False, ""
         self._changed_agents.add(seat.agent)
 
     def _h_pause(self, p: list, t: float) -> None:
+        # reason (1.8+); PAUSEALL has queue NONE
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return
-        reason = self._text(p[5]) if len(p) > 5 else ""
+        reason = self._text(b"|".join(p[5:])) if len(p) > 5 else ""
         seat.pause_reason = reason
         if seat.state is _ON_CALL:
             seat.pause_pending = True  # stays ON_CALL until the call ends, then PAUSED
@@ -903,13 +932,14 @@ class Floor:
         self._changed_agents.add(seat.agent)
 
     def _h_escalate(self, p: list, t: float) -> None:
-        d = p[5].split(b"|", 1) if len(p) > 5 else [b""]
+        # reason|priority (custom verb written by the dialplan's QueueLog())
+        data = tuple(x.decode("utf-8", "replace") for x in p[5:7])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         callid = p[1]
         c = self._calls.get(callid)
-        caller = c.caller if c is not None else self._ended.get(callid, b"")
+        caller = c[_CALLER] if c is not None else self._ended.get(callid, b"")
         dec = self._text
-        ev = Event(t, callid.decode("utf-8", "replace"), dec(p[2]), dec(p[3]), "ESCALATE", tuple(dec(x) for x in d))
+        ev = Event(t, callid.decode("utf-8", "replace"), dec(p[2]), dec(p[3]), "ESCALATE", data)
         esc = Escalation(ev, caller.decode("utf-8", "replace") or None)
         self._new_escalations.append(esc)
         self.escalations.append(esc)
@@ -924,8 +954,7 @@ class Floor:
         seat = self._new_seat(p[3])
         if seat is None or seat.state is _ON_CALL:
             return
-        seat.state, seat.since = _RINGING, t
-        seat.call_raw, seat.call_id = p[1], self._text(p[1])
+        seat.state, seat.since, seat.call_raw = _RINGING, t, p[1]
         self._changed_agents.add(seat.agent)
 
     def _h_wrapup(self, p: list, t: float) -> None:
@@ -935,7 +964,7 @@ class Floor:
             return
         if seat.state is not _WRAP or seat.wrap_until is not None:
             seat.state, seat.since, seat.wrap_until = _WRAP, t, None
-            seat.call_raw = seat.call_id = seat.call_start = None
+            seat.call_raw = seat.call_start = None
         self._changed_agents.add(seat.agent)
 
     def _h_wrapupend(self, p: list, t: float) -> None:
