@@ -165,3 +165,33 @@ def test_real_writer_process_every_event_once(tmp_path: Path, engine_for) -> Non
     wait_for(lambda: waiting(engine) == n, timeout=10)
     time.sleep(0.1)
     assert lines_total(engine) == n
+
+
+def test_big_backfill_is_fed_in_blocks_and_folds_exactly_like_a_replay(tmp_path: Path, engine_for) -> None:
+    """Backfill batches go to the Floor as blocks (for speed); the result must be the same
+    as folding the file directly, line for line."""
+    from floorconsole.config import Thresholds
+    from floorconsole.layout import generated_layout
+    from floorconsole.replay import fold_files
+    from floorconsole.simulator import Simulator
+
+    from floorconsole.shifts import shift_at_epoch
+
+    sim = Simulator(generated_layout(200, ("sales", "support")), Thresholds(), seed=3)
+    t0 = 1_763_888_400.0  # a fixed moment; the whole simulated range lies in one shift
+    shift = shift_at_epoch(Config().shifts, t0 + 3000)
+    feed = tmp_path / "queue_log"
+    body = "\n".join(sim.lines_between(t0, t0 + 3000)) + "\n"
+    feed.write_text(body + "garbage line\n")
+    expected = fold_files(
+        [feed], Thresholds(), window_start=shift.start.timestamp(), window_end=shift.end.timestamp()
+    )
+    assert expected.lines_total > 5000  # big enough for several blocks
+
+    engine = engine_for(feed, clock=lambda: t0 + 3000)
+    wait_for(lambda: engine.progress.finished and lines_total(engine) == expected.lines_total)
+    now = t0 + 3000
+    with engine.locked() as floor:
+        assert dict(floor.rejects.counts) == dict(expected.rejects.counts)
+        for q in expected.queues:
+            assert floor.measures(q, now) == expected.measures(q, now)
