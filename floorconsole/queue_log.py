@@ -87,7 +87,8 @@ def split_fields(line: bytes) -> tuple[list[bytes], float] | str:
 def parse_time(raw: bytes) -> float | None:
     """Unix seconds from a time field (whole or fractional), or None when it is not one."""
     try:
-        return int(raw)
+        t = int(raw)
+        return t if t >= 0 else None
     except ValueError:
         pass
     try:
