@@ -54,12 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `floorconsole` command; returns the exit code."""
-    argv = sys.argv[1:] if argv is None else argv
+    argv = _hoist_globals(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not _has_subcommand(argv) and not any(a in ("-h", "--help") for a in argv):
         # No subcommand: open the console with whatever global options were given.
-        argv = ["console", *argv] if not any(a in ("-h", "--help") for a in argv) else argv
-    args = parser.parse_args(_hoist_globals(argv))
+        argv = [*argv, "console"]
+    args = parser.parse_args(argv)
     if getattr(args, "_module", None) is None:
         parser.print_help()
         return 2
@@ -67,6 +67,27 @@ def main(argv: list[str] | None = None) -> int:
         return int(args._module.run(args) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `floorconsole log list --json | head`: the reader left; not an error of ours.
+        _silence_stdout()
+        return 0
+
+
+def _has_subcommand(argv: list[str]) -> bool:
+    """True when the first word after the (hoisted) global options is a known subcommand."""
+    i = 0
+    while i < len(argv) and argv[i] in ("--config", "--db"):
+        i += 2
+    while i < len(argv) and argv[i].startswith(("--config=", "--db=")):
+        i += 1
+    return i < len(argv) and argv[i] in COMMANDS
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _hoist_globals(argv: list[str]) -> list[str]:

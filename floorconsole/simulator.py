@@ -152,7 +152,7 @@ class Simulator:
         burst_factor: float = 0.8,
         pause_every_s: float = 9000.0,
         logoff_every_s: float = 6 * 3600.0,
-        escalate_p: float = 0.03,
+        escalate_p: float = 0.006,  # ~4 an hour on the demo floor: a supervisor, not a crutch
         transfer_p: float = 0.08,
         ring_noise_p: float = 0.3,
     ) -> None:

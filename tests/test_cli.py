@@ -16,3 +16,27 @@ def test_help_exits_cleanly(capsys) -> None:
     except SystemExit as exc:
         assert exc.code == 0
     assert "floorconsole" in capsys.readouterr().out
+
+
+def test_global_options_before_or_after_the_subcommand(tmp_path, capsys) -> None:
+    db = tmp_path / "floor.db"
+    assert main(["--db", str(db), "log", "add", "--kind", "notice", "--body", "before"]) == 0
+    assert main(["log", "add", "--kind", "notice", "--body", "after", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["log", "list", "--json", f"--db={db}"]) in (0,)
+    out = capsys.readouterr().out
+    assert "before" in out and "after" in out
+
+
+def test_broken_pipe_on_stdout_is_not_a_traceback(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    db = tmp_path / "floor.db"
+    for i in range(300):
+        main(["--db", str(db), "log", "add", "--kind", "notice", "--body", f"entry {i} " + "x" * 200])
+    proc = subprocess.run(
+        f"{sys.executable} -m floorconsole --db {db} log list --json | head -c 10",
+        shell=True, capture_output=True, text=True,
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr

@@ -56,7 +56,9 @@ def hour(seed: int = 0, hours: float = 1.0) -> list[str]:
 
 @pytest.fixture(scope="module")
 def three_hours() -> list[str]:
-    return hour(seed=0, hours=3)
+    # Queue timeouts are rare (about one in three hours on the demo floor), so the seed is
+    # one whose three hours include each event kind; the output is deterministic per seed.
+    return hour(seed=1, hours=3)
 
 
 def test_every_line_is_a_valid_modern_queue_log_line(three_hours: list[str]) -> None:
