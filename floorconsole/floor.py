@@ -114,7 +114,7 @@ class Call:
 class QueueState:
     """One queue: its waiting callers, its window tally and optional hourly buckets."""
 
-    __slots__ = ("name", "tally", "buckets", "calls", "_hist", "hist_next", "hist_peak", "_hist_min")
+    __slots__ = ("name", "tally", "buckets", "calls", "_hist", "hist_next", "hist_peak", "_hist_min", "dirty")
 
     def __init__(self, name: str) -> None:
         self.name = name
@@ -125,6 +125,7 @@ class QueueState:
         self._hist_min: int | None = None
         self.hist_next: float = -math.inf  # first second of the next minute
         self.hist_peak = 0
+        self.dirty = True  # changed since the last take_changes (a flag: cheaper than a set)
 
     @property
     def waiting(self) -> dict[str, Waiting]:
@@ -250,7 +251,6 @@ class Floor:
         self._last_t: float = -math.inf
         self._wrapping: dict[str, Seat] = {}  # implicit wrap-ups not yet expired
         self._changed_agents: set[str] = set()
-        self._changed_queues: set[str] = set()
         self._new_escalations: list[Escalation] = []
         self._ql = self._handlers(include_jsonl=False)
         self._all = self._handlers(include_jsonl=True)
@@ -342,7 +342,7 @@ class Floor:
         for q in self.queues.values():
             q.tally = Tally()
             q.buckets = {}
-            self._changed_queues.add(q.name)
+            q.dirty = True
         for s in self.seats.values():
             s.answered = s.ring_no_answer = s.escalations = 0
             s.talk_s = s.wrapup_s = 0
@@ -399,8 +399,13 @@ class Floor:
                     seat.state, seat.since, seat.wrap_until = _AVAIL, seat.wrap_until, None
                     del self._wrapping[agent]
                     self._changed_agents.add(agent)
-        out = Changes(self._changed_agents, self._changed_queues, self._new_escalations, self.rejects.changed)
-        self._changed_agents, self._changed_queues, self._new_escalations = set(), set(), []
+        queues = set()
+        for q in self.queues.values():
+            if q.dirty:
+                queues.add(q.name)
+                q.dirty = False
+        out = Changes(self._changed_agents, queues, self._new_escalations, self.rejects.changed)
+        self._changed_agents, self._new_escalations = set(), []
         self.rejects.changed = False
         return out
 
@@ -540,7 +545,6 @@ class Floor:
         q = self.queues.get(name)
         if q is None:
             q = self.queues[name] = QueueState(name)
-            self._changed_queues.add(name)
         self._queues_raw[raw] = q
         return q
 
@@ -559,7 +563,7 @@ class Floor:
         for raw in victims:
             q = calls.pop(raw)[_Q]
             q.calls.pop(raw, None)
-            self._changed_queues.add(q.name)
+            q.dirty = True
         self.rejects.add("evicted_calls", b"oldest open call ids dropped: " + victims[0], n=len(victims))
 
     def _trim_ended(self) -> None:
@@ -634,7 +638,7 @@ class Floor:
                     return
                 # Moved to another queue without an outcome line for the first one.
                 old[_Q].calls.pop(callid, None)
-                self._changed_queues.add(old[_Q].name)
+                old[_Q].dirty = True
                 self._anomaly("missing_outcome", p)
             # (A connected call entering a queue again was transferred back into one.)
             calls[callid] = c
@@ -650,7 +654,7 @@ class Floor:
             q.tally.offered += 1
             if self.bucket_s:
                 q.bucket(t, self.bucket_s).offered += 1
-        self._changed_queues.add(q.name)
+        q.dirty = True
 
     def _h_connect(self, p: list, t: float) -> None:
         # holdtime[|bridged_uniqueid[|ringtime_s]]
@@ -678,7 +682,7 @@ class Floor:
                 wq.roll(t)
             del wq.calls[callid]
             if wq is not q:
-                self._changed_queues.add(wq.name)
+                wq.dirty = True
         c[_CONNECTED] = t
         c[_SEAT] = seat
         if self._ws <= t < self._we:
@@ -693,7 +697,7 @@ class Floor:
                 q.bucket(t, self.bucket_s).answer(hold, self._sl)
             if seat is not None:
                 seat.answered += 1
-        self._changed_queues.add(q.name)
+        q.dirty = True
         if seat is not None:
             prev = seat.call_raw
             if prev is not None and prev != callid and seat.state is _ON_CALL:
@@ -754,7 +758,7 @@ class Floor:
                 q.bucket(t, self.bucket_s).ended(talk)
             if seat is not None:
                 seat.talk_s += talk
-        self._changed_queues.add(q.name)
+        q.dirty = True
         if seat is not None:
             if on_seat:
                 seat.call_raw = seat.call_start = None
@@ -802,7 +806,7 @@ class Floor:
             del self._calls[callid]
             del wq.calls[callid]
             ended[callid] = c[_CALLER]
-            self._changed_queues.add(wq.name)
+            wq.dirty = True
             if wait is None:  # old layouts without waittime: from the ENTERQUEUE time
                 wait = max(0, t - c[_ENTERED])
         elif c is not None:
@@ -828,7 +832,7 @@ class Floor:
                 tl.max_wait = wait
             if self.bucket_s:
                 q.bucket(t, self.bucket_s).unanswered(wait, abandoned)
-        self._changed_queues.add(q.name)
+        q.dirty = True
 
     def _h_ringnoanswer(self, p: list, t: float) -> None:
         ms = int(p[5])  # milliseconds (CONNECT's ring time is in seconds)
