@@ -1,0 +1,61 @@
+"""Write a shift's report: KPIs, hourly table, escalations, complaints, patrol, handover.
+
+  floorconsole report [--shift ID|current|previous] [--format md|csv|html] [--out FILE]
+                      [--complaints-only] [--feed FILE]
+
+`--shift` is `current` (default), `previous` or a key such as `2026-11-23 day`. Without
+`--out` the report goes to stdout. `--complaints-only` writes just the daily complaint
+summary for management. The feed defaults to the configured one; its rotated files are
+read too. Every report produced is recorded in the store's audit trail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from floorconsole.layout import load_layout
+from floorconsole.report import FORMATS, audit_export, build_report, feed_files, render, resolve_shift, write_report
+from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the report options."""
+    parser.add_argument("--shift", default="current", help="current (default), previous, or a key like '2026-11-23 day'")
+    parser.add_argument("--format", choices=FORMATS, default="md")
+    parser.add_argument("--out", help="file to write (default: stdout)")
+    parser.add_argument("--complaints-only", action="store_true", help="only the daily complaint summary")
+    parser.add_argument("--feed", help="feed file (default: the configured feed)")
+    parser.add_argument("--as", dest="as_name", metavar="NAME", help="who is exporting (audit)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, audit and write the report."""
+    def body(store, config) -> int:
+        now = time.time()
+        try:
+            shift = resolve_shift(config, args.shift, now)
+        except ValueError as exc:
+            return fail(str(exc), EXIT_USAGE)
+        feed = Path(args.feed) if args.feed else config.feed_path
+        if args.feed and not feed.exists():
+            return fail(f"feed file not found: {feed}")
+        paths = feed_files(feed) if feed else None
+        layout = load_layout(config.layout_path) if config.layout_path else None
+        report = build_report(store, config, shift, now, feed_paths=paths, layout=layout,
+                              complaints_only=args.complaints_only)
+        text = render(report, args.format, args.complaints_only)
+        # Audited before anything leaves: no audit record, no report.
+        audit_export(store, actor_for(args, config), report, args.format, args.out or "stdout", args.complaints_only)
+        if args.out:
+            try:
+                write_report(Path(args.out), text)
+            except OSError as exc:
+                return fail(f"could not write {args.out}: {exc}")
+            print(f"wrote {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+    return run_with_store(args, body)

@@ -1,0 +1,191 @@
+"""What the outgoing shift hands over: everything still open at shift end, as drafts.
+
+DOMAIN.md (Handover): a handover carries unresolved customer issues and follow-ups,
+important customer information, equipment status, difficult cases, staffing changes and
+new notices. `gather_open_items` reads them from the store and returns one
+`HandoverItemDraft` per item, grouped by kind and oldest first, so the outgoing supervisor
+only adds lines and free entries before signing. Items that already are duty-log entries
+are carried as they are (`entry_seq`), so the handover points at the chain, never copies it.
+
+`item_origin` answers the reverse question for the review screen: how old an item really is
+and who owns it (an escalation carried as a new entry is as old as the escalation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from floorconsole.config import ShiftDef
+from floorconsole.shifts import ShiftWindow, shift_at_epoch
+from floorconsole.store import HandoverItem, HandoverItemDraft, Store
+
+# Log kinds carried from the outgoing shift's duty log (DOMAIN.md's handover list).
+CARRIED_ENTRY_KINDS: tuple[str, ...] = (
+    "follow-up",
+    "equipment",
+    "difficult-case",
+    "staffing",
+    "notice",
+    "customer-info",
+)
+# Display order of the groups on the review screen and in `handover show`.
+KIND_ORDER: tuple[str, ...] = (
+    "escalation",
+    "follow-up",
+    "difficult-case",
+    "customer-info",
+    "equipment",
+    "staffing",
+    "notice",
+    "patrol",
+    "general",
+    "correction",
+)
+KIND_TITLES: dict[str, str] = {
+    "escalation": "Escalations 投诉升级",
+    "follow-up": "Follow-ups 待跟进",
+    "difficult-case": "Difficult cases 疑难问题",
+    "customer-info": "Customer info 客户信息",
+    "equipment": "Equipment 设备情况",
+    "staffing": "Staffing 人员调班",
+    "notice": "Notices 最新通告",
+    "patrol": "Patrol findings 巡台",
+    "general": "Other",
+    "correction": "Corrections",
+}
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """One item to hand over, with what the hand-over screen shows beside it."""
+
+    draft: HandoverItemDraft
+    time: float  # when the item arose (its age on both screens)
+    owner: str  # who holds it now / who raised it
+
+
+def handover_shifts(shifts: tuple[ShiftDef, ...], now: float) -> tuple[ShiftWindow, ShiftWindow]:
+    """(outgoing, incoming): the shift `now` is in, and the one that follows it."""
+    current = shift_at_epoch(shifts, now)
+    nxt = shift_at_epoch(shifts, (current.end + timedelta(seconds=1)).timestamp())
+    return current, nxt
+
+
+def _hhmm(t: float) -> str:
+    return datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
+
+
+def gather(store: Store, shift: ShiftWindow, now: float) -> list[Gathered]:
+    """Everything still open at the end of `shift`, grouped by kind, oldest first.
+
+    - follow-ups not done (callbacks promised on escalations included), with their due time;
+    - escalations with no outcome yet (open or claimed), caller number masked;
+    - the shift's duty-log entries of the carried kinds (follow-up, equipment,
+      difficult-case, staffing, notice, customer-info), with their latest correction;
+    - the shift's patrol notes flagged for follow-up.
+    """
+    out: list[Gathered] = []
+    key = shift.key
+    follow_ups = store.list_follow_ups(open_only=True)
+    linked_entries = {f.entry_seq for f in follow_ups if f.entry_seq is not None}
+    for f in follow_ups:
+        what = f"Callback for escalation #{f.escalation_id}" if f.escalation_id else "Follow-up"
+        overdue = " (OVERDUE)" if f.due < now else ""
+        body = f"{what}, due {_hhmm(f.due)}{overdue}: {f.text}"
+        out.append(Gathered(
+            HandoverItemDraft("follow-up", body, entry_seq=None, source=f"follow_up:{f.id}"),
+            f.time, f.created_by,
+        ))
+    for e in store.list_escalations(include_closed=False):
+        owner = e.claimed_by or e.raised_by
+        state = f"claimed by {e.claimed_by}" if e.claimed_by else "not claimed"
+        caller = f", caller {e.caller_masked}" if e.caller_masked else ""
+        body = (f"Escalation #{e.id} ({state}): agent {e.agent}, queue {e.queue}{caller}, "
+                f"P{e.priority}: {e.reason}")
+        out.append(Gathered(HandoverItemDraft("escalation", body, source=f"escalation:{e.id}"), e.raised_at, owner))
+    entries = store.list_entries(shift=key, kinds=list(CARRIED_ENTRY_KINDS))
+    for entry in entries:
+        if entry.seq in linked_entries:
+            continue  # already carried as its follow-up record
+        note = ""
+        corrections = store.corrections_of(entry.seq)
+        if corrections:
+            last = corrections[-1]
+            note = f"Corrected by #{last.seq}: {last.body}"
+        out.append(Gathered(
+            HandoverItemDraft(entry.kind, entry.body, note=note, entry_seq=entry.seq, source=f"entry:{entry.seq}"),
+            entry.time, entry.author,
+        ))
+    for n in store.list_patrol_notes(shift=key, follow_up_only=True):
+        findings = ", ".join(i.label for i in n.items) or "note"
+        seat = f" at seat {n.seat}" if n.seat else ""
+        text = f": {n.text}" if n.text else ""
+        body = f"Patrol finding on {n.agent}{seat} ({findings}){text}"
+        out.append(Gathered(HandoverItemDraft("patrol", body, source=f"patrol:{n.id}"), n.time, n.author))
+    return sort_gathered(out)
+
+
+def kind_rank(kind: str) -> int:
+    """Position of a kind in `KIND_ORDER` (unknown kinds last)."""
+    return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER)
+
+
+def sort_gathered(items: list[Gathered]) -> list[Gathered]:
+    """Grouped by kind (KIND_ORDER), oldest first inside a group."""
+    return sorted(items, key=lambda g: (kind_rank(g.draft.kind), g.time))
+
+
+def free_entry(kind: str, body: str, note: str = "") -> HandoverItemDraft:
+    """A free entry the outgoing supervisor adds (written as a new log entry)."""
+    return HandoverItemDraft(kind, body, note=note, source="free")
+
+
+def item_kind(item: HandoverItem) -> str:
+    """The kind an item is grouped under: its entry's kind (a carried correction: the original's)."""
+    return item.entry.kind
+
+
+def item_origin(store: Store, item: HandoverItem) -> tuple[float, str]:
+    """(when it arose, owner) of a carried item, from the record its `source` names.
+
+    Falls back to the log entry's time and author when the source is free or gone.
+    """
+    src = item.source or ""
+    kind, _, ident = src.partition(":")
+    try:
+        n = int(ident)
+    except ValueError:
+        return item.entry.time, item.entry.author
+    try:
+        if kind == "escalation":
+            e = store.get_escalation(n)
+            return e.raised_at, e.claimed_by or e.raised_by
+        if kind == "follow_up":
+            f = next((f for f in store.list_follow_ups(open_only=False) if f.id == n), None)
+            if f is not None:
+                return f.time, f.created_by
+        if kind == "patrol":
+            p = next((p for p in store.list_patrol_notes() if p.id == n), None)
+            if p is not None:
+                return p.time, p.author
+    except Exception:  # noqa: BLE001 - a missing source must not hide the item
+        pass
+    return item.entry.time, item.entry.author
+
+
+def origins(store: Store, items: tuple[HandoverItem, ...]) -> dict[int, tuple[float, str]]:
+    """`item_origin` for every item, by item id (one store round trip for the review)."""
+    return {it.id: item_origin(store, it) for it in items}
+
+
+def format_age(seconds: float) -> str:
+    """A short age: 45s, 12m, 3h05m, 2d04h."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+    return f"{s // 86400}d{(s % 86400) // 3600:02d}h"

@@ -1,0 +1,631 @@
+"""The shift report: queue KPIs from a feed fold plus the shift's records from the store.
+
+`build_report` gathers everything (it reads the store and folds the feed's files, so call it
+off the UI thread); `render` turns it into Markdown or CSV, and `report_html.render_html`
+into one self-contained HTML page. The measures come from the same `Floor` fold as
+`floorconsole stats` (DOMAIN.md's definitions in `measures.py`), over the shift's window.
+
+The feed is read once, in order, with hourly buckets; at every hour boundary the floor's
+per-minute waiting history is sampled, which gives the hourly peak of waiting callers
+without a second pass. Reading stops a few minutes after the window ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from floorconsole.config import Config, Thresholds
+from floorconsole.floor import Floor
+from floorconsole.layout import FloorLayout
+from floorconsole.measures import QueueMeasures
+from floorconsole.printable import printable
+from floorconsole.replay import CHUNK, read_blocks
+from floorconsole.shifts import ShiftWindow, parse_hhmm, previous_shift, shift_at, shift_at_epoch
+from floorconsole.store import ChainHead, Complaint, Escalation, FollowUp, Handover, PatrolNote, Praise, Store
+from floorconsole.tail import rotated_siblings
+
+FORMATS = ("md", "csv", "html")
+HOUR = 3600.0
+READ_PAST_END_S = 600.0  # keep reading this long past the window: lines arrive slightly out of order
+Progress = Callable[[int, int], None]  # (bytes done, bytes total)
+
+
+# ----------------------------------------------------------------------------- shifts
+
+
+def resolve_shift(config: Config, spec: str, now: float) -> ShiftWindow:
+    """`current`, `previous`, or a shift key such as `2026-11-23 day`; ValueError if unknown."""
+    spec = spec.strip()
+    current = shift_at_epoch(config.shifts, now)
+    if spec == "current":
+        return current
+    if spec == "previous":
+        return previous_shift(config.shifts, current)
+    date_text, _, name = spec.partition(" ")
+    try:
+        day = datetime.strptime(date_text, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValueError(f"--shift: expected current, previous or a key like '2026-11-23 day', got {spec!r}") from None
+    defs = {s.name: s for s in config.shifts}
+    if name not in defs:
+        raise ValueError(f"--shift: no shift named {name!r}; configured: {', '.join(defs)}")
+    start = datetime.combine(day, parse_hhmm(defs[name].start)).astimezone()
+    window = shift_at(config.shifts, start)
+    if window.key != spec:
+        raise ValueError(f"--shift: {spec!r} is not a shift start")
+    return window
+
+
+def feed_files(feed: Path) -> list[Path]:
+    """The feed's rotated files, oldest first, then the live file (if it exists)."""
+    files = rotated_siblings(feed)
+    if feed.exists():
+        files.append(feed)
+    return files
+
+
+# ----------------------------------------------------------------------------- feed
+
+
+@dataclass(frozen=True)
+class HourRow:
+    """One hour of the window, floor-wide."""
+
+    start: float
+    measures: QueueMeasures
+    peak_waiting: int  # most callers waiting at once (all queues, per-minute peaks)
+
+
+@dataclass(frozen=True)
+class FeedSummary:
+    """The feed's side of a report: measures over the window, per queue and per hour."""
+
+    start: float
+    end: float
+    queues: tuple[QueueMeasures, ...]
+    total: QueueMeasures
+    hours: tuple[HourRow, ...]
+    lines: int
+    rejected: int
+    files: tuple[str, ...]
+
+    @property
+    def has_data(self) -> bool:
+        """True when any call finished or entered in the window."""
+        t = self.total
+        return bool(t.offered or t.answered or t.abandoned or t.exited or t.handled)
+
+
+_JSON_TIME = re.compile(rb'"time"\s*:\s*"?([0-9]+(?:\.[0-9]*)?)')
+
+
+def _line_time(line: bytes) -> float | None:
+    """The time of one feed line, cheaply (queue_log first field, or JSON's "time")."""
+    bar = line.find(b"|")
+    if 0 < bar <= 12:
+        try:
+            return float(line[:bar])
+        except ValueError:
+            return None
+    m = _JSON_TIME.search(line)
+    return float(m.group(1)) if m else None
+
+
+def _first_time(block: bytes) -> float | None:
+    for line in block.split(b"\n", 8)[:8]:
+        t = _line_time(line)
+        if t is not None:
+            return t
+    return None
+
+
+def _last_time(block: bytes) -> float | None:
+    for line in reversed(block.rstrip(b"\n").rsplit(b"\n", 8)):
+        t = _line_time(line)
+        if t is not None:
+            return t
+    return None
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    if path.name.endswith(".gz"):
+        carry = b""
+        with gzip.open(path, "rb") as f:
+            while data := f.read(CHUNK):
+                block = carry + data
+                cut = block.rfind(b"\n")
+                if cut < 0:
+                    carry = block
+                    continue
+                carry = block[cut + 1 :]
+                yield block[: cut + 1]
+        if carry:
+            yield carry
+    else:
+        yield from read_blocks(path)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def summarize_feed(
+    paths: Iterable[Path],
+    thresholds: Thresholds,
+    start: float,
+    end: float,
+    *,
+    layout: FloorLayout | None = None,
+    feed_format: str = "auto",
+    progress: Progress | None = None,
+) -> FeedSummary:
+    """Fold `paths` (in order) over [start, end) and summarise per queue and per hour.
+
+    Files last written before `start` are skipped: they hold nothing inside the window.
+    Raises OSError for a file that cannot be read.
+    """
+    paths = [Path(p) for p in paths]
+    kept = []
+    for p in paths:
+        try:
+            if p.stat().st_mtime >= start - HOUR:
+                kept.append(p)
+        except FileNotFoundError:
+            continue
+    total_bytes = sum(_size(p) for p in kept) or 1
+    floor = Floor(thresholds, layout, start, end, feed_format=feed_format, bucket_s=HOUR)
+    boundaries = [b for b in _hour_ends(start, end)]
+    peaks: dict[float, int] = {}
+    done = 0
+    stop_at = end + READ_PAST_END_S
+    stopped = False
+    for path in kept:
+        if stopped:
+            break
+        for block in _blocks(path):
+            done += len(block)
+            first = _first_time(block)
+            if first is not None and first >= stop_at:
+                stopped = True
+                break
+            last = _last_time(block)
+            if boundaries and last is not None and last >= boundaries[0]:
+                for piece, boundary in _split_at(block, boundaries):
+                    floor.feed([piece])
+                    if boundary is not None:
+                        peaks[boundary - HOUR] = _peak_waiting(floor, boundary - 1)
+                        boundaries.pop(0)
+            else:
+                floor.feed([block])
+            if progress is not None:
+                progress(min(done, total_bytes), total_bytes)
+    # Hours the feed reached but did not finish (the shift still running).
+    last_seen = floor.last_event_time
+    for boundary in boundaries:
+        if last_seen is not None and boundary - HOUR <= last_seen:
+            peaks[boundary - HOUR] = _peak_waiting(floor, min(boundary - 1, last_seen))
+    if progress is not None:
+        progress(total_bytes, total_bytes)
+    now = min(end, last_seen) if last_seen is not None else end
+    queues = tuple(floor.measures(q, now) for q in sorted(floor.queues) if q != "NONE")
+    hours_m = floor.bucket_measures()
+    hours = tuple(
+        HourRow(b, m, peaks.get(b, 0)) for b, m in sorted(hours_m.items()) if start - HOUR < b < end
+    )
+    # Hours with callers waiting but no finished call still belong in the table.
+    seen = {h.start for h in hours}
+    extra = [HourRow(b, _empty("*"), p) for b, p in peaks.items() if b not in seen and p]
+    hours = tuple(sorted(hours + tuple(extra), key=lambda h: h.start))
+    return FeedSummary(
+        start=start, end=end, queues=queues, total=floor.measures_total(now), hours=hours,
+        lines=floor.lines_total, rejected=sum(floor.rejects.counts.values()),
+        files=tuple(str(p) for p in kept),
+    )
+
+
+def _empty(name: str) -> QueueMeasures:
+    from floorconsole.measures import Tally, compute
+
+    return compute(name, Tally())
+
+
+def _hour_ends(start: float, end: float) -> list[float]:
+    """Every bucket end (a multiple of an hour) after `start`, up to the one covering `end`."""
+    first = math.floor(start / HOUR) * HOUR + HOUR
+    out = []
+    b = first
+    while b - HOUR < end:
+        out.append(b)
+        b += HOUR
+    return out
+
+
+def _split_at(block: bytes, boundaries: list[float]) -> Iterator[tuple[bytes, float | None]]:
+    """Cut a block before the first line at or past each boundary (a copy of the list is used)."""
+    pending = list(boundaries)
+    lines = block.split(b"\n")
+    tail_nl = block.endswith(b"\n")
+    if tail_nl:
+        lines.pop()
+    cut = 0
+    for i, line in enumerate(lines):
+        if not pending:
+            break
+        t = _line_time(line)
+        while pending and t is not None and t >= pending[0]:
+            piece = lines[cut:i]
+            yield (b"\n".join(piece) + b"\n") if piece else b"", pending.pop(0)
+            cut = i
+    rest = lines[cut:]
+    if rest:
+        yield b"\n".join(rest) + (b"\n" if tail_nl else b""), None
+
+
+def _peak_waiting(floor: Floor, at: float) -> int:
+    """Most callers waiting at once in the hour ending after `at` (sum over queues per minute)."""
+    series = [floor.waiting_history(q, at) for q in floor.queues]
+    width = min(60, max((len(s) for s in series), default=0))
+    peak = 0
+    for i in range(1, width + 1):
+        peak = max(peak, sum(s[-i] for s in series if len(s) >= i))
+    return peak
+
+
+# ----------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    complaint: Complaint
+    escalation: Escalation | None
+    follow_ups: tuple[FollowUp, ...]
+
+    @property
+    def outcome(self) -> str:
+        """What became of it, in words: outcome, callback state."""
+        e = self.escalation
+        if e is None:
+            return "recorded (no escalation)"
+        parts = [e.status]
+        if e.department:
+            parts.append(f"to {e.department}")
+        for f in self.follow_ups:
+            parts.append(f"callback done {fmt_time(f.done.time)}" if f.done else f"callback due {fmt_time(f.due)}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    """Everything one shift's report shows (times are Unix seconds)."""
+
+    shift_key: str
+    shift_name: str
+    start: float
+    end: float
+    generated_at: float
+    supervisor: str
+    feed: FeedSummary | None
+    feed_problem: str  # why there is no feed section ("" when there is one)
+    escalations: tuple[Escalation, ...]
+    complaints: tuple[ComplaintRow, ...]
+    complaints_start: float
+    complaints_end: float
+    patrol: dict[str, tuple[PatrolNote, ...]] = field(default_factory=dict)
+    praise: dict[str, tuple[Praise, ...]] = field(default_factory=dict)
+    handovers: tuple[Handover, ...] = ()
+    head: ChainHead | None = None
+    sl_threshold_s: float = 15.0
+
+
+def complaints_window(shift: ShiftWindow) -> tuple[float, float]:
+    """The daily complaint summary's window: the shift's calendar day up to the shift's end."""
+    day = datetime.combine(shift.start.date(), datetime.min.time(), shift.start.tzinfo)
+    end = min(shift.end, day + timedelta(days=1))
+    return day.timestamp(), end.timestamp()
+
+
+def gather_complaints(store: Store, start: float, end: float) -> tuple[ComplaintRow, ...]:
+    """Complaints recorded in [start, end), each with its escalation and callbacks."""
+    rows = []
+    follow_ups = store.list_follow_ups(open_only=False)
+    for c in store.list_complaints(since=start):
+        if c.time >= end:
+            continue
+        esc = store.get_escalation(c.escalation_id) if c.escalation_id else None
+        fus = tuple(f for f in follow_ups if esc is not None and f.escalation_id == esc.id)
+        rows.append(ComplaintRow(c, esc, fus))
+    return tuple(rows)
+
+
+def build_report(
+    store: Store,
+    config: Config,
+    shift: ShiftWindow,
+    now: float,
+    *,
+    feed_paths: list[Path] | None = None,
+    layout: FloorLayout | None = None,
+    complaints_only: bool = False,
+    progress: Progress | None = None,
+) -> ShiftReport:
+    """Read the store (and fold the feed unless `complaints_only`) for `shift`."""
+    start, end = shift.start.timestamp(), shift.end.timestamp()
+    c_start, c_end = complaints_window(shift)
+    complaints = gather_complaints(store, c_start, c_end)
+    try:
+        supervisor = store.get_shift(shift.key).supervisor
+    except Exception:  # noqa: BLE001 - a shift nobody recorded: no name to show
+        supervisor = ""
+    base = dict(
+        shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
+        supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
+        head=store.head(), sl_threshold_s=config.thresholds.sl_threshold_s,
+    )
+    if complaints_only:
+        return ShiftReport(feed=None, feed_problem="", escalations=(), **base)
+    feed: FeedSummary | None = None
+    problem = ""
+    if not feed_paths:
+        problem = "no feed file given or configured"
+    else:
+        try:
+            feed = summarize_feed(feed_paths, config.thresholds, start, end,
+                                  layout=layout, feed_format=config.feed_format, progress=progress)
+        except OSError as exc:
+            problem = f"feed could not be read: {exc}"
+    escalations = tuple(e for e in store.list_escalations(include_closed=True, since=start) if e.raised_at < end)
+    patrol: dict[str, list[PatrolNote]] = {}
+    for n in store.list_patrol_notes(shift=shift.key):
+        patrol.setdefault(n.agent, []).append(n)
+    praise: dict[str, list[Praise]] = {}
+    for p in store.list_praise(shift=shift.key):
+        praise.setdefault(p.agent, []).append(p)
+    handovers = tuple(
+        h for h in reversed(store.list_handovers(limit=500)) if shift.key in (h.from_shift, h.to_shift)
+    )
+    return ShiftReport(
+        feed=feed, feed_problem=problem, escalations=escalations,
+        patrol={a: tuple(v) for a, v in sorted(patrol.items())},
+        praise={a: tuple(v) for a, v in sorted(praise.items())},
+        handovers=handovers, **base,
+    )
+
+
+def audit_export(store: Store, actor: object, report: ShiftReport, fmt: str, out: str, complaints_only: bool) -> None:
+    """Record that a report left the system (confidential records: who, what, where)."""
+    what = "complaint summary" if complaints_only else "shift report"
+    store.record_audit("report.export", actor, f"shift:{report.shift_key}", f"{what} as {fmt} to {out}")
+
+
+# ----------------------------------------------------------------------------- formatting
+
+
+def fmt_time(t: float | None) -> str:
+    return "-" if t is None else datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_hm(t: float) -> str:
+    return datetime.fromtimestamp(t).strftime("%H:%M")
+
+
+def fmt_pct(v: float | None) -> str:
+    return "—" if v is None else f"{v:.1f}%"
+
+
+def fmt_s(v: float | None) -> str:
+    return "—" if v is None else f"{v:.0f}s"
+
+
+KPI_COLUMNS = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT", "peak wait")
+
+
+def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
+    """One KPI table row (same columns as `KPI_COLUMNS`)."""
+    return [
+        name if name is not None else m.queue, str(m.offered), str(m.answered), str(m.abandoned), str(m.exited),
+        fmt_pct(m.service_level), fmt_pct(m.abandon_rate), fmt_s(m.asa_s), fmt_s(m.aht_s), fmt_s(m.max_wait_s),
+    ]
+
+
+HOUR_COLUMNS = ("hour", "offered", "answered", "abandoned", "SL", "abandon rate", "ASA", "peak waiting")
+
+
+def hour_cells(h: HourRow) -> list[str]:
+    m = h.measures
+    return [
+        f"{fmt_hm(h.start)}–{fmt_hm(h.start + HOUR)}", str(m.offered), str(m.answered), str(m.abandoned),
+        fmt_pct(m.service_level), fmt_pct(m.abandon_rate), fmt_s(m.asa_s), str(h.peak_waiting),
+    ]
+
+
+ESC_COLUMNS = ("#", "raised", "agent", "queue", "caller", "reason", "status", "by", "outcome note")
+
+
+def escalation_cells(e: Escalation) -> list[str]:
+    by = e.outcome_by or e.claimed_by or ""
+    note = e.note
+    if e.due:
+        note = f"callback due {fmt_time(e.due)}" + (f"; {note}" if note else "")
+    if e.department:
+        note = f"referred to {e.department}" + (f"; {note}" if note else "")
+    return [str(e.id), fmt_time(e.raised_at), e.agent, e.queue, e.caller_masked or "-", e.reason, e.status, by, note]
+
+
+COMPLAINT_COLUMNS = ("#", "time", "customer", "phone", "product", "batch", "problem", "wants", "agent", "outcome")
+
+
+def complaint_cells(r: ComplaintRow) -> list[str]:
+    c = r.complaint
+    return [
+        str(c.id), fmt_time(c.complaint_time or c.time), c.customer_name or "-", c.phone_masked or "-",
+        c.product or "-", c.batch_number or "-", c.problem, c.wants, c.agent or "-", r.outcome,
+    ]
+
+
+PATROL_COLUMNS = ("agent", "time", "seat", "findings", "deduction", "follow-up", "note", "by")
+
+
+def patrol_cells(n: PatrolNote) -> list[str]:
+    findings = ", ".join(i.label for i in n.items) or "-"
+    return [n.agent, fmt_time(n.time), n.seat or "-", findings, str(n.deduction_total),
+            "yes" if n.follow_up else "", n.text, n.author]
+
+
+PRAISE_COLUMNS = ("agent", "time", "what", "why", "by")
+
+
+def praise_cells(p: Praise) -> list[str]:
+    return [p.agent, fmt_time(p.time), p.what, p.why, p.author]
+
+
+HANDOVER_COLUMNS = ("#", "from", "to", "handed by", "handed at", "items", "acknowledged", "questioned", "received")
+
+
+def handover_cells(h: Handover) -> list[str]:
+    acked = sum(1 for i in h.items if i.acknowledged is not None)
+    questioned = sum(1 for i in h.items if i.questions)
+    received = f"{h.received.name} {fmt_time(h.received.time)}" if h.received else "NOT RECEIVED"
+    return [str(h.id), h.from_shift, h.to_shift, h.handed.name, fmt_time(h.handed.time), str(len(h.items)),
+            str(acked), str(questioned), received]
+
+
+def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[str, tuple[str, ...], list[list[str]], str]]:
+    """The report as (title, columns, rows, note) tables, in reading order (every format uses this)."""
+    out: list[tuple[str, tuple[str, ...], list[list[str]], str]] = []
+    c_note = f"Complaints recorded {fmt_time(report.complaints_start)} – {fmt_time(report.complaints_end)}"
+    complaints = [complaint_cells(r) for r in report.complaints]
+    if complaints_only:
+        return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note)]
+    f = report.feed
+    if f is not None:
+        rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, "All queues")]
+        note = (f"SL = answered within {report.sl_threshold_s:.0f} s ÷ (answered + abandoned + exited); "
+                f"{f.lines} feed lines read, {f.rejected} rejected")
+        out.append(("Queue KPIs", KPI_COLUMNS, rows, note))
+        out.append(("By hour", HOUR_COLUMNS, [hour_cells(h) for h in f.hours],
+                    "All queues; peak waiting = most callers waiting at once in the hour"))
+    else:
+        out.append(("Queue KPIs", ("note",), [[report.feed_problem]], ""))
+    out.append(("Escalations", ESC_COLUMNS, [escalation_cells(e) for e in report.escalations], "Caller numbers masked"))
+    out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
+    out.append(("Patrol findings by agent", PATROL_COLUMNS,
+                [patrol_cells(n) for notes in report.patrol.values() for n in notes], ""))
+    out.append(("Praise by agent", PRAISE_COLUMNS, [praise_cells(p) for ps in report.praise.values() for p in ps], ""))
+    out.append(("Handover", HANDOVER_COLUMNS, [handover_cells(h) for h in report.handovers],
+                "" if report.handovers else "No handover recorded for this shift"))
+    return out
+
+
+def title_line(report: ShiftReport, complaints_only: bool = False) -> str:
+    what = "Daily complaint summary" if complaints_only else "Shift report"
+    who = f", supervisor {report.supervisor}" if report.supervisor else ""
+    return f"{what}: {report.shift_key} ({fmt_time(report.start)} – {fmt_hm(report.end)}){who}"
+
+
+def footer_line(report: ShiftReport) -> str:
+    head = report.head
+    chain = f"seq {head.seq}, sha256 {head.hash}" if head else "-"
+    return f"Duty log chain head: {chain}. Generated {fmt_time(report.generated_at)}. Internal and confidential."
+
+
+def _md_cell(text: str) -> str:
+    return printable(text).replace("\\", "\\\\").replace("|", "\\|") or " "
+
+
+def render_md(report: ShiftReport, complaints_only: bool = False) -> str:
+    """GitHub-flavoured Markdown; user text shown literally (pipes escaped, controls visible)."""
+    lines = [f"# {_md_cell(title_line(report, complaints_only))}", ""]
+    for title, cols, rows, note in sections(report, complaints_only):
+        lines += [f"## {title}", ""]
+        if note:
+            lines += [_md_cell(note), ""]
+        if not rows:
+            lines += ["(none)", ""]
+            continue
+        lines.append("| " + " | ".join(cols) + " |")
+        lines.append("|" + "|".join("---" for _ in cols) + "|")
+        for row in rows:
+            lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+        lines.append("")
+    lines.append(_md_cell(footer_line(report)))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_cell(text: str) -> str:
+    # A leading = + - @ makes spreadsheets run the cell as a formula: keep it text.
+    text = printable(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.rstrip("%s"))
+        return True
+    except ValueError:
+        return False
+
+
+def render_csv(report: ShiftReport, complaints_only: bool = False) -> str:
+    """One CSV with sections: a title row, a header row, the data rows, a blank row."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([_csv_cell(title_line(report, complaints_only))])
+    w.writerow([])
+    for title, cols, rows, note in sections(report, complaints_only):
+        w.writerow([f"## {title}"] + ([_csv_cell(note)] if note else []))
+        w.writerow(list(cols))
+        for row in rows:
+            w.writerow([_csv_cell(c) for c in row])
+        w.writerow([])
+    w.writerow([_csv_cell(footer_line(report))])
+    return buf.getvalue()
+
+
+def render(report: ShiftReport, fmt: str, complaints_only: bool = False) -> str:
+    """The report in `fmt` (md, csv or html)."""
+    if fmt == "md":
+        return render_md(report, complaints_only)
+    if fmt == "csv":
+        return render_csv(report, complaints_only)
+    if fmt == "html":
+        from floorconsole.report_html import render_html
+
+        return render_html(report, complaints_only)
+    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def default_filename(report: ShiftReport, fmt: str, complaints_only: bool = False) -> str:
+    """`shift-report-2026-11-23-day.md` / `complaints-2026-11-23-day.html`."""
+    stem = "complaints" if complaints_only else "shift-report"
+    return f"{stem}-{report.shift_key.replace(' ', '-')}.{fmt}"
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write atomically and readable by the owner only (the report is confidential)."""
+    import os
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def kpi_summary(m: QueueMeasures) -> dict[str, float | int | None]:
+    """The review screen's KPIs of one window (numbers, None where undefined)."""
+    return {
+        "offered": m.offered, "answered": m.answered, "service_level": m.service_level,
+        "abandon_rate": m.abandon_rate, "asa_s": m.asa_s, "aht_s": m.aht_s, "max_wait_s": m.max_wait_s,
+    }

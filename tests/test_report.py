@@ -1,0 +1,169 @@
+"""Shift report: numbers from a simulated day agree with the stats fold; every format; CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from floorconsole.cli import main
+from floorconsole.config import Config, Thresholds
+from floorconsole.identity import Actor
+from floorconsole.replay import fold_files
+from floorconsole.report import build_report, render, resolve_shift, summarize_feed
+from floorconsole.simulator import simulator_for
+from floorconsole.store import ComplaintDraft, HandoverItemDraft, Store
+
+DAY_START = datetime(2026, 11, 23, 8, 0).timestamp()
+DAY_END = datetime(2026, 11, 23, 16, 0).timestamp()
+KEY = "2026-11-23 day"
+ME = Actor("Lin Mei", "lin", "pts/1")
+NEXT = Actor("Zhao Lei", "zhao", "pts/7")
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory) -> Path:
+    """A simulated floor from 07:00 to 17:00 (the day shift plus an hour either side)."""
+    path = tmp_path_factory.mktemp("feed") / "queue_log"
+    sim = simulator_for(seed=11)
+    t0 = datetime(2026, 11, 23, 7, 0).timestamp()
+    with open(path, "w") as f:
+        for line in sim.lines_between(t0, DAY_END + 3600):
+            f.write(line + "\n")
+    return path
+
+
+def raw_counts(path: Path, start: float, end: float) -> dict[str, int]:
+    """An independent count straight from the lines (DOMAIN.md's verbs)."""
+    out = {"offered": 0, "answered": 0, "abandoned": 0, "exited": 0}
+    verbs = {"ENTERQUEUE": "offered", "CONNECT": "answered", "ABANDON": "abandoned",
+             "EXITWITHTIMEOUT": "exited", "EXITWITHKEY": "exited", "EXITEMPTY": "exited"}
+    for line in path.read_text().splitlines():
+        p = line.split("|")
+        if start <= int(p[0]) < end and p[4] in verbs:
+            out[verbs[p[4]]] += 1
+    return out
+
+
+def test_report_numbers_agree_with_the_stats_fold(feed: Path) -> None:
+    th = Thresholds()
+    summary = summarize_feed([feed], th, DAY_START, DAY_END)
+    ref = fold_files([feed], th, window_start=DAY_START, window_end=DAY_END)  # what `stats` folds
+    names = sorted(q for q in ref.queues if q != "NONE")
+    assert [m.queue for m in summary.queues] == names
+    for m in summary.queues:
+        r = ref.measures(m.queue, DAY_END)
+        assert m == r
+    total = ref.measures_total(DAY_END)
+    assert summary.total == total
+    assert total.offered > 1000  # a real day, not an empty window
+    raw = raw_counts(feed, DAY_START, DAY_END)
+    assert (total.offered, total.answered, total.abandoned, total.exited) == tuple(raw.values())
+    # Eight full hours, adding up to the shift.
+    assert len(summary.hours) == 8
+    assert sum(h.measures.offered for h in summary.hours) == total.offered
+    assert sum(h.measures.answered_within_sl for h in summary.hours) == total.answered_within_sl
+    assert all(h.peak_waiting >= 0 for h in summary.hours) and max(h.peak_waiting for h in summary.hours) > 0
+    for h in summary.hours:
+        assert h.measures.offered == raw_counts(feed, h.start, h.start + 3600)["offered"]
+
+
+def test_peak_waiting_counts_callers_waiting_at_once(tmp_path: Path) -> None:
+    t = datetime(2026, 11, 23, 9, 0).timestamp()
+    lines = [f"{int(t) + i}|c{i}|sales|NONE|ENTERQUEUE||100{i}|1" for i in range(3)]
+    lines += [f"{int(t) + 10}|c0|sales|NONE|ABANDON|1|1|10"]
+    lines += [f"{int(t) + 3700}|d1|support|NONE|ENTERQUEUE||2001|1"]
+    feed = tmp_path / "q"
+    feed.write_text("\n".join(lines) + "\n")
+    s = summarize_feed([feed], Thresholds(), DAY_START, DAY_END)
+    peaks = {datetime.fromtimestamp(h.start).hour: h.peak_waiting for h in s.hours}
+    assert peaks[9] == 3
+    assert peaks[10] == 3  # two still in sales plus one in support
+
+
+def records(db: Path) -> None:
+    clock_t = [DAY_START + 3600]
+    store = Store(db, clock=lambda: clock_t[0])
+    store.ensure_shift(KEY, "day", DAY_START, DAY_END, "Lin Mei")
+    e = store.raise_escalation("c-1", "SIP/1001", "sales", "[bold]refund[/bold] | now", ME, caller="+8613812345679")
+    store.resolve_escalation(e.id, "callback", ME, due=DAY_END + 3600, note="engineer visit")
+    store.record_complaint(ComplaintDraft(problem="Router broken twice", wants="A new router",
+                                          customer_name="Li Wei", phone="13812345679", agent="SIP/1001"), ME, e.id)
+    store.add_patrol_note("SIP/1002", ME, items=["phone"], text="=HYPERLINK(\"x\")", follow_up=True)
+    store.add_praise("SIP/1003", "calmed an angry caller about a lost parcel", "kept the customer with us", ME)
+    clock_t[0] = DAY_END - 600
+    ho = store.create_handover(KEY, "2026-11-23 evening", [HandoverItemDraft("notice", "New policy Monday")], ME)
+    clock_t[0] = DAY_END + 60
+    store.acknowledge_item(ho.id, ho.items[0].id, NEXT)
+    store.close()
+
+
+def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
+    db = tmp_path / "r.db"
+    records(db)
+    config = Config(supervisor="Lin Mei", db_path=db)
+    store = Store(db)
+    shift = resolve_shift(config, KEY, DAY_END + 7200)
+    report = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed])
+    md = render(report, "md")
+    assert "| All queues | %d |" % report.feed.total.offered in md
+    assert "•" in md and "13812345679" not in md and "8613812345679" not in md
+    assert "\\[bold\\]" not in md and "[bold]refund[/bold] \\| now" in md  # literal, pipe escaped
+    assert "callback due 2026-11-23 17:00; engineer visit" in md
+    assert "Li Wei" in md and "callback due 2026-11-23 17:00" in md
+    assert "Lin Mei" in md and "NOT RECEIVED" in md
+    assert f"seq {store.head().seq}, sha256 {store.head().hash}" in md
+    assert "calmed an angry caller" in md
+    rows = list(csv.reader(io.StringIO(render(report, "csv"))))
+    assert ["## Queue KPIs"] == rows[2][:1]
+    kpi_total = next(r for r in rows if r and r[0] == "All queues")
+    assert kpi_total[1] == str(report.feed.total.offered)
+    assert any(c.startswith("'=HYPERLINK") for r in rows for c in r)  # formula kept as text
+    page = render(report, "html")
+    assert page.count("<svg") == 1 and "<script" not in page.lower() and "http://" not in page.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert "[bold]refund[/bold] | now" in page
+    only = render(report, "md", complaints_only=True)
+    assert "Daily complaint summary" in only and "Queue KPIs" not in only and "Li Wei" in only
+    store.close()
+
+
+def run_cli(capsys, *argv):
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_report_cli_writes_each_format_and_audits(tmp_path: Path, feed: Path, capsys) -> None:
+    db = tmp_path / "r.db"
+    records(db)
+    for fmt in ("md", "csv", "html"):
+        out = tmp_path / f"rep.{fmt}"
+        code, _, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", fmt,
+                               "--out", str(out), "--feed", str(feed), "--as", "Zhao Lei")
+        assert code == 0, err
+        assert out.exists() and (out.stat().st_mode & 0o777) == 0o600
+    code, text, _ = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--complaints-only")
+    assert code == 0 and "Daily complaint summary" in text and "Queue KPIs" not in text
+    audit = sqlite3.connect(db).execute("SELECT action, actor, target, detail FROM audit WHERE action = 'report.export'").fetchall()
+    assert len(audit) == 4 and audit[0][1] == "Zhao Lei" and audit[0][2] == f"shift:{KEY}"
+    assert "complaint summary as md to stdout" in audit[-1][3]
+    code, _, err = run_cli(capsys, "report", "--db", str(db), "--shift", "2026-11-23 lunch")
+    assert code == 2 and "no shift named" in err
+    code, _, err = run_cli(capsys, "report", "--db", str(db), "--feed", str(tmp_path / "missing"))
+    assert code == 1 and "not found" in err
+
+
+def test_report_without_feed_says_so(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "r.db"
+    records(db)
+    code, text, _ = run_cli(capsys, "report", "--db", str(db), "--shift", KEY)
+    assert code == 0 and "no feed file given or configured" in text
