@@ -102,9 +102,11 @@ class FloorEngine:
             yield self._floor
 
     def drain_delta(self) -> Any:
-        """What changed since the previous call (`Floor.take_changes()`)."""
+        """What changed since the previous call (`Floor.take_changes(now)`): passing the
+        engine's clock lets seats whose wrap-up has run out turn available on screen."""
+        now = self.clock()
         with self._lock:
-            return self._floor.take_changes()
+            return self._floor.take_changes(now)
 
     @property
     def progress(self) -> Progress:

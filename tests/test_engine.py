@@ -195,3 +195,34 @@ def test_big_backfill_is_fed_in_blocks_and_folds_exactly_like_a_replay(tmp_path:
         assert dict(floor.rejects.counts) == dict(expected.rejects.counts)
         for q in expected.queues:
             assert floor.measures(q, now) == expected.measures(q, now)
+
+
+def test_drain_delta_expires_wrap_up_by_the_engine_clock(tmp_path: Path, engine_for) -> None:
+    from dataclasses import replace
+
+    from floorconsole.config import Thresholds
+    from floorconsole.floor import SeatState
+
+    now = [1_763_888_400.0]
+    feed = tmp_path / "queue_log"
+    t = now[0] - 70  # the call ends 5 s before "now"; wrap-up runs 25 s past it
+    feed.write_bytes(
+        f"{t:.0f}|c1|sales|NONE|ENTERQUEUE||13800001234|1\n"
+        f"{t + 5:.0f}|c1|sales|SIP/1|CONNECT|5|c1.1|2\n"
+        f"{t + 65:.0f}|c1|sales|SIP/1|COMPLETECALLER|5|60|1\n".encode()
+    )
+    config = replace(Config(), thresholds=Thresholds(wrapup_s=30))
+    engine = FloorEngine(config, feed, clock=lambda: now[0])
+    engine.start()
+    try:
+        wait_for(lambda: engine.progress.finished and lines_total(engine) == 3)
+        engine.drain_delta()
+        with engine.locked() as floor:
+            assert floor.seats["SIP/1"].state is SeatState.WRAP_UP
+        now[0] = t + 65 + 31  # wrap-up over
+        changes = engine.drain_delta()
+        assert "SIP/1" in changes.agents
+        with engine.locked() as floor:
+            assert floor.seats["SIP/1"].state is SeatState.AVAILABLE
+    finally:
+        engine.stop()
