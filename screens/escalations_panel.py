@@ -13,9 +13,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from floorconsole.printable import printable
 from screens import theme
@@ -23,16 +22,23 @@ from screens import theme
 T = TypeVar("T")
 
 
-class RecordList(ScrollView, Generic[T], can_focus=True):
-    """A titled, scrollable list of records with a cursor, drawn line by line."""
+class RecordList(Widget, Generic[T], can_focus=True):
+    """A titled list of records with a cursor, drawn line by line.
+
+    It scrolls itself (a `top` offset, with "more" counts in the title) instead of being
+    a ScrollView: a ScrollView's virtual size is a layout property, and on a busy floor
+    the escalation list changes every second — a full-screen layout pass each time.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False),
         Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "cursor(-10)", "Page up", show=False),
+        Binding("pagedown", "cursor(10)", "Page down", show=False),
     ]
 
     DEFAULT_CSS = """
-    RecordList { height: 1fr; overflow-x: hidden; }
+    RecordList { height: 1fr; }
     """
 
     title = "Records"
@@ -42,6 +48,7 @@ class RecordList(ScrollView, Generic[T], can_focus=True):
         super().__init__(id=id, classes=classes)
         self.items: list[T] = []
         self.cursor = 0
+        self.top = 0  # index of the first item shown
         self.now = 0.0
 
     # subclasses fill these in
@@ -64,7 +71,7 @@ class RecordList(ScrollView, Generic[T], can_focus=True):
                 if self.item_key(item) == key:
                     self.cursor = i
                     break
-        self.virtual_size = Size(self.size.width, len(self.items) + 1)
+        self._keep_cursor_visible()
         self.refresh()
 
     def set_now(self, now: float) -> None:
@@ -79,18 +86,33 @@ class RecordList(ScrollView, Generic[T], can_focus=True):
         if not self.items:
             return
         self.cursor = max(0, min(len(self.items) - 1, self.cursor + delta))
-        body = max(1, self.size.height - 1)
-        top = round(self.scroll_y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + body:
-            self.scroll_to(y=self.cursor - body + 1, animate=False, immediate=True)
+        self._keep_cursor_visible()
         self.refresh()
+
+    def _keep_cursor_visible(self) -> None:
+        body = max(1, self.size.height - 1)
+        self.top = max(0, min(self.top, len(self.items) - body))
+        if self.cursor < self.top:
+            self.top = self.cursor
+        elif self.cursor >= self.top + body:
+            self.top = self.cursor - body + 1
+
+    def on_resize(self) -> None:
+        self._keep_cursor_visible()
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         if event.y >= 1 and self.items:
-            self.cursor = max(0, min(len(self.items) - 1, round(self.scroll_y) + event.y - 1))
+            self.cursor = max(0, min(len(self.items) - 1, self.top + event.y - 1))
             self.refresh()
+
+    def _title_line(self) -> Text:
+        text = self.title_text()
+        body = max(1, self.size.height - 1)
+        above, below = self.top, max(0, len(self.items) - self.top - body)
+        if above or below:
+            text.append(f"  {'↑' + str(above) if above else ''}{' ' if above and below else ''}"
+                        f"{'↓' + str(below) if below else ''}", style="dim")
+        return text
 
     def on_focus(self) -> None:
         self.refresh()
@@ -102,9 +124,9 @@ class RecordList(ScrollView, Generic[T], can_focus=True):
         width = self.size.width
         base = self.rich_style
         if y == 0:
-            text = self.title_text()
+            text = self._title_line()
         else:
-            index = round(self.scroll_y) + y - 1
+            index = self.top + y - 1
             if not self.items and y == 1:
                 text = Text(self.empty_text, style="dim")
             elif 0 <= index < len(self.items):

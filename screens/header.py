@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.widget import Widget
 
 from floorconsole.printable import printable
 from screens.messages import RejectsRequested
@@ -40,25 +38,15 @@ def format_bytes(n: int) -> str:
     return f"{n} B"
 
 
-class FeedHealthLabel(Static):
-    """Feed file, lag and rejected lines; select it to see the rejects."""
+class FloorHeader(Widget):
+    """One line at the top of the main screen, drawn as a single Text.
 
-    DEFAULT_CSS = """
-    FeedHealthLabel { width: auto; padding: 0 1; }
-    FeedHealthLabel:hover { text-style: underline; }
+    One widget of fixed size rather than several auto-width Statics: the clock and the
+    feed health change every second, and an auto-width update costs a layout pass.
     """
 
-    def on_click(self) -> None:
-        self.post_message(RejectsRequested())
-
-
-class FloorHeader(Horizontal):
-    """One line at the top of the main screen."""
-
     DEFAULT_CSS = """
-    FloorHeader { height: 1; dock: top; background: $panel; }
-    FloorHeader > #hdr-main { width: 1fr; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
-    FloorHeader > #hdr-handover { width: auto; padding: 0 1; }
+    FloorHeader { height: 1; dock: top; background: $panel; padding: 0 1; }
     """
 
     def __init__(self, supervisor: str, *, id: str | None = None) -> None:
@@ -69,45 +57,66 @@ class FloorHeader(Horizontal):
         self.shift_span = ""
         self.health = HealthView()
         self.open_handover: str | None = None
-        self.compact = False
+        self._feed_span = (0, 0)  # x range of the feed-health part, for clicks
+        self._last: Text | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="hdr-main")
-        yield FeedHealthLabel(id="hdr-feed")
-        yield Static(id="hdr-handover")
-
-    def on_mount(self) -> None:
-        self._render_all()
-
-    def on_resize(self) -> None:
-        compact = self.size.width < 120
-        if compact != self.compact:
-            self.compact = compact
-            self._render_all()
+    @property
+    def compact(self) -> bool:
+        return self.size.width < 120
 
     def set_now(self, now: float, shift_name: str, shift_span: str) -> None:
         self.now, self.shift_name, self.shift_span = now, shift_name, shift_span
-        self._render_main()
-        self._render_feed()  # "last event n s ago" ticks
+        self._changed()
 
     def set_health(self, health: HealthView) -> None:
         self.health = health
-        self._render_feed()
+        self._changed()
 
     def set_open_handover(self, text: str | None) -> None:
         self.open_handover = text
-        self._render_handover()
+        self._changed()
 
-    def _render_all(self) -> None:
-        if not self.is_mounted:
-            return
-        self._render_main()
-        self._render_feed()
-        self._render_handover()
+    def _changed(self) -> None:
+        text = self._build()
+        if self._last is None or text.plain != self._last.plain or text.spans != self._last.spans:
+            self._last = text
+            self.refresh()
 
-    def _render_main(self) -> None:
-        if not self.is_mounted:
-            return
+    def render(self) -> Text:
+        if self._last is None:
+            self._last = self._build()
+        return self._last
+
+    def on_resize(self) -> None:
+        self._last = None
+        self.refresh()
+
+    def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
+        start, end = self._feed_span
+        if start <= event.x - 1 < end:  # -1: the left padding
+            self.post_message(RejectsRequested())
+
+    def _build(self) -> Text:
+        width = max(20, self.size.width - 2)
+        left = self._main_text()
+        right = self._feed_text()
+        if self.open_handover:
+            right.append("  ")
+            right.append(f"⚠ {printable(self.open_handover, max_len=40)}", style="bold black on yellow")
+        gap = width - left.cell_len - right.cell_len
+        if gap < 1:
+            left.truncate(max(0, width - right.cell_len - 1), overflow="ellipsis")
+            gap = max(1, width - left.cell_len - right.cell_len)
+        feed_len = self._feed_len
+        start = left.cell_len + gap
+        self._feed_span = (start, start + feed_len)
+        out = Text(no_wrap=True, overflow="crop")
+        out.append_text(left)
+        out.append(" " * gap)
+        out.append_text(right)
+        return out
+
+    def _main_text(self) -> Text:
         clock = datetime.fromtimestamp(self.now).strftime("%H:%M:%S") if self.now else "--:--:--"
         text = Text()
         text.append(clock, style="bold")
@@ -117,11 +126,9 @@ class FloorHeader(Horizontal):
             text.append(f" {self.shift_span}", style="dim")
         text.append("  ")
         text.append(printable(self.supervisor))
-        self.query_one("#hdr-main", Static).update(text)
+        return text
 
-    def _render_feed(self) -> None:
-        if not self.is_mounted:
-            return
+    def _feed_text(self) -> Text:
         h = self.health
         text = Text()
         if not self.compact and h.path:
@@ -142,15 +149,5 @@ class FloorHeader(Horizontal):
                 text.append(f" ({ago}s)", style="dim")
             text.append(" ")
         text.append(f"rejected {h.rejected}", style="bold red underline" if h.rejected else "dim underline")
-        self.query_one("#hdr-feed", Static).update(text)
-
-    def _render_handover(self) -> None:
-        if not self.is_mounted:
-            return
-        widget = self.query_one("#hdr-handover", Static)
-        if self.open_handover:
-            widget.update(Text(f"⚠ {printable(self.open_handover, max_len=40)}", style="bold black on yellow"))
-            widget.display = True
-        else:
-            widget.update("")
-            widget.display = False
+        self._feed_len = text.cell_len
+        return text

@@ -117,13 +117,14 @@ class QueuesPanel(Widget):
         self.now = 0.0
 
     def update_queues(self, rows: Iterable[QueueRow]) -> None:
+        before = len(self.queues)
         for row in rows:
             self.queues[row.name] = row
-        self.refresh(layout=True)
+        # a new queue changes the panel's height; otherwise a repaint is enough
+        self.refresh(layout=len(self.queues) != before)
 
     def set_counts(self, counts: dict[str, AgentCounts]) -> None:
         self.counts = counts
-        self.refresh()
 
     def set_now(self, now: float) -> None:
         self.now = now

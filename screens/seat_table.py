@@ -90,6 +90,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("escalations", "Esc", 3, 5, True),
 )
 
+_TICKING = frozenset({"in_state", "call", "alerts"})  # cells that change with the clock
+
 # What `s` cycles through, in order; each maps to a sort key over (row, now, marks).
 SORTS: tuple[str, ...] = ("seat", "name", "state", "in_state", "call", "answered", "rna", "alerts")
 
@@ -143,7 +145,7 @@ class SeatTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "cursor_to(0)", "First", show=False),
         Binding("end", "cursor_to(-1)", "Last", show=False),
-        Binding("s", "cycle_sort", "Sort"),
+        Binding("s", "cycle_sort", "Sort", show=False),  # the App's `s` is in the footer
         Binding("S", "reverse_sort", "Reverse sort", show=False),
     ]
 
@@ -170,7 +172,9 @@ class SeatTable(ScrollView, can_focus=True):
         self._strips: dict[str, tuple[tuple, Strip]] = {}
         self._columns: tuple[Column, ...] = COLUMNS
         self._header: Strip | None = None
-        self._dirty_order = False
+        self._base_style: Style | None = None
+        self._combined: dict[Style, Style] = {}
+        self._static: dict[str, tuple[SeatRow, tuple[Column, ...], list[Segment | None]]] = {}
 
     # ---- data in -------------------------------------------------------------------
 
@@ -264,8 +268,7 @@ class SeatTable(ScrollView, can_focus=True):
 
     def action_cycle_sort(self) -> None:
         i = SORTS.index(self.sort_column) if self.sort_column in SORTS else -1
-        self.sort_column = SORTS[(i + 1) % len(SORTS)]
-        self.app.notify(f"Sorted by {self.sort_label}", timeout=1.5)
+        self.sort_column = SORTS[(i + 1) % len(SORTS)]  # the header's ▲ shows it
 
     def action_reverse_sort(self) -> None:
         self.sort_reverse = not self.sort_reverse
@@ -317,8 +320,7 @@ class SeatTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._columns = self._fit_columns(self.size.width)
-        self._header = None
-        self._strips.clear()
+        self._reset_render_caches()
         self.virtual_size = Size(self._content_width(), len(self.order) + 1)
 
     def _fit_columns(self, width: int) -> tuple[Column, ...]:
@@ -351,7 +353,7 @@ class SeatTable(ScrollView, can_focus=True):
             return self._header
         index = round(self.scroll_y) + y - 1
         if index >= len(self.order):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base())
         agent = self.order[index]
         row = self.rows[agent]
         marks = alert_marks(row, self.now, self.thresholds, self.patrolled)
@@ -367,14 +369,40 @@ class SeatTable(ScrollView, can_focus=True):
         self._strips[agent] = (key, strip)
         return strip
 
+    # The widget's own style (background etc.) is the same for every line of a frame;
+    # computing it walks the DOM, so it is kept until styles, focus or size change.
+    def _base(self) -> Style:
+        if self._base_style is None:
+            self._base_style = self.rich_style
+            self._combined = {}
+            self._static = {}
+        return self._base_style
+
+    def _style(self, style: Style) -> Style:
+        combined = self._combined.get(style)
+        if combined is None:
+            combined = self._combined[style] = self._base() + style
+        return combined
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._reset_render_caches()
+
+    def _reset_render_caches(self) -> None:
+        self._base_style = None
+        self._strips.clear()
+        self._header = None
+
     def on_focus(self) -> None:
-        self._refresh_row(self.cursor)
+        self._reset_render_caches()
+        self.refresh()
 
     def on_blur(self) -> None:
-        self._refresh_row(self.cursor)
+        self._reset_render_caches()
+        self.refresh()
 
     def _render_header(self, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base()
         segments = []
         for col in self._columns:
             label = col.label
@@ -382,18 +410,36 @@ class SeatTable(ScrollView, can_focus=True):
             if col.key == self.sort_column:
                 label = set_cell_size(label, min(cell_len(label), col.width - 1)) + ("▲" if not self.sort_reverse else "▼")
                 style = theme.SORTED_COLUMN
-            segments.append(Segment(_fit(label, col.width, col.align_right), base + style))
+            segments.append(Segment(_fit(label, col.width, col.align_right), self._style(style)))
             segments.append(Segment(" ", base))
         return Strip(segments).adjust_cell_length(width, base)
 
+    def _static_cells(self, row: SeatRow) -> list[Segment | None]:
+        """The cells that do not tick, per seat, cached until the row changes (None = ticks)."""
+        cached = self._static.get(row.agent)
+        if cached is not None and cached[0] is row and cached[1] is self._columns:
+            return cached[2]
+        cells: list[Segment | None] = []
+        for col in self._columns:
+            if col.key in _TICKING:
+                cells.append(None)
+            else:
+                text, style = self._cell(col.key, row, "", 0.0)
+                cells.append(Segment(_fit(text, col.width, col.align_right) + " ", self._style(style)))
+        if len(self._static) > 20_000:
+            self._static.clear()
+        self._static[row.agent] = (row, self._columns, cells)
+        return cells
+
     def _render_row(self, row: SeatRow, marks: str, selected: bool, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base()
         now = self.now
         segments: list[Segment] = []
-        for col in self._columns:
-            text, style = self._cell(col.key, row, marks, now)
-            segments.append(Segment(_fit(text, col.width, col.align_right), base + style))
-            segments.append(Segment(" ", base))
+        for col, seg in zip(self._columns, self._static_cells(row)):
+            if seg is None:
+                text, style = self._cell(col.key, row, marks, now)
+                seg = Segment(_fit(text, col.width, col.align_right) + " ", self._style(style))
+            segments.append(seg)
         strip = Strip(segments).adjust_cell_length(width, base)
         if selected:
             strip = strip.apply_style(theme.CURSOR if self.has_focus else Style(bgcolor="grey30"))
