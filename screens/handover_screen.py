@@ -1,0 +1,207 @@
+"""`H`: hand the shift over (交接班, outgoing side).
+
+Everything still open is gathered from the store (`floorconsole.handover_gather`); the
+outgoing supervisor adds a line to any item (`n`), adds free entries (`a`) and signs
+(ctrl+s). The record is written in one store transaction and shows the log's chain head.
+Built on the shared form scaffolding, so Escape/ctrl+s/error line behave like every form.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from floorconsole.handover_gather import (
+    KIND_TITLES, Gathered, format_age, free_entry, gather, handover_shifts, kind_rank, sort_gathered,
+)
+from floorconsole.printable import printable
+from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, field_row, literal
+from screens.forms.log_entry_form import check_body, kind_select
+
+
+
+
+def item_line(g: Gathered, now: float) -> Text:
+    """One carried item: age, owner, body, and the outgoing note under it."""
+    out = Text()
+    out.append(f"{format_age(now - g.time):>6} ", style="bold")
+    out.append(printable(g.owner, 16).ljust(16) + " ", style="dim")
+    out.append(printable(g.draft.body, 300))
+    if g.draft.source == "free":
+        out.append("  (new entry)", style="italic dim")
+    if g.draft.note:
+        out.append("\n        ↳ ", style="dim")
+        out.append(printable(g.draft.note, 300), style="italic")
+    return out
+
+
+class ItemNoteForm(FormScreen[str]):
+    """A line for one item (what the incoming side needs to know). Dismisses with the text."""
+
+    FORM_TITLE = "Note on the item"
+    SAVE_LABEL = "Set note"
+
+    def __init__(self, service: Any, actor: Any, body: str, note: str) -> None:
+        super().__init__(service, actor)
+        self.body, self.note = body, note
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(literal(self.body, 300), classes="info")
+        yield field_row("Note", Input(self.note, id="note", compact=True,
+                                      placeholder="e.g. customer promised a call before 18:00"))
+
+    def collect(self, problems: Problems) -> str:
+        return self.query_one("#note", Input).value.strip()
+
+    async def write(self, values: str) -> str:
+        return values  # kept with the draft; written when the handover is signed
+
+
+class FreeEntryForm(FormScreen[Any]):
+    """A free item to hand over (becomes a new duty-log entry when signed)."""
+
+    FORM_TITLE = "Add an item to hand over"
+    SAVE_LABEL = "Add"
+
+    def compose_form(self) -> ComposeResult:
+        yield field_row("Kind", kind_select("notice"))
+        yield Static("What the next shift must know", classes="hint")
+        yield TextArea(id="body", compact=True, show_line_numbers=False, soft_wrap=True)
+        yield field_row("Note", Input(id="note", compact=True))
+
+    def collect(self, problems: Problems) -> Any:
+        body = self.query_one("#body", TextArea).text.strip()
+        check_body(body, problems)
+        return free_entry(str(self.query_one("#kind").value), body, self.query_one("#note", Input).value.strip())
+
+    async def write(self, values: Any) -> Any:
+        return values
+
+
+def sign_handover(store: Any, out: Any, inc: Any, drafts: list, actor: Any, note: str) -> Any:
+    """Record the outgoing shift once, then sign the handover (runs on the store thread)."""
+    store.ensure_shift(out.key, out.name, out.start.timestamp(), out.end.timestamp(), actor.name)
+    return store.create_handover(out.key, inc.key, drafts, actor, note=note)
+
+
+class HandoverScreen(FormScreen[Any]):
+    """Gathered items, notes, free entries, sign. Dismisses with the signed `Handover`."""
+
+    CSS_PATH = [str(FORMS_CSS), str(Path(__file__).with_name("review.tcss"))]
+    FORM_TITLE = "Hand over this shift 交接班"
+    SAVE_LABEL = "Sign handover"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "note", "Note on item"),
+        Binding("a", "add", "Add item"),
+    ]
+
+    def __init__(self, service: Any, actor: Any, config: Any, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(service, actor)
+        self.add_class("handover-screen")
+        self.config = config
+        self.clock = clock
+        self.now = clock()
+        self.outgoing, self.incoming = handover_shifts(config.shifts, self.now)
+        self.items: list[Gathered] = []
+        self.loaded = False
+
+    def form_title(self) -> str:
+        return f"Hand over {self.outgoing.key} → {self.incoming.key} 交接班"
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(Text("Gathering open items…"), id="ho-summary", classes="info")
+        yield OptionList(id="ho-items", compact=True)
+        yield Static("n note on item · a add item · ctrl+s sign · esc cancel", classes="hint")
+        yield field_row("Handover note", Input(id="ho-note", compact=True, placeholder="optional, for the whole handover"))
+
+    def on_mount(self) -> None:
+        self.run_worker(self._load(), group="handover-load", exit_on_error=False)
+
+    async def _load(self) -> None:
+        try:
+            items = await self.call_store(lambda store: gather(store, self.outgoing, self.now))
+        except Exception as exc:  # noqa: BLE001 - shown, the screen stays usable
+            self.show_error(f"Could not gather open items: {exc}")
+            items = []
+        self.items = list(items)
+        self.loaded = True
+        self._render_items()
+        self.query_one("#ho-items", OptionList).focus()
+
+    def _render_items(self, keep: int | None = None) -> None:
+        ol = self.query_one("#ho-items", OptionList)
+        ol.clear_options()
+        last_kind = None
+        options: list[Option] = []
+        for i, g in enumerate(self.items):
+            if g.draft.kind != last_kind:
+                last_kind = g.draft.kind
+                title = KIND_TITLES.get(last_kind, printable(last_kind))
+                count = sum(1 for x in self.items if x.draft.kind == last_kind)
+                options.append(Option(Text(f"{title} ({count})", style="bold"), id=f"hdr-{i}", disabled=True))
+            options.append(Option(item_line(g, self.now), id=f"item-{i}"))
+        ol.add_options(options)
+        if keep is not None:
+            ol.highlighted = ol.get_option_index(f"item-{keep}")
+        elif self.items:
+            ol.highlighted = ol.get_option_index("item-0")
+        n = len(self.items)
+        summary = Text(f"{n} item{'s' if n != 1 else ''} to hand over" if n else
+                       "Nothing open to hand over. Add items with a, or sign an empty handover.")
+        summary.append(f"  · signing as {printable(str(self.actor))}", style="dim")
+        self.query_one("#ho-summary", Static).update(summary)
+
+    def _selected(self) -> int | None:
+        ol = self.query_one("#ho-items", OptionList)
+        opt = ol.highlighted_option
+        if opt is None or not (opt.id or "").startswith("item-"):
+            return None
+        return int(opt.id.removeprefix("item-"))
+
+    def action_note(self) -> None:
+        i = self._selected()
+        if i is None:
+            self.show_error("Select an item first.")
+            return
+        g = self.items[i]
+
+        def done(note: str | None) -> None:
+            if note is not None:
+                self.items[i] = replace(g, draft=replace(g.draft, note=note))
+                self._render_items(keep=i)
+
+        self.app.push_screen(ItemNoteForm(self.service, self.actor, g.draft.body, g.draft.note), done)
+
+    def action_add(self) -> None:
+        def done(draft: Any) -> None:
+            if draft is None:
+                return
+            self.items.append(Gathered(draft, self.clock(), self.actor.name))
+            self.items = sort_gathered(self.items)
+            self._render_items(keep=next(i for i, g in enumerate(self.items) if g.draft is draft))
+
+        self.app.push_screen(FreeEntryForm(self.service, self.actor), done)
+
+    def collect(self, problems: Problems) -> Any:
+        if not self.loaded:
+            problems.add("ho-items", "Still gathering the open items; sign when they are shown.")
+        return {"drafts": [g.draft for g in self.items], "note": self.query_one("#ho-note", Input).value.strip()}
+
+    def store_call(self, values: Any) -> StoreCall:
+        return StoreCall("create_handover")  # not used: write() signs in one store-thread call
+
+    async def write(self, values: Any) -> Any:
+        return await self.call_store(
+            sign_handover, self.outgoing, self.incoming, values["drafts"], self.actor, values["note"]
+        )
+
+
+__all__ = ["FreeEntryForm", "HandoverScreen", "ItemNoteForm", "item_line", "kind_rank"]

@@ -1,0 +1,400 @@
+"""`r`: the shift-start handover review (交接班, incoming side), readable in about a minute.
+
+Top: the previous shift's KPIs beside the same shift last week (folded from the feed's
+files in a thread worker, never on the UI thread). Below: every carried item grouped by
+kind, oldest first, with age and owner. space acknowledges one item, `A` all (after a
+confirmation), `q` questions one (a note for the outgoing side), `S` signs receipt.
+Every write is one store call on the store thread; the screen redraws from what the store
+returns, so what is shown is what was recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from floorconsole.handover_gather import KIND_TITLES, format_age, kind_rank, origins
+from floorconsole.printable import printable
+from floorconsole.report import FeedSummary, feed_files, fmt_pct, fmt_s, resolve_shift, summarize_feed
+from floorconsole.shifts import ShiftWindow, previous_shift, shift_at_epoch
+from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, error_message, field_row, literal
+
+REVIEW_CSS = Path(__file__).with_name("review.tcss")
+STATE_MARKS = {"acknowledged": ("✓", "green"), "questioned": ("?", "yellow"), "pending": ("·", "")}
+KPI_ROWS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("Offered", lambda m: str(m.offered)),
+    ("Answered", lambda m: str(m.answered)),
+    ("Service level", lambda m: fmt_pct(m.service_level)),
+    ("Abandon rate", lambda m: fmt_pct(m.abandon_rate)),
+    ("ASA", lambda m: fmt_s(m.asa_s)),
+    ("AHT", lambda m: fmt_s(m.aht_s)),
+    ("Peak wait", lambda m: fmt_s(m.max_wait_s)),
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the review shows of the store: the handover and each item's (time, owner)."""
+
+    handover: Any | None
+    origin: dict[int, tuple[float, str]]
+
+
+def load_review(store: Any, shift_key: str) -> Loaded:
+    """The handover to review for `shift_key` (runs on the store thread).
+
+    The oldest one not yet received for this shift; else the last one received for it
+    (to look at again); else none.
+    """
+    waiting = [h for h in store.open_handovers() if h.to_shift == shift_key]
+    ho = waiting[0] if waiting else next((h for h in store.list_handovers(limit=20) if h.to_shift == shift_key), None)
+    return Loaded(ho, origins(store, ho.items) if ho is not None else {})
+
+
+def acknowledge_all(store: Any, handover_id: int, actor: Any) -> Any:
+    """Acknowledge every item not yet acknowledged (one store-thread job)."""
+    ho = store.get_handover(handover_id)
+    for item in ho.items:
+        if item.state != "acknowledged":
+            ho = store.acknowledge_item(handover_id, item.id, actor)
+    return ho
+
+
+def kpi_table(prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None, note: str) -> Table:
+    """Previous shift beside the same shift a week earlier ("—" where there is no data)."""
+    t = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 2, 0, 0), header_style="bold")
+    t.add_column("KPI")
+    t.add_column(Text(f"Previous shift {prev_key}"), justify="right")
+    t.add_column(Text(f"Last week {week_key}"), justify="right")
+    for label, cell in KPI_ROWS:
+        a = cell(prev.total) if prev is not None and prev.has_data else "—"
+        b = cell(week.total) if week is not None and week.has_data else "—"
+        t.add_row(label, a, b)
+    if note:
+        t.add_row(Text(note, style="dim"), "", "")
+    return t
+
+
+class ConfirmForm(FormScreen[Any]):
+    """A yes/no step before a write that cannot be undone; dismisses with the store result."""
+
+    def __init__(self, service: Any, actor: Any, title: str, message: Text | str, label: str,
+                 call: Callable[..., Any], *args: Any) -> None:
+        super().__init__(service, actor)
+        self._title, self.message, self.call, self.args = title, message, call, args
+        self.save_label = label
+
+    def form_title(self) -> str:
+        return self._title
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(self.message if isinstance(self.message, Text) else Text(self.message), classes="info")
+
+    def on_mount(self) -> None:
+        self.query_one("#form-save", Button).label = self.save_label
+        self.query_one("#form-save", Button).focus()
+
+    async def write(self, values: Any) -> Any:
+        return await self.call_store(self.call, *self.args)
+
+
+class QuestionForm(FormScreen[Any]):
+    """Question one item: a note the outgoing side must answer. Dismisses with the Handover."""
+
+    FORM_TITLE = "Question this item"
+    SAVE_LABEL = "Ask"
+
+    def __init__(self, service: Any, actor: Any, handover_id: int, item: Any) -> None:
+        super().__init__(service, actor)
+        self.handover_id, self.item = handover_id, item
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(literal(self.item.entry.body, 300), classes="info")
+        yield field_row("Question", Input(id="question", compact=True, placeholder="what is unclear or missing"))
+
+    def collect(self, problems: Problems) -> str:
+        text = self.query_one("#question", Input).value.strip()
+        if not text:
+            problems.add("question", "Write the question for the outgoing supervisor.")
+        return text
+
+    def store_call(self, values: str) -> StoreCall:
+        return StoreCall("question_item", (self.handover_id, self.item.id, values, self.actor))
+
+
+class ReviewOffer(ModalScreen[bool]):
+    """Offered on start when a handover is waiting: review now, or later with r."""
+
+    CSS_PATH = [str(FORMS_CSS), str(REVIEW_CSS)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "later", "Later"),
+        Binding("enter", "now", "Review now", priority=True),
+    ]
+
+    def __init__(self, text: str) -> None:
+        super().__init__(classes="form-screen")
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Label("Handover waiting 交接班", id="form-title")
+            yield Static(literal(self.text), classes="info")
+            yield Static("enter review now · esc later (r)", classes="hint")
+
+    def action_now(self) -> None:
+        self.dismiss(True)
+
+    def action_later(self) -> None:
+        self.dismiss(False)
+
+
+class ReviewScreen(Screen[Any]):
+    """The incoming supervisor's review; dismisses with the last `Handover` seen (or None)."""
+
+    CSS_PATH = str(REVIEW_CSS)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "ack", "Acknowledge"),
+        Binding("A", "ack_all", "Ack all"),
+        Binding("q", "question", "Question"),
+        Binding("S", "sign", "Sign receipt"),
+        Binding("escape", "close", "Back"),
+    ]
+
+    def __init__(
+        self,
+        service: Any,
+        actor: Any,
+        config: Any,
+        *,
+        clock: Callable[[], float] = time.time,
+        feed_path: Path | None = None,
+        layout: Any = None,
+    ) -> None:
+        super().__init__(classes="review-screen")
+        self.service = service
+        self.actor = actor
+        self.config = config
+        self.clock = clock
+        self.feed_path = feed_path
+        self.floor_layout = layout
+        self.current = shift_at_epoch(config.shifts, clock())
+        self.handover: Any | None = None
+        self.origin: dict[int, tuple[float, str]] = {}
+        self.loaded = False
+        self.kpis: tuple[FeedSummary | None, FeedSummary | None] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Handover review · {self.current.key}", style="bold"), id="rv-title")
+        yield Static(Text("Loading the previous shift's figures…", style="dim"), id="rv-kpis")
+        yield Static("", id="rv-status")
+        yield OptionList(id="rv-items")
+        yield Static("", id="rv-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#rv-items", OptionList).focus()
+        self.run_worker(self._load(), group="review-load", exit_on_error=False)
+
+    # -- loading ---------------------------------------------------------------------
+    async def _store(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.wrap_future(self.service.submit(fn, *args))
+
+    async def _load(self) -> None:
+        try:
+            loaded = await self._store(load_review, self.current.key)
+        except Exception as exc:  # noqa: BLE001 - shown; the screen stays open
+            self.show_error(error_message(exc))
+            return
+        self.handover, self.origin, self.loaded = loaded.handover, loaded.origin, True
+        self.render_items()
+        prev = self._previous_window()
+        week = ShiftWindow(prev.name, prev.start - timedelta(days=7), prev.end - timedelta(days=7))
+        self.fold_kpis(prev, week)
+
+    def _previous_window(self) -> ShiftWindow:
+        if self.handover is not None:
+            try:
+                return resolve_shift(self.config, self.handover.from_shift, self.clock())
+            except ValueError:
+                pass
+        return previous_shift(self.config.shifts, self.current)
+
+    @work(thread=True, exit_on_error=False, group="review-kpis")
+    def fold_kpis(self, prev: ShiftWindow, week: ShiftWindow) -> None:
+        """Fold the feed's files for both windows (thread worker: the UI keeps running)."""
+        note = ""
+        summaries: list[FeedSummary | None] = [None, None]
+        if self.feed_path is None:
+            note = "no feed configured"
+        else:
+            paths = feed_files(Path(self.feed_path))
+            for i, w in enumerate((prev, week)):
+                try:
+                    summaries[i] = summarize_feed(paths, self.config.thresholds, w.start.timestamp(),
+                                                  w.end.timestamp(), layout=self.floor_layout,
+                                                  feed_format=self.config.feed_format)
+                except OSError as exc:
+                    note = f"feed could not be read: {exc}"
+            if summaries[1] is None or not summaries[1].has_data:
+                note = note or "no feed data for the same shift last week"
+        self.app.call_from_thread(self.show_kpis, prev.key, summaries[0], week.key, summaries[1], note)
+
+    def show_kpis(self, prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None,
+                  note: str) -> None:
+        """Put the folded figures on screen (UI thread)."""
+        self.kpis = (prev, week)
+        self.query_one("#rv-kpis", Static).update(kpi_table(prev_key, prev, week_key, week, note))
+
+    # -- drawing ---------------------------------------------------------------------
+    def show_error(self, message: str) -> None:
+        self.query_one("#rv-error", Static).update(Text(message, style="bold red") if message else "")
+
+    def item_text(self, item: Any, now: float) -> Text:
+        t0, owner = self.origin.get(item.id, (item.entry.time, item.entry.author))
+        mark, style = STATE_MARKS.get(item.state, ("·", ""))
+        out = Text()
+        out.append(f" {mark} ", style=f"bold {style}".strip())
+        out.append(f"{format_age(now - t0):>6} ", style="bold")
+        out.append(printable(owner, 14).ljust(14) + " ", style="dim")
+        out.append(printable(item.entry.body, 300))
+        if item.note:
+            out.append("\n          ↳ ", style="dim")
+            out.append(printable(item.note, 300), style="italic")
+        for q in item.questions:
+            out.append("\n          ? ", style="yellow")
+            out.append(f"{printable(q.signature.name, 20)}: ", style="dim")
+            out.append(printable(q.text, 300))
+        return out
+
+    def render_items(self) -> None:
+        ol = self.query_one("#rv-items", OptionList)
+        keep = ol.highlighted_option.id if ol.highlighted_option is not None else None
+        ol.clear_options()
+        status = self.query_one("#rv-status", Static)
+        ho = self.handover
+        if ho is None:
+            status.update(Text("No handover for this shift has been signed yet.", style="yellow"))
+            return
+        now = self.clock()
+        groups: dict[str, list[Any]] = {}
+        for item in ho.items:
+            groups.setdefault(item.entry.kind, []).append(item)
+        options: list[Option] = []
+        for kind in sorted(groups, key=kind_rank):
+            items = sorted(groups[kind], key=lambda it: (self.origin.get(it.id, (it.entry.time, ""))[0], it.position))
+            options.append(Option(Text(f"{KIND_TITLES.get(kind, printable(kind))} ({len(items)})", style="bold"),
+                                  id=f"hdr-{kind}", disabled=True))
+            options += [Option(self.item_text(it, now), id=f"item-{it.id}") for it in items]
+        ol.add_options(options)
+        ids = [o.id for o in options if o.id and o.id.startswith("item-")]
+        if ids:
+            ol.highlighted = ol.get_option_index(keep if keep in ids else ids[0])
+        acked = sum(1 for i in ho.items if i.state == "acknowledged")
+        line = Text()
+        line.append(f"From {printable(ho.from_shift)}, handed over by {printable(ho.handed.name)} "
+                    f"({format_age(now - ho.handed.time)} ago) · {acked}/{len(ho.items)} acknowledged · ")
+        if ho.received is not None:
+            line.append(f"receipt signed by {printable(ho.received.name)}", style="bold green")
+        else:
+            line.append("handover not received", style="bold black on yellow")
+        line.append(f"\nchain head at signing: {ho.head.seq}:{ho.head.hash[:16]}…", style="dim")
+        status.update(line)
+
+    def selected_item(self) -> Any | None:
+        ol = self.query_one("#rv-items", OptionList)
+        opt = ol.highlighted_option
+        if self.handover is None or opt is None or not (opt.id or "").startswith("item-"):
+            return None
+        item_id = int(opt.id.removeprefix("item-"))
+        return next((i for i in self.handover.items if i.id == item_id), None)
+
+    def updated(self, handover: Any) -> None:
+        """Redraw from the record the store returned."""
+        if handover is not None:
+            self.handover = handover
+            self.render_items()
+
+    # -- actions ---------------------------------------------------------------------
+    def _writable(self) -> bool:
+        if self.handover is None:
+            self.show_error("There is no handover to review.")
+            return False
+        if self.handover.received is not None:
+            self.show_error("This handover was already received; the record is closed.")
+            return False
+        return True
+
+    def action_ack(self) -> None:
+        item = self.selected_item()
+        if not self._writable() or item is None:
+            return
+        self.run_worker(self._ack(item.id), group="review-write", exit_on_error=False)
+
+    async def _ack(self, item_id: int) -> None:
+        try:
+            ho = await self._store("acknowledge_item", self.handover.id, item_id, self.actor)
+        except Exception as exc:  # noqa: BLE001 - shown on the error line
+            self.show_error(error_message(exc))
+            return
+        self.show_error("")
+        self.updated(ho)
+        self.query_one("#rv-items", OptionList).action_cursor_down()
+
+    def action_ack_all(self) -> None:
+        if not self._writable():
+            return
+        pending = sum(1 for i in self.handover.items if i.state != "acknowledged")
+        if not pending:
+            self.show_error("Every item is already acknowledged.")
+            return
+        self.app.push_screen(ConfirmForm(
+            self.service, self.actor, "Acknowledge all",
+            Text(f"Acknowledge all {pending} remaining item{'s' if pending != 1 else ''} as "
+                 f"{printable(str(self.actor))}? Each is recorded with your name and the time."),
+            "Acknowledge all", acknowledge_all, self.handover.id, self.actor,
+        ), self.updated)
+
+    def action_question(self) -> None:
+        item = self.selected_item()
+        if not self._writable() or item is None:
+            return
+        self.app.push_screen(QuestionForm(self.service, self.actor, self.handover.id, item), self.updated)
+
+    def action_sign(self) -> None:
+        if not self._writable():
+            return
+        pending = [i for i in self.handover.items if i.state != "acknowledged"]
+        msg = Text(f"Sign receipt of handover #{self.handover.id} from {printable(self.handover.from_shift)} "
+                   f"as {printable(str(self.actor))}.")
+        if pending:
+            msg.append(f"\n{len(pending)} item{'s are' if len(pending) != 1 else ' is'} not acknowledged; "
+                       "the record will show that.", style="bold yellow")
+        self.app.push_screen(ConfirmForm(
+            self.service, self.actor, "Sign receipt 接班签字", msg, "Sign receipt",
+            "receive_handover", self.handover.id, self.actor,
+        ), self._signed)
+
+    def _signed(self, handover: Any) -> None:
+        if handover is not None:
+            self.updated(handover)
+            self.app.notify(f"Handover #{handover.id} received", timeout=4)
+
+    def action_close(self) -> None:
+        self.dismiss(self.handover)
+
+
+__all__ = ["ConfirmForm", "QuestionForm", "ReviewOffer", "ReviewScreen", "acknowledge_all", "load_review"]
