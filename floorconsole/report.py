@@ -172,14 +172,15 @@ def summarize_feed(
 ) -> FeedSummary:
     """Fold `paths` (in order) over [start, end) and summarise per queue and per hour.
 
-    Files last written before `start` are skipped: they hold nothing inside the window.
+    Rotated files last written before `start` are skipped: they hold nothing inside it.
     Raises OSError for a file that cannot be read.
     """
     paths = [Path(p) for p in paths]
     kept = []
-    for p in paths:
+    for i, p in enumerate(paths):
         try:
-            if p.stat().st_mtime >= start - HOUR:
+            # The live (last) file is always read; a rotated one only if written since.
+            if i == len(paths) - 1 or p.stat().st_mtime >= start - HOUR:
                 kept.append(p)
         except FileNotFoundError:
             continue

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -74,7 +75,7 @@ def acknowledge_all(store: Any, handover_id: int, actor: Any) -> Any:
     return ho
 
 
-def kpi_table(prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None, note: str) -> Table:
+def kpi_table(prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None, note: str) -> Any:
     """Previous shift beside the same shift a week earlier ("—" where there is no data)."""
     t = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 2, 0, 0), header_style="bold")
     t.add_column("KPI")
@@ -84,9 +85,7 @@ def kpi_table(prev_key: str, prev: FeedSummary | None, week_key: str, week: Feed
         a = cell(prev.total) if prev is not None and prev.has_data else "—"
         b = cell(week.total) if week is not None and week.has_data else "—"
         t.add_row(label, a, b)
-    if note:
-        t.add_row(Text(note, style="dim"), "", "")
-    return t
+    return Group(t, Text(note, style="dim")) if note else t
 
 
 class ConfirmForm(FormScreen[Any]):
