@@ -167,3 +167,41 @@ def test_report_without_feed_says_so(tmp_path: Path, capsys) -> None:
     records(db)
     code, text, _ = run_cli(capsys, "report", "--db", str(db), "--shift", KEY)
     assert code == 0 and "no feed file given or configured" in text
+
+
+def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> None:
+    """A feed holding exactly the day shift: `stats --json` on the file is the reference."""
+    feed = tmp_path / "day_queue_log"
+    sim = simulator_for(seed=23)
+    with open(feed, "w") as f:
+        for line in sim.lines_between(DAY_START, DAY_END):
+            f.write(line + "\n")
+    code, out, err = run_cli(capsys, "stats", "--feed", str(feed), "--json")
+    assert code == 0, err
+    ref = json.loads(out)["queues"]
+    db = tmp_path / "r.db"
+    code, text, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv",
+                              "--feed", str(feed))
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(text)))
+    start = rows.index(["queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT",
+                        "peak wait"])
+    got = {r[0]: r for r in rows[start + 1:] if r and r[0] in ref}
+    assert set(got) == set(ref)
+    for q, r in ref.items():
+        fmt = lambda v, suffix: "—" if v is None else f"{v:.{1 if suffix == '%' else 0}f}{suffix}"  # noqa: E731
+        assert got[q][1:5] == [str(r["offered"]), str(r["answered"]), str(r["abandoned"]), str(r["exited"])]
+        assert got[q][5:10] == [fmt(r["service_level"], "%"), fmt(r["abandon_rate"], "%"), fmt(r["asa_s"], "s"),
+                                fmt(r["aht_s"], "s"), fmt(r["max_wait_s"], "s")]
+    # And exactly, number for number, through the report's own data.
+    config = Config(db_path=db)
+    store = Store(db)
+    rep = build_report(store, config, resolve_shift(config, KEY, DAY_END), DAY_END, feed_paths=[feed])
+    store.close()
+    for m in rep.feed.queues:
+        r = ref[m.queue]
+        assert (m.offered, m.answered, m.abandoned, m.exited, m.answered_within_sl) == (
+            r["offered"], r["answered"], r["abandoned"], r["exited"], r["answered_within_sl"])
+        for key, v in (("service_level", m.service_level), ("abandon_rate", m.abandon_rate), ("asa_s", m.asa_s),
+                       ("aht_s", m.aht_s), ("max_wait_s", m.max_wait_s)):
+            assert r[key] == pytest.approx(v, abs=0.01) if v is not None else r[key] is None
