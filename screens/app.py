@@ -21,13 +21,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import get_current_worker
 
@@ -53,6 +54,8 @@ from screens.messages import (
 from screens.queues_panel import QueueRow, QueuesPanel, count_agents
 from screens.rejects_screen import RejectsScreen
 from screens.seat_table import SeatRow, SeatTable, alert_marks
+
+W = TypeVar("W", bound=Widget)
 
 FEED_POLL_S = 0.15  # event -> screen p95 must stay under 250 ms; frames are coalesced anyway
 STORE_POLL_S = 1.0
@@ -117,7 +120,6 @@ class FeedPoller:
         self.clock = clock
         self._lock = threading.Lock()
         self._pending = FloorDelta()
-        self._wrapping: set[str] = set()  # wrap-up ends without an event: re-evaluate these
         self._last_history_minute = -1
         self.escalation_events: list[Any] = []
 
@@ -129,8 +131,8 @@ class FeedPoller:
         seats: dict[str, SeatRow] = {}
         queues: dict[str, QueueRow] = {}
         with self.engine.locked() as floor:
-            agents = set(changes.agents) | self._wrapping
-            for agent in agents:
+            # drain_delta(now) already reports seats whose wrap-up ran out
+            for agent in changes.agents:
                 seat = floor.seats.get(agent)
                 if seat is not None:
                     seats[agent] = seat_row(floor, seat, now)
@@ -140,9 +142,6 @@ class FeedPoller:
                 for name in list(floor.queues):
                     queues[name] = queue_row(floor, name, now)
                 self._last_history_minute = minute
-        self._wrapping = {a for a, r in seats.items() if r.state == "WRAP_UP"} | (
-            self._wrapping - seats.keys()
-        )
         health = self._health(now)
         rejects = None
         if changes.rejects:
@@ -336,6 +335,7 @@ class FloorApp(App[int]):
         actor: Actor | None = None,
         layout: FloorLayout | None = None,
         tick_s: float = 1.0,
+        store_poll_s: float = STORE_POLL_S,
     ) -> None:
         super().__init__()
         self.config = config
@@ -357,10 +357,12 @@ class FloorApp(App[int]):
         self.store = StorePoller(service, config, clock)
         self.alerts = AlertTracker()
         self.tick_s = tick_s
+        self.store_poll_s = store_poll_s
         self.rejects: tuple[dict[str, int], list[tuple[str, str]]] = ({}, [])
         self.names = {p.agent: p.name for p in self.floor_layout.seats}
         self._problems: dict[str, str] = {}
         self._backfilled = False
+        self._panels: dict[type, Any] = {}
         self._pending_alerts: list[str] = []
         self._last_alert = -ALERT_EVERY_S
 
@@ -381,8 +383,19 @@ class FloorApp(App[int]):
 
     # ---- lifecycle -----------------------------------------------------------------
 
+    def _panel(self, cls: type[W]) -> W:
+        """A widget of the main screen, whichever screen is on top (a form, the review).
+
+        App.query_one searches the *current* screen, so a feed update arriving while a
+        form is open would not find the panels; they are looked up on the main screen.
+        """
+        widget = self._panels.get(cls)
+        if widget is None:
+            widget = self._panels[cls] = self.screen_stack[0].query_one(cls)
+        return widget  # type: ignore[return-value]
+
     def on_mount(self) -> None:
-        self.query_one(SeatTable).focus()
+        self._panel(SeatTable).focus()
         self._tick()
         self.set_interval(self.tick_s, self._tick)
         self.run_worker(self._start_engine, thread=True, exit_on_error=False, name="engine-start", group="feed")
@@ -414,7 +427,7 @@ class FloorApp(App[int]):
                 self.post_message(WorkerProblem("store", ""))  # clears a past problem
             except Exception as exc:  # noqa: BLE001 - a locked database must never end the console
                 self.post_message(WorkerProblem("store", f"{type(exc).__name__}: {exc}"))
-            time.sleep(STORE_POLL_S)
+            time.sleep(self.store_poll_s)
 
     def _report_store_failure(self, fut: Any) -> None:
         exc = fut.exception()
@@ -429,17 +442,21 @@ class FloorApp(App[int]):
             except Exception:  # noqa: BLE001 - closing down: nothing useful to do
                 pass
 
+    def on_resize(self) -> None:
+        # 80x24 and the like: side panels go under the seats, the duty log hides
+        self.screen_stack[0].set_class(self.size.width < 110, "-narrow")
+
     # ---- routing -------------------------------------------------------------------
 
     def _tick(self) -> None:
         now = self.clock()
         shift = shift_at_epoch(self.config.shifts, now)
         span = f"{shift.start:%H:%M}–{shift.end:%H:%M}"
-        self.query_one(FloorHeader).set_now(now, shift.name, span)
-        table = self.query_one(SeatTable)
-        for widget in (table, self.query_one(FloorMap), self.query_one(EscalationsPanel)):
+        self._panel(FloorHeader).set_now(now, shift.name, span)
+        table = self._panel(SeatTable)
+        for widget in (table, self._panel(FloorMap), self._panel(EscalationsPanel)):
             widget.set_now(now)
-        queues = self.query_one(QueuesPanel)
+        queues = self._panel(QueuesPanel)
         queues.set_counts(count_agents(table.rows.values()))
         queues.set_now(now)
         self._alert(self.alerts.floor(queues.queues.values(), table.rows.values(), now, self.config.thresholds))
@@ -454,15 +471,15 @@ class FloorApp(App[int]):
         """Show a floor delta (the poller's buffer) on every panel that shows it."""
         if delta.seats:
             rows = list(delta.seats.values())
-            self.query_one(SeatTable).update_rows(rows)
-            self.query_one(FloorMap).update_rows(rows)
+            self._panel(SeatTable).update_rows(rows)
+            self._panel(FloorMap).update_rows(rows)
         if delta.queues:
-            self.query_one(QueuesPanel).update_queues(delta.queues.values())
+            self._panel(QueuesPanel).update_queues(delta.queues.values())
         if delta.rejects is not None:
             self.rejects = delta.rejects
         if delta.health is not None:
             delta.health.problem = self._problems.get("feed") or None
-            self.query_one(FloorHeader).set_health(delta.health)
+            self._panel(FloorHeader).set_health(delta.health)
             if delta.health.backfill_pct is None and not self._backfilled:
                 self._backfilled = True
                 # The backfilled floor is long-lived; keeping it out of the cyclic GC's
@@ -475,13 +492,13 @@ class FloorApp(App[int]):
 
     def apply_store(self, snap: StoreSnapshot) -> None:
         """Show what the store holds: escalations, log, patrolled seats, open handover."""
-        panel = self.query_one(EscalationsPanel)
+        panel = self._panel(EscalationsPanel)
         panel.names = self.names
         panel.set_escalations(snap.escalations)
-        self.query_one(HandoverLogPanel).set_log(snap.log_entries, snap.carried_items)
-        self.query_one(SeatTable).set_patrolled(snap.patrolled)
-        self.query_one(FloorMap).set_patrolled(snap.patrolled)
-        self.query_one(FloorHeader).set_open_handover(snap.open_handover)
+        self._panel(HandoverLogPanel).set_log(snap.log_entries, snap.carried_items)
+        self._panel(SeatTable).set_patrolled(snap.patrolled)
+        self._panel(FloorMap).set_patrolled(snap.patrolled)
+        self._panel(FloorHeader).set_open_handover(snap.open_handover)
         if snap.open_handover and not self._review_offered and self.screen is self.screen_stack[0]:
             self._offer_review(snap.open_handover)
         new = self.alerts.escalations(snap.escalations)
@@ -524,8 +541,8 @@ class FloorApp(App[int]):
 
     @on(FilterChanged)
     def _filter_changed(self, msg: FilterChanged) -> None:
-        self.query_one(SeatTable).set_filter(msg.text)
-        self.query_one(FloorMap).set_filter(msg.text)
+        self._panel(SeatTable).set_filter(msg.text)
+        self._panel(FloorMap).set_filter(msg.text)
 
     @on(FilterClosed)
     def _filter_closed(self) -> None:
@@ -538,8 +555,8 @@ class FloorApp(App[int]):
     # ---- selection -----------------------------------------------------------------
 
     def _seat_view(self) -> SeatTable | FloorMap:
-        switcher = self.query_one(ContentSwitcher)
-        return self.query_one(FloorMap) if switcher.current == "floor-map" else self.query_one(SeatTable)
+        switcher = self._panel(ContentSwitcher)
+        return self._panel(FloorMap) if switcher.current == "floor-map" else self._panel(SeatTable)
 
     def selected_seat(self) -> Any | None:
         """The seat under the cursor of the visible view, as the forms' `SeatRef`."""
@@ -548,7 +565,7 @@ class FloorApp(App[int]):
         agent = self._seat_view().selected_agent
         if agent is None:
             return None
-        row = self.query_one(SeatTable).rows.get(agent)
+        row = self._panel(SeatTable).rows.get(agent)
         if row is None:
             return SeatRef(agent, self.names.get(agent, agent), None)
         return SeatRef(agent, row.name, row.seat_id or None)
@@ -562,7 +579,7 @@ class FloorApp(App[int]):
     # ---- actions -------------------------------------------------------------------
 
     def action_toggle_map(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
+        switcher = self._panel(ContentSwitcher)
         current = self._seat_view()
         agent = current.selected_agent
         switcher.current = "seat-table" if switcher.current == "floor-map" else "floor-map"
@@ -572,13 +589,13 @@ class FloorApp(App[int]):
         view.focus()
 
     def action_filter(self) -> None:
-        self.query_one(FilterBar).open()
+        self._panel(FilterBar).open()
 
     def action_sort(self) -> None:
-        switcher = self.query_one(ContentSwitcher)
+        switcher = self._panel(ContentSwitcher)
         if switcher.current != "seat-table":
             switcher.current = "seat-table"
-        table = self.query_one(SeatTable)
+        table = self._panel(SeatTable)
         table.action_cycle_sort()
         table.focus()
 
@@ -612,7 +629,7 @@ class FloorApp(App[int]):
     def action_take_over(self) -> None:
         from screens.forms import TakeoverScreen
 
-        escalation = self.query_one(EscalationsPanel).selected
+        escalation = self._panel(EscalationsPanel).selected
         if escalation is None:
             self.notify("No pending escalation selected.", severity="warning")
             return
@@ -625,7 +642,7 @@ class FloorApp(App[int]):
 
         seat = self.selected_seat()
         queue = ""
-        if seat is not None and (row := self.query_one(SeatTable).rows.get(seat.agent)) and row.queues:
+        if seat is not None and (row := self._panel(SeatTable).rows.get(seat.agent)) and row.queues:
             queue = row.queues[0]
         self.push_screen(EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded"))
 
@@ -637,7 +654,7 @@ class FloorApp(App[int]):
     def action_correct(self) -> None:
         from screens.forms import CorrectionForm
 
-        entry = self.query_one(HandoverLogPanel).selected_entry
+        entry = self._panel(HandoverLogPanel).selected_entry
         if entry is None:
             self.notify("Select a duty-log entry first (Tab to the log panel).", severity="warning")
             return

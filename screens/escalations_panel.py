@@ -43,6 +43,7 @@ class RecordList(Widget, Generic[T], can_focus=True):
 
     title = "Records"
     empty_text = "none"
+    item_height = 1  # screen lines per record
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -57,6 +58,10 @@ class RecordList(Widget, Generic[T], can_focus=True):
 
     def render_item(self, item: T, width: int) -> Text:
         return Text(printable(str(item)))
+
+    def render_item_line(self, item: T, line: int, width: int) -> Text:
+        """Line `line` (0-based, < item_height) of a record; one-line lists use render_item."""
+        return self.render_item(item, width)
 
     def title_text(self) -> Text:
         return Text(f"{self.title} ({len(self.items)})", style="bold")
@@ -90,24 +95,27 @@ class RecordList(Widget, Generic[T], can_focus=True):
         self.refresh()
 
     def _keep_cursor_visible(self) -> None:
-        body = max(1, self.size.height - 1)
+        body = self._visible_items()
         self.top = max(0, min(self.top, len(self.items) - body))
         if self.cursor < self.top:
             self.top = self.cursor
         elif self.cursor >= self.top + body:
             self.top = self.cursor - body + 1
 
+    def _visible_items(self) -> int:
+        return max(1, (self.size.height - 1) // self.item_height)
+
     def on_resize(self) -> None:
         self._keep_cursor_visible()
 
     def on_click(self, event) -> None:  # noqa: ANN001 - textual.events.Click
         if event.y >= 1 and self.items:
-            self.cursor = max(0, min(len(self.items) - 1, self.top + event.y - 1))
+            self.cursor = max(0, min(len(self.items) - 1, self.top + (event.y - 1) // self.item_height))
             self.refresh()
 
     def _title_line(self) -> Text:
         text = self.title_text()
-        body = max(1, self.size.height - 1)
+        body = self._visible_items()
         above, below = self.top, max(0, len(self.items) - self.top - body)
         if above or below:
             text.append(f"  {'↑' + str(above) if above else ''}{' ' if above and below else ''}"
@@ -126,11 +134,12 @@ class RecordList(Widget, Generic[T], can_focus=True):
         if y == 0:
             text = self._title_line()
         else:
-            index = self.top + y - 1
+            index, part = divmod(y - 1, self.item_height)
+            index += self.top
             if not self.items and y == 1:
                 text = Text(self.empty_text, style="dim")
-            elif 0 <= index < len(self.items):
-                text = self.render_item(self.items[index], width)
+            elif 0 <= index < len(self.items) and (y - 1) // self.item_height < self._visible_items():
+                text = self.render_item_line(self.items[index], part, width)
                 if index == self.cursor:
                     text.stylize(Style(reverse=True) if self.has_focus else Style(bgcolor="grey30"))
             else:
@@ -162,21 +171,27 @@ class EscalationsPanel(RecordList[Any]):
             text.append(f"  {untaken} not taken", style="bold red")
         return text
 
-    def render_item(self, e: Any, width: int) -> Text:
+    item_height = 2
+
+    def render_item_line(self, e: Any, line: int, width: int) -> Text:
+        """Line 0: priority, age, agent, queue, who has it. Line 1: reason, masked caller."""
         text = Text(no_wrap=True)
+        if line == 1:
+            text.append("     ")
+            text.append(printable(e.reason or "—", max_len=200))
+            text.append("  ")
+            text.append(printable(e.caller_masked or ""), style="dim")
+            return text
         age = self.now - e.raised_at if self.now else 0.0
         prio = int(e.priority or 2)
         text.append(f"P{prio} ", style=theme.ALERT if prio == 1 else (theme.WARN if prio == 2 else theme.DIM))
         text.append(f"{theme.format_duration(age):>7} ", style=theme.ALERT if not e.claimed_by and age > 60 else "")
-        text.append(printable(self.names.get(e.agent, e.agent), max_len=16))
+        text.append(printable(self.names.get(e.agent, e.agent), max_len=18))
         text.append(" ")
         text.append(printable(e.queue, max_len=12), style="cyan")
         text.append(" ")
-        text.append(printable(e.caller_masked or "—"), style="dim")
-        text.append(" ")
         if e.claimed_by:
-            text.append(f"[{printable(e.claimed_by, max_len=14)}] ", style="green")
+            text.append(f"taken by {printable(e.claimed_by, max_len=18)}", style="green")
         else:
-            text.append("[not taken] ", style="bold red")
-        text.append(printable(e.reason or "", max_len=80))
+            text.append("not taken", style="bold red")
         return text

@@ -1,0 +1,436 @@
+"""The console with the Pilot: a real feed file, a real engine, a real SQLite store, and a
+fixed clock. Every key the App owns is driven here; the forms' own behaviour is tested
+with the forms (screens/forms), here only that each key opens the right one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from floorconsole.config import Config, Thresholds
+from floorconsole.identity import Actor
+from floorconsole.layout import load_layout
+from floorconsole.store import StoreService
+from screens.app import FloorApp
+from screens.escalations_panel import EscalationsPanel
+from screens.filter_bar import FilterBar
+from screens.floor_map import FloorMap
+from screens.handover_log_panel import HandoverLogPanel
+from screens.header import FloorHeader
+from screens.queues_panel import QueuesPanel
+from screens.rejects_screen import RejectsScreen
+from screens.seat_table import SeatTable
+
+pytestmark = pytest.mark.anyio
+
+os.environ["TZ"] = "UTC"  # the header clock and shift are local time: pin them
+time.tzset()
+
+T = datetime(2026, 11, 23, 10, 0, 0, tzinfo=timezone.utc).timestamp()  # day shift, 08-16
+ACTOR = Actor("Li Na", "tester", "pts/9")
+
+LAYOUT = """
+[[seat]]
+id = "A01"
+row = "A"
+pos = 1
+agent = "SIP/1001"
+name = "Xu Jing"
+queues = ["sales"]
+[[seat]]
+id = "A02"
+row = "A"
+pos = 2
+agent = "SIP/1002"
+name = "Ma Wei"
+queues = ["sales"]
+[[seat]]
+id = "A03"
+row = "A"
+pos = 3
+agent = "SIP/1003"
+name = "Zhang Ting"
+queues = ["sales"]
+[[seat]]
+id = "A04"
+row = "A"
+pos = 4
+agent = "SIP/1004"
+name = "Liu Qiang"
+queues = ["sales"]
+[[seat]]
+id = "B01"
+row = "B"
+pos = 1
+agent = "SIP/1005"
+name = "Gao Wei"
+queues = ["support"]
+[[seat]]
+id = "B02"
+row = "B"
+pos = 2
+agent = "SIP/1006"
+name = "He Jun"
+queues = ["support"]
+[[seat]]
+id = "B03"
+row = "B"
+pos = 3
+agent = "SIP/1007"
+name = "[bold]Li Na"
+queues = ["support"]
+"""
+
+
+def feed_lines() -> list[str]:
+    """A small, fixed shift: answered calls, a long call, a pause, a ring-no-answer, an
+    abandon, a caller still waiting past the apology threshold, an escalation, a bad line."""
+    t = int(T)
+    lines = [
+        f"{t - 7000}|NONE|NONE|NONE|QUEUESTART|",
+        *(f"{t - 6000}|MANAGER|{q}|SIP/{a}|ADDMEMBER|" for q, a in
+          [("sales", 1001), ("sales", 1002), ("sales", 1003), ("sales", 1004),
+           ("support", 1005), ("support", 1006), ("support", 1007)]),
+        # two answered, completed sales calls (one answered late: SL below target)
+        f"{t - 5000}|c1|sales|NONE|ENTERQUEUE||13800138000|1",
+        f"{t - 4995}|c1|sales|SIP/1001|CONNECT|5|u1|2",
+        f"{t - 4800}|c1|sales|SIP/1001|COMPLETECALLER|5|195|1",
+        f"{t - 4000}|c2|sales|NONE|ENTERQUEUE||13900139000|1",
+        f"{t - 3960}|c2|sales|SIP/1002|CONNECT|40|u2|3",
+        f"{t - 3700}|c2|sales|SIP/1002|COMPLETEAGENT|40|260|1",
+        # an abandon
+        f"{t - 3000}|c3|support|NONE|ENTERQUEUE||13700137000|1",
+        f"{t - 2950}|c3|support|NONE|ABANDON|1|1|50",
+        # a ring-no-answer, then the call is answered elsewhere and still going (long call)
+        f"{t - 1200}|c4|support|NONE|ENTERQUEUE||13600136000|1",
+        f"{t - 1195}|c4|support|SIP/1006|RINGNOANSWER|15000",
+        f"{t - 1180}|c4|support|SIP/1005|CONNECT|20|u4|3",
+        # the agent on c4 escalates (reason contains markup, shown literally)
+        f"{t - 600}|c4|support|SIP/1005|ESCALATE|customer [red]insists on a supervisor|1",
+        # a pause with a reason
+        f"{t - 500}|NONE|sales|SIP/1003|PAUSE|Meal",
+        # a caller waiting 100 s (past the 30 s apology threshold)
+        f"{t - 100}|c6|sales|NONE|ENTERQUEUE||13400134000|1",
+        # a call on A01 now
+        f"{t - 90}|c5|sales|NONE|ENTERQUEUE||13500135000|2",
+        f"{t - 85}|c5|sales|SIP/1001|CONNECT|5|u5|2",
+        # a line no parser accepts, with markup and a control character in it
+        f"{t - 50}|this is [bold]not\x1b[31m a queue_log line",
+    ]
+    return lines
+
+
+def make_floor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Config, Path]:
+    """Layout, feed and an empty DB in tmp_path; cwd there so the header shows `queue_log`."""
+    (tmp_path / "layout.toml").write_text(LAYOUT)
+    (tmp_path / "queue_log").write_text("\n".join(feed_lines()) + "\n")
+    monkeypatch.chdir(tmp_path)
+    config = Config(
+        supervisor="Li Na",
+        db_path=tmp_path / "floor.db",
+        feed_path=Path("queue_log"),
+        layout_path=tmp_path / "layout.toml",
+        thresholds=Thresholds(wrapup_s=10),
+    )
+    return config, Path("queue_log")
+
+
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: float = T) -> FloorApp:
+    config, feed = make_floor(tmp_path, monkeypatch)
+    return FloorApp(config, feed, clock=lambda: now, actor=ACTOR, layout=load_layout(config.layout_path),
+                    store_poll_s=0.2)
+
+
+async def settle(app: FloorApp, pilot, condition=None, timeout: float = 15.0) -> None:  # noqa: ANN001
+    """Wait until the backfill is shown and the feed escalation is in the store panel."""
+    deadline = time.monotonic() + timeout
+    table = app.query_one(SeatTable)
+    escalations = app.query_one(EscalationsPanel)
+    while time.monotonic() < deadline:
+        ready = (
+            app.engine.progress.finished
+            and table.rows.get("SIP/1001") is not None
+            and table.rows["SIP/1001"].state == "ON_CALL"
+            and escalations.items
+            and app.query_one(FloorHeader).health.rejected >= 1
+        )
+        if ready and (condition is None or condition()):
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the console did not show the feed in time")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def test_main_screen_shows_the_floor(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(SeatTable)
+        assert table.rows["SIP/1003"].state == "PAUSED" and table.rows["SIP/1003"].pause_reason == "Meal"
+        assert table.rows["SIP/1005"].state == "ON_CALL"
+        assert table.rows["SIP/1006"].ring_no_answer == 1
+        queues = app.query_one(QueuesPanel).queues
+        assert queues["sales"].waiting_now == 1
+        assert queues["sales"].oldest_entered == T - 100
+        header = app.query_one(FloorHeader)
+        assert "day" in header.render().plain and "rejected 1" in header.render().plain
+        (esc,) = app.query_one(EscalationsPanel).items
+        assert esc.agent == "SIP/1005" and esc.reason == "customer [red]insists on a supervisor"
+        panel = app.query_one(EscalationsPanel)
+        first, second = panel.render_line(1).text, panel.render_line(2).text
+        assert "Gao Wei" in first and "support" in first and "not taken" in first and "P1" in first
+        assert "customer [red]insists on a supervisor" in second  # literal, not markup
+        assert "13600136000" not in second and "6000" in second  # caller masked
+        # the seat name with markup is shown literally
+        assert any("[bold]Li Na" in table.render_line(y).text for y in range(1, 9))
+
+
+async def test_alerts_fire_once(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        app._tick()
+        app._flush_alerts()
+        await pilot.pause()
+        texts = "\n".join(n.message for n in app._notifications)
+        assert "waited past 30 s" in texts
+        assert "service level below 80%" in texts
+        assert "Long call" in texts and "Gao Wei" in texts
+        before = len(app._notifications)
+        for _ in range(3):
+            app._tick()
+        app._flush_alerts()
+        await pilot.pause()
+        assert len(app._notifications) == before  # once per episode, not every tick
+
+
+async def test_m_toggles_map_keeping_the_seat(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(SeatTable)
+        await pilot.press("down", "down")
+        assert table.selected_agent == "SIP/1003"
+        await pilot.press("m")
+        fmap = app.query_one(FloorMap)
+        assert fmap.display and not table.display and fmap.has_focus
+        assert fmap.selected_agent == "SIP/1003"
+        await pilot.press("down")  # row B, same column
+        assert fmap.selected_agent == "SIP/1007"
+        await pilot.press("m")
+        assert table.has_focus and table.selected_agent == "SIP/1007"
+
+
+async def test_slash_filters_and_escape_clears(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(SeatTable)
+        await pilot.press("slash")
+        bar = app.query_one(FilterBar)
+        assert bar.has_focus and bar.is_open
+        await pilot.press(*"q:support")
+        await pilot.pause()
+        assert set(table.order) == {"SIP/1005", "SIP/1006", "SIP/1007"}
+        await pilot.press("enter")  # keep the filter, back to the seats
+        assert table.has_focus and len(table.order) == 3 and bar.is_open
+        await pilot.press("slash", *"q:support s:on", "enter")  # focus selects: typing replaces
+        assert table.order == ["SIP/1005"]
+        await pilot.press("slash", "escape")
+        assert len(table.order) == 7 and not bar.is_open and table.has_focus
+
+
+async def test_s_cycles_sort_from_anywhere(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(SeatTable)
+        await pilot.press("m", "s")  # from the map: back to the table, sorted by name
+        assert table.display and table.sort_column == "name"
+        assert table.order[0] == "SIP/1007"  # "[bold]Li Na" sorts first
+        await pilot.press("s", "s")
+        assert table.sort_column == "in_state"
+        assert table.order[0] == "SIP/1004"  # logged in for 6000 s, longest in state
+
+
+async def test_f_opens_the_rejected_lines_literally(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, RejectsScreen)
+        body = app.screen.query_one("#rejects-body").render()
+        text = str(body)
+        assert "1 rejected line" in text
+        assert "[bold]not\\x1b[31m" in text  # escaped, not styled
+        await pilot.press("escape")
+        assert not isinstance(app.screen, RejectsScreen)
+        # clicking the header's feed-health part opens it too
+        header = app.query_one(FloorHeader)
+        start, _ = header._feed_span
+        await pilot.click(FloorHeader, offset=(start + 2, 0))
+        assert isinstance(app.screen, RejectsScreen)
+
+
+async def test_q_quits(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_palette_has_every_action(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for key in ("p", "g", "i", "t", "e", "h", "c", "m", "/", "s", "f", "r", "H", "x", "?"):
+            assert any(t.endswith(f"({key})") for t in titles), key
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Map/table")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.query_one(FloorMap).display
+
+
+async def test_footer_lists_the_keys(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        shown = {b.key for b in app.BINDINGS if b.show}
+        active = {binding.key for (_, binding, _, _) in app.screen.active_bindings.values() if binding.show}
+        assert shown <= active
+
+
+@pytest.mark.parametrize(
+    ("key", "form"),
+    [("p", "PatrolForm"), ("g", "PraiseForm"), ("i", "InspectionForm"), ("t", "TakeoverScreen"),
+     ("e", "EscalationForm"), ("h", "LogEntryForm"), ("question_mark", "HelpScreen")],
+)
+async def test_each_form_key_opens_its_form_and_escape_cancels(tmp_path, monkeypatch, key, form) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert type(app.screen).__name__ == form
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_updates_while_a_form_is_open_do_not_close_the_console(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("h")  # open a form at once, before the backfill is shown
+        with open("queue_log", "a") as feed:
+            feed.write(f"{int(T) - 10}|NONE|support|SIP/1006|PAUSE|Training\n")
+        deadline = time.monotonic() + 10
+        table = app.screen_stack[0].query_one(SeatTable)
+        while time.monotonic() < deadline and getattr(table.rows.get("SIP/1006"), "state", "") != "PAUSED":
+            await pilot.pause(0.05)
+        app._tick()
+        assert app.is_running and type(app.screen).__name__ == "LogEntryForm"
+        assert table.rows["SIP/1006"].pause_reason == "Training"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_h_saves_a_log_entry_and_c_corrects_it(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        log = app.query_one(HandoverLogPanel)
+        await pilot.press("c")  # nothing selected yet: says so, opens nothing
+        assert app.screen is app.screen_stack[0]
+        await pilot.press("h")
+        await pilot.pause()
+        app.screen.query_one("#body").insert("Printer on row B is jammed [again]")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot, lambda: bool(log.items))
+        assert "Printer on row B is jammed [again]" in log.render_line(1).text
+        await pilot.press("c")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CorrectionForm"
+        await pilot.press("escape")
+
+
+async def test_another_console_shows_within_two_seconds(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        (esc,) = app.query_one(EscalationsPanel).items
+        assert esc.claimed_by is None
+        other = StoreService.from_config(app.config)
+        try:
+            someone = Actor("Wang Fang", "other", "pts/3")
+            await asyncio.wrap_future(other.submit("add_entry", "notice", "Queue 2 closed at 14:00", someone))
+            await asyncio.wrap_future(other.submit("claim_escalation", esc.id, someone))
+            await asyncio.wrap_future(other.submit("add_patrol_note", "SIP/1001", someone, text="all fine"))
+            t0 = time.monotonic()
+            log = app.query_one(HandoverLogPanel)
+            panel = app.query_one(EscalationsPanel)
+            await settle(
+                app, pilot,
+                lambda: bool(log.items) and panel.items and panel.items[0].claimed_by == "Wang Fang",
+                timeout=5,
+            )
+            assert time.monotonic() - t0 < 2.5
+            assert "Wang Fang" in panel.render_line(1).text
+            assert "Queue 2 closed at 14:00" in log.render_line(1).text
+            table = app.query_one(SeatTable)
+            assert "SIP/1001" in table.patrolled
+            assert "N" not in table.render_line(1).text.split()[-1:]  # A01 no longer marked
+        finally:
+            other.close()
+
+
+@pytest.mark.parametrize(("key", "screen"), [("r", "ReviewScreen"), ("H", "HandoverScreen"), ("x", "ExportScreen")])
+async def test_review_handover_and_export_keys_open_their_screens(tmp_path, monkeypatch, key, screen) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(key)
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == screen
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert app.screen is app.screen_stack[0]
+
+
+async def test_80x24_collapses_the_side_panels(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.has_class("-narrow")
+        assert not app.query_one(HandoverLogPanel).display
+        table = app.query_one(SeatTable)
+        assert table.size.height >= 6 and table.size.width == 80
+        assert app.query_one(EscalationsPanel).size.height >= 3
+
+
+async def test_missing_feed_keeps_the_console_open(tmp_path, monkeypatch) -> None:
+    config, _ = make_floor(tmp_path, monkeypatch)
+    app = FloorApp(config, Path("no_such_feed"), clock=lambda: T, actor=ACTOR, store_poll_s=0.2)
+    async with app.run_test(size=(160, 50)) as pilot:
+        deadline = time.monotonic() + 5
+        header = app.query_one(FloorHeader)
+        while time.monotonic() < deadline and "missing" not in header.render().plain:
+            await pilot.pause(0.05)
+        assert "missing file" in header.render().plain
+        await pilot.press("s", "m", "f", "escape")
+        assert app.is_running
