@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, TypeVar
 
-from textual import on, work
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -442,9 +442,9 @@ class FloorApp(App[int]):
             except Exception:  # noqa: BLE001 - closing down: nothing useful to do
                 pass
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         # 80x24 and the like: side panels go under the seats, the duty log hides
-        self.screen_stack[0].set_class(self.size.width < 110, "-narrow")
+        self.screen_stack[0].set_class(event.size.width < 110, "-narrow")
 
     # ---- routing -------------------------------------------------------------------
 

@@ -434,3 +434,13 @@ async def test_missing_feed_keeps_the_console_open(tmp_path, monkeypatch) -> Non
         assert "missing file" in header.render().plain
         await pilot.press("s", "m", "f", "escape")
         assert app.is_running
+
+
+async def test_resizing_moves_the_side_panels(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        assert not app.screen.has_class("-narrow") and app.query_one(HandoverLogPanel).display

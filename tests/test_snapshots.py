@@ -1,0 +1,49 @@
+"""What a supervisor sees, as SVG snapshots: the main screen at 80x24 and 160x50, the floor
+map, a filtered table and the rejected-lines screen. Driven from the fixed feed and the
+fixed clock of test_app.py (no wall-clock time on screen); toasts are cleared before the
+picture because they are timed in real time. Update with `--snapshot-update` after
+looking at the new pictures.
+"""
+
+from __future__ import annotations
+
+from test_app import make_app, settle  # same fixed floor, feed and clock
+
+
+def _settled(*keys: str):  # noqa: ANN202
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        app = pilot.app
+        await settle(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+        app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_main_screen_80x24(snap_compare, tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_settled())
+
+
+def test_main_screen_160x50(snap_compare, tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=_settled())
+
+
+def test_floor_map_160x50(snap_compare, tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=_settled("m", "right", "down"))
+
+
+def test_filtered_and_sorted_80x24(snap_compare, tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    keys = ("slash", *"q:support", "enter", "s", "s", "s")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_settled(*keys))
+
+
+def test_rejected_lines_80x24(snap_compare, tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_settled("f"))
