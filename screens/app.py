@@ -229,7 +229,9 @@ class StorePoller:
         f_recent = submit("list_handovers", limit=5)
         escalations = [e for e in f_esc.result(timeout=30) if not e.outcome]
         entries = f_log.result(timeout=30)
-        patrolled = frozenset(n.agent for n in f_patrol.result(timeout=30))
+        notes = f_patrol.result(timeout=30)
+        patrolled = frozenset(n.agent for n in notes)
+        last_patrol = max((n.time for n in notes), default=None)
         open_handovers = f_open.result(timeout=30)
         carried_from = next((h for h in f_recent.result(timeout=30) if h.to_shift == key), None)
         carried = list(carried_from.items) if carried_from is not None else []
@@ -242,8 +244,22 @@ class StorePoller:
             log_entries=entries,
             carried_items=carried,
             patrolled=patrolled,
+            last_patrol=last_patrol,
             open_handover=warning,
         )
+
+
+def patrol_status(rows: Iterable[SeatRow], patrolled: frozenset[str] | None, last_patrol: float | None,
+                  shift_start: float, now: float, thresholds: Any) -> tuple[int, int, bool]:
+    """(seats patrolled this shift, seats logged in, patrol due?) for the header.
+
+    A patrol is due when none has been recorded for `patrol_interval_min` (counting from
+    the shift start when there has been none yet this shift).
+    """
+    logged_in = [r.agent for r in rows if r.state != "LOGGED_OFF"]
+    done = sum(1 for a in logged_in if patrolled and a in patrolled)
+    since = last_patrol if last_patrol is not None else shift_start
+    return done, len(logged_in), now - since >= thresholds.patrol_interval_min * 60
 
 
 # ------------------------------------------------------------------------------ alerts
@@ -363,6 +379,7 @@ class FloorApp(App[int]):
         self._problems: dict[str, str] = {}
         self._backfilled = False
         self._panels: dict[type, Any] = {}
+        self._last_patrol: float | None = None
         self._pending_alerts: list[str] = []
         self._last_alert = -ALERT_EVERY_S
 
@@ -444,7 +461,9 @@ class FloorApp(App[int]):
 
     def on_resize(self, event: events.Resize) -> None:
         # 80x24 and the like: side panels go under the seats, the duty log hides
-        self.screen_stack[0].set_class(event.size.width < 110, "-narrow")
+        main = self.screen_stack[0]
+        main.set_class(event.size.width < 110, "-narrow")
+        main.set_class(110 <= event.size.width < 150, "-medium")
 
     # ---- routing -------------------------------------------------------------------
 
@@ -452,8 +471,11 @@ class FloorApp(App[int]):
         now = self.clock()
         shift = shift_at_epoch(self.config.shifts, now)
         span = f"{shift.start:%H:%M}–{shift.end:%H:%M}"
-        self._panel(FloorHeader).set_now(now, shift.name, span)
         table = self._panel(SeatTable)
+        header = self._panel(FloorHeader)
+        header.set_patrol(*patrol_status(table.rows.values(), table.patrolled, self._last_patrol,
+                                         shift.start.timestamp(), now, self.config.thresholds))
+        header.set_now(now, shift.name, span)
         for widget in (table, self._panel(FloorMap), self._panel(EscalationsPanel)):
             widget.set_now(now)
         queues = self._panel(QueuesPanel)
@@ -499,6 +521,7 @@ class FloorApp(App[int]):
         self._panel(SeatTable).set_patrolled(snap.patrolled)
         self._panel(FloorMap).set_patrolled(snap.patrolled)
         self._panel(FloorHeader).set_open_handover(snap.open_handover)
+        self._last_patrol = snap.last_patrol
         if snap.open_handover and not self._review_offered and self.screen is self.screen_stack[0]:
             self._offer_review(snap.open_handover)
         new = self.alerts.escalations(snap.escalations)

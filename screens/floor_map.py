@@ -224,6 +224,7 @@ class FloorMap(ScrollView, can_focus=True):
             segments.append(Segment(f" {theme.state_label(name)} ", base + theme.state_tile(name)))
             segments.append(Segment(" ", base))
         segments.append(Segment("! alert", base + theme.ALERT))
+        segments.append(Segment("  · not patrolled", base + theme.DIM))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _render_map_line(self, li: int) -> Strip:

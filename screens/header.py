@@ -57,6 +57,7 @@ class FloorHeader(Widget):
         self.shift_span = ""
         self.health = HealthView()
         self.open_handover: str | None = None
+        self.patrol: tuple[int, int, bool] = (0, 0, False)  # patrolled, logged in, due
         self._feed_span = (0, 0)  # x range of the feed-health part, for clicks
         self._last: Text | None = None
 
@@ -71,6 +72,9 @@ class FloorHeader(Widget):
     def set_health(self, health: HealthView) -> None:
         self.health = health
         self._changed()
+
+    def set_patrol(self, done: int, seats: int, due: bool) -> None:
+        self.patrol = (done, seats, due)
 
     def set_open_handover(self, text: str | None) -> None:
         self.open_handover = text
@@ -126,6 +130,12 @@ class FloorHeader(Widget):
             text.append(f" {self.shift_span}", style="dim")
         text.append("  ")
         text.append(printable(self.supervisor))
+        done, seats, due = self.patrol
+        if seats:
+            text.append("  ")
+            text.append(f"patrolled {done}/{seats}", style="dim" if not due else "")
+            if due:
+                text.append(" patrol due", style="bold yellow")
         return text
 
     def _feed_text(self) -> Text:

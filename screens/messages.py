@@ -43,6 +43,7 @@ class StoreSnapshot(Message, bubble=False):
     log_entries: list[Any] = field(default_factory=list)
     carried_items: list[Any] = field(default_factory=list)
     patrolled: frozenset[str] = frozenset()
+    last_patrol: float | None = None  # time of this shift's latest patrol note
     open_handover: str | None = None
 
     def can_replace(self, message: Message) -> bool:

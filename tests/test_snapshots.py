@@ -16,6 +16,7 @@ def _settled(*keys: str):  # noqa: ANN202
         await settle(app, pilot)
         for key in keys:
             await pilot.press(key)
+        app._tick()  # what the once-a-second tick shows, whether or not one has run yet
         await pilot.pause()
         app.clear_notifications()
         await pilot.pause()
