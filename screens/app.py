@@ -768,7 +768,20 @@ _ACTION_HELP = {
 
 
 def run_console(config: Config, feed_path: Path | str) -> int:
-    """Open the console on `feed_path` until the user quits; returns the exit code."""
-    app = FloorApp(config, Path(feed_path))
+    """Open the console on `feed_path` until the user quits; returns the exit code.
+
+    A records database or layout that cannot be opened at all is reported in one line
+    (exit 1) before the screen opens; once open, errors are shown inside the console.
+    """
+    import sys
+
+    from floorconsole.config import ConfigError
+    from floorconsole.store import StoreError
+
+    try:
+        app = FloorApp(config, Path(feed_path))
+    except (StoreError, ConfigError, OSError) as exc:
+        print(f"floorconsole: {exc}", file=sys.stderr)
+        return 1
     result = app.run()
     return int(app.return_code or 0) if result is None else int(result)

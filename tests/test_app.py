@@ -444,3 +444,16 @@ async def test_resizing_moves_the_side_panels(tmp_path, monkeypatch) -> None:
         await pilot.resize_terminal(160, 50)
         await pilot.pause()
         assert not app.screen.has_class("-narrow") and app.query_one(HandoverLogPanel).display
+
+
+async def test_a_failing_store_is_reported_not_fatal(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        app.service.close()  # every store call fails from now on
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not any(n.title == "store problem" for n in app._notifications):
+            await pilot.pause(0.05)
+        assert any(n.title == "store problem" for n in app._notifications)
+        await pilot.press("s", "m")
+        assert app.is_running and app.query_one(FloorMap).display
