@@ -31,6 +31,7 @@ MAX_OPEN_CALLS = 100_000  # calls with no outcome yet; beyond this the oldest ar
 MAX_ENDED = 50_000  # recently ended call ids kept to tell duplicates from orphans
 MAX_FEED_SEATS = 50_000  # agents not in the layout; beyond this their lines are rejected
 MAX_QUEUES = 10_000
+MAX_WAIT_S = 4 * 3600  # a caller waiting longer than this lost its outcome line: expired
 HISTORY_MINUTES = 60
 _EVICT_FRACTION = 10  # evict 1/10 of the cap at once: amortised O(1), no quadratic dict scans
 _ENDED_GEN = MAX_ENDED // _EVICT_FRACTION  # ended call ids are kept in generations this big
@@ -226,6 +227,8 @@ class Floor:
     `window_start`/`window_end` (Unix seconds, end exclusive): events outside still drive
     state but only events inside count in measures and seat counters. `bucket_s` also
     keeps per-queue tallies in buckets of that many seconds (3600: an hourly table).
+    `max_wait_s`: a caller still waiting after this long is dropped when `measures`,
+    `measures_total` or `take_changes` are given `now` (anomaly `stale_waiting`; None: never).
     """
 
     def __init__(
@@ -238,6 +241,7 @@ class Floor:
         feed_format: str = "auto",
         bucket_s: float | None = None,
         max_open_calls: int = MAX_OPEN_CALLS,
+        max_wait_s: float | None = MAX_WAIT_S,
     ) -> None:
         if feed_format not in ("auto", "queue_log", "jsonl"):
             raise ValueError(f"feed_format must be auto, queue_log or jsonl, not {feed_format!r}")
@@ -265,6 +269,10 @@ class Floor:
         self._wrapup = thresholds.wrapup_s
         self._explicit_wrapup = False  # set once the JSON feed reports wrap-up itself
         self._max_calls = max(10, max_open_calls)
+        self._max_wait = max_wait_s
+        # No waiting caller can be stale before this time (see `_expire_stale`); a late
+        # line may enter an older caller, so it resets this to -inf.
+        self._stale_check_at = -math.inf
         self._calls: dict[bytes, list] = {}
         # Recently ended calls, raw call id -> caller: the newest generation, and up to 9
         # older ones of _ENDED_GEN each (45,000-50,000 ids in all). Dropping a generation
@@ -379,6 +387,7 @@ class Floor:
 
     def measures(self, queue: str, now: float) -> QueueMeasures:
         """DOMAIN.md measures of one queue over the window; a queue never seen gives zeros."""
+        self._expire_stale(now)
         q = self.queues.get(queue)
         if q is None:
             return compute(queue, Tally())
@@ -386,6 +395,7 @@ class Floor:
 
     def measures_total(self, now: float) -> QueueMeasures:
         """Floor-wide measures: every queue's counts added up (queue name "*")."""
+        self._expire_stale(now)
         qs = list(self.queues.values())
         waiting = sum(q.waiting_now for q in qs)
         longest = max((q.longest_wait_now(now) for q in qs), default=0.0)
@@ -419,7 +429,10 @@ class Floor:
 
     def take_changes(self, now: float | None = None) -> Changes:
         """What changed since the previous call. With `now`, seats whose implicit wrap-up
-        has run out by then become AVAILABLE and are reported too."""
+        has run out by then become AVAILABLE and are reported too, and stale waiting
+        callers are dropped (see `max_wait_s`)."""
+        if now is not None:
+            self._expire_stale(now)
         if now is not None and self._wrapping:
             for agent, seat in list(self._wrapping.items()):
                 if seat.state is not _WRAP or seat.wrap_until is None:
@@ -643,6 +656,35 @@ class Floor:
         # A line earlier than the latest: applied anyway, and counted (docs/feeds.md).
         self._ql.get(p[4], self._unknown)(p, t)
         self.rejects.add("out_of_order", b"|".join(p))
+        self._stale_check_at = -math.inf  # it may have entered an older caller
+
+    def _expire_stale(self, now: float) -> None:
+        """Drop callers waiting longer than `max_wait_s` at `now`: their outcome line was
+        lost, and "longest wait now" must not grow for ever. A later outcome line for one
+        of them is an orphan (applied and counted, docs/feeds.md)."""
+        if self._max_wait is None or now < self._stale_check_at:
+            return
+        cutoff = now - self._max_wait
+        oldest = math.inf
+        for q in self.queues.values():
+            w = q.calls
+            if not w:
+                continue
+            stale = [callid for callid, c in w.items() if c[_ENTERED] < cutoff]
+            if stale:
+                if now >= q.hist_next:
+                    q.roll(now)  # the minutes before `now` still had them waiting
+                for callid in stale:
+                    del w[callid]
+                    del self._calls[callid]
+                q.dirty = True
+                first = stale[0].decode("utf-8", "replace")
+                self.rejects.add("stale_waiting", f"{len(stale)} caller(s) in {q.name} waiting over {self._max_wait:g} s, e.g. {first}", n=len(stale))
+            for c in w.values():
+                if c[_ENTERED] < oldest:
+                    oldest = c[_ENTERED]
+        # Callers entered from now on (in time order) are no older than the latest line.
+        self._stale_check_at = min(oldest, self._last_t) + self._max_wait
 
     def _slow_line(self, line: bytes) -> None:
         got = queue_log.split_fields(line)
@@ -669,6 +711,7 @@ class Floor:
     def _order(self, p: list, t: float) -> None:
         if t < self._last_t:
             self.rejects.add("out_of_order", b"|".join(p))
+            self._stale_check_at = -math.inf  # it may have entered an older caller
         else:
             self._last_t = t
             self.last_event_time = t

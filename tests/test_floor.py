@@ -268,3 +268,165 @@ def test_apply_an_event_directly() -> None:
     floor.apply(Event(107, "c1", "sales", "SIP/1", "CONNECT", ("x",)))
     assert floor.seats["SIP/1"].state is SeatState.ON_CALL
     assert floor.lines_unknown == 1 and floor.rejects.counts["bad_fields"] == 1
+
+
+# -------------------------------------------------------------- stale waiting, negative times
+
+
+def test_stale_waiting_callers_expire_when_asked_with_now() -> None:
+    text = "100|c1|sales|NONE|ENTERQUEUE||0170000001|1\n5000|c2|sales|NONE|ENTERQUEUE||0170000002|1\n"
+    floor = fold(text, max_wait_s=3600)
+    m = floor.measures("sales", 3000)
+    assert (m.waiting_now, m.longest_wait_now_s) == (2, 2900) and floor.rejects.counts == {}
+    floor.take_changes()
+    # c1's outcome line was lost: at 5100 it has waited 5000 s > 3600 s and is dropped.
+    m = floor.measures("sales", 5100)
+    assert (m.waiting_now, m.longest_wait_now_s, m.offered) == (1, 100, 2)
+    assert floor.rejects.counts == {"stale_waiting": 1}
+    assert floor.call("c1") is None and floor.open_calls == 1
+    assert list(floor.queues["sales"].waiting) == ["c2"]
+    ch = floor.take_changes()
+    assert ch.queues == {"sales"} and ch.rejects
+    # An outcome line that turns up after all is an orphan: applied and counted.
+    floor.feed([b"5200|c1|sales|NONE|ABANDON|1|1|5100\n"])
+    assert floor.rejects.counts == {"stale_waiting": 1, "orphan": 1}
+    assert floor.measures("sales", 5200).abandoned == 1
+    # take_changes(now) expires too (c2 entered at 5000); at exactly the limit it stays.
+    assert floor.take_changes(now=8600).queues == {"sales"}  # the ABANDON
+    assert floor.measures_total(8600).waiting_now == 1
+    ch = floor.take_changes(now=8601)
+    assert ch.queues == {"sales"} and ch.rejects
+    assert floor.rejects.counts["stale_waiting"] == 2
+    assert floor.measures_total(8601).longest_wait_now_s == 0 and floor.open_calls == 0
+
+
+def test_stale_waiting_default_limit_late_lines_and_off() -> None:
+    enter = "1000|c1|sales|NONE|ENTERQUEUE||0170000001|1\n"
+    floor = fold(enter)  # default: 4 hours
+    assert floor.measures("sales", 1000 + 4 * 3600).waiting_now == 1
+    assert floor.measures("sales", 1001 + 4 * 3600).waiting_now == 0
+    assert floor.rejects.counts == {"stale_waiting": 1}
+    # A late (out-of-order) ENTERQUEUE can be older than every caller checked before.
+    floor = fold("20000|c2|sales|NONE|ENTERQUEUE||0170000002|1\n", max_wait_s=3600)
+    assert floor.take_changes(now=20100).queues == {"sales"}
+    floor.feed([enter.encode()])
+    assert floor.rejects.counts == {"out_of_order": 1}
+    floor.take_changes(now=20100)
+    assert floor.call("c1") is None and floor.call("c2") is not None
+    assert floor.rejects.counts == {"out_of_order": 1, "stale_waiting": 1}
+    # A connected call is not waiting: it never expires this way.
+    floor = fold(CALL.splitlines()[0] + "\n" + CALL.splitlines()[1] + "\n", max_wait_s=60)
+    assert floor.take_changes(now=10_000).rejects is False and floor.open_calls == 1
+    # max_wait_s=None: never expired.
+    floor = fold(enter, max_wait_s=None)
+    assert floor.measures("sales", 10**9).waiting_now == 1 and floor.rejects.counts == {}
+
+
+def test_negative_times_are_bad_time_like_parse_line() -> None:
+    from floorconsole.queue_log import parse_line
+
+    lines = [
+        b"-5|c1|sales|NONE|ENTERQUEUE||0170000001|1",  # first line: nothing to be out of order with
+        b"100|c2|sales|NONE|ENTERQUEUE||0170000002|1",
+        b"-100|c2|sales|SIP/1001|CONNECT|5|c2.1|1",
+        b"-1|NONE|sales|SIP/1001|PAUSE|x",
+        b"105|c2|sales|SIP/1001|CONNECT|5|c2.1|1",
+    ]
+    assert {parse_line(line) for line in lines if line.startswith(b"-")} == {"bad_time"}
+    floor = Floor(Thresholds(), feed_format="queue_log")
+    floor.feed([b"\n".join(lines) + b"\n"])
+    assert floor.rejects.counts == {"bad_time": 3}
+    assert floor.lines_malformed == 3 and floor.lines_parsed == 2
+    assert floor.call("c1") is None and floor.call("c2").connected == 105
+    assert floor.last_event_time == 105
+    assert floor.seats["SIP/1001"].state is SeatState.ON_CALL
+    # Line by line (the live tail) as well.
+    floor = Floor(Thresholds(), feed_format="queue_log")
+    for line in lines:
+        floor.feed([line + b"\n"])
+    assert floor.rejects.counts == {"bad_time": 3} and floor.lines_parsed == 2
+
+
+def test_hot_path_and_handlers_agree() -> None:
+    """The block fold's inlined verbs and the per-event handlers (`apply`) give the same
+    floor, change by change (the fold keeps only the usual cases inline)."""
+    from floorconsole.queue_log import BLANK, parse_line
+
+    text = CALL + (
+        "200|c2|sales|NONE|ENTERQUEUE||0170000002|1\n"
+        "201|c3|sales|NONE|ENTERQUEUE||0170000003|1\n"
+        "202|c3|support|NONE|ENTERQUEUE||0170000003|1\n"  # moved without an outcome
+        "203|c9|billing|NONE|ENTERQUEUE||0170000009|1\n"
+        "205|c2|support|SIP/1002|CONNECT|5|c2.1|1\n"  # answered in another queue
+        "206|c3|support|SIP/1001|RINGNOANSWER|15000\n"
+        "207|c3|support|SIP/1003|RINGNOANSWER|500\n"
+        "208|c3|support|SIP/1001|CONNECT|6|c3.1|1\n"
+        "230|NONE|sales|SIP/1001|PAUSE|meal\n"
+        "260|c3|support|SIP/1001|COMPLETECALLER|6|52|1\n"
+        "261|c2|sales|SIP/1002|COMPLETEAGENT|5|56|1\n"
+        "262|c2|sales|SIP/1002|COMPLETEAGENT|5|56|1\n"  # duplicate
+        "263|c9|sales|SIP/1002|RINGNOANSWER|100\n"
+        "264|c9|sales|SIP/1002|RINGNOANSWER|15000\n"
+        "270|c4|sales|NONE|ENTERQUEUE||0170000004|1\n"
+        "271|c4|sales|NONE|CONNECT|1|c4.1|1\n"  # no seat
+        "272|c4|sales|NONE|COMPLETECALLER|1|20|1\n"
+        "280|c5|sales|JASON SMITH|CONNECT|3|c5.1|1\n"  # orphan, seat by member name
+        "290|c5|sales|SIP/1002|COMPLETEAGENT|3|9|1\n"  # by its agent id
+        "299|c6|sales|SIP/1003|RINGNOANSWER|100\n"
+        "300|NONE|sales|SIP/1003|REMOVEMEMBER|\n"  # still in support: not logged off
+        "301|c6|sales|SIP/1003|RINGNOANSWER|12000\n"  # back in sales
+        "302|c6|billing|SIP/1002|RINGNOANSWER|12000\n"
+        "303|NONE|support|SIP/1003|REMOVEMEMBER|\n"
+        "304|c6|support|SIP/1003|RINGNOANSWER|100\n"  # logged off: a ring logs it in
+        "310|c7|sales|NONE|ENTERQUEUE||0170000007|1\n"
+        "311|c7|sales|SIP/1001|CONNECT|1|c7.1|1\n"  # PAUSED seat takes a call
+        "320|c7|support|SIP/1001|COMPLETEAGENT|1|9|1\n"  # ends in another queue
+        "330|c8|sales|NONE|ENTERQUEUE||0170000008|1\n"
+        "331|c8|sales|SIP/1002|CONNECT|1|c8.1|1\n"
+        "340|c8|sales|SIP/1001|COMPLETEAGENT|1|9|1\n"  # ended by another seat
+        "400|c10|sales|SIP/1001|CONNECT|soon|c10.1|1\n"  # bad: must not move the clock
+        "399|NONE|sales|SIP/1001|UNPAUSE|\n"
+        "395|c11|sales|NONE|ENTERQUEUE||0170000011|1\n"  # out of order
+        "396|c11|sales|SIP/1002|CONNECT|1|c11.1|1\n"
+    )
+    # Real feeds after it (later times, out of order between them).
+    text += "".join(
+        (EXTRA / name).read_text() for name in ("asterisk12-ringbridge.queue_log", "asterisk16-layouts.queue_log")
+    )
+    lines = text.encode().splitlines()
+    configs = [
+        (Thresholds(), {}),
+        (Thresholds(wrapup_s=30, ring_no_answer_min_s=0.5, sl_threshold_s=5.5), {"bucket_s": 60}),
+        (Thresholds(sl_threshold_s=6), {"bucket_s": 60, "window_start": 150, "window_end": 270}),
+    ]
+
+    def state(f: Floor) -> tuple:
+        seats = {
+            a: (s.state, s.since, s.call_id, s.call_start, s.answered, s.talk_s, s.ring_no_answer, sorted(s.queues))
+            for a, s in f.seats.items()
+        }
+        queues = {
+            n: (f.measures(n, 400), f.bucket_measures(n), f.queues[n].waiting, f.waiting_history(n, 400))
+            for n in f.queues
+        }
+        calls = {c: f.call(c) for c in [f"c{i}" for i in range(1, 12)]}
+        return seats, queues, calls, f.rejects.counts, f.last_event_time
+
+    for th, kw in configs:
+        block = Floor(th, LAYOUT, feed_format="queue_log", **kw)
+        block.feed([text.encode()])
+        by_line = Floor(th, LAYOUT, feed_format="queue_log", **kw)
+        slow = Floor(th, LAYOUT, feed_format="queue_log", **kw)
+        for line in lines:
+            by_line.feed([line + b"\n"])
+            ev = parse_line(line)
+            if isinstance(ev, str):
+                slow.lines_total += 1
+                if ev != BLANK:
+                    slow.rejects.add(ev, line)
+            else:
+                slow.apply(ev)
+            a, b = by_line.take_changes(), slow.take_changes()
+            assert (a.agents, a.queues, a.rejects) == (b.agents, b.queues, b.rejects), line
+        assert state(block) == state(by_line) == state(slow)
+        assert block.rejects.counts["out_of_order"] >= 2 and block.rejects.counts["bad_fields"] == 1
