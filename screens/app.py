@@ -352,6 +352,7 @@ class FloorApp(App[int]):
         layout: FloorLayout | None = None,
         tick_s: float = 1.0,
         store_poll_s: float = STORE_POLL_S,
+        alert_toasts: bool = True,
     ) -> None:
         super().__init__()
         self.config = config
@@ -374,6 +375,7 @@ class FloorApp(App[int]):
         self.alerts = AlertTracker()
         self.tick_s = tick_s
         self.store_poll_s = store_poll_s
+        self.alert_toasts = alert_toasts  # False: alerts are tracked but not toasted (screenshots)
         self.rejects: tuple[dict[str, int], list[tuple[str, str]]] = ({}, [])
         self.names = {p.agent: p.name for p in self.floor_layout.seats}
         self._problems: dict[str, str] = {}
@@ -553,6 +555,8 @@ class FloorApp(App[int]):
         if not lines:
             return
         self._last_alert = time.monotonic()
+        if not self.alert_toasts:
+            return
         shown = lines[:4] + ([f"… and {len(lines) - 4} more"] if len(lines) > 4 else [])
         self.notify("\n".join(shown), title="Alert", severity="warning", timeout=6, markup=False)
         if self.config.bell:

@@ -98,9 +98,10 @@ def test_patrol_and_take_over_in_a_real_terminal(tmp_path: Path) -> None:
 
         # take over the escalation under the cursor: claimed, number revealed, outcome
         keys(session, "t")
-        screen = wait_for(session, lambda s: "Taken by you" in s, what="the claim")
+        screen = wait_for(session, lambda s: "Taken by you" in s and re.search(r"Caller\s+1\d{10}", s),
+                          what="the claim and the revealed number")
         escalation_id = int(re.search(r"Take over escalation #(\d+)", screen).group(1))
-        assert re.search(r"Phone\s+1\d{10}", screen)  # revealed here, and only here
+        assert re.search(r"Caller\s+1\d{10}", screen)  # revealed here, and only here
         keys(session, "Enter")  # Resolved on the call
         time.sleep(0.3)
         keys(session, "C-s")

@@ -1,13 +1,20 @@
 """What a supervisor sees, as SVG snapshots: the main screen at 80x24 and 160x50, the floor
 map, a filtered table and the rejected-lines screen. Driven from the fixed feed and the
-fixed clock of test_app.py (no wall-clock time on screen); toasts are cleared before the
-picture because they are timed in real time. Update with `--snapshot-update` after
+fixed clock of test_app.py (no wall-clock time on screen); alert toasts are off because
+they are timed in real time (test_app.py tests them). Update with `--snapshot-update` after
 looking at the new pictures.
 """
 
 from __future__ import annotations
 
-from test_app import make_app, settle  # same fixed floor, feed and clock
+from test_app import make_app as _make_app
+from test_app import settle  # same fixed floor, feed and clock
+
+
+def make_app(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+    app = _make_app(tmp_path, monkeypatch)
+    app.alert_toasts = False  # alerts are toasts timed in real time: not in the pictures
+    return app
 
 
 def _settled(*keys: str):  # noqa: ANN202
@@ -17,8 +24,6 @@ def _settled(*keys: str):  # noqa: ANN202
         for key in keys:
             await pilot.press(key)
         app._tick()  # what the once-a-second tick shows, whether or not one has run yet
-        await pilot.pause()
-        app.clear_notifications()
         await pilot.pause()
 
     return run_before
