@@ -186,12 +186,17 @@ def escalation_args(esc: Any) -> dict[str, Any]:
         priority = int(esc.priority) if esc.priority else 2
     except ValueError:
         priority = 2
+    caller = (esc.caller or "").strip()
+    reason = esc.reason or "escalated from the feed"
+    if caller and not all(ch.isdigit() or ch in "+-() " for ch in caller):
+        # a withheld caller id ("anonymous", "unknown") is not a number the store keeps
+        reason, caller = f"{reason} (caller id: {caller[:30]})", ""
     return dict(
         callid=esc.callid,
         agent=esc.agent,
         queue=esc.queue,
-        reason=esc.reason or "escalated from the feed",
-        caller=esc.caller or "",
+        reason=reason,
+        caller=caller,
         priority=min(3, max(1, priority)),
         event_key=esc.key,
         raised_at=esc.time,

@@ -457,3 +457,19 @@ async def test_a_failing_store_is_reported_not_fatal(tmp_path, monkeypatch) -> N
         assert any(n.title == "store problem" for n in app._notifications)
         await pilot.press("s", "m")
         assert app.is_running and app.query_one(FloorMap).display
+
+
+def test_feed_escalation_with_a_withheld_caller_id_is_still_recorded(tmp_path) -> None:
+    from floorconsole.events import Escalation, Event
+    from screens.app import escalation_args
+
+    event = Event(T, "c9", "sales", "SIP/1001", "ESCALATE", ("wants a manager", "2"))
+    args = escalation_args(Escalation(event, "anonymous"))
+    assert args["caller"] == "" and args["reason"] == "wants a manager (caller id: anonymous)"
+    assert escalation_args(Escalation(event, "+86 138-0013-8000"))["caller"] == "+86 138-0013-8000"
+    service = StoreService(tmp_path / "floor.db")
+    try:
+        record = service.submit("raise_escalation", actor=ACTOR, **args).result(timeout=10)
+        assert record.caller_masked == "" and record.event_key == event.key
+    finally:
+        service.close()
