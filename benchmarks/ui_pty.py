@@ -30,6 +30,7 @@ import json
 import os
 import re
 import pty  # noqa: F401 - documents that this is the pty benchmark; openpty is from os
+import shutil
 import signal
 import struct
 import subprocess
@@ -279,6 +280,8 @@ def run_bench(args: argparse.Namespace) -> int:
     results["frame_p95_keys_ms"] = pct(keys_ms, 95)  # re-sorts, map toggles
     results["frame_p95_incl_backfill_ms"] = pct(all_ms, 95)
     sim_err = sim.stderr.read().decode(errors="replace").strip().splitlines() if sim.stderr else []
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"floor: {args.seats} seats, ~{args.rate:g} events/s, terminal {args.cols}x{args.rows}")
     if sim_err:
@@ -304,6 +307,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=50)
     parser.add_argument("--history", type=float, default=5.0, help="minutes of backfilled history")
     parser.add_argument("--probes", type=int, default=30, help="event->screen probes")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary floor directory")
     return run_bench(parser.parse_args())
 
 
