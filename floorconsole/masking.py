@@ -33,6 +33,17 @@ def mask_number(number: str | None, keep: int = 4) -> str:
     return MASK_CHAR * (len(digits) - keep) + tail
 
 
+_PHONE_CHARS = frozenset("0123456789+-() ")
+
+
+def is_phone_number(text: str) -> bool:
+    """True when `text` is a number the records may keep: digits, spaces and `+ - ( )`.
+
+    A withheld caller id (`anonymous`, `unknown`) is not one.
+    """
+    return bool(text) and any(ch.isdigit() for ch in text) and all(ch in _PHONE_CHARS for ch in text)
+
+
 def luhn_ok(digits: str) -> bool:
     """True when `digits` (only 0-9) passes the Luhn check used by payment cards."""
     total = 0

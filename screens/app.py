@@ -1,25 +1,15 @@
 """The floor console: one main screen of header, queues, seats, escalations and duty log.
 
-The `FloorApp` class only composes, binds keys and routes messages. The work lives in
-three helpers below it, each running off the event loop in a thread worker with
-`exit_on_error=False` and reporting through messages:
-
-- `FeedPoller` drains the engine's delta ~4x/s, copies the changed seats and queues
-  into plain rows under the engine's lock and merges them into a buffer; a
-  `FloorChanged` message (can_replace) tells the App to take the buffer. It also raises
-  feed escalations into the store (created once across consoles, by event key).
-- `StorePoller` watches the store's change marker once a second and reloads what the
-  panels show when it moves, so other consoles' notes, claims and entries show within 2 s.
-- `AlertTracker` decides which alerts to raise, each once per episode, never every tick.
+The `FloorApp` class only composes, binds keys and routes messages. The work lives
+elsewhere: `screens.pollers` (FeedPoller, StorePoller) reads the engine and the store in
+thread workers with `exit_on_error=False` and reports through messages;
+`floorconsole.alerts` decides which alerts to raise, each once per episode.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
 import time
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, TypeVar
 
@@ -32,6 +22,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import get_current_worker
 
+from floorconsole.alerts import AlertTracker, patrol_status
 from floorconsole.config import Config
 from floorconsole.identity import Actor, current_actor
 from floorconsole.layout import FloorLayout, load_layout
@@ -41,7 +32,7 @@ from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
 from screens.floor_map import FloorMap
 from screens.handover_log_panel import HandoverLogPanel
-from screens.header import FloorHeader, HealthView
+from screens.header import FloorHeader
 from screens.messages import (
     FilterChanged,
     FilterClosed,
@@ -51,270 +42,16 @@ from screens.messages import (
     StoreSnapshot,
     WorkerProblem,
 )
-from screens.queues_panel import QueueRow, QueuesPanel, count_agents
+from screens.queues_panel import QueuesPanel, count_agents
 from screens.rejects_screen import RejectsScreen
-from screens.seat_table import SeatRow, SeatTable, alert_marks
+from screens.pollers import FeedPoller, FloorDelta, StorePoller, escalation_args
+from screens.seat_table import SeatTable
 
 W = TypeVar("W", bound=Widget)
 
 FEED_POLL_S = 0.15  # event -> screen p95 must stay under 250 ms; frames are coalesced anyway
 STORE_POLL_S = 1.0
 ALERT_EVERY_S = 5.0  # at most one alert toast this often; alerts in between are batched
-
-
-# ---------------------------------------------------------------------------- feed side
-
-
-@dataclass
-class FloorDelta:
-    """What changed on the floor since the App last took the buffer."""
-
-    seats: dict[str, SeatRow] = field(default_factory=dict)
-    queues: dict[str, QueueRow] = field(default_factory=dict)
-    health: HealthView | None = None
-    rejects: tuple[dict[str, int], list[tuple[str, str]]] | None = None
-
-
-def seat_row(floor: Any, seat: Any, now: float) -> SeatRow:
-    """Copy one `floor.Seat` into a `SeatRow` (call under the engine's lock)."""
-    state = floor.seat_state_at(seat, now)
-    escalations = seat.escalations if isinstance(seat.escalations, int) else len(seat.escalations or ())
-    return SeatRow(
-        agent=seat.agent,
-        name=seat.name or seat.agent,
-        seat_id=seat.seat_id or "",
-        queues=tuple(sorted(seat.queues)),
-        state=state.name,
-        since=floor.seat_since_at(seat, now),
-        call_start=seat.call_start,
-        pause_reason=seat.pause_reason or "",
-        answered=seat.answered,
-        ring_no_answer=seat.ring_no_answer,
-        escalations=escalations,
-    )
-
-
-def queue_row(floor: Any, name: str, now: float) -> QueueRow:
-    """Copy one queue's measures into a `QueueRow` (call under the engine's lock)."""
-    m = floor.measures(name, now)
-    return QueueRow(
-        name=name,
-        waiting_now=m.waiting_now,
-        oldest_entered=(now - m.longest_wait_now_s) if m.waiting_now else None,
-        service_level=m.service_level,
-        abandon_rate=m.abandon_rate,
-        asa=m.asa_s,
-        aht=m.aht_s,
-        offered=m.offered,
-        answered=m.answered,
-        abandoned=m.abandoned,
-        history=tuple(floor.waiting_history(name, now)),
-    )
-
-
-class FeedPoller:
-    """Runs in a worker thread: engine delta -> plain rows in a lock-protected buffer."""
-
-    def __init__(self, engine: Any, clock: Callable[[], float]) -> None:
-        self.engine = engine
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._pending = FloorDelta()
-        self._last_history_minute = -1
-        self.escalation_events: list[Any] = []
-
-    def poll(self) -> bool:
-        """One round; True when the buffer has something new."""
-        changes = self.engine.drain_delta()
-        now = self.clock()
-        minute = int(now // 60)
-        seats: dict[str, SeatRow] = {}
-        queues: dict[str, QueueRow] = {}
-        with self.engine.locked() as floor:
-            # drain_delta(now) already reports seats whose wrap-up ran out
-            for agent in changes.agents:
-                seat = floor.seats.get(agent)
-                if seat is not None:
-                    seats[agent] = seat_row(floor, seat, now)
-            # Measures are cheap per queue and "longest finished wait"/history move with
-            # time, so every queue is refreshed when anything changed or a minute turned.
-            if changes.queues or changes.agents or minute != self._last_history_minute:
-                for name in list(floor.queues):
-                    queues[name] = queue_row(floor, name, now)
-                self._last_history_minute = minute
-        health = self._health(now)
-        rejects = None
-        if changes.rejects:
-            h = self.engine.health
-            rejects = (dict(h.reject_counts), list(h.last_rejects))
-        with self._lock:
-            self._pending.seats.update(seats)
-            self._pending.queues.update(queues)
-            self._pending.health = health
-            if rejects is not None:
-                self._pending.rejects = rejects
-            self.escalation_events.extend(changes.escalations)
-        return bool(seats or queues or rejects) or True  # health (lag) changes every round
-
-    def _health(self, now: float) -> HealthView:
-        h = self.engine.health
-        p = self.engine.progress
-        pct = None if p.finished else (100.0 * p.done_bytes / p.total_bytes if p.total_bytes else 0.0)
-        return HealthView(
-            path=str(h.path),
-            state=h.state,
-            lag_bytes=int(h.lag_bytes),
-            last_event_time=h.last_event_time,
-            rejected=sum(h.reject_counts.values()),
-            backfill_pct=pct,
-        )
-
-    def take(self) -> FloorDelta:
-        with self._lock:
-            delta, self._pending = self._pending, FloorDelta()
-            return delta
-
-    def take_escalation_events(self) -> list[Any]:
-        with self._lock:
-            events, self.escalation_events = self.escalation_events, []
-            return events
-
-
-def escalation_args(esc: Any) -> dict[str, Any]:
-    """`raise_escalation` keyword arguments for a feed escalation (`events.Escalation`)."""
-    try:
-        priority = int(esc.priority) if esc.priority else 2
-    except ValueError:
-        priority = 2
-    caller = (esc.caller or "").strip()
-    reason = esc.reason or "escalated from the feed"
-    if caller and not all(ch.isdigit() or ch in "+-() " for ch in caller):
-        # a withheld caller id ("anonymous", "unknown") is not a number the store keeps
-        reason, caller = f"{reason} (caller id: {caller[:30]})", ""
-    return dict(
-        callid=esc.callid,
-        agent=esc.agent,
-        queue=esc.queue,
-        reason=reason,
-        caller=caller,
-        priority=min(3, max(1, priority)),
-        event_key=esc.key,
-        raised_at=esc.time,
-    )
-
-
-# --------------------------------------------------------------------------- store side
-
-
-class StorePoller:
-    """Runs in a worker thread: store change marker -> `StoreSnapshot` for the panels."""
-
-    def __init__(self, service: Any, config: Config, clock: Callable[[], float]) -> None:
-        self.service = service
-        self.config = config
-        self.clock = clock
-        self.marker: Any = None
-        self.shift_key: str | None = None
-
-    def changed(self) -> bool:
-        marker = self.service.submit("data_version").result(timeout=30)
-        key = shift_at_epoch(self.config.shifts, self.clock()).key
-        if marker != self.marker or key != self.shift_key:
-            self.marker, self.shift_key = marker, key
-            return True
-        return False
-
-    def load(self) -> StoreSnapshot:
-        key = self.shift_key or shift_at_epoch(self.config.shifts, self.clock()).key
-        submit = self.service.submit
-        f_esc = submit("list_escalations")
-        f_log = submit("list_entries", shift=key)
-        f_patrol = submit("list_patrol_notes", shift=key)
-        f_open = submit("open_handovers")
-        f_recent = submit("list_handovers", limit=5)
-        escalations = [e for e in f_esc.result(timeout=30) if not e.outcome]
-        entries = f_log.result(timeout=30)
-        notes = f_patrol.result(timeout=30)
-        patrolled = frozenset(n.agent for n in notes)
-        last_patrol = max((n.time for n in notes), default=None)
-        open_handovers = f_open.result(timeout=30)
-        carried_from = next((h for h in f_recent.result(timeout=30) if h.to_shift == key), None)
-        carried = list(carried_from.items) if carried_from is not None else []
-        waiting = [h for h in open_handovers if h.to_shift == key]
-        warning = None
-        if waiting:
-            warning = f"handover from {waiting[0].from_shift} not received (r)"
-        return StoreSnapshot(
-            escalations=escalations,
-            log_entries=entries,
-            carried_items=carried,
-            patrolled=patrolled,
-            last_patrol=last_patrol,
-            open_handover=warning,
-        )
-
-
-def patrol_status(rows: Iterable[SeatRow], patrolled: frozenset[str] | None, last_patrol: float | None,
-                  shift_start: float, now: float, thresholds: Any) -> tuple[int, int, bool]:
-    """(seats patrolled this shift, seats logged in, patrol due?) for the header.
-
-    A patrol is due when none has been recorded for `patrol_interval_min` (counting from
-    the shift start when there has been none yet this shift).
-    """
-    logged_in = [r.agent for r in rows if r.state != "LOGGED_OFF"]
-    done = sum(1 for a in logged_in if patrolled and a in patrolled)
-    since = last_patrol if last_patrol is not None else shift_start
-    return done, len(logged_in), now - since >= thresholds.patrol_interval_min * 60
-
-
-# ------------------------------------------------------------------------------ alerts
-
-
-class AlertTracker:
-    """Edge-triggered alerts: each fires once per episode, then re-arms when it clears."""
-
-    def __init__(self) -> None:
-        self.seen_escalations: set[int] | None = None  # None: first load, alert nothing old
-        self.long_calls: set[tuple[str, float]] = set()
-        self.apology_queues: set[str] = set()
-        self.low_sl_queues: set[str] = set()
-
-    def escalations(self, escalations: Iterable[Any]) -> list[Any]:
-        current = {e.id: e for e in escalations}
-        if self.seen_escalations is None:
-            self.seen_escalations = set(current)
-            return []
-        new = [e for i, e in current.items() if i not in self.seen_escalations]
-        self.seen_escalations |= set(current)
-        return new
-
-    def floor(self, queues: Iterable[QueueRow], seats: Iterable[SeatRow], now: float, thresholds: Any) -> list[str]:
-        out: list[str] = []
-        waiting_long = set()
-        low_sl = set()
-        for q in queues:
-            if q.waiting_now and q.oldest_entered is not None and now - q.oldest_entered >= thresholds.apology_wait_s:
-                waiting_long.add(q.name)
-            if q.service_level is not None and q.service_level < thresholds.sl_target_pct:
-                low_sl.add(q.name)
-        for name in sorted(waiting_long - self.apology_queues):
-            out.append(f"Queue {printable(name)}: a caller has waited past {thresholds.apology_wait_s:.0f} s")
-        for name in sorted(low_sl - self.low_sl_queues):
-            out.append(f"Queue {printable(name)}: service level below {thresholds.sl_target_pct:.0f}%")
-        self.apology_queues, self.low_sl_queues = waiting_long, low_sl
-        calls = set()
-        names = {}
-        for s in seats:
-            if s.state == "ON_CALL" and s.call_start is not None and now - s.call_start >= thresholds.long_call_s:
-                calls.add((s.agent, s.call_start))
-                names[(s.agent, s.call_start)] = s.name
-        new_calls = sorted(calls - self.long_calls)
-        if new_calls:
-            who = ", ".join(printable(names[c]) for c in new_calls[:3])
-            more = f" and {len(new_calls) - 3} more" if len(new_calls) > 3 else ""
-            out.append(f"Long call{'s' if len(new_calls) > 1 else ''} (≥ {thresholds.long_call_s / 60:.0f} min): {who}{more}")
-        self.long_calls = calls
-        return out
 
 
 # --------------------------------------------------------------------------------- app

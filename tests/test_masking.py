@@ -31,3 +31,12 @@ def test_non_cards_pass() -> None:
     assert find_card_number("call psy1-1292281041.87 on queue 2") is None
     assert find_card_number("13812345678 13912345678") is None  # two phones, 22 digits together
     assert find_card_number("") is None
+
+
+def test_is_phone_number_accepts_numbers_and_refuses_withheld_ids() -> None:
+    from floorconsole.masking import is_phone_number
+
+    assert is_phone_number("+86 138-0013-8000")
+    assert is_phone_number("(010) 1234 5678")
+    for withheld in ("anonymous", "unknown", "", "()", "138x"):
+        assert not is_phone_number(withheld), withheld

@@ -7,7 +7,7 @@ most, enforced by a unique index), and the state shown is derived from them.
 from __future__ import annotations
 
 from floorconsole.identity import Actor
-from floorconsole.masking import mask_number
+from floorconsole.masking import is_phone_number, mask_number
 from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import AlreadyClaimed, NotFound, ValidationError
@@ -31,7 +31,7 @@ def raise_escalation(
     queue = validate.text("queue", queue, max_len=100)
     reason = validate.text("reason", reason)
     caller = validate.text("caller number", caller, required=False, max_len=40)
-    if caller and not all(ch.isdigit() or ch in "+-() " for ch in caller):
+    if caller and not is_phone_number(caller):
         raise ValidationError(f"caller number may hold only digits, spaces, + - ( ); got {caller!r}")
     if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 3:
         raise ValidationError(f"priority must be 1, 2 or 3 (1 = most urgent), got {priority!r}")

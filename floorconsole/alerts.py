@@ -1,0 +1,98 @@
+"""Which alerts to raise, and whether a patrol is due: decisions, no drawing.
+
+Alerts are edge-triggered: each fires once per episode (a queue whose service level drops
+below target alerts once, and again only after it has recovered and dropped again), never
+on every tick. The console shows what these functions return as toasts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from floorconsole.config import Thresholds
+from floorconsole.printable import printable
+
+
+class QueueView(Protocol):
+    name: str
+    waiting_now: int
+    oldest_entered: float | None
+    service_level: float | None
+
+
+class SeatView(Protocol):
+    agent: str
+    name: str
+    state: str  # a SeatState name, e.g. "ON_CALL"
+    call_start: float | None
+
+
+class AlertTracker:
+    """Edge-triggered alerts: each fires once per episode, then re-arms when it clears."""
+
+    def __init__(self) -> None:
+        self.seen_escalations: set[int] | None = None  # None: first load, alert nothing old
+        self.long_calls: set[tuple[str, float]] = set()
+        self.apology_queues: set[str] = set()
+        self.low_sl_queues: set[str] = set()
+
+    def escalations(self, escalations: Iterable[Any]) -> list[Any]:
+        """The escalations (objects with an `id`) not seen before; none on the first call."""
+        current = {e.id: e for e in escalations}
+        if self.seen_escalations is None:
+            self.seen_escalations = set(current)
+            return []
+        new = [e for i, e in current.items() if i not in self.seen_escalations]
+        self.seen_escalations |= set(current)
+        return new
+
+    def floor(
+        self, queues: Iterable[QueueView], seats: Iterable[SeatView], now: float, thresholds: Thresholds
+    ) -> list[str]:
+        """Alert texts for episodes that began since the previous call."""
+        out: list[str] = []
+        waiting_long = set()
+        low_sl = set()
+        for q in queues:
+            if q.waiting_now and q.oldest_entered is not None and now - q.oldest_entered >= thresholds.apology_wait_s:
+                waiting_long.add(q.name)
+            if q.service_level is not None and q.service_level < thresholds.sl_target_pct:
+                low_sl.add(q.name)
+        for name in sorted(waiting_long - self.apology_queues):
+            out.append(f"Queue {printable(name)}: a caller has waited past {thresholds.apology_wait_s:.0f} s")
+        for name in sorted(low_sl - self.low_sl_queues):
+            out.append(f"Queue {printable(name)}: service level below {thresholds.sl_target_pct:.0f}%")
+        self.apology_queues, self.low_sl_queues = waiting_long, low_sl
+        calls = set()
+        names = {}
+        for s in seats:
+            if s.state == "ON_CALL" and s.call_start is not None and now - s.call_start >= thresholds.long_call_s:
+                calls.add((s.agent, s.call_start))
+                names[(s.agent, s.call_start)] = s.name
+        new_calls = sorted(calls - self.long_calls)
+        if new_calls:
+            who = ", ".join(printable(names[c]) for c in new_calls[:3])
+            more = f" and {len(new_calls) - 3} more" if len(new_calls) > 3 else ""
+            out.append(f"Long call{'s' if len(new_calls) > 1 else ''} (≥ {thresholds.long_call_s / 60:.0f} min): {who}{more}")
+        self.long_calls = calls
+        return out
+
+
+def patrol_status(
+    seats: Iterable[SeatView],
+    patrolled: frozenset[str] | None,
+    last_patrol: float | None,
+    shift_start: float,
+    now: float,
+    thresholds: Thresholds,
+) -> tuple[int, int, bool]:
+    """(seats patrolled this shift, seats logged in, patrol due?) for the header.
+
+    A patrol is due when none has been recorded for `patrol_interval_min` (counting from
+    the shift start when there has been none yet this shift).
+    """
+    logged_in = [s.agent for s in seats if s.state != "LOGGED_OFF"]
+    done = sum(1 for a in logged_in if patrolled and a in patrolled)
+    since = last_patrol if last_patrol is not None else shift_start
+    return done, len(logged_in), now - since >= thresholds.patrol_interval_min * 60
