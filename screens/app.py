@@ -81,6 +81,12 @@ class FloorApp(App[int]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
+    # Everything but help and quit acts on the main screen's selection; while another
+    # screen (the review, the hand-over, a list) is on top these keys are off and hidden,
+    # so its footer shows its own keys and `p` there cannot patrol a seat nobody sees.
+    MAIN_SCREEN_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        b.action for b in BINDINGS if isinstance(b, Binding) and b.action not in ("help", "quit")
+    )
 
     def __init__(
         self,
@@ -126,6 +132,12 @@ class FloorApp(App[int]):
         self._last_patrol: float | None = None
         self._pending_alerts: list[str] = []
         self._last_alert = -ALERT_EVERY_S
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Main-screen keys work only on the main screen (see MAIN_SCREEN_ACTIONS)."""
+        if action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
 
     def compose(self) -> ComposeResult:
         th = self.config.thresholds
