@@ -473,3 +473,18 @@ def test_feed_escalation_with_a_withheld_caller_id_is_still_recorded(tmp_path) -
         assert record.caller_masked == "" and record.event_key == event.key
     finally:
         service.close()
+
+
+async def test_main_screen_keys_are_off_while_another_screen_is_on_top(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        assert isinstance(app.screen, RejectsScreen)
+        for key in ("p", "t", "h", "H"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, RejectsScreen), f"{key} acted behind the open screen"
+        assert app.check_action("patrol", ()) is False and app.check_action("help", ()) is True
+        await pilot.press("escape")
+        assert app.check_action("patrol", ()) is True
