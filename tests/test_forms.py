@@ -320,6 +320,8 @@ def test_escalation_escape_cancels(service, db) -> None:
 # -- duty log and corrections ------------------------------------------------------------
 def test_log_entry_valid_with_kind(service, db) -> None:
     async def steps(pilot: Pilot, app: Host) -> None:
+        assert app.screen.focused.id == "body"  # `h` then typing writes the entry
+        await pilot.press("shift+tab")
         assert app.screen.focused.id == "kind"
         await pilot.press("enter", "up", "up", "up", "up", "enter")  # General -> Equipment
         assert app.screen.query_one("#kind").value == "equipment"
@@ -539,3 +541,13 @@ def test_help_lists_the_bindings_it_is_given() -> None:
 
     app = drive(lambda: HelpScreen(bindings), steps)
     assert app.results == [None]
+
+
+
+def test_log_entry_typed_straight_after_h_is_saved(service, db) -> None:
+    async def steps(pilot: Pilot, app: Host) -> None:
+        await pilot.press(*"Wall display B frozen")
+        await save(pilot, app)
+
+    drive(lambda: LogEntryForm(service, ME), steps)
+    assert [(e.kind, e.body) for e in read(db, lambda s: s.list_entries())] == [("general", "Wall display B frozen")]

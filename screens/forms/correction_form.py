@@ -42,6 +42,8 @@ class CorrectionForm(FormScreen[Any]):
     Dismisses with the new `LogEntry`, or `None` on Escape.
     """
 
+    AUTO_FOCUS = "#body"  # `c` then typing goes straight into the correction
+
     FORM_TITLE = "Correct a log entry — the original stays as it is"
 
     def __init__(self, service: Any, actor: Any, entry: Any) -> None:

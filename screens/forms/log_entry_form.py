@@ -51,6 +51,8 @@ class LogEntryForm(FormScreen[Any]):
     """Kind and body. Dismisses with the store's result (the new entry) or `None`."""
 
     FORM_TITLE = "Duty log entry 值班日志"
+    # `h` then typing goes straight into the entry; the kind is one shift+tab away.
+    AUTO_FOCUS = "#body"
 
     def __init__(self, service: Any, actor: Any) -> None:
         super().__init__(service, actor)
