@@ -57,17 +57,29 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+# ISO/IEC 7812 major industry identifiers of payment cards: 2 (Mastercard 2-series),
+# 3 (Amex, JCB, Diners), 4 (Visa), 5 (Mastercard), 6 (Discover, UnionPay, Maestro).
+_CARD_FIRST_DIGITS = frozenset("23456")
+
+
 def find_card_number(text: str) -> str | None:
     """The first Luhn-valid 13-19 digit card number in `text` (masked), or None.
 
     Numbers may be written with spaces or dashes between digit groups. Only whole groups are
-    considered, so a long call id is not mistaken for a card inside it.
+    considered, so a long call id is not mistaken for a card inside it. Luhn alone passes one
+    random number in ten, so a candidate must also look like a card: it starts with a
+    payment-card industry digit (2-6) and is not an international phone number (`+86 138…`,
+    `0086…`: cards never start with + or 0, nor with 8, the telecom/country-code digit).
     """
     if not text:
         return None
     for match in _DIGIT_RUN.finditer(text):
+        if match.start() > 0 and text[match.start() - 1] == "+":
+            continue
         groups = re.split(r"[ \-]", match.group(0))
         for start in range(len(groups)):
+            if groups[start][0] not in _CARD_FIRST_DIGITS:
+                continue
             digits = ""
             for end in range(start, len(groups)):
                 digits += groups[end]
