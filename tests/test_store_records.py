@@ -229,3 +229,15 @@ def test_archive_exports_and_deletes_nothing(tmp_path) -> None:
     text = (tmp_path / "old.json").read_text().replace("entry 1", "entry X")
     (tmp_path / "tampered.json").write_text(text)
     assert verify_archive(tmp_path / "tampered.json")
+
+
+def test_outcome_and_complaint_are_saved_together_or_not_at_all(tmp_path) -> None:
+    store = open_store(tmp_path)
+    e = store.raise_escalation("c1", "agent1", "sales", "refund dispute", LI, caller="13812345678")
+    draft = ComplaintDraft(customer_name="Mr Liu", problem="charged twice", wants="refund")
+    with pytest.raises(ValidationError, match="due time"):
+        store.resolve_escalation(e.id, "callback", LI, complaint=draft)  # no due time: refused
+    assert store.list_complaints(escalation_id=e.id) == []  # ...and no stray complaint either
+    done = store.resolve_escalation(e.id, "callback", LI, due=e.raised_at + 3600, complaint=draft)
+    assert done.outcome == "callback"
+    assert [c.customer_name for c in store.list_complaints(escalation_id=e.id)] == ["Mr Liu"]

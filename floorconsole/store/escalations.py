@@ -119,10 +119,15 @@ def claim_escalation(ctx: Ctx, escalation_id: int, actor: Actor) -> Escalation:
 
 def resolve_escalation(
     ctx: Ctx, escalation_id: int, outcome: str, actor: Actor, *, due: float | None = None,
-    department: str | None = None, note: str = "",
+    department: str | None = None, note: str = "", complaint: ComplaintDraft | None = None,
 ) -> Escalation:
     """Record the outcome (inside write_tx): resolved on the call, callback promised (due
-    time; a follow-up is created), or referred (department). Claims it first if unclaimed."""
+    time; a follow-up is created), or referred (department). Claims it first if unclaimed.
+
+    With `complaint`, the complaint record is appended in the same transaction: both are
+    saved or neither is, so a refused outcome never leaves a stray complaint behind."""
+    if complaint is not None:
+        record_complaint(ctx, complaint, actor, escalation_id)
     esc = get_escalation(ctx, escalation_id)
     if outcome not in OUTCOMES:
         raise ValidationError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")

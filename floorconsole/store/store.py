@@ -304,11 +304,12 @@ class Store:
     @_writes
     def resolve_escalation(
         self, escalation_id: int, outcome: str, actor: Actor, *, due: float | None = None,
-        department: str | None = None, note: str = "",
+        department: str | None = None, note: str = "", complaint: ComplaintDraft | None = None,
     ) -> Escalation:
-        """Record the outcome: resolved / callback (due) / referred (department)."""
+        """Record the outcome: resolved / callback (due) / referred (department); with
+        `complaint`, the complaint record too, in the same transaction."""
         return escalations.resolve_escalation(self._ctx, escalation_id, outcome, actor, due=due,
-                                              department=department, note=note)
+                                              department=department, note=note, complaint=complaint)
 
     @_writes
     def reveal_caller(self, escalation_id: int, reason: str, actor: Actor) -> str:

@@ -188,7 +188,6 @@ class TakeoverScreen(FormScreen[Any]):
         self.escalation: Any = None
         self.claimed = False
         self.taken_by_other = False
-        self.complaint_saved: Any = None
 
     def form_title(self) -> str:
         return f"Take over escalation #{self.escalation_id} 在线投诉支撑"
@@ -285,7 +284,7 @@ class TakeoverScreen(FormScreen[Any]):
             problems.add("department", "Referred: name the department that takes it over.")
         fields: dict[str, Any] = {name: self.query_one(f"#{input_id}", Input).value.strip()
                                   for name, _label, input_id in COMPLAINT_FIELDS}
-        wants_complaint = self.complaint_saved is None and any(
+        wants_complaint = any(
             value for name, value in fields.items() if name not in PREFILLED
         )
         if wants_complaint:
@@ -304,43 +303,20 @@ class TakeoverScreen(FormScreen[Any]):
         }
 
     async def write(self, values: dict[str, Any]) -> dict[str, Any]:
-        # Two appends: the complaint first (free text is where a card number gets refused),
-        # then the outcome. Whatever is saved is remembered, so saving again after an
-        # error never writes the complaint twice.
-        if values["complaint"] is not None and self.complaint_saved is None:
-            self.complaint_saved = await self.call_store(
-                "record_complaint", make_complaint_draft(values["complaint"]), self.actor,
-                escalation_id=self.escalation_id,
-            )
-            for _name, _label, input_id in COMPLAINT_FIELDS:
-                self.query_one(f"#{input_id}", Input).disabled = True
+        # One store call, one transaction: the outcome and the complaint record are saved
+        # together or not at all, so saving again after an error can never duplicate one.
         outcome = values["outcome"]
-        try:
-            escalation = await self.call_store(
-                "resolve_escalation", self.escalation_id, outcome["outcome"], self.actor,
-                due=outcome["due"], department=outcome["department"], note=outcome["note"],
-            )
-        except Exception as exc:
-            if self.complaint_saved is not None:
-                raise OutcomeNotSaved(exc) from exc
-            raise
-        return {"escalation": escalation, "complaint": self.complaint_saved}
-
-    def on_store_error(self, exc: BaseException) -> None:
-        if isinstance(exc, OutcomeNotSaved):
-            self.show_error(
-                f"Complaint record saved; the outcome was not: {error_message(exc.cause)}"
-            )
-        else:
-            super().on_store_error(exc)
-
-
-class OutcomeNotSaved(Exception):
-    """The complaint was saved but the outcome was refused (the message says both)."""
-
-    def __init__(self, cause: BaseException) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
+        complaint = make_complaint_draft(values["complaint"]) if values["complaint"] is not None else None
+        escalation = await self.call_store(
+            "resolve_escalation", self.escalation_id, outcome["outcome"], self.actor,
+            due=outcome["due"], department=outcome["department"], note=outcome["note"],
+            complaint=complaint,
+        )
+        saved = None
+        if complaint is not None:
+            complaints = await self.call_store("list_complaints", escalation_id=self.escalation_id)
+            saved = complaints[-1] if complaints else None
+        return {"escalation": escalation, "complaint": saved}
 
 
 def make_complaint_draft(fields: dict[str, str]) -> Any:
