@@ -248,8 +248,11 @@ class ReviewScreen(Screen[Any]):
                                                   feed_format=self.config.feed_format)
                 except OSError as exc:
                     note = f"feed could not be read: {exc}"
-            if summaries[1] is None or not summaries[1].has_data:
-                note = note or "no feed data for the same shift last week"
+            missing = [label for label, summary in (("the previous shift", summaries[0]),
+                                                    ("the same shift last week", summaries[1]))
+                       if summary is None or not summary.has_data]
+            if missing and not note:
+                note = f"no feed data for {' or '.join(missing)}"
         self.app.call_from_thread(self.show_kpis, prev.key, summaries[0], week.key, summaries[1], note)
 
     def show_kpis(self, prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None,
