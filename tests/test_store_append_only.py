@@ -1,11 +1,16 @@
 """Raw sqlite3 cannot alter the records; verify catches what gets past with triggers dropped."""
 
+import json
 import sqlite3
 
 import pytest
 
 from floorconsole.store import ComplaintDraft, HandoverItemDraft
-from floorconsole.store.migrations import APPEND_ONLY_TABLES
+from floorconsole.store import migrations as schema
+from floorconsole.store.chain import row_hash
+from floorconsole.store.db import write_tx
+from floorconsole.store.migrations import APPEND_ONLY_TABLES, RECORD_TABLES
+from floorconsole.store.rows import append_row
 from test_store_helpers import LI, WANG, open_store
 
 
@@ -147,3 +152,156 @@ def test_rewritten_chain_with_forged_hmac_caught(tmp_path) -> None:
     conn.close()
     report = open_store(tmp_path, hmac_key_file=key).verify()
     assert any("HMAC does not match" in str(p) for p in report.problems)
+
+
+# --- the tails of the other record tables, anchored by each signed handover ---------------
+
+
+def _sign(tmp_path, **kw):
+    """Sign a handover on the store at tmp_path; returns (handover, {table: max id before it})."""
+    store = open_store(tmp_path, **kw)
+    ends = {t: store.conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
+    ho = store.create_handover("k2", "k3", [HandoverItemDraft("notice", "n2")], WANG)
+    store.close()
+    return ho, ends
+
+
+def _delete_tail(path, table: str, from_id: int) -> None:
+    conn = _raw(path)
+    conn.execute(f"DROP TRIGGER {table}_no_delete")
+    conn.execute(f"DELETE FROM {table} WHERE id >= ?", (from_id,))
+    conn.close()
+
+
+def test_signed_handover_records_every_record_tables_head(tmp_path) -> None:
+    path = _populated(tmp_path)
+    ho, ends = _sign(tmp_path)
+    conn = _raw(path)
+    heads = json.loads(conn.execute("SELECT heads FROM handovers WHERE id = ?", (ho.id,)).fetchone()[0])
+    assert set(heads) == set(RECORD_TABLES)
+    for table, (max_id, h) in heads.items():
+        assert max_id == ends[table] > 0, table
+        assert h == conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (max_id,)).fetchone()[0]
+    assert open_store(tmp_path).verify().ok
+
+
+def test_deleted_last_patrol_note_caught_without_a_given_head(tmp_path) -> None:
+    path = _populated(tmp_path)
+    _, ends = _sign(tmp_path)
+    last = ends["patrol_notes"]
+    _delete_tail(path, "patrol_notes", last)
+    report = open_store(tmp_path).verify()
+    assert not report.ok
+    tail = [p for p in report.problems if p.table == "patrol_notes" and p.key == last]
+    assert tail and "removed from the end" in tail[0].message, report.problems
+    assert str(tail[0]).startswith(f"patrol_notes id {last}: handover 2 anchors patrol_notes id {last}")
+    assert report.first_bad_seq is None  # the log itself is intact
+
+
+def test_deleted_audit_tail_caught_without_a_given_head(tmp_path) -> None:
+    path = _populated(tmp_path)
+    _, ends = _sign(tmp_path)
+    anchored = ends["audit"]  # the handover's own audit row (anchored+1) comes after it
+    _delete_tail(path, "audit", anchored)
+    report = open_store(tmp_path).verify()
+    assert any(p.table == "audit" and p.key == anchored and "removed from the end" in p.message
+               for p in report.problems), report.problems
+
+
+def test_rewritten_anchored_row_with_recomputed_hash_caught(tmp_path) -> None:
+    path = _populated(tmp_path)
+    _, ends = _sign(tmp_path)
+    last = ends["praise"]
+    conn = _raw(path)
+    conn.execute("DROP TRIGGER praise_no_update")
+    row = dict(zip([d[0] for d in conn.execute("SELECT * FROM praise").description],
+                   conn.execute("SELECT * FROM praise WHERE id = ?", (last,)).fetchone()))
+    row["why"] = "nothing"
+    conn.execute("UPDATE praise SET why = ?, hash = ? WHERE id = ?", ("nothing", row_hash("praise", row), last))
+    conn.close()
+    report = open_store(tmp_path).verify()
+    assert any(p.table == "praise" and p.key == last and "different hash" in p.message for p in report.problems)
+
+
+def test_table_empty_at_signing_and_rows_added_after_it_verify(tmp_path) -> None:
+    store = open_store(tmp_path)
+    store.add_entry("general", "quiet start", LI)
+    ho = store.create_handover("s1", "s2", [HandoverItemDraft("notice", "nothing to report")], LI)
+    heads = json.loads(store.conn.execute("SELECT heads FROM handovers WHERE id = ?", (ho.id,)).fetchone()[0])
+    assert heads["praise"] == [0, None] and heads["patrol_notes"] == [0, None]
+    assert store.verify().ok
+    store.add_praise("a1", "Calm with an angry caller", "Kept the call short", LI)
+    store.add_patrol_note("a1", LI, items=["uniform"])
+    store.record_audit("test", LI, "x")
+    store.acknowledge_item(ho.id, ho.items[0].id, WANG)
+    report = store.verify()
+    assert report.ok, report.problems
+    # The rows written after the last handover are anchored by the next one.
+    last_note = store.list_patrol_notes()[-1].id
+    store.create_handover("s2", "s3", [], WANG)
+    store.close()
+    _delete_tail(tmp_path / "floor.db", "patrol_notes", last_note)
+    report = open_store(tmp_path).verify()
+    assert any(p.table == "patrol_notes" and p.key == last_note for p in report.problems)
+
+
+def test_forged_table_heads_caught_by_the_hmac(tmp_path) -> None:
+    key = tmp_path / "k"
+    key.write_text("0123456789abcdef0123456789abcdef")
+    store = open_store(tmp_path, hmac_key_file=key)
+    store.add_patrol_note("a1", LI, items=["uniform"])
+    store.add_patrol_note("a1", LI, items=["uniform"])
+    ho = store.create_handover("s1", "s2", [HandoverItemDraft("notice", "b")], LI)
+    assert store.verify().ok
+    store.close()
+    # Drop the last note and rewrite the handover's heads to match, recomputing its row hash:
+    # only the key-holder could make the heads' HMAC agree.
+    conn = _raw(tmp_path / "floor.db")
+    for t in ("patrol_notes_no_delete", "handovers_no_update"):
+        conn.execute(f"DROP TRIGGER {t}")
+    conn.execute("DELETE FROM patrol_notes WHERE id = 2")
+    cur = conn.execute("SELECT * FROM handovers WHERE id = ?", (ho.id,))
+    row = dict(zip([d[0] for d in cur.description], cur.fetchone()))
+    heads = json.loads(row["heads"])
+    heads["patrol_notes"] = list(conn.execute("SELECT id, hash FROM patrol_notes WHERE id = 1").fetchone())
+    row["heads"] = json.dumps(heads, separators=(",", ":"), sort_keys=True)
+    conn.execute("UPDATE handovers SET heads = ?, hash = ? WHERE id = ?", (row["heads"], row_hash("handovers", row), ho.id))
+    for t in ("patrol_notes_no_delete", "handovers_no_update"):
+        conn.execute(schema.expected_triggers()[t])
+    conn.close()
+    assert open_store(tmp_path).verify().ok  # without the key the forgery is consistent
+    report = open_store(tmp_path, hmac_key_file=key).verify()
+    assert [str(p) for p in report.problems] == [
+        f"handovers id {ho.id}: handover {ho.id}: the table heads' HMAC does not match (they were forged)"
+    ]
+
+
+def test_database_from_the_previous_schema_still_verifies(tmp_path, monkeypatch) -> None:
+    # Build the file as the schema before m002 left it: a handover row without heads.
+    monkeypatch.setattr(schema.migrations, "_migrations", [
+        m for m in schema.migrations._migrations if m.name == "m001_records"])
+    store = open_store(tmp_path)
+    assert "heads" not in [r[1] for r in store.conn.execute("PRAGMA table_info(handovers)")]
+    store.add_entry("general", "before the upgrade", LI)
+    store.add_patrol_note("a1", LI, items=["uniform"])
+    head = store.head()
+    with write_tx(store.conn):
+        append_row(store.conn, "handovers", {
+            "from_shift": "s1", "to_shift": "s2", "note": "", "actor": LI.name, "os_user": LI.os_user,
+            "terminal": LI.terminal, "time": 1.0, "head_seq": head.seq, "head_hash": head.hash, "head_hmac": None})
+    old_hash = store.conn.execute("SELECT hash FROM handovers WHERE id = 1").fetchone()[0]
+    store.close()
+    monkeypatch.undo()
+
+    store = open_store(tmp_path)  # applies m002
+    assert store.conn.execute("SELECT heads, heads_hmac, hash FROM handovers WHERE id = 1").fetchone() == (
+        None, None, old_hash)
+    assert store.get_handover(1).head.seq == head.seq
+    report = store.verify()
+    assert report.ok, report.problems
+    store.create_handover("s2", "s3", [HandoverItemDraft("notice", "after the upgrade")], WANG)
+    assert store.verify().ok
+    store.close()
+    _delete_tail(tmp_path / "floor.db", "patrol_notes", 1)
+    report = open_store(tmp_path).verify()
+    assert any(p.table == "patrol_notes" and p.key == 1 and "handover 2" in p.message for p in report.problems)

@@ -44,9 +44,16 @@ def _norm(value: Any) -> Any:
     return value
 
 
+# Columns a later migration added to an existing table. Rows written before it hold NULL
+# there and were hashed without the column, so a NULL in one of these is left out of the
+# canonical form; a value, once written, is always covered.
+ADDED_COLUMNS: dict[str, frozenset[str]] = {"handovers": frozenset({"heads", "heads_hmac"})}
+
+
 def row_hash(table: str, row: dict[str, Any]) -> str:
     """SHA-256 (hex) of a record row (all columns but `hash`), tagged with its table name."""
-    data = {k: _norm(v) for k, v in row.items() if k != "hash"}
+    added = ADDED_COLUMNS.get(table, frozenset())
+    data = {k: _norm(v) for k, v in row.items() if k != "hash" and not (v is None and k in added)}
     data["_table"] = table
     return hashlib.sha256(_dumps_sorted(data).encode("utf-8")).hexdigest()
 
@@ -69,3 +76,13 @@ def head_hmac(key: bytes, seq: int, head_hash: str) -> str:
 def check_head_hmac(key: bytes, seq: int, head_hash: str, mac: str) -> bool:
     """True when `mac` is the HMAC of (seq, head_hash) under `key`."""
     return hmac.compare_digest(head_hmac(key, seq, head_hash), mac)
+
+
+def heads_hmac(key: bytes, heads: str) -> str:
+    """HMAC-SHA256 over the table heads a handover recorded (their canonical JSON text)."""
+    return hmac.new(key, f"floorconsole-heads:{heads}".encode(), hashlib.sha256).hexdigest()
+
+
+def check_heads_hmac(key: bytes, heads: str, mac: str) -> bool:
+    """True when `mac` is the HMAC of the recorded table heads under `key`."""
+    return hmac.compare_digest(heads_hmac(key, heads), mac)

@@ -1,7 +1,8 @@
 """Shifts and handovers: what was handed over (log entries), signed by both sides.
 
 Every carried item is a duty-log entry, so everything handed over is on the hash chain; the
-handover row records the chain head at signing. Acknowledgements, questions and receipt are
+handover row records the chain head and every record table's head (max id, row hash) at
+signing. Acknowledgements, questions and receipt are
 appended events; the state shown is derived from them.
 """
 
@@ -11,9 +12,10 @@ from collections.abc import Sequence
 
 from floorconsole.identity import Actor
 from floorconsole.store import audit, duty_log, validate
-from floorconsole.store.chain import head_hmac
+from floorconsole.store.chain import _dumps_sorted, head_hmac, heads_hmac
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotFound, ValidationError
+from floorconsole.store.migrations import RECORD_TABLES
 from floorconsole.store.models import (
     ChainHead,
     Handover,
@@ -75,17 +77,32 @@ def create_handover(
             seq = duty_log.append_entry(ctx, item.kind, item.body, actor).seq
         seqs.append((seq, item_note, source))
     head = duty_log.head(ctx)
+    heads = table_heads(ctx)
     t = float(ctx.clock())
     hid = append_row(ctx.conn, "handovers", {
         "from_shift": from_shift, "to_shift": to_shift, "note": note, **who(actor), "time": t,
         "head_seq": head.seq, "head_hash": head.hash,
         "head_hmac": head_hmac(ctx.hmac_key, head.seq, head.hash) if ctx.hmac_key else None,
+        "heads": heads, "heads_hmac": heads_hmac(ctx.hmac_key, heads) if ctx.hmac_key else None,
     })
     for pos, (seq, item_note, source) in enumerate(seqs, 1):
         append_row(ctx.conn, "handover_items", {"handover_id": hid, "position": pos, "entry_seq": seq,
                                                 "note": item_note, "source": source})
     audit.record(ctx, "handover.sign", actor, f"handover:{hid}", f"{from_shift} -> {to_shift}; head {head}")
     return get_handover(ctx, hid)
+
+
+def table_heads(ctx: Ctx) -> str:
+    """Every record table's head as canonical JSON: {table: [max id, that row's hash]}.
+
+    [0, null] for an empty table. Taken just before the handover row is written, so the
+    `handovers` head is the previous handover; rows written later are anchored by the next one.
+    """
+    heads = {}
+    for table in RECORD_TABLES:
+        row = ctx.conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+        heads[table] = list(row) if row else [0, None]
+    return _dumps_sorted(heads)
 
 
 def _item(ctx: Ctx, handover_id: int, item_id: int) -> None:

@@ -162,6 +162,19 @@ def m001_records(db: Database) -> None:
         db.execute(sql)
 
 
+@migrations(name="m002_handover_heads")
+def m002_handover_heads(db: Database) -> None:
+    """A signed handover also records every record table's head: `heads` is the canonical JSON
+    {table: [max id, that row's hash]} and `heads_hmac` its HMAC when a key is configured.
+
+    Handovers signed before this hold NULL in both; `chain.row_hash` leaves a NULL in an added
+    column out, so their row hashes are unchanged. The handovers triggers keep the columns
+    append-only like the rest of the row.
+    """
+    db.execute("ALTER TABLE handovers ADD COLUMN heads TEXT")
+    db.execute("ALTER TABLE handovers ADD COLUMN heads_hmac TEXT")
+
+
 def apply_migrations(db: Database, read_only: bool, path: object = "") -> None:
     """Bring the schema up to date inside one BEGIN IMMEDIATE transaction.
 

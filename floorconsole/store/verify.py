@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 
-from floorconsole.store.chain import GENESIS, _dumps, check_head_hmac, row_hash
+from floorconsole.store.chain import GENESIS, _dumps, check_head_hmac, check_heads_hmac, row_hash
 from floorconsole.store.context import Ctx
 from floorconsole.store.migrations import RECORD_TABLES, expected_triggers
 from floorconsole.store.models import ChainHead, Problem, VerifyReport
@@ -95,6 +96,61 @@ def check_head(
     return out
 
 
+def _read_heads(text: str) -> dict[str, tuple[int, str | None]] | None:
+    try:
+        heads = json.loads(text)
+        return {t: (int(h[0]), h[1]) for t, h in heads.items() if len(h) == 2}
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return None
+
+
+def check_table_heads(conn: sqlite3.Connection, key: bytes | None = None) -> list[Problem]:
+    """Every record-table head a handover recorded must still be there with the same hash.
+
+    Catches rows removed from the end of a table (which leave no gap in the ids) and a
+    rewritten last row. Handovers signed before the heads were recorded have none.
+    """
+    ends = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
+    out: list[Problem] = []
+    first_with_heads = None
+    rows = conn.execute("SELECT id, heads, heads_hmac, head_hmac FROM handovers ORDER BY id").fetchall()
+    for hid, text, mac, head_mac in rows:
+        where = f"handover {hid}"
+        if text is None:
+            if first_with_heads is not None:
+                out.append(Problem("handovers", hid, f"records no table heads, but handover {first_with_heads} "
+                                                     "before it does (they were removed)"))
+            continue
+        first_with_heads = first_with_heads or hid
+        if key is not None:
+            if mac is None and head_mac is not None:
+                out.append(Problem("handovers", hid, f"{where}: the table heads carry no HMAC (it was removed)"))
+            elif mac is not None and not check_heads_hmac(key, text, mac):
+                out.append(Problem("handovers", hid, f"{where}: the table heads' HMAC does not match (they were forged)"))
+        heads = _read_heads(text)
+        if heads is None:
+            out.append(Problem("handovers", hid, "its recorded table heads cannot be read"))
+            continue
+        if heads.get("handovers", (None,))[0] != hid - 1:
+            out.append(Problem("handovers", hid, "its table heads were not recorded for this handover"))
+        for table, (max_id, h) in sorted(heads.items()):
+            if table not in ends:
+                out.append(Problem("handovers", hid, f"records a head for an unknown table {table!r}"))
+                continue
+            if max_id <= 0:
+                continue
+            row = conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (max_id,)).fetchone()
+            if row is None and ends[table] < max_id:
+                out.append(Problem(table, ends[table] + 1, f"{where} anchors {table} id {max_id}, but {table} ends "
+                                                           f"at {ends[table]}: rows were removed from the end"))
+            elif row is None:
+                out.append(Problem(table, max_id, f"{where} anchors {table} id {max_id}, which is missing"))
+            elif row[0] != h:
+                out.append(Problem(table, max_id, f"{where} anchors {table} id {max_id} with a different hash: "
+                                                  "the row was rewritten"))
+    return out
+
+
 def verify(ctx: Ctx, head: tuple[int, str] | tuple[int, str, str] | None = None) -> VerifyReport:
     """Check everything; `head` = an anchored (seq, hash[, hmac]) the log must still extend."""
     conn = ctx.conn
@@ -109,6 +165,7 @@ def verify(ctx: Ctx, head: tuple[int, str] | tuple[int, str, str] | None = None)
     problems += row_problems
     for hid, seq, h, mac in conn.execute("SELECT id, head_seq, head_hash, head_hmac FROM handovers ORDER BY id"):
         problems += check_head(conn, seq, h, f"handover {hid}", last.seq, ctx.hmac_key, mac)
+    problems += check_table_heads(conn, ctx.hmac_key)
     if head is not None:
         seq, h, *rest = head
         problems += check_head(conn, int(seq), h, "the given head", last.seq, ctx.hmac_key, rest[0] if rest else None)
