@@ -62,7 +62,7 @@ class Config:
     db_path: Path = field(default_factory=lambda: default_db_path())
     feed_path: Path | None = None
     feed_format: str = "auto"  # "queue_log", "jsonl" or "auto" (by content)
-    layout_path: Path | None = None  # None: the shipped demo layout
+    layout_path: Path | None = None  # None: no layout, seats come from the feed
     checklist_path: Path | None = None  # None: the shipped patrol checklist
     shifts: tuple[ShiftDef, ...] = DEFAULT_SHIFTS
     thresholds: Thresholds = field(default_factory=Thresholds)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from floorconsole.config import ShiftDef
+from floorconsole.layout import FloorLayout
 from floorconsole.shifts import ShiftWindow, shift_at_epoch
 from floorconsole.store import HandoverItem, HandoverItemDraft, Store
 
@@ -76,7 +77,7 @@ def _hhmm(t: float) -> str:
     return datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
 
 
-def gather(store: Store, shift: ShiftWindow, now: float) -> list[Gathered]:
+def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | None = None) -> list[Gathered]:
     """Everything still open at the end of `shift`, grouped by kind, oldest first.
 
     - follow-ups not done (callbacks promised on escalations included), with their due time;
@@ -84,7 +85,10 @@ def gather(store: Store, shift: ShiftWindow, now: float) -> list[Gathered]:
     - the shift's duty-log entries of the carried kinds (follow-up, equipment,
       difficult-case, staffing, notice, customer-info), with their latest correction;
     - the shift's patrol notes flagged for follow-up.
+
+    With `layout`, agents are written with their names ("Liu Bo (SIP/1038)").
     """
+    label = layout.agent_label if layout is not None else str
     out: list[Gathered] = []
     key = shift.key
     follow_ups = store.list_follow_ups(open_only=True)
@@ -101,7 +105,7 @@ def gather(store: Store, shift: ShiftWindow, now: float) -> list[Gathered]:
         owner = e.claimed_by or e.raised_by
         state = f"claimed by {e.claimed_by}" if e.claimed_by else "not claimed"
         caller = f", caller {e.caller_masked}" if e.caller_masked else ""
-        body = (f"Escalation #{e.id} ({state}): agent {e.agent}, queue {e.queue}{caller}, "
+        body = (f"Escalation #{e.id} ({state}): agent {label(e.agent)}, queue {e.queue}{caller}, "
                 f"P{e.priority}: {e.reason}")
         out.append(Gathered(HandoverItemDraft("escalation", body, source=f"escalation:{e.id}"), e.raised_at, owner))
     entries = store.list_entries(shift=key, kinds=list(CARRIED_ENTRY_KINDS))
@@ -121,7 +125,7 @@ def gather(store: Store, shift: ShiftWindow, now: float) -> list[Gathered]:
         findings = ", ".join(i.label for i in n.items) or "note"
         seat = f" at seat {n.seat}" if n.seat else ""
         text = f": {n.text}" if n.text else ""
-        body = f"Patrol finding on {n.agent}{seat} ({findings}){text}"
+        body = f"Patrol finding on {label(n.agent)}{seat} ({findings}){text}"
         out.append(Gathered(HandoverItemDraft("patrol", body, source=f"patrol:{n.id}"), n.time, n.author))
     return sort_gathered(out)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from floorconsole.config import ConfigError, data_file
@@ -51,6 +52,14 @@ class FloorLayout:
     def by_agent(self) -> dict[str, SeatPlace]:
         return {s.agent: s for s in self.seats}
 
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return {s.agent: s.name for s in self.seats if s.name and s.name != s.agent}
+
+    def agent_label(self, agent: str) -> str:
+        """`label_agent` with this layout's names."""
+        return label_agent(agent, self._names.get(agent))
+
     @property
     def queues(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -58,6 +67,12 @@ class FloorLayout:
             for q in s.queues:
                 seen.setdefault(q, None)
         return list(seen)
+
+
+def label_agent(agent: str, name: str | None) -> str:
+    """How a supervisor names an agent in written records: `Liu Bo (SIP/1038)`; without a
+    name (an agent the layout does not know) it stays as the feed wrote it."""
+    return f"{name} ({agent})" if name and name != agent else agent
 
 
 def load_layout(path: Path | None = None) -> FloorLayout:
@@ -70,6 +85,13 @@ def load_layout(path: Path | None = None) -> FloorLayout:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     return layout_from_dict(raw, source=str(path))
+
+
+def configured_layout(path: Path | None) -> FloorLayout:
+    """The floor the console shows: the configured layout file, or, with none configured,
+    an empty layout (every seat then comes from the feed). The shipped demo floor is only
+    for the demo and the simulator: a real floor must never show its 60 made-up agents."""
+    return load_layout(path) if path is not None else FloorLayout(())
 
 
 def layout_from_dict(raw: dict, source: str = "layout") -> FloorLayout:

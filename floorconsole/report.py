@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from floorconsole.config import Config, Thresholds
 from floorconsole.floor import Floor
-from floorconsole.layout import FloorLayout
+from floorconsole.layout import FloorLayout, label_agent
 from floorconsole.measures import QueueMeasures
 from floorconsole.printable import printable
 from floorconsole.replay import CHUNK, read_blocks
@@ -327,6 +327,11 @@ class ShiftReport:
     handovers: tuple[Handover, ...] = ()
     head: ChainHead | None = None
     sl_threshold_s: float = 15.0
+    agent_names: dict[str, str] = field(default_factory=dict)  # agent -> name, from the layout
+
+    def agent(self, agent: str) -> str:
+        """An agent as supervisors write it: `Liu Bo (SIP/1038)` when the layout names them."""
+        return label_agent(agent, self.agent_names.get(agent))
 
 
 def complaints_window(shift: ShiftWindow) -> tuple[float, float]:
@@ -372,6 +377,7 @@ def build_report(
         shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
         supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
         head=store.head(), sl_threshold_s=config.thresholds.sl_threshold_s,
+        agent_names={p.agent: p.name for p in layout.seats if p.name != p.agent} if layout else {},
     )
     if complaints_only:
         return ShiftReport(feed=None, feed_problem="", escalations=(), **base)
@@ -453,14 +459,14 @@ def hour_cells(h: HourRow) -> list[str]:
 ESC_COLUMNS = ("#", "raised", "agent", "queue", "caller", "reason", "status", "by", "outcome note")
 
 
-def escalation_cells(e: Escalation) -> list[str]:
+def escalation_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
     by = e.outcome_by or e.claimed_by or ""
     note = e.note
     if e.due:
         note = f"callback due {fmt_time(e.due)}" + (f"; {note}" if note else "")
     if e.department:
         note = f"referred to {e.department}" + (f"; {note}" if note else "")
-    return [str(e.id), fmt_time(e.raised_at), e.agent, e.queue, e.caller_masked or "-", e.reason, e.status, by, note]
+    return [str(e.id), fmt_time(e.raised_at), agent(e.agent), e.queue, e.caller_masked or "-", e.reason, e.status, by, note]
 
 
 COMPLAINT_COLUMNS = ("#", "time", "customer", "phone", "product", "batch", "problem", "wants", "agent", "outcome")
@@ -477,17 +483,17 @@ def complaint_cells(r: ComplaintRow) -> list[str]:
 PATROL_COLUMNS = ("agent", "time", "seat", "findings", "deduction", "follow-up", "note", "by")
 
 
-def patrol_cells(n: PatrolNote) -> list[str]:
+def patrol_cells(n: PatrolNote, agent: Callable[[str], str] = str) -> list[str]:
     findings = ", ".join(i.label for i in n.items) or "-"
-    return [n.agent, fmt_time(n.time), n.seat or "-", findings, str(n.deduction_total),
+    return [agent(n.agent), fmt_time(n.time), n.seat or "-", findings, str(n.deduction_total),
             "yes" if n.follow_up else "", n.text, n.author]
 
 
 PRAISE_COLUMNS = ("agent", "time", "what", "why", "by")
 
 
-def praise_cells(p: Praise) -> list[str]:
-    return [p.agent, fmt_time(p.time), p.what, p.why, p.author]
+def praise_cells(p: Praise, agent: Callable[[str], str] = str) -> list[str]:
+    return [agent(p.agent), fmt_time(p.time), p.what, p.why, p.author]
 
 
 HANDOVER_COLUMNS = ("#", "from", "to", "handed by", "handed at", "items", "acknowledged", "questioned", "received")
@@ -518,11 +524,11 @@ def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[s
                     "All queues; peak waiting = most callers waiting at once in the hour"))
     else:
         out.append(("Queue KPIs", ("note",), [[report.feed_problem]], ""))
-    out.append(("Escalations", ESC_COLUMNS, [escalation_cells(e) for e in report.escalations], "Caller numbers masked"))
+    out.append(("Escalations", ESC_COLUMNS, [escalation_cells(e, report.agent) for e in report.escalations], "Caller numbers masked"))
     out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
     out.append(("Patrol findings by agent", PATROL_COLUMNS,
-                [patrol_cells(n) for notes in report.patrol.values() for n in notes], ""))
-    out.append(("Praise by agent", PRAISE_COLUMNS, [praise_cells(p) for ps in report.praise.values() for p in ps], ""))
+                [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes], ""))
+    out.append(("Praise by agent", PRAISE_COLUMNS, [praise_cells(p, report.agent) for ps in report.praise.values() for p in ps], ""))
     out.append(("Handover", HANDOVER_COLUMNS, [handover_cells(h) for h in report.handovers],
                 "" if report.handovers else "No handover recorded for this shift"))
     return out

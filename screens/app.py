@@ -25,7 +25,7 @@ from textual.worker import get_current_worker
 from floorconsole.alerts import AlertTracker, patrol_status
 from floorconsole.config import Config
 from floorconsole.identity import Actor, current_actor
-from floorconsole.layout import FloorLayout, load_layout
+from floorconsole.layout import FloorLayout, configured_layout
 from floorconsole.printable import printable
 from floorconsole.shifts import shift_at_epoch
 from screens.escalations_panel import EscalationsPanel
@@ -107,7 +107,7 @@ class FloorApp(App[int]):
         self.feed_path = Path(feed_path)
         self.clock = clock
         self.actor = actor or current_actor(config)
-        self.floor_layout = layout or load_layout(config.layout_path)
+        self.floor_layout = layout or configured_layout(config.layout_path)
         if engine is None:
             from floorconsole.engine import FloorEngine
 
@@ -470,7 +470,8 @@ class FloorApp(App[int]):
                             f"({len(handover.items)} items, chain head {handover.head.seq})", timeout=6, markup=False)
                 self.refresh_store()
 
-        self.push_screen(HandoverScreen(self.service, self.actor, self.config, clock=self.clock), done)
+        self.push_screen(HandoverScreen(self.service, self.actor, self.config, clock=self.clock,
+                                        layout=self.floor_layout), done)
 
     def action_export(self) -> None:
         from screens.export import ExportScreen

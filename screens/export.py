@@ -78,7 +78,8 @@ class ExportScreen(ModalScreen[Path | None]):
             now = self.clock()
             shift = shift_at_epoch(self.config.shifts, now)
             report = self.service.submit(
-                lambda store: build_report(store, self.config, shift, now, feed_paths=None)
+                lambda store: build_report(store, self.config, shift, now, feed_paths=None,
+                                           layout=self.floor_layout)
             ).result(timeout=60)
             if self.feed_path is not None:
                 call(self._status, f"Folding the feed for {shift.key}…")

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from floorconsole.layout import FloorLayout
 from floorconsole.handover_gather import (
     KIND_TITLES, Gathered, format_age, free_entry, gather, handover_shifts, kind_rank, sort_gathered,
 )
@@ -103,10 +104,12 @@ class HandoverScreen(FormScreen[Any]):
         Binding("a", "add", "Add item"),
     ]
 
-    def __init__(self, service: Any, actor: Any, config: Any, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, service: Any, actor: Any, config: Any, clock: Callable[[], float] = time.time,
+                 layout: FloorLayout | None = None) -> None:
         super().__init__(service, actor)
         self.add_class("handover-screen")
         self.config = config
+        self.floor_layout = layout  # names agents in the gathered items
         self.clock = clock
         self.now = clock()
         self.outgoing, self.incoming = handover_shifts(config.shifts, self.now)
@@ -127,7 +130,7 @@ class HandoverScreen(FormScreen[Any]):
 
     async def _load(self) -> None:
         try:
-            items = await self.call_store(lambda store: gather(store, self.outgoing, self.now))
+            items = await self.call_store(lambda store: gather(store, self.outgoing, self.now, self.floor_layout))
         except Exception as exc:  # noqa: BLE001 - shown, the screen stays usable
             self.show_error(f"Could not gather open items: {exc}")
             items = []

@@ -114,3 +114,20 @@ def test_other_shifts_entries_are_not_carried(store: Store, clock: Clock) -> Non
 @pytest.mark.parametrize("s, text", [(5, "5s"), (125, "2m"), (3 * 3600 + 300, "3h05m"), (2 * 86400 + 4 * 3600, "2d04h")])
 def test_age(s: float, text: str) -> None:
     assert format_age(s) == text
+
+
+def test_agents_are_named_from_the_layout(store: Store, clock: Clock) -> None:
+    """The incoming supervisor reads names, not interfaces: 'Wang Fang (SIP/1001)'."""
+    from floorconsole.layout import SeatPlace, FloorLayout
+    from floorconsole.shifts import shift_at_epoch
+
+    layout = FloorLayout((SeatPlace("A01", "A", 1, "SIP/1001", "Wang Fang", ("sales",)),))
+    store.raise_escalation("c-1", "SIP/1001", "sales", "wants a refund", ME)
+    store.raise_escalation("c-2", "SIP/9999", "sales", "not on the layout", ME)
+    store.add_patrol_note("SIP/1001", ME, seat="A01", items=["phone"], follow_up=True)
+    shift = shift_at_epoch(DEFAULT_SHIFTS, clock())
+    bodies = [g.draft.body for g in gather(store, shift, clock(), layout)]
+    assert any("agent Wang Fang (SIP/1001)" in b for b in bodies)
+    assert any("agent SIP/9999," in b for b in bodies)  # unknown agents stay as the feed wrote them
+    assert any(b.startswith("Patrol finding on Wang Fang (SIP/1001) at seat A01") for b in bodies)
+    assert all("Wang Fang" not in b for b in (g.draft.body for g in gather(store, shift, clock())))

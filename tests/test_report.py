@@ -205,3 +205,20 @@ def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> N
         for key, v in (("service_level", m.service_level), ("abandon_rate", m.abandon_rate), ("asa_s", m.asa_s),
                        ("aht_s", m.aht_s), ("max_wait_s", m.max_wait_s)):
             assert r[key] == pytest.approx(v, abs=0.01) if v is not None else r[key] is None
+
+
+def test_report_names_agents_from_the_layout(tmp_path: Path, feed: Path) -> None:
+    from floorconsole.layout import FloorLayout, SeatPlace
+
+    db = tmp_path / "r.db"
+    records(db)
+    config = Config(supervisor="Lin Mei", db_path=db)
+    layout = FloorLayout(tuple(SeatPlace(f"A0{i}", "A", i, f"SIP/100{i}", name, ("sales",))
+                               for i, name in ((1, "Wang Fang"), (2, "Li Wei"), (3, "Zhou Bo"))))
+    store = Store(db)
+    shift = resolve_shift(config, KEY, DAY_END + 7200)
+    md = render(build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed], layout=layout), "md")
+    for named in ("Wang Fang (SIP/1001)", "Li Wei (SIP/1002)", "Zhou Bo (SIP/1003)"):
+        assert named in md  # escalations, patrol findings, praise
+    plain = render(build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed]), "md")
+    assert "Wang Fang" not in plain and "SIP/1001" in plain

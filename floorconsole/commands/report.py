@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from floorconsole.layout import load_layout
+from floorconsole.layout import configured_layout
 from floorconsole.report import FORMATS, audit_export, build_report, feed_files, render, resolve_shift, write_report
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         if args.feed and not feed.exists():
             return fail(f"feed file not found: {feed}")
         paths = feed_files(feed) if feed else None
-        layout = load_layout(config.layout_path) if config.layout_path else None
+        layout = configured_layout(config.layout_path)
         report = build_report(store, config, shift, now, feed_paths=paths, layout=layout,
                               complaints_only=args.complaints_only)
         text = render(report, args.format, args.complaints_only)
