@@ -672,8 +672,11 @@ class Floor:
                 continue
             stale = [callid for callid, c in w.items() if c[_ENTERED] < cutoff]
             if stale:
-                if now >= q.hist_next:
-                    q.roll(now)  # the minutes before `now` still had them waiting
+                # They left the waiting history when they went stale, not now: otherwise a
+                # caller lost hours ago would fill the last hour's sparkline.
+                gone_at = min(w[callid][_ENTERED] for callid in stale) + self._max_wait
+                if gone_at >= q.hist_next:
+                    q.roll(gone_at)
                 for callid in stale:
                     del w[callid]
                     del self._calls[callid]

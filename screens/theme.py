@@ -75,10 +75,14 @@ def state_glyph(name: str) -> str:
 
 
 def format_duration(seconds: float | None) -> str:
-    """`m:ss` below an hour, `h:mm:ss` above; "—" for no value. Negative clamps to 0."""
+    """`m:ss` below an hour, `h:mm:ss` below a day, then `3d 04h` (a seat whose last event
+    is days old still fits its column); "—" for no value. Negative clamps to 0."""
     if seconds is None:
         return "—"
     s = max(0, int(seconds))
+    if s >= 86400:
+        days, rem = divmod(s, 86400)
+        return f"{days}d {rem // 3600:02d}h"
     h, rem = divmod(s, 3600)
     m, sec = divmod(rem, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -430,3 +430,13 @@ def test_hot_path_and_handlers_agree() -> None:
             assert (a.agents, a.queues, a.rejects) == (b.agents, b.queues, b.rejects), line
         assert state(block) == state(by_line) == state(slow)
         assert block.rejects.counts["out_of_order"] >= 2 and block.rejects.counts["bad_fields"] == 1
+
+
+def test_a_stale_caller_leaves_the_waiting_history_when_it_went_stale() -> None:
+    """A caller whose outcome line was lost hours ago must not fill the last hour's sparkline."""
+    floor = Floor(Thresholds())
+    t0 = 1_763_888_400
+    floor.feed([f"{t0}|c1|sales|NONE|ENTERQUEUE||13800001234|1\n".encode()])
+    now = t0 + 4 * 3600 + 2 * 3600  # stale after 4 h; two more hours have passed
+    assert floor.measures("sales", now).waiting_now == 0
+    assert floor.waiting_history("sales", now) == [0] * 60

@@ -175,3 +175,13 @@ async def test_ticking_time_in_state() -> None:
         table.set_now(NOW + 1)
         await pilot.pause()
         assert "1:00" in table.render_line(1).text
+
+
+def test_durations_stay_short_enough_for_their_column() -> None:
+    from screens.theme import format_duration
+
+    assert format_duration(None) == "—"
+    assert format_duration(75) == "1:15"
+    assert format_duration(3 * 3600 + 62) == "3:01:02"
+    assert format_duration(3 * 86400 + 4 * 3600 + 5) == "3d 04h"
+    assert format_duration(16 * 365 * 86400) == "5840d 00h"  # an old file replayed today
