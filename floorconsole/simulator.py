@@ -2,11 +2,16 @@
 
 The simulator is a discrete-event model of a call-centre floor:
 
-- every agent of the layout joins its queues (`ADDMEMBER`) when the floor starts, takes
-  breaks (`PAUSE`/`UNPAUSE` with Break, Meal, Training, Meeting, Coaching), and now and
-  then logs off for a while (`REMOVEMEMBER`, later `ADDMEMBER`);
-- callers arrive per queue as a Poisson process (steady rate, no time of day), with
-  occasional bursts on one queue so waits past 30 s and abandons happen;
+- every agent of the layout (on the roster) joins its queues (`ADDMEMBER`) when the floor
+  starts, takes breaks (`PAUSE`/`UNPAUSE` with Break, Meal, Training, Meeting, Coaching),
+  and now and then logs off for a while (`REMOVEMEMBER`, later `ADDMEMBER`);
+- callers arrive per queue as a Poisson process whose rate follows the local time of day
+  (`DAILY_PROFILE`: a quiet night, morning and afternoon peaks, a lunch dip; `profile=None`
+  for the old steady rate), with occasional bursts on one queue so waits past 30 s and
+  abandons happen;
+- with a profile, staffing follows demand: only a night crew is logged in during the quiet
+  hours, the rest log in (`ADDMEMBER`) as the morning ramps up and leave (`REMOVEMEMBER`,
+  after their current call or break) as the evening tapers off (`ROSTER_MARGIN`);
 - a waiting caller is rung at the longest-idle available member of its queue; most
   answer after a few seconds (`CONNECT holdtime|member_uniqueid|ringtime_s`), a few
   ring-out-prone agents let calls ring out (`RINGNOANSWER` >= 15000 ms) and the caller
@@ -29,11 +34,12 @@ Field layouts follow tests/fixtures/feeds/PROVENANCE.md (modern Asterisk). Call 
 
 Public API::
 
-    sim = Simulator(layout, thresholds, seed=0, rate=None)
+    sim = Simulator(layout, thresholds, seed=0, rate=None, profile="daily")
     for line in sim.lines_between(t0, t1): ...      # pure: lines (no newline) in time order
     sim.run(path, speed=1.0, history_s=0, duration_s=None, stop_event=None)
 
-The same seed, start time, layout and parameters give the same lines, byte for byte.
+The same seed, start time, layout and parameters (and, with a profile, the same time zone)
+give the same lines, byte for byte.
 """
 
 from __future__ import annotations
@@ -44,8 +50,9 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from floorconsole.config import Thresholds
@@ -72,6 +79,34 @@ ESCALATION_REASONS: tuple[str, ...] = (
     "abusive caller",
 )
 
+# Intraday arrival profile of a Chinese customer-service hotline (a bank or carrier 95xxx /
+# 400 line), by local hour: DAILY_PROFILE[h] multiplies every queue's arrival rate from h:00
+# to h:59. 1.0 is the reference level, the peak hour, at which `load` applies, so the peaks
+# look like the old flat floor. Shape: very quiet 00:00-07:00 (3-10 % of the peak), the ramp
+# as people start work at 08:00, the morning peak 10:00-11:00, the lunch dip 12:00-13:00, the
+# afternoon peak 14:00-16:00, a taper after work that steepens after 19:00. About 9 % of the
+# 08:00-16:00 volume arrives between 00:00 and 08:00.
+DAILY_PROFILE: tuple[float, ...] = (
+    0.10, 0.06, 0.04, 0.03, 0.03, 0.04, 0.08, 0.22,  # 00-07 night, first callers at 07
+    0.60, 0.88, 1.00, 0.97,                          # 08-11 ramp-up, morning peak
+    0.68, 0.76,                                      # 12-13 lunch dip
+    0.95, 1.00, 0.92,                                # 14-16 afternoon peak
+    0.80, 0.66, 0.56, 0.48, 0.38, 0.27, 0.16,        # 17-23 taper
+)
+PROFILES: dict[str, tuple[float, ...]] = {"daily": DAILY_PROFILE}
+
+# Rostering with a profile: the share of the floor logged in for hour h is ROSTER_MARGIN
+# (a smaller team needs more slack for the same service level) times the hour's multiplier,
+# or times the mean of this hour's and the next one's when that is more (staff arrive ahead
+# of the morning ramp); at least ROSTER_MIN (the night crew), at most the whole floor.
+# The night crew has at least NIGHT_CREW_DEPTH members in every queue.
+ROSTER_MARGIN = 1.2
+ROSTER_MIN = 0.15
+NIGHT_CREW_DEPTH = 2
+# Roster changes are decided this long before each hour; agents then log in over the next
+# 15 minutes and leave 10-25 minutes later (after their current call or break).
+_ROSTER_LEAD_S = 600.0
+
 # Lines written per offered call (ring noise, ring-outs, escalations included), measured
 # on the demo and 5,000-seat floors; rate mode relies on it (test_rate_mode_hits_the_event_rate...).
 _LINES_PER_CALL = 3.45
@@ -79,6 +114,7 @@ _LINES_PER_CALL = 3.45
 # Heap event kinds (ints compare fast and keep ties deterministic with the sequence number).
 _ARRIVAL, _BURST_ARRIVAL, _BURST_START, _RING_END, _PATIENCE, _TIMEOUT = range(6)
 _ESCALATE, _CALL_END, _AGENT_READY, _PAUSE_WANT, _UNPAUSE, _LOGOFF_WANT, _LOGIN = range(6, 13)
+_ROSTER, _SHIFT_START, _SHIFT_END = range(13, 16)
 
 # Agent states.
 _OFF, _IDLE, _RINGING, _TALKING, _WRAP, _PAUSED = range(6)
@@ -104,6 +140,7 @@ class _Agent:
     pending: tuple | None = None  # ("pause", reason, seconds) or ("logoff", seconds)
     ringout_p: float = 0.005
     call: _Caller | None = None
+    on_duty: bool = True  # False: off the roster (goes home after the current call/break)
 
 
 @dataclass
@@ -133,6 +170,12 @@ class Simulator:
     `queue_timeout_s`: the queue's max wait before EXITWITHTIMEOUT (one value, vip capped at
     120 s; or per queue, 0 = none).
     `arrival_rates`: explicit calls per second per queue, overriding `load`.
+    `profile`: the intraday arrival profile, applied by local time of day to every queue's
+    rate: "daily" (`DAILY_PROFILE`), 24 hourly multipliers of your own, or None for a flat
+    rate all day (the old behaviour). `load` and `arrival_rates` are the level at multiplier
+    1.0. With a profile, agents also log in and out with demand (see `ROSTER_MARGIN`).
+    `rate` mode is always flat.
+    `tz`: the floor's time zone for the profile (None: the system's local time, like shifts).
     """
 
     def __init__(
@@ -155,6 +198,8 @@ class Simulator:
         escalate_p: float = 0.006,  # ~4 an hour on the demo floor: a supervisor, not a crutch
         transfer_p: float = 0.08,
         ring_noise_p: float = 0.3,
+        profile: str | Sequence[float] | None = "daily",
+        tz: tzinfo | None = None,
     ) -> None:
         if not layout.seats:
             raise ValueError("the floor layout has no seats")
@@ -205,6 +250,14 @@ class Simulator:
                 raise ValueError("rate must be positive")
             self.speedup = max(1.0, rate / self.natural_event_rate())
         self.arrival_rates = {q: r * self.speedup for q, r in base.items()}
+
+        # Time of day: hourly multipliers (None = flat), the roster order (night crew first).
+        self.profile: tuple[float, ...] | None = None if rate is not None else _profile_table(profile)
+        self.tz = tz
+        self._roster_order: list[_Agent] = []
+        self._crew_size = 0
+        if self.profile is not None:
+            self._roster_order = self._roster_by_skill()
 
         # Simulation state.
         self._heap: list[tuple[float, int, int, object]] = []
@@ -259,8 +312,15 @@ class Simulator:
         rng = self._rng
         self._now = t0
         self._emit(t0, "NONE", "NONE", "NONE", "QUEUESTART")
+        if self.profile is not None:
+            # Only the agents rostered for this hour are on the floor when it starts.
+            on = {a.name for a in self._rostered(self._hour_at(t0)[0])}
+            for agent in self._agents.values():
+                agent.on_duty = agent.name in on
         for agent in self._agents.values():
-            if rng.random() < 0.05:
+            if not agent.on_duty:
+                pass  # off the roster: logs in at a later hour (`_roster`)
+            elif rng.random() < 0.05:
                 # Late arrivals log in during the first quarter hour.
                 self._push(t0 + self._dur(rng.uniform(30, 900)), _LOGIN, agent.name)
             else:
@@ -269,9 +329,113 @@ class Simulator:
             self._push(t0 + self._dur(rng.expovariate(1 / self.logoff_every_s)), _LOGOFF_WANT, agent.name)
         for q, r in self.arrival_rates.items():
             if r > 0:
-                self._push(t0 + rng.expovariate(r), _ARRIVAL, q)
+                self._push(self._after(t0, rng.expovariate(r)), _ARRIVAL, q)
         if self.burst_every_s > 0:
             self._push(t0 + self._dur(rng.expovariate(1 / self.burst_every_s)), _BURST_START, None)
+        if self.profile is not None:
+            self._push(max(t0, self._hour_at(t0)[1] - _ROSTER_LEAD_S), _ROSTER, None)
+
+    # -------------------------------------------------------- time of day
+    def _utcoffset(self, t: float) -> float:
+        if self.tz is None:
+            return float(time.localtime(t).tm_gmtoff)
+        offset = datetime.fromtimestamp(t, self.tz).utcoffset()
+        return offset.total_seconds() if offset is not None else 0.0
+
+    def _hour_at(self, t: float) -> tuple[int, float]:
+        """The local hour (0-23) at `t`, and the epoch at which that hour ends."""
+        offset = self._utcoffset(t)
+        start = math.floor((t + offset) / 3600.0) * 3600.0  # local, whole hours: exact
+        return int(start // 3600.0) % 24, start + 3600.0 - offset
+
+    def multiplier_at(self, t: float) -> float:
+        """The profile's arrival-rate multiplier at epoch `t` (1.0 when flat)."""
+        return 1.0 if self.profile is None else self.profile[self._hour_at(t)[0]]
+
+    def _after(self, t: float, work: float) -> float:
+        """When `work` seconds of reference-level arrival time have passed after `t`.
+
+        Flat: `t + work`. With a profile the exponential gap is stretched through the
+        hourly multipliers (the time change that turns a unit-rate Poisson process into one
+        of rate `profile(t)`), so the random draws stay the same ones as in flat mode.
+        """
+        profile = self.profile
+        if profile is None:
+            return t + work
+        while True:
+            hour, end = self._hour_at(t)
+            m = profile[hour]
+            if m > 0 and work <= m * (end - t):
+                return t + work / m
+            work -= m * (end - t)
+            t = end
+
+    def _rostered(self, hour: int) -> list[_Agent]:
+        """The agents logged in for local `hour` (the night crew always)."""
+        profile = self.profile
+        assert profile is not None
+        demand = max(profile[hour], (profile[hour] + profile[(hour + 1) % 24]) / 2)
+        fraction = min(1.0, max(ROSTER_MIN, ROSTER_MARGIN * demand))
+        n = max(self._crew_size, math.ceil(fraction * len(self._roster_order) - 1e-9))
+        return self._roster_order[:n]
+
+    def _roster_by_skill(self) -> list[_Agent]:
+        """All agents in roster order; the first k of it work when k do.
+
+        First the night crew (`_crew_size`): walking the layout from the front, every agent
+        who brings a queue up to NIGHT_CREW_DEPTH members (night crews sit together, near
+        the supervisor). Then, one by one, the agent whose queues stay least staffed (as a
+        share of each queue's members), in layout order on ties, so every queue gets its
+        share of the agents at any hour.
+        """
+        members: dict[str, int] = {}
+        for agent in self._agents.values():
+            for q in agent.queues:
+                members[q] = members.get(q, 0) + 1
+        have = dict.fromkeys(members, 0)
+        order: list[_Agent] = []
+        groups: dict[tuple[str, ...], list[_Agent]] = {}
+        for agent in self._agents.values():  # layout order
+            if any(have[q] < NIGHT_CREW_DEPTH for q in agent.queues):
+                order.append(agent)
+                for q in agent.queues:
+                    have[q] += 1
+            else:
+                groups.setdefault(agent.queues, []).append(agent)
+        self._crew_size = len(order)
+        index = {name: i for i, name in enumerate(self._agents)}
+        heads = dict.fromkeys(groups, 0)
+
+        def score(k: tuple[str, ...]) -> tuple[float, int]:
+            return max((have[q] + 1) / members[q] for q in k), index[groups[k][heads[k]].name]
+
+        while len(order) < len(self._agents):
+            best = min((k for k in groups if heads[k] < len(groups[k])), key=score)
+            order.append(groups[best][heads[best]])
+            heads[best] += 1
+            for q in best:
+                have[q] += 1
+        return order
+
+    def _roster(self, t: float) -> None:
+        """Shortly before an hour: who logs in for it and who goes home."""
+        rng = self._rng
+        hour, end = self._hour_at(t + _ROSTER_LEAD_S + 1.0)
+        on = self._rostered(hour)
+        for agent in on:
+            if not agent.on_duty:
+                self._push(t + rng.uniform(0, 900), _SHIFT_START, agent.name)
+        for agent in self._roster_order[len(on):]:
+            if agent.on_duty:
+                self._push(t + rng.uniform(600, 1500), _SHIFT_END, agent.name)
+        self._push(end - _ROSTER_LEAD_S, _ROSTER, None)
+
+    def _go_home(self, t: float, agent: _Agent) -> None:
+        """An agent off the roster leaves the queues (a pending logoff or break stays pending)."""
+        self._set_busy(agent, _OFF)
+        agent.call = None
+        for q in agent.queues:
+            self._emit(t, "MANAGER", q, agent.name, "REMOVEMEMBER", "")
 
     # ------------------------------------------------------------- public
     @property
@@ -313,13 +477,13 @@ class Simulator:
     def _handle(self, t: float, kind: int, arg) -> None:
         if kind == _ARRIVAL:
             self._arrive(t, arg)
-            self._push(t + self._rng.expovariate(self.arrival_rates[arg]), _ARRIVAL, arg)
+            self._push(self._after(t, self._rng.expovariate(self.arrival_rates[arg])), _ARRIVAL, arg)
         elif kind == _BURST_ARRIVAL:
             burst: _Burst = arg
             if t < burst.until:
                 self._arrive(t, burst.queue)
                 rate = self.arrival_rates[burst.queue] * self.burst_factor
-                self._push(t + self._rng.expovariate(rate), _BURST_ARRIVAL, burst)
+                self._push(self._after(t, self._rng.expovariate(rate)), _BURST_ARRIVAL, burst)
         elif kind == _BURST_START:
             rng = self._rng
             queues = [q for q in self.queues if self.arrival_rates[q] > 0]
@@ -361,8 +525,22 @@ class Simulator:
                 agent.pending = ("logoff", away)
         elif kind == _LOGIN:
             agent = self._agents[arg]
-            self._login(t, agent)
+            if agent.state == _OFF and agent.on_duty:  # always, without a profile
+                self._login(t, agent)
             self._push(t + self._dur(self._rng.expovariate(1 / self.logoff_every_s)), _LOGOFF_WANT, agent.name)
+        elif kind == _ROSTER:
+            self._roster(t)
+        elif kind == _SHIFT_START:
+            agent = self._agents[arg]
+            agent.on_duty = True
+            if agent.state == _OFF:
+                self._login(t, agent)
+        elif kind == _SHIFT_END:
+            agent = self._agents[arg]
+            agent.on_duty = False
+            if agent.state == _IDLE:
+                self._go_home(t, agent)
+            # Otherwise after the call and wrap-up, or the break (`_set_idle`).
 
     def _login(self, t: float, agent: _Agent) -> None:
         for q in agent.queues:
@@ -396,6 +574,9 @@ class Simulator:
         self._push(t + self._dur(seconds), _UNPAUSE, agent.name)
 
     def _set_idle(self, t: float, agent: _Agent) -> None:
+        if not agent.on_duty:
+            self._go_home(t, agent)
+            return
         agent.state = _IDLE
         agent.call = None
         for q in agent.queues:
@@ -662,8 +843,28 @@ def simulator_for(
     seed: int = 0,
     rate: float | None = None,
     layout: FloorLayout | None = None,
+    profile: str | Sequence[float] | None = None,
 ) -> Simulator:
-    """A Simulator for the shipped 60-seat demo floor, or a generated floor of `seats`."""
+    """A Simulator for the shipped 60-seat demo floor, or a generated floor of `seats`.
+
+    For tests and benchmarks: flat unless a `profile` is asked for, so a feed built from a
+    fixed start time is the same on every machine, whatever its time zone.
+    """
     if layout is None:
         layout = generated_layout(seats, DEFAULT_QUEUES) if seats else load_layout()
-    return Simulator(layout, thresholds, seed=seed, rate=rate)
+    return Simulator(layout, thresholds, seed=seed, rate=rate, profile=profile)
+
+
+def _profile_table(profile: str | Sequence[float] | None) -> tuple[float, ...] | None:
+    """A profile name or 24 hourly multipliers -> the table (None stays None: flat)."""
+    if profile is None:
+        return None
+    if isinstance(profile, str):
+        try:
+            return PROFILES[profile]
+        except KeyError:
+            raise ValueError(f"unknown arrival profile {profile!r} (known: {', '.join(PROFILES)})") from None
+    table = tuple(float(m) for m in profile)
+    if len(table) != 24 or any(not math.isfinite(m) or m < 0 for m in table) or not any(table):
+        raise ValueError("an arrival profile is 24 hourly multipliers, >= 0 and not all 0")
+    return table

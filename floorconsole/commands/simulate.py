@@ -6,6 +6,11 @@ Examples:
   floorconsole simulate --out /tmp/queue_log --seats 5000 --rate 1000 --history 1 --duration 60
       (rate mode: a minute of history starts the live phase with a warm, busy floor)
   floorconsole simulate --out /tmp/queue_log --history 60 --duration 0   # one hour, then exit
+  floorconsole simulate --out /tmp/queue_log --flat     # as busy at 03:00 as at 10:00
+
+Arrivals follow the local time of day (a quiet night, morning and afternoon peaks, a lunch
+dip) and agents log in and out with them; --flat keeps the peak-hour load all day, and
+--rate mode is always flat.
 
 Appends to --out (creating its directory). Stops cleanly on Ctrl-C / SIGTERM.
 """
@@ -31,6 +36,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="first write MIN minutes of backdated history, as fast as possible")
     parser.add_argument("--duration", type=float, metavar="S",
                         help="stop after S wall-clock seconds of live feed (default: run until stopped)")
+    parser.add_argument("--flat", action="store_true",
+                        help="the same arrival rate at every hour (no time-of-day profile; --rate implies it)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same floor)")
     parser.add_argument("--rotate-every", type=float, metavar="S",
                         help="rename-rotate the file every S seconds (queue_log -> queue_log.1 ...)")
@@ -56,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0 or (args.rate is not None and args.rate <= 0) or args.history < 0:
         print("floorconsole simulate: --speed and --rate must be positive, --history not negative", file=sys.stderr)
         return 2
-    sim = Simulator(layout, config.thresholds, seed=args.seed, rate=args.rate)
+    sim = Simulator(layout, config.thresholds, seed=args.seed, rate=args.rate,
+                    profile=None if args.flat else "daily")
 
     stop = threading.Event()
 
@@ -67,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     print(
         f"simulating {len(layout.seats)} seats, queues {', '.join(sim.queues)}"
-        f"{f', ~{args.rate:g} events/s' if args.rate else ''} -> {args.out}",
+        f"{f', ~{args.rate:g} events/s' if args.rate else ''}{'' if sim.profile else ', flat'} -> {args.out}",
         file=sys.stderr,
         flush=True,
     )
