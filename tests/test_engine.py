@@ -177,7 +177,7 @@ def test_big_backfill_is_fed_in_blocks_and_folds_exactly_like_a_replay(tmp_path:
 
     from floorconsole.shifts import shift_at_epoch
 
-    sim = Simulator(generated_layout(200, ("sales", "support")), Thresholds(), seed=3)
+    sim = Simulator(generated_layout(200, ("sales", "support")), Thresholds(), seed=3, profile=None)
     t0 = 1_763_888_400.0  # a fixed moment; the whole simulated range lies in one shift
     shift = shift_at_epoch(Config().shifts, t0 + 3000)
     feed = tmp_path / "queue_log"
