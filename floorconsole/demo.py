@@ -94,6 +94,7 @@ class DemoFeed:
         speed: float = 1.0,
         history_s: float | None = None,
         layout: FloorLayout | None = None,
+        flat: bool = False,
     ) -> None:
         self.config = config
         self.feed_path = Path(feed_path)
@@ -101,7 +102,9 @@ class DemoFeed:
         self.seed = int(time.time()) if seed is None else seed
         self.speed = speed
         self.history_s = history_seconds(config) if history_s is None else history_s
-        self.simulator = Simulator(self.layout, config.thresholds, seed=self.seed)
+        # The floor follows the time of day (a quiet night); `flat` keeps it daytime-busy.
+        self.simulator = Simulator(self.layout, config.thresholds, seed=self.seed,
+                                   profile=None if flat else "daily")
         self.stats: RunStats | None = None
         self.error: BaseException | None = None
         self._stop = threading.Event()

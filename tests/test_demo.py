@@ -107,3 +107,15 @@ def test_demo_refuses_a_foreign_directory(tmp_path: Path) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 2 and "not a floorconsole demo directory" in err
     assert (tmp_path / "queue_log").read_text() == "real feed\n"
+
+
+def test_demo_flat_keeps_a_daytime_floor_at_any_hour(tmp_path: Path) -> None:
+    from floorconsole.config import data_file, load_config
+    from floorconsole.demo import DemoFeed
+
+    config = load_config(data_file("demo.toml"))
+    assert DemoFeed(config, tmp_path / "queue_log", seed=1, flat=True).simulator.profile is None
+    assert DemoFeed(config, tmp_path / "queue_log", seed=1).simulator.profile is not None
+    proc = _demo("--seconds", "2", "--dir", str(tmp_path / "demo"), "--seed", "1", "--flat")
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err

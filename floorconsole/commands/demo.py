@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--interval", type=float, default=2.0, help="headless: seconds between prints (default 2)")
     parser.add_argument("--speed", type=float, default=1.0, help="floor time per wall-clock second (default 1)")
     parser.add_argument("--seed", type=int, help="simulator seed (default: a new floor every run)")
+    parser.add_argument("--flat", action="store_true",
+                        help="a daytime-busy floor at any hour (default: follows the time of day)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         config = demo.demo_config(demo_dir, base)
         if args.db:
             config = config.with_overrides(db_path=Path(args.db))
-        feed = demo.DemoFeed(config, demo_dir / demo.FEED_NAME, seed=args.seed, speed=args.speed)
+        feed = demo.DemoFeed(config, demo_dir / demo.FEED_NAME, seed=args.seed, speed=args.speed,
+                             flat=args.flat)
     except (ConfigError, demo.DemoError, OSError) as exc:
         print(f"floorconsole demo: {exc}", file=sys.stderr)
         return 2
