@@ -110,7 +110,10 @@ def test_appends_are_seen_within_tens_of_ms(tmp_path: Path) -> None:
             append(feed, line(i) + b"\n")
             c.wait_lines(i + 1, timeout=2)
             worst = max(worst, time.monotonic() - t0)
-        assert worst < 0.5, worst  # generous for a loaded CI box; typical is ~10 ms
+        # Live, not stuck until some later event. Typical is ~10 ms (benchmarks/append_latency.py
+        # measures it); an append in the instant before the watch starts waits for the 1 s
+        # safety re-check, so on a loaded CI box the bound must cover that.
+        assert worst < 1.5, worst
     finally:
         c.stop()
 
