@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 
 from floorconsole.checklist import load_checklist
@@ -23,6 +22,7 @@ from screens.forms import (
     TakeoverScreen,
 )
 from test_forms import ME, OTHER, SEAT, Host, _raise, clock, read, settle, type_into
+from test_forms import db, service  # noqa: F401 - the same fixtures: a real SQLite file
 
 SIZE = (80, 24)
 
@@ -103,17 +103,3 @@ def test_help_screen(snap_compare) -> None:
     ]
     assert snap_compare(Host(lambda: HelpScreen(bindings)), terminal_size=SIZE,
                         run_before=_settled)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "records.db"
-
-
-@pytest.fixture
-def service(db: Path):
-    from floorconsole.store import StoreService
-
-    svc = StoreService(db, clock=clock)
-    yield svc
-    svc.close()
