@@ -14,12 +14,14 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from floorconsole.clock import ManualClock
 from floorconsole.config import data_file, load_config
 from floorconsole.identity import Actor
 from floorconsole.layout import load_layout
 from floorconsole.shifts import previous_shift, shift_at_epoch
 from floorconsole.simulator import Simulator
 from floorconsole.store import HandoverItemDraft, Store, store_kwargs
+from floorconsole.wiring import build_parts
 from screens.app import FloorApp
 from screens.seat_table import SeatTable
 
@@ -73,7 +75,8 @@ def add_records(config, with_handover: bool) -> None:  # noqa: ANN001
 
 
 async def shoot(config, feed: Path, out: Path, shots: list[tuple[str, tuple[str, ...]]], size=(160, 50)) -> None:  # noqa: ANN001
-    app = FloorApp(config, feed, clock=lambda: NOW, actor=INCOMING, alert_toasts=False, store_poll_s=0.2)
+    parts = build_parts(config, feed, clock=ManualClock(NOW), actor=INCOMING)
+    app = FloorApp(parts, alert_toasts=False, store_poll_s=0.2)
     async with app.run_test(size=size) as pilot:
         table = app.query_one(SeatTable)
         for _ in range(400):

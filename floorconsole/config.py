@@ -70,6 +70,7 @@ class Config:
     bell: bool = False
     hmac_key_file: Path | None = None
     config_path: Path | None = None
+    timezone: str | None = None  # IANA zone of the floor's shifts; None: the machine's zone
 
     def with_overrides(self, **changes: Any) -> "Config":
         """A copy with the given fields replaced (None values are ignored)."""
@@ -126,6 +127,10 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
     store = raw.get("store", {})
     if "supervisor" in floor:
         changes["supervisor"] = str(floor["supervisor"])
+    if "timezone" in floor:
+        if not isinstance(floor["timezone"], str) or not floor["timezone"]:
+            raise ConfigError(f"floor.timezone: expected an IANA zone name such as Asia/Shanghai, got {floor['timezone']!r}")
+        changes["timezone"] = floor["timezone"]
     if "layout" in floor:
         changes["layout_path"] = as_path("floor.layout", floor["layout"])
     if "checklist" in floor:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 import platformdirs
 
+from floorconsole.clock import Clock
 from floorconsole.config import APP_NAME, Config, data_file, load_config
 from floorconsole.layout import FloorLayout, load_layout
 from floorconsole.printable import printable
@@ -75,9 +75,8 @@ def demo_config(demo_dir: Path, base: Config | None = None) -> Config:
     )
 
 
-def history_seconds(config: Config, now: float | None = None) -> float:
+def history_seconds(config: Config, now: float) -> float:
     """How much backdated history the demo writes: the shift so far, at most ~2 h."""
-    now = time.time() if now is None else now
     shift_start = shift_at_epoch(config.shifts, now).start.timestamp()
     return max(0.0, min(HISTORY_CAP_S, now - shift_start))
 
@@ -90,6 +89,7 @@ class DemoFeed:
         config: Config,
         feed_path: Path,
         *,
+        clock: Clock,
         seed: int | None = None,
         speed: float = 1.0,
         history_s: float | None = None,
@@ -99,9 +99,10 @@ class DemoFeed:
         self.config = config
         self.feed_path = Path(feed_path)
         self.layout = layout or load_layout(config.layout_path)
-        self.seed = int(time.time()) if seed is None else seed
+        self.clock = clock
+        self.seed = int(clock()) if seed is None else seed
         self.speed = speed
-        self.history_s = history_seconds(config) if history_s is None else history_s
+        self.history_s = history_seconds(config, clock()) if history_s is None else history_s
         # The floor follows the time of day (a quiet night); `flat` keeps it daytime-busy.
         self.simulator = Simulator(self.layout, config.thresholds, seed=self.seed,
                                    profile=None if flat else "daily")
@@ -125,6 +126,7 @@ class DemoFeed:
                 self.feed_path,
                 speed=self.speed,
                 history_s=self.history_s,
+                clock=self.clock,
                 stop_event=self._stop,
                 on_history_done=self._history_done.set,
             )
@@ -179,10 +181,11 @@ def format_measures(rows: list, seat_counts: dict[str, int], status: str, now: f
 class _EngineSource:
     """Measures from the real FloorEngine (backfill from the shift start, then follow)."""
 
-    def __init__(self, config: Config, feed_path: Path, layout: FloorLayout) -> None:
+    def __init__(self, config: Config, feed_path: Path, layout: FloorLayout, clock: Clock) -> None:
         from floorconsole.engine import FloorEngine
 
-        self.engine = FloorEngine(config, feed_path, layout=layout)
+        self.clock = clock
+        self.engine = FloorEngine(config, feed_path, clock=clock, layout=layout)
         self.engine.start()
         # Let the backfill of the history finish (milliseconds on the demo floor) so the
         # first print already shows the shift so far.
@@ -207,9 +210,9 @@ class _EngineSource:
         self.engine.stop()
 
 
-def measures_source(config: Config, feed_path: Path, layout: FloorLayout) -> _EngineSource:
+def measures_source(config: Config, feed_path: Path, layout: FloorLayout, clock: Clock) -> _EngineSource:
     """The live measures behind the headless demo: a started FloorEngine on the feed."""
-    return _EngineSource(config, feed_path, layout)
+    return _EngineSource(config, feed_path, layout, clock)
 
 
 def print_measures_loop(
@@ -219,14 +222,14 @@ def print_measures_loop(
     interval_s: float = 2.0,
     out: TextIO = sys.stdout,
     stop_event: threading.Event | None = None,
-    clock: Callable[[], float] = time.time,
 ) -> None:
     """Print the floor's measures every `interval_s` until `seconds` pass or stopped."""
     stop = stop_event or threading.Event()
     started = time.monotonic()
     while True:
-        rows, counts, status = source.snapshot(clock())
-        print(format_measures(rows, counts, status, clock()), file=out, flush=True)
+        now = source.clock()
+        rows, counts, status = source.snapshot(now)
+        print(format_measures(rows, counts, status, now), file=out, flush=True)
         left = None if seconds is None else seconds - (time.monotonic() - started)
         if left is not None and left <= 0:
             return

@@ -12,7 +12,6 @@ is shown and the follower is restarted from the exact position it had reached.
 from __future__ import annotations
 
 import threading
-import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -55,7 +54,8 @@ class FloorEngine:
         self,
         config: Config,
         feed_path: str | Path,
-        clock: Callable[[], float] = time.time,
+        *,
+        clock: Callable[[], float],
         layout: "FloorLayout | None" = None,
     ) -> None:
         from floorconsole.floor import Floor  # late: keeps `import engine` cheap

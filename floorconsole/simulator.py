@@ -55,6 +55,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from floorconsole.clock import system_clock
 from floorconsole.config import Thresholds
 from floorconsole.layout import FloorLayout, generated_layout, load_layout
 
@@ -741,7 +742,7 @@ class Simulator:
         rotate_every_s: float | None = None,
         keep_rotated: int = 5,
         tick_s: float = 0.1,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = system_clock,
         on_history_done: Callable[[], None] | None = None,
     ) -> RunStats:
         """Append the floor's queue_log to `path` until stopped; returns what was written.

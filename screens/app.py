@@ -23,11 +23,11 @@ from textual.widgets import ContentSwitcher, Footer
 from textual.worker import get_current_worker
 
 from floorconsole.alerts import AlertTracker, patrol_status
+from floorconsole.clock import Clock
 from floorconsole.config import Config
-from floorconsole.identity import Actor, current_actor
-from floorconsole.layout import FloorLayout, configured_layout
 from floorconsole.printable import printable
 from floorconsole.shifts import shift_at_epoch
+from floorconsole.wiring import ConsoleParts, build_parts
 from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
 from screens.floor_map import FloorMap
@@ -90,36 +90,25 @@ class FloorApp(App[int]):
 
     def __init__(
         self,
-        config: Config,
-        feed_path: Path,
+        parts: ConsoleParts,
         *,
-        clock: Callable[[], float] = time.time,
-        engine: Any = None,
-        service: Any = None,
-        actor: Actor | None = None,
-        layout: FloorLayout | None = None,
         tick_s: float = 1.0,
         store_poll_s: float = STORE_POLL_S,
         alert_toasts: bool = True,
     ) -> None:
+        """`parts` come from the composition root (`floorconsole.wiring.build_parts`):
+        the engine, the store service and this app share its one clock."""
         super().__init__()
-        self.config = config
-        self.feed_path = Path(feed_path)
-        self.clock = clock
-        self.actor = actor or current_actor(config)
-        self.floor_layout = layout or configured_layout(config.layout_path)
-        if engine is None:
-            from floorconsole.engine import FloorEngine
-
-            engine = FloorEngine(config, self.feed_path, clock=clock, layout=self.floor_layout)
-        if service is None:
-            from floorconsole.store import StoreService
-
-            service = StoreService.from_config(config)
-        self.engine = engine
-        self.service = service
-        self.feed = FeedPoller(engine, clock)
-        self.store = StorePoller(service, config, clock)
+        self.parts = parts
+        self.config = parts.config
+        self.feed_path = parts.feed_path
+        self.clock = parts.clock
+        self.actor = parts.actor
+        self.floor_layout = parts.layout
+        self.engine = parts.engine
+        self.service = parts.service
+        self.feed = FeedPoller(self.engine, self.clock)
+        self.store = StorePoller(self.service, self.config, self.clock)
         self.alerts = AlertTracker()
         self.tick_s = tick_s
         self.store_poll_s = store_poll_s
@@ -209,11 +198,7 @@ class FloorApp(App[int]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
-        for closer in (self.engine.stop, self.service.close):
-            try:
-                closer()
-            except Exception:  # noqa: BLE001 - closing down: nothing useful to do
-                pass
+        self.parts.close()
 
     def on_resize(self, event: events.Resize) -> None:
         # 80x24 and the like: side panels go under the seats, the duty log hides
@@ -526,7 +511,7 @@ _ACTION_HELP = {
 }
 
 
-def run_console(config: Config, feed_path: Path | str) -> int:
+def run_console(config: Config, feed_path: Path | str, clock: Clock | None = None) -> int:
     """Open the console on `feed_path` until the user quits; returns the exit code.
 
     A records database or layout that cannot be opened at all is reported in one line
@@ -538,7 +523,7 @@ def run_console(config: Config, feed_path: Path | str) -> int:
     from floorconsole.store import StoreError
 
     try:
-        app = FloorApp(config, Path(feed_path))
+        app = FloorApp(build_parts(config, Path(feed_path), clock=clock))
     except (StoreError, ConfigError, OSError) as exc:
         print(f"floorconsole: {exc}", file=sys.stderr)
         return 1

@@ -41,7 +41,7 @@ class ExportScreen(ModalScreen[Path | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
 
     def __init__(self, service: Any, actor: Any, config: Any, feed_path: Path | None, *,
-                 clock: Callable[[], float] = time.time, fmt: str = "html", out_dir: Path | None = None,
+                 clock: Callable[[], float], fmt: str = "html", out_dir: Path | None = None,
                  layout: Any = None) -> None:
         super().__init__(classes="form-screen export-screen")
         self.service, self.actor, self.config = service, actor, config

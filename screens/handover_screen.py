@@ -8,7 +8,6 @@ Built on the shared form scaffolding, so Escape/ctrl+s/error line behave like ev
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, ClassVar
@@ -104,7 +103,7 @@ class HandoverScreen(FormScreen[Any]):
         Binding("a", "add", "Add item"),
     ]
 
-    def __init__(self, service: Any, actor: Any, config: Any, clock: Callable[[], float] = time.time,
+    def __init__(self, service: Any, actor: Any, config: Any, *, clock: Callable[[], float],
                  layout: FloorLayout | None = None) -> None:
         super().__init__(service, actor)
         self.add_class("handover-screen")

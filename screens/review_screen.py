@@ -11,7 +11,6 @@ returns, so what is shown is what was recorded.
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -179,7 +178,7 @@ class ReviewScreen(Screen[Any]):
         actor: Any,
         config: Any,
         *,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float],
         feed_path: Path | None = None,
         layout: Any = None,
     ) -> None:

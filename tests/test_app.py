@@ -6,17 +6,15 @@ with the forms (screens/forms), here only that each key opens the right one.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from floorconsole.config import Config, Thresholds
+from floorconsole.clock import ManualClock
 from floorconsole.identity import Actor
-from floorconsole.layout import load_layout
 from floorconsole.store import StoreService
+from floorconsole.wiring import build_parts
 from screens.app import FloorApp
 from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
@@ -26,150 +24,17 @@ from screens.header import FloorHeader
 from screens.queues_panel import QueuesPanel
 from screens.rejects_screen import RejectsScreen
 from screens.seat_table import SeatTable
+from support.fixed_floor import ACTOR, day_instant, make_floor, settle
+from support.fixed_floor import make_app as _make_app
+from support.waiting import until
 
 pytestmark = pytest.mark.anyio
 
-os.environ["TZ"] = "UTC"  # the header clock and shift are local time: pin them
-time.tzset()
-
-T = datetime(2026, 11, 23, 10, 0, 0, tzinfo=timezone.utc).timestamp()  # day shift, 08-16
-ACTOR = Actor("Li Na", "tester", "pts/9")
-
-LAYOUT = """
-[[seat]]
-id = "A01"
-row = "A"
-pos = 1
-agent = "SIP/1001"
-name = "Xu Jing"
-queues = ["sales"]
-[[seat]]
-id = "A02"
-row = "A"
-pos = 2
-agent = "SIP/1002"
-name = "Ma Wei"
-queues = ["sales"]
-[[seat]]
-id = "A03"
-row = "A"
-pos = 3
-agent = "SIP/1003"
-name = "Zhang Ting"
-queues = ["sales"]
-[[seat]]
-id = "A04"
-row = "A"
-pos = 4
-agent = "SIP/1004"
-name = "Liu Qiang"
-queues = ["sales"]
-[[seat]]
-id = "B01"
-row = "B"
-pos = 1
-agent = "SIP/1005"
-name = "Gao Wei"
-queues = ["support"]
-[[seat]]
-id = "B02"
-row = "B"
-pos = 2
-agent = "SIP/1006"
-name = "He Jun"
-queues = ["support"]
-[[seat]]
-id = "B03"
-row = "B"
-pos = 3
-agent = "SIP/1007"
-name = "[bold]Li Na"
-queues = ["support"]
-"""
+T = day_instant()  # local time: the day shift in whatever zone the suite runs in
 
 
-def feed_lines() -> list[str]:
-    """A small, fixed shift: answered calls, a long call, a pause, a ring-no-answer, an
-    abandon, a caller still waiting past the apology threshold, an escalation, a bad line."""
-    t = int(T)
-    lines = [
-        f"{t - 7000}|NONE|NONE|NONE|QUEUESTART|",
-        *(f"{t - 6000}|MANAGER|{q}|SIP/{a}|ADDMEMBER|" for q, a in
-          [("sales", 1001), ("sales", 1002), ("sales", 1003), ("sales", 1004),
-           ("support", 1005), ("support", 1006), ("support", 1007)]),
-        # two answered, completed sales calls (one answered late: SL below target)
-        f"{t - 5000}|c1|sales|NONE|ENTERQUEUE||13800138000|1",
-        f"{t - 4995}|c1|sales|SIP/1001|CONNECT|5|u1|2",
-        f"{t - 4800}|c1|sales|SIP/1001|COMPLETECALLER|5|195|1",
-        f"{t - 4000}|c2|sales|NONE|ENTERQUEUE||13900139000|1",
-        f"{t - 3960}|c2|sales|SIP/1002|CONNECT|40|u2|3",
-        f"{t - 3700}|c2|sales|SIP/1002|COMPLETEAGENT|40|260|1",
-        # an abandon
-        f"{t - 3000}|c3|support|NONE|ENTERQUEUE||13700137000|1",
-        f"{t - 2950}|c3|support|NONE|ABANDON|1|1|50",
-        # a ring-no-answer, then the call is answered elsewhere and still going (long call)
-        f"{t - 1200}|c4|support|NONE|ENTERQUEUE||13600136000|1",
-        f"{t - 1195}|c4|support|SIP/1006|RINGNOANSWER|15000",
-        f"{t - 1180}|c4|support|SIP/1005|CONNECT|20|u4|3",
-        # the agent on c4 escalates (reason contains markup, shown literally)
-        f"{t - 600}|c4|support|SIP/1005|ESCALATE|customer [red]insists on a supervisor|1",
-        # a pause with a reason
-        f"{t - 500}|NONE|sales|SIP/1003|PAUSE|Meal",
-        # a caller waiting 100 s (past the 30 s apology threshold)
-        f"{t - 100}|c6|sales|NONE|ENTERQUEUE||13400134000|1",
-        # a call on A01 now
-        f"{t - 90}|c5|sales|NONE|ENTERQUEUE||13500135000|2",
-        f"{t - 85}|c5|sales|SIP/1001|CONNECT|5|u5|2",
-        # a line no parser accepts, with markup and a control character in it
-        f"{t - 50}|this is [bold]not\x1b[31m a queue_log line",
-    ]
-    return lines
-
-
-def make_floor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Config, Path]:
-    """Layout, feed and an empty DB in tmp_path; cwd there so the header shows `queue_log`."""
-    (tmp_path / "layout.toml").write_text(LAYOUT)
-    (tmp_path / "queue_log").write_text("\n".join(feed_lines()) + "\n")
-    monkeypatch.chdir(tmp_path)
-    config = Config(
-        supervisor="Li Na",
-        db_path=tmp_path / "floor.db",
-        feed_path=Path("queue_log"),
-        layout_path=tmp_path / "layout.toml",
-        thresholds=Thresholds(wrapup_s=10),
-    )
-    return config, Path("queue_log")
-
-
-def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: float = T) -> FloorApp:
-    config, feed = make_floor(tmp_path, monkeypatch)
-    return FloorApp(config, feed, clock=lambda: now, actor=ACTOR, layout=load_layout(config.layout_path),
-                    store_poll_s=0.2)
-
-
-async def settle(app: FloorApp, pilot, condition=None, timeout: float = 15.0) -> None:  # noqa: ANN001
-    """Wait until the backfill is shown and the feed escalation is in the store panel."""
-    deadline = time.monotonic() + timeout
-    table = app.query_one(SeatTable)
-    escalations = app.query_one(EscalationsPanel)
-    while time.monotonic() < deadline:
-        ready = (
-            app.engine.progress.finished
-            and table.rows.get("SIP/1001") is not None
-            and table.rows["SIP/1001"].state == "ON_CALL"
-            and escalations.items
-            and app.query_one(FloorHeader).health.rejected >= 1
-        )
-        if ready and (condition is None or condition()):
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the console did not show the feed in time")
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FloorApp:
+    return _make_app(tmp_path, monkeypatch, T)
 
 
 async def test_main_screen_shows_the_floor(tmp_path, monkeypatch) -> None:
@@ -300,10 +165,9 @@ async def test_palette_has_every_action(tmp_path, monkeypatch) -> None:
             assert any(t.endswith(f"({key})") for t in titles), key
         await pilot.press("ctrl+p")
         await pilot.press(*"Map/table")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.screen.query("CommandList Option") or app.screen.query("OptionList"), what="palette hits")
         await pilot.press("enter")
-        await pilot.pause(0.1)
-        assert app.query_one(FloorMap).display
+        await until(pilot, lambda: app.query_one(FloorMap).display, what="the map shown")
 
 
 async def test_footer_lists_the_keys(tmp_path, monkeypatch) -> None:
@@ -375,7 +239,7 @@ async def test_another_console_shows_within_two_seconds(tmp_path, monkeypatch) -
         await settle(app, pilot)
         (esc,) = app.query_one(EscalationsPanel).items
         assert esc.claimed_by is None
-        other = StoreService.from_config(app.config)
+        other = StoreService.from_config(app.config, clock=app.clock)
         try:
             someone = Actor("Wang Fang", "other", "pts/3")
             await asyncio.wrap_future(other.submit("add_entry", "notice", "Queue 2 closed at 14:00", someone))
@@ -405,11 +269,9 @@ async def test_review_handover_and_export_keys_open_their_screens(tmp_path, monk
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot)
         await pilot.press(key)
-        await pilot.pause(0.2)
-        assert type(app.screen).__name__ == screen
+        await until(pilot, lambda: type(app.screen).__name__ == screen, what=f"{screen} opened")
         await pilot.press("escape")
-        await pilot.pause(0.2)
-        assert app.screen is app.screen_stack[0]
+        await until(pilot, lambda: app.screen is app.screen_stack[0], what=f"{screen} closed")
 
 
 async def test_80x24_collapses_the_side_panels(tmp_path, monkeypatch) -> None:
@@ -424,8 +286,8 @@ async def test_80x24_collapses_the_side_panels(tmp_path, monkeypatch) -> None:
 
 
 async def test_missing_feed_keeps_the_console_open(tmp_path, monkeypatch) -> None:
-    config, _ = make_floor(tmp_path, monkeypatch)
-    app = FloorApp(config, Path("no_such_feed"), clock=lambda: T, actor=ACTOR, store_poll_s=0.2)
+    config, _ = make_floor(tmp_path, monkeypatch, T)
+    app = FloorApp(build_parts(config, Path("no_such_feed"), clock=ManualClock(T), actor=ACTOR), store_poll_s=0.2)
     async with app.run_test(size=(160, 50)) as pilot:
         deadline = time.monotonic() + 5
         header = app.query_one(FloorHeader)
@@ -467,7 +329,7 @@ def test_feed_escalation_with_a_withheld_caller_id_is_still_recorded(tmp_path) -
     args = escalation_args(Escalation(event, "anonymous"))
     assert args["caller"] == "" and args["reason"] == "wants a manager (caller id: anonymous)"
     assert escalation_args(Escalation(event, "+86 138-0013-8000"))["caller"] == "+86 138-0013-8000"
-    service = StoreService(tmp_path / "floor.db")
+    service = StoreService(tmp_path / "floor.db", clock=ManualClock(T))
     try:
         record = service.submit("raise_escalation", actor=ACTOR, **args).result(timeout=10)
         assert record.caller_masked == "" and record.event_key == event.key

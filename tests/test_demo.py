@@ -7,11 +7,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from floorconsole import demo
+from floorconsole.clock import ManualClock, TickingClock
 from floorconsole.config import data_file, load_config
 
 
@@ -54,7 +56,9 @@ def test_history_is_the_shift_so_far_capped_at_two_hours() -> None:
 def test_demo_feed_writes_history_then_runs_and_stops(tmp_path: Path) -> None:
     d = demo.prepare_demo_dir(tmp_path)
     cfg = demo.demo_config(d)
-    feed = demo.DemoFeed(cfg, cfg.feed_path, seed=4, speed=50, history_s=1800)
+    # 10:30 on a weekday: the floor is busy whatever the hour the suite runs at
+    clock = TickingClock(datetime(2026, 11, 23, 10, 30).astimezone().timestamp())
+    feed = demo.DemoFeed(cfg, cfg.feed_path, clock=clock, seed=4, speed=50, history_s=1800)
     feed.start()
     size = cfg.feed_path.stat().st_size
     assert size > 10_000 and feed.running
@@ -93,11 +97,13 @@ def test_demo_headless_stops_cleanly_on_sigint(tmp_path: Path) -> None:
     deadline = time.monotonic() + 20
     while not (tmp_path / "queue_log").exists() and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(1.5)
+    # SIGINT once the first measures are printed (the handler is installed by then)
+    first = proc.stdout.readline()
+    assert first.startswith("["), first
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
-    assert "queue" in out
+    assert "queue" in first + out
     assert (tmp_path / "queue_log").read_bytes().endswith(b"\n")
 
 
@@ -114,8 +120,9 @@ def test_demo_flat_keeps_a_daytime_floor_at_any_hour(tmp_path: Path) -> None:
     from floorconsole.demo import DemoFeed
 
     config = load_config(data_file("demo.toml"))
-    assert DemoFeed(config, tmp_path / "queue_log", seed=1, flat=True).simulator.profile is None
-    assert DemoFeed(config, tmp_path / "queue_log", seed=1).simulator.profile is not None
+    clock = ManualClock(datetime(2026, 11, 23, 10, 30).astimezone().timestamp())
+    assert DemoFeed(config, tmp_path / "queue_log", clock=clock, seed=1, flat=True).simulator.profile is None
+    assert DemoFeed(config, tmp_path / "queue_log", clock=clock, seed=1).simulator.profile is not None
     proc = _demo("--seconds", "2", "--dir", str(tmp_path / "demo"), "--seed", "1", "--flat")
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err

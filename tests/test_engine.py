@@ -46,6 +46,7 @@ def engine_for(tmp_path: Path):
     engines: list[FloorEngine] = []
 
     def make(feed: Path, **kw) -> FloorEngine:
+        kw.setdefault("clock", time.time)  # the session's clock (moved by --instant)
         e = FloorEngine(Config(), feed, **kw)
         engines.append(e)
         e.start()
@@ -60,6 +61,9 @@ def test_backfill_rotated_then_live_rotation_exactly_once(tmp_path: Path, engine
     feed = tmp_path / "queue_log"
     (tmp_path / "queue_log.1").write_bytes(b"".join(enter(i) for i in range(0, 50)))
     feed.write_bytes(b"".join(enter(i) for i in range(50, 100)))
+    now = time.time()  # the file system keeps the real time; the session may run at another instant
+    for p in (tmp_path / "queue_log.1", feed):
+        os.utime(p, (now, now))
     engine = engine_for(feed)
     wait_for(lambda: engine.progress.finished and lines_total(engine) == 100)
     assert engine.progress.done_bytes == engine.progress.total_bytes
@@ -130,7 +134,7 @@ def test_shift_change_moves_the_window(tmp_path: Path, engine_for) -> None:
 def test_stop_is_prompt(tmp_path: Path) -> None:
     feed = tmp_path / "queue_log"
     feed.write_bytes(enter(1))
-    engine = FloorEngine(Config(), feed)
+    engine = FloorEngine(Config(), feed, clock=time.time)
     engine.start()
     wait_for(lambda: lines_total(engine) == 1)
     t0 = time.monotonic()

@@ -27,11 +27,6 @@ LAYOUT = FloorLayout(
 )
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def seat(agent: str, seat_id: str, state: str = "AVAILABLE", **kw) -> SeatRow:
     base = dict(agent=agent, name=agent, seat_id=seat_id, queues=("sales",), state=state, since=NOW - 5,
                 call_start=None, pause_reason="", answered=0, ring_no_answer=0)

@@ -23,7 +23,9 @@ from floorconsole.identity import Actor
 from floorconsole.layout import load_layout
 from floorconsole.report import build_report, render, resolve_shift
 from floorconsole.simulator import Simulator
-from floorconsole.store import Store, StoreService
+from floorconsole.clock import ManualClock
+from floorconsole.store import Store
+from floorconsole.wiring import build_parts
 from screens.app import FloorApp
 from screens.export import ExportScreen
 from screens.header import FloorHeader
@@ -68,8 +70,7 @@ async def type_in(pilot: Any, selector: str, text: str) -> None:
 
 def make_app(tmp: Path, clock_t: float, actor: Actor) -> FloorApp:
     config = Config(supervisor=actor.name, db_path=tmp / "floor.db", feed_path=tmp / "queue_log")
-    service = StoreService(config.db_path, clock=lambda: clock_t)
-    return FloorApp(config, config.feed_path, clock=lambda: clock_t, service=service, actor=actor)
+    return FloorApp(build_parts(config, config.feed_path, clock=ManualClock(clock_t), actor=actor))
 
 
 async def shift_a(tmp: Path) -> None:

@@ -16,11 +16,6 @@ NOW = 1_700_000_000.0
 TH = Thresholds()
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def row(i: int, state: str = "AVAILABLE", **kw) -> SeatRow:
     base = dict(
         agent=f"SIP/{1000 + i}",

@@ -7,14 +7,18 @@ looking at the new pictures.
 
 from __future__ import annotations
 
-from test_app import make_app as _make_app
-from test_app import settle  # same fixed floor, feed and clock
+import pytest
+
+from support.fixed_floor import make_app as _make_app
+from support.fixed_floor import settle  # the same fixed floor, feed and clock as test_app
+
+# The header shows local times: the pictures are taken in UTC whatever zone the suite runs in.
+pytestmark = pytest.mark.usefixtures("utc_zone")
 
 
 def make_app(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
-    app = _make_app(tmp_path, monkeypatch)
-    app.alert_toasts = False  # alerts are toasts timed in real time: not in the pictures
-    return app
+    # alerts are toasts timed in real time: not in the pictures
+    return _make_app(tmp_path, monkeypatch, alert_toasts=False)
 
 
 def _settled(*keys: str):  # noqa: ANN202

@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start the demo feed, show the floor, stop the feed on exit."""
     from floorconsole import demo
+    from floorconsole.wiring import wall_clock
 
     if args.speed <= 0 or args.interval <= 0 or (args.seconds is not None and args.seconds < 0):
         print("floorconsole demo: --speed and --interval must be positive, --seconds not negative", file=sys.stderr)
@@ -43,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         config = demo.demo_config(demo_dir, base)
         if args.db:
             config = config.with_overrides(db_path=Path(args.db))
-        feed = demo.DemoFeed(config, demo_dir / demo.FEED_NAME, seed=args.seed, speed=args.speed,
+        clock = wall_clock(config)
+        feed = demo.DemoFeed(config, demo_dir / demo.FEED_NAME, clock=clock, seed=args.seed, speed=args.speed,
                              flat=args.flat)
     except (ConfigError, demo.DemoError, OSError) as exc:
         print(f"floorconsole demo: {exc}", file=sys.stderr)
@@ -59,11 +61,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         run_console = None if args.headless else _console_entry()
         if run_console is not None:
-            return int(run_console(config, config.feed_path) or 0)
+            return int(run_console(config, config.feed_path, clock) or 0)
         if not args.headless:
             print("(the full-screen console is not available in this build; "
                   "printing live measures, Ctrl-C to stop)", file=sys.stderr, flush=True)
-        return _headless(demo, config, feed, args.seconds, args.interval)
+        return _headless(demo, config, feed, args.seconds, args.interval, clock)
     finally:
         feed.stop()
 
@@ -81,14 +83,14 @@ def _console_entry():
     return run_console
 
 
-def _headless(demo, config, feed, seconds: float | None, interval: float) -> int:
+def _headless(demo, config, feed, seconds: float | None, interval: float, clock) -> int:  # noqa: ANN001
     stop = threading.Event()
 
     def _stop(signum: int, frame: object) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    source = demo.measures_source(config, config.feed_path, feed.layout)
+    source = demo.measures_source(config, config.feed_path, feed.layout, clock)
     try:
         demo.print_measures_loop(source, seconds=seconds, interval_s=interval, stop_event=stop)
     except BrokenPipeError:

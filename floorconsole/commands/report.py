@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from floorconsole.layout import configured_layout
@@ -34,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build, audit and write the report."""
     def body(store, config) -> int:
-        now = time.time()
+        now = store.clock()
         try:
             shift = resolve_shift(config, args.shift, now)
         except ValueError as exc:

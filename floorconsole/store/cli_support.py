@@ -42,9 +42,14 @@ def run_with_store(
         return fail(str(exc), EXIT_USAGE)
     if must_exist and not Path(config.db_path).exists():
         return fail(f"no records database at {config.db_path}")
+    from floorconsole.wiring import wall_clock  # late: wiring imports the store package
+
     try:
-        with Store(config.db_path, **store_kwargs(config)) as store:
+        clock = wall_clock(config)
+        with Store(config.db_path, **store_kwargs(config), clock=clock) as store:
             return body(store, config)
+    except ConfigError as exc:
+        return fail(str(exc), EXIT_USAGE)
     except StoreError as exc:
         return fail(str(exc))
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from floorconsole.checklist import ChecklistItem, load_checklist
+from floorconsole.clock import system_clock
 from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, ShiftDef
 from floorconsole.identity import Actor
 from floorconsole.store import archive as _archive
@@ -92,7 +92,7 @@ class Store:
         checklist: Sequence[ChecklistItem] | None = None,
         hmac_key_file: Path | None = None,
         mask_keep_digits: int = 4,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = system_clock,
         busy_timeout_ms: int = 15_000,
     ) -> None:
         self.path = Path(path)
@@ -120,6 +120,11 @@ class Store:
     def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> "Store":
         """A Store with the path, shifts, checklist, HMAC key and mask width from `config`."""
         return cls(path or config.db_path, **store_kwargs(config), **kw)
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The clock this store stamps records with (the one the composition root gave it)."""
+        return self._ctx.clock
 
     @property
     def conn(self) -> sqlite3.Connection:

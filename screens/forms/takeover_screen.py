@@ -180,7 +180,8 @@ class TakeoverScreen(FormScreen[Any]):
         service: Any,
         actor: Any,
         escalation_id: int,
-        clock: Callable[[], float] = time.time,
+        *,
+        clock: Callable[[], float],
     ) -> None:
         super().__init__(service, actor)
         self.escalation_id = escalation_id

@@ -1,0 +1,82 @@
+"""The composition root: one place builds the clock, engine, store and identity.
+
+Every component is handed the one clock built here, so the console, the records and the
+feed engine always agree on what time (and which shift) it is. `screens.app.run_console`
+turns these parts into the Textual app; headless commands (`watch`, `report`) use them
+directly. Nothing else constructs an engine or a store service for a running console.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from floorconsole.clock import Clock, apply_time_zone, system_clock
+from floorconsole.config import Config, ConfigError
+from floorconsole.engine import FloorEngine
+from floorconsole.identity import Actor, current_actor
+from floorconsole.layout import FloorLayout, configured_layout
+from floorconsole.store import StoreService
+
+
+def wall_clock(config: Config) -> Clock:
+    """The wall clock, in the floor's zone (`floor.timezone`, else the machine's).
+
+    The one place a running program gets its clock; raises ConfigError for a bad zone."""
+    try:
+        apply_time_zone(config.timezone)
+    except ValueError as exc:
+        raise ConfigError(f"floor.timezone: {exc}") from None
+    return system_clock
+
+
+@dataclass(frozen=True)
+class ConsoleParts:
+    """What a running console is made of; all of it shares `clock`."""
+
+    config: Config
+    clock: Clock
+    feed_path: Path
+    layout: FloorLayout
+    actor: Actor
+    engine: FloorEngine
+    service: StoreService
+
+    def close(self) -> None:
+        """Stop the engine and close the store (each at most once; errors ignored)."""
+        for closer in (self.engine.stop, self.service.close):
+            try:
+                closer()
+            except Exception:  # noqa: BLE001 - closing down: nothing useful to do
+                pass
+
+
+def build_parts(
+    config: Config,
+    feed_path: Path | str,
+    *,
+    clock: Clock | None = None,
+    actor: Actor | None = None,
+    layout: FloorLayout | None = None,
+) -> ConsoleParts:
+    """Build the parts of a console on `feed_path`. `clock` defaults to the wall clock.
+
+    Raises StoreError / ConfigError / OSError when the records or the layout cannot be
+    opened, before anything starts."""
+    clock = wall_clock(config) if clock is None else clock
+    layout = layout if layout is not None else configured_layout(config.layout_path)
+    service = StoreService.from_config(config, clock=clock)
+    try:
+        engine = FloorEngine(config, Path(feed_path), clock=clock, layout=layout)
+    except BaseException:
+        service.close()
+        raise
+    return ConsoleParts(
+        config=config,
+        clock=clock,
+        feed_path=Path(feed_path),
+        layout=layout,
+        actor=actor or current_actor(config),
+        engine=engine,
+        service=service,
+    )
