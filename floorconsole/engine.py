@@ -6,7 +6,15 @@ does I/O: it reads `health`/`progress` (plain snapshots) and, briefly, the Floor
 `locked()`, and polls `drain_delta()`.
 
 Nothing kills the worker: a line the Floor chokes on is skipped and shown, an I/O error
-is shown and the follower is restarted from the exact position it had reached.
+is shown and the follower is restarted from the exact position it had reached. An outage
+of the feed (directory unreadable, gone, back) keeps that position, so nothing is read
+twice; the state says "unreadable" / "missing file" meanwhile.
+
+With `position_file`, the position is also persisted (atomically, at most about once a
+second, and on stop). The Floor lives in memory, so a restart still rebuilds it from the
+shift start (exact: it starts from zero); the persisted position tells consumers with
+durable state how far the previous run got (`previous_position`,
+`replaying_previous_run`). See docs/feeds.md, "Rotation, outages and the feed position".
 """
 
 from __future__ import annotations
@@ -21,8 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floorconsole.config import Config
+from floorconsole.feedpos import PositionFile
 from floorconsole.shifts import shift_at_epoch
-from floorconsole.tail import FileFollower, Position, Progress
+from floorconsole.tail import FileFollower, Position, Progress, has_head, same_head
 
 if TYPE_CHECKING:  # floor.py imports no I/O; imported lazily so tail-only users stay light
     from floorconsole.floor import Floor
@@ -37,7 +46,10 @@ class FeedHealth:
     """What the header shows about the feed; a snapshot, safe to keep."""
 
     path: Path
-    state: str  # "backfilling", "live", "missing file" or "error: ..."
+    # "backfilling", "catching up", "live", "missing file", "unreadable",
+    # "not a regular file" or "error: ..."; "live" only once a batch read at the end of
+    # the feed has been applied after the backfill
+    state: str
     message: str  # one line for a person, e.g. "waiting for /var/log/asterisk/queue_log"
     lag_bytes: int  # bytes written to the feed but not yet applied
     last_event_time: float | None
@@ -45,6 +57,7 @@ class FeedHealth:
     last_rejects: list[tuple[str, str]] = field(default_factory=list)
     last_error: str | None = None  # the worker's last error, kept after it recovered
     lines_applied: int = 0
+    caught_up: bool = False  # the backfill and what piled up meanwhile are applied
 
 
 class FloorEngine:
@@ -57,7 +70,10 @@ class FloorEngine:
         *,
         clock: Callable[[], float],
         layout: "FloorLayout | None" = None,
+        position_file: str | Path | None = None,
     ) -> None:
+        """`position_file`: where to persist the feed position (None: not persisted);
+        `feedpos.position_file_for(config.db_path, feed_path)` is the usual place."""
         from floorconsole.floor import Floor  # late: keeps `import engine` cheap
 
         self.config = config
@@ -79,6 +95,12 @@ class FloorEngine:
         self._error_now: str | None = None
         self._last_line_time: float | None = None
         self._lines_applied = 0
+        self._caught_up = False
+        self._problem: str | None = None  # the follower's reason the feed cannot be read
+        self._saver = PositionFile(position_file, self.feed_path) if position_file else None
+        # how far the previous run got; the lines before it are being applied again
+        self.previous_position: Position | None = self._saver.load() if self._saver else None
+        self._replaying = self.previous_position is not None
 
     # ---- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -110,9 +132,23 @@ class FloorEngine:
 
     @property
     def progress(self) -> Progress:
-        """Backfill progress (bytes of the backlog found at start)."""
+        """Backfill progress (bytes of the backlog found at start). Not `finished` until the
+        first batch after the backfill is applied: the follower finishing its reading is
+        not the Floor being up to date."""
         f = self._follower
-        return f.progress if f is not None else Progress(0, 0, False)
+        if f is None:
+            return Progress(0, 0, False)
+        p = f.progress
+        if p.finished and not self._caught_up:
+            return Progress(p.done_bytes, p.total_bytes, False)
+        return p
+
+    @property
+    def replaying_previous_run(self) -> bool:
+        """True while the lines being applied were already applied by the previous run
+        (up to its persisted position). A consumer with durable state (say, one that
+        records escalations) acts only on what is applied once this is False."""
+        return self._replaying
 
     @property
     def position(self) -> Position | None:
@@ -133,16 +169,23 @@ class FloorEngine:
         state = f"error: {self._error_now}" if self._error_now else self._state
         if self._error_now:
             message = f"feed error: {self._error_now} (retrying)"
+        elif self._state in ("unreadable", "not a regular file") and self._problem:
+            message = self._problem
         elif self._state == "missing file":
             message = f"waiting for {self.feed_path}"
         elif self._state == "backfilling":
             p = self.progress
             pct = 100.0 * p.done_bytes / p.total_bytes if p.total_bytes else 0.0
             message = f"reading the shift so far: {pct:.0f}%"
+        elif self._state == "catching up":
+            message = f"catching up with {self.feed_path}"
         else:
             message = f"following {self.feed_path}"
+        last_error = self._last_error
+        if self._saver is not None and self._saver.save_error:
+            last_error = self._saver.save_error
         return FeedHealth(self.feed_path, state, message, self._lag, last_event, counts, last,
-                          self._last_error, self._lines_applied)
+                          last_error, self._lines_applied, self._caught_up)
 
     # ---- the worker -----------------------------------------------------------------
     def _run(self) -> None:
@@ -163,14 +206,39 @@ class FloorEngine:
                     self._check_window()  # first: lines after a shift change count in the new one
                     if batch.lines:
                         self._apply(batch.lines)
-                    self._position = batch.position
+                    if batch.position is not None:  # a heartbeat without one keeps ours
+                        self._position = batch.position
                     self._state = batch.state
                     self._lag = batch.lag_bytes
+                    self._problem = follower.problem
                     self._error_now = None
+                    if not batch.backfill and batch.state not in ("backfilling", "catching up"):
+                        self._caught_up = True
+                    if self._replaying:
+                        self._note_previous(batch)
+                    elif self._saver is not None:
+                        # never while replaying: the saved position must not go backwards
+                        self._saver.maybe_save(self._position)
             except Exception as exc:  # noqa: BLE001 - the feed must survive anything
                 self._error_now = f"{type(exc).__name__}: {exc}"
                 self._last_error = self._error_now + "\n" + traceback.format_exc(limit=3)
                 self._stop.wait(RETRY_S)
+        if self._saver is not None and not self._replaying:
+            self._saver.flush()  # the exact last position, for the next run
+
+    def _note_previous(self, batch: Any) -> None:
+        """Has the fold passed where the previous run stopped? Then what follows is new."""
+        prev, pos = self.previous_position, batch.position
+        if prev is not None and pos is not None and pos.offset >= prev.offset:
+            a, b = bytes.fromhex(pos.fingerprint), bytes.fromhex(prev.fingerprint)
+            same_file = (pos.dev, pos.inode) == (prev.dev, prev.inode) and same_head(a, b)
+            if same_file or has_head(a, b):  # has_head: a compressed or restored copy
+                self._replaying = False
+                return
+        if not batch.backfill and batch.state != "catching up":
+            # caught up without meeting it: its file is older than the shift or gone, and
+            # everything read from here on is new
+            self._replaying = False
 
     def _apply(self, lines: list[bytes]) -> None:
         """Feed a batch; a line that raises is skipped (once) and the rest still applied."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from floorconsole.layout import configured_layout
 from floorconsole.report import FORMATS, audit_export, build_report, feed_files, render, resolve_shift, write_report
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
+from floorconsole.tail import not_regular_reason
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         feed = Path(args.feed) if args.feed else config.feed_path
         if args.feed and not feed.exists():
             return fail(f"feed file not found: {feed}")
+        if feed and (reason := not_regular_reason(feed)):
+            return fail(reason)  # a FIFO would block the fold for ever
         paths = feed_files(feed) if feed else None
         layout = configured_layout(config.layout_path)
         report = build_report(store, config, shift, now, feed_paths=paths, layout=layout,

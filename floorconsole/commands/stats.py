@@ -16,6 +16,7 @@ from typing import Any
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
 from floorconsole.replay import fold_files
+from floorconsole.tail import not_regular_reason
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
             return 2
         thresholds = replace(thresholds, sl_threshold_s=args.sl_threshold)
     path = Path(args.feed)
+    if reason := not_regular_reason(path):
+        print(f"floorconsole stats: {reason}", file=sys.stderr)
+        return 2
     if not path.is_file():
         print(f"floorconsole stats: feed file not found: {path}", file=sys.stderr)
         return 2
