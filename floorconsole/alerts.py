@@ -8,24 +8,12 @@ on every tick. The console shows what these functions return as toasts.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from floorconsole.config import Thresholds
 from floorconsole.printable import printable
-
-
-class QueueView(Protocol):
-    name: str
-    waiting_now: int
-    oldest_entered: float | None
-    service_level: float | None
-
-
-class SeatView(Protocol):
-    agent: str
-    name: str
-    state: str  # a SeatState name, e.g. "ON_CALL"
-    call_start: float | None
+from floorconsole.rules import is_long_call, is_past_apology, is_sl_below_target
+from floorconsole.views import QueueView, SeatView
 
 
 class AlertTracker:
@@ -55,9 +43,9 @@ class AlertTracker:
         waiting_long = set()
         low_sl = set()
         for q in queues:
-            if q.waiting_now and q.oldest_entered is not None and now - q.oldest_entered >= thresholds.apology_wait_s:
+            if is_past_apology(q, now, thresholds):
                 waiting_long.add(q.name)
-            if q.service_level is not None and q.service_level < thresholds.sl_target_pct:
+            if is_sl_below_target(q, thresholds):
                 low_sl.add(q.name)
         for name in sorted(waiting_long - self.apology_queues):
             out.append(f"Queue {printable(name)}: a caller has waited past {thresholds.apology_wait_s:.0f} s")
@@ -67,7 +55,7 @@ class AlertTracker:
         calls = set()
         names = {}
         for s in seats:
-            if s.state == "ON_CALL" and s.call_start is not None and now - s.call_start >= thresholds.long_call_s:
+            if is_long_call(s, now, thresholds) and s.call_start is not None:
                 calls.add((s.agent, s.call_start))
                 names[(s.agent, s.call_start)] = s.name
         new_calls = sorted(calls - self.long_calls)
@@ -79,6 +67,19 @@ class AlertTracker:
         return out
 
 
+def patrol_coverage(seats: Iterable[SeatView], patrolled: frozenset[str] | None) -> tuple[int, int]:
+    """(seats patrolled this shift, seats logged in): changes only when seats or notes do."""
+    logged_in = [s.agent for s in seats if s.state != "LOGGED_OFF"]
+    return sum(1 for a in logged_in if patrolled and a in patrolled), len(logged_in)
+
+
+def patrol_due(last_patrol: float | None, shift_start: float, now: float, thresholds: Thresholds) -> bool:
+    """A patrol is due when none has been recorded for `patrol_interval_min` (counting from
+    the shift start when there has been none yet this shift)."""
+    since = last_patrol if last_patrol is not None else shift_start
+    return now - since >= thresholds.patrol_interval_min * 60
+
+
 def patrol_status(
     seats: Iterable[SeatView],
     patrolled: frozenset[str] | None,
@@ -87,12 +88,5 @@ def patrol_status(
     now: float,
     thresholds: Thresholds,
 ) -> tuple[int, int, bool]:
-    """(seats patrolled this shift, seats logged in, patrol due?) for the header.
-
-    A patrol is due when none has been recorded for `patrol_interval_min` (counting from
-    the shift start when there has been none yet this shift).
-    """
-    logged_in = [s.agent for s in seats if s.state != "LOGGED_OFF"]
-    done = sum(1 for a in logged_in if patrolled and a in patrolled)
-    since = last_patrol if last_patrol is not None else shift_start
-    return done, len(logged_in), now - since >= thresholds.patrol_interval_min * 60
+    """(seats patrolled this shift, seats logged in, patrol due?) for the header."""
+    return (*patrol_coverage(seats, patrolled), patrol_due(last_patrol, shift_start, now, thresholds))

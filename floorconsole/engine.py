@@ -1,9 +1,15 @@
 """FloorEngine: one Floor fed from one feed file by a worker thread, read under a lock.
 
 The worker backfills from the start of the current shift (rotated files included, with
-progress), then follows the live file (`floorconsole.tail.FileFollower`). The UI never
-does I/O: it reads `health`/`progress` (plain snapshots) and, briefly, the Floor under
-`locked()`, and polls `drain_delta()`.
+progress), then follows the live file (`floorconsole.tail.FileFollower`).
+
+Push, not poll: after each applied batch (and at least once a second, for timers such as
+the end of wrap-up) the worker turns what changed into a `views.FloorUpdate` (changed
+seats and queues as plain values, the feed status, the rejects when they moved) and hands
+it to every subscriber on its own thread; the console posts it as a message. New feed
+escalations go to the `on_escalations` sink (the records), whether or not a console is
+open. While backfilling only the progress is published, at most 5 times a second, and the
+whole floor once the backfill is applied.
 
 Nothing kills the worker: a line the Floor chokes on is skipped and shown, an I/O error
 is shown and the follower is restarted from the exact position it had reached. An outage
@@ -20,6 +26,7 @@ durable state how far the previous run got (`previous_position`,
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,13 +39,19 @@ from floorconsole.config import Config
 from floorconsole.feedpos import PositionFile
 from floorconsole.shifts import shift_at_epoch
 from floorconsole.tail import FileFollower, Position, Progress, has_head, same_head
+from floorconsole.views import FeedStatus, FloorUpdate, queue_view, seat_view
 
 if TYPE_CHECKING:  # floor.py imports no I/O; imported lazily so tail-only users stay light
+    from floorconsole.events import Escalation
     from floorconsole.floor import Floor
     from floorconsole.layout import FloorLayout
 
 RETRY_S = 1.0  # pause after an error before the follower is restarted
 BLOCK_LINES = 2048  # batches this big are fed as blocks (backfill); smaller ones line by line
+PROGRESS_EVERY_S = 0.2  # while backfilling, the header's progress is pushed this often at most
+
+Subscriber = Callable[[FloorUpdate], None]
+EscalationSink = Callable[["list[Escalation]"], None]
 
 
 @dataclass(frozen=True)
@@ -71,9 +84,12 @@ class FloorEngine:
         clock: Callable[[], float],
         layout: "FloorLayout | None" = None,
         position_file: str | Path | None = None,
+        on_escalations: EscalationSink | None = None,
     ) -> None:
         """`position_file`: where to persist the feed position (None: not persisted);
-        `feedpos.position_file_for(config.db_path, feed_path)` is the usual place."""
+        `feedpos.position_file_for(config.db_path, feed_path)` is the usual place.
+        `on_escalations`: called on the worker thread with each batch's new feed
+        escalations (`floorconsole.feed_escalation.recorder` writes them to the records)."""
         from floorconsole.floor import Floor  # late: keeps `import engine` cheap
 
         self.config = config
@@ -101,6 +117,24 @@ class FloorEngine:
         # how far the previous run got; the lines before it are being applied again
         self.previous_position: Position | None = self._saver.load() if self._saver else None
         self._replaying = self.previous_position is not None
+        self._subscribers: list[Subscriber] = []
+        self._on_escalations = on_escalations
+        self._last_progress = 0.0
+        self._last_minute = -1
+        self._published_live = False
+        self._sink_error: str | None = None
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Have `subscriber(update)` called with every `FloorUpdate` from now on.
+
+        It runs on the engine's thread and must only hand the update on (Textual's
+        `post_message` is thread-safe); call before `start()` to get the whole floor."""
+        self._subscribers.append(subscriber)
+
+    def report_problem(self, text: str) -> None:
+        """Record a problem of a consumer (e.g. the records refused a feed escalation):
+        it is shown with the feed's health as the last error."""
+        self._sink_error = text
 
     # ---- lifecycle ------------------------------------------------------------------
     def start(self) -> None:
@@ -122,13 +156,6 @@ class FloorEngine:
         """The Floor, under the engine's lock; keep the block short (the feed waits)."""
         with self._lock:
             yield self._floor
-
-    def drain_delta(self) -> Any:
-        """What changed since the previous call (`Floor.take_changes(now)`): passing the
-        engine's clock lets seats whose wrap-up has run out turn available on screen."""
-        now = self.clock()
-        with self._lock:
-            return self._floor.take_changes(now)
 
     @property
     def progress(self) -> Progress:
@@ -181,7 +208,7 @@ class FloorEngine:
             message = f"catching up with {self.feed_path}"
         else:
             message = f"following {self.feed_path}"
-        last_error = self._last_error
+        last_error = self._sink_error or self._last_error
         if self._saver is not None and self._saver.save_error:
             last_error = self._saver.save_error
         return FeedHealth(self.feed_path, state, message, self._lag, last_event, counts, last,
@@ -219,12 +246,63 @@ class FloorEngine:
                     elif self._saver is not None:
                         # never while replaying: the saved position must not go backwards
                         self._saver.maybe_save(self._position)
+                    self._publish()
             except Exception as exc:  # noqa: BLE001 - the feed must survive anything
                 self._error_now = f"{type(exc).__name__}: {exc}"
                 self._last_error = self._error_now + "\n" + traceback.format_exc(limit=3)
+                self._publish_status()
                 self._stop.wait(RETRY_S)
         if self._saver is not None and not self._replaying:
             self._saver.flush()  # the exact last position, for the next run
+
+    # ---- pushing what changed ---------------------------------------------------------
+    def status(self) -> FeedStatus:
+        """The feed status as the header shows it."""
+        h = self.health
+        p = self.progress
+        pct = None if p.finished else (100.0 * p.done_bytes / p.total_bytes if p.total_bytes else 0.0)
+        return FeedStatus(
+            path=str(h.path), state=h.state, lag_bytes=int(h.lag_bytes), last_event_time=h.last_event_time,
+            rejected=sum(h.reject_counts.values()), backfill_pct=pct,
+            problem=self._sink_error or self._error_now, live=self._caught_up,
+        )
+
+    def _publish_status(self) -> None:
+        self._send(FloorUpdate(status=self.status()))
+
+    def _publish(self) -> None:
+        """Push what the last batch changed (see the module docstring)."""
+        if not self._caught_up:
+            mono = time.monotonic()
+            if mono - self._last_progress >= PROGRESS_EVERY_S:
+                self._last_progress = mono
+                self._publish_status()
+            return
+        now = self.clock()
+        minute = int(now // 60)
+        with self._lock:
+            floor = self._floor
+            changes = floor.take_changes(now)
+            seats = {a: seat_view(floor, floor.seats[a], now) for a in changes.agents if a in floor.seats}
+            # the waiting history moves on every minute: then every queue is new
+            names = list(floor.queues) if minute != self._last_minute else [q for q in changes.queues if q in floor.queues]
+            queues = {name: queue_view(floor, name, now) for name in names}
+            rejects = (dict(floor.rejects.counts), list(floor.rejects.last)) if changes.rejects or not self._published_live else None
+        self._last_minute = minute
+        self._published_live = True
+        if changes.escalations and self._on_escalations is not None:
+            try:
+                self._on_escalations(changes.escalations)
+            except Exception as exc:  # noqa: BLE001 - the records' problem must not stop the feed
+                self._sink_error = f"could not record a feed escalation: {type(exc).__name__}: {exc}"
+        self._send(FloorUpdate(seats=seats, queues=queues, status=self.status(), rejects=rejects))
+
+    def _send(self, update: FloorUpdate) -> None:
+        for subscriber in self._subscribers:
+            try:
+                subscriber(update)
+            except Exception as exc:  # noqa: BLE001 - a consumer's bug must not stop the feed
+                self._sink_error = f"a floor subscriber failed: {type(exc).__name__}: {exc}"
 
     def _note_previous(self, batch: Any) -> None:
         """Has the fold passed where the previous run stopped? Then what follows is new."""

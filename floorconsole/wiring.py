@@ -14,6 +14,7 @@ from pathlib import Path
 from floorconsole.clock import Clock, apply_time_zone, system_clock
 from floorconsole.config import Config, ConfigError
 from floorconsole.engine import FloorEngine
+from floorconsole.feed_escalation import recorder
 from floorconsole.identity import Actor, current_actor
 from floorconsole.layout import FloorLayout, configured_layout
 from floorconsole.store import StoreService
@@ -51,6 +52,23 @@ class ConsoleParts:
                 pass
 
 
+def build_engine(
+    config: Config, feed_path: Path | str, clock: Clock, layout: FloorLayout, service: StoreService
+) -> FloorEngine:
+    """The feed engine, recording feed escalations into `service` as it reads them."""
+    engine: FloorEngine | None = None
+
+    def problem(text: str) -> None:
+        if engine is not None:
+            engine.report_problem(text)
+
+    engine = FloorEngine(
+        config, Path(feed_path), clock=clock, layout=layout,
+        on_escalations=recorder(service, layout, problem),
+    )
+    return engine
+
+
 def build_parts(
     config: Config,
     feed_path: Path | str,
@@ -67,7 +85,7 @@ def build_parts(
     layout = layout if layout is not None else configured_layout(config.layout_path)
     service = StoreService.from_config(config, clock=clock)
     try:
-        engine = FloorEngine(config, Path(feed_path), clock=clock, layout=layout)
+        engine = build_engine(config, feed_path, clock, layout, service)
     except BaseException:
         service.close()
         raise

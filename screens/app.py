@@ -1,14 +1,17 @@
 """The floor console: one main screen of header, queues, seats, escalations and duty log.
 
 The `FloorApp` class only composes, binds keys and routes messages. The work lives
-elsewhere: `screens.pollers` (FeedPoller, StorePoller) reads the engine and the store in
-thread workers with `exit_on_error=False` and reports through messages;
-`floorconsole.alerts` decides which alerts to raise, each once per episode.
+elsewhere: the engine pushes a `FloorUpdate` after each batch (posted as `FloorUpdated`);
+the App keeps one `FloorModel` that the seat table, the floor map, the queue panel and
+the alerts read. `screens.pollers.StorePoller` watches the records' change marker in a
+thread worker; `floorconsole.alerts` decides which alerts to raise, each once per episode.
 """
 
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Iterable, TypeVar
@@ -22,11 +25,12 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import get_current_worker
 
-from floorconsole.alerts import AlertTracker, patrol_status
+from floorconsole.alerts import AlertTracker, patrol_coverage, patrol_due
 from floorconsole.clock import Clock
 from floorconsole.config import Config
 from floorconsole.printable import printable
 from floorconsole.shifts import shift_at_epoch
+from floorconsole.views import FloorModel, FloorUpdate
 from floorconsole.wiring import ConsoleParts, build_parts
 from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
@@ -36,20 +40,19 @@ from screens.header import FloorHeader
 from screens.messages import (
     FilterChanged,
     FilterClosed,
-    FloorChanged,
+    FloorUpdated,
     RejectsRequested,
     SeatHighlighted,
     StoreSnapshot,
     WorkerProblem,
 )
-from screens.queues_panel import QueuesPanel, count_agents
+from screens.queues_panel import QueuesPanel
 from screens.rejects_screen import RejectsScreen
-from screens.pollers import FeedPoller, FloorDelta, StorePoller, escalation_args
+from screens.pollers import StorePoller
 from screens.seat_table import SeatTable
 
 W = TypeVar("W", bound=Widget)
 
-FEED_POLL_S = 0.15  # event -> screen p95 must stay under 250 ms; frames are coalesced anyway
 STORE_POLL_S = 1.0
 ALERT_EVERY_S = 5.0  # at most one alert toast this often; alerts in between are batched
 
@@ -107,18 +110,19 @@ class FloorApp(App[int]):
         self.floor_layout = parts.layout
         self.engine = parts.engine
         self.service = parts.service
-        self.feed = FeedPoller(self.engine, self.clock)
+        self.floor = FloorModel()  # the one copy of the floor every panel reads
         self.store = StorePoller(self.service, self.config, self.clock)
+        self._store_wake = threading.Event()
         self.alerts = AlertTracker()
         self.tick_s = tick_s
         self.store_poll_s = store_poll_s
         self.alert_toasts = alert_toasts  # False: alerts are tracked but not toasted (screenshots)
-        self.rejects: tuple[dict[str, int], list[tuple[str, str]]] = ({}, [])
         self.names = {p.agent: p.name for p in self.floor_layout.seats}
         self._problems: dict[str, str] = {}
         self._backfilled = False
         self._panels: dict[type, Any] = {}
         self._last_patrol: float | None = None
+        self._patrol_counts: tuple[int, int] | None = None  # (patrolled, logged in), kept until seats change
         self._pending_alerts: list[str] = []
         self._last_alert = -ALERT_EVERY_S
 
@@ -157,46 +161,33 @@ class FloorApp(App[int]):
         return widget  # type: ignore[return-value]
 
     def on_mount(self) -> None:
-        self._panel(SeatTable).focus()
+        table, fmap = self._panel(SeatTable), self._panel(FloorMap)
+        table.share_rows(self.floor.seats)
+        fmap.share_rows(self.floor.seats)
+        table.focus()
         self._tick()
         self.set_interval(self.tick_s, self._tick)
-        self.run_worker(self._start_engine, thread=True, exit_on_error=False, name="engine-start", group="feed")
+        # push: the engine posts what changed after each batch (post_message is thread-safe)
+        self.engine.subscribe(lambda update: self.post_message(FloorUpdated(update)))
+        self.engine.start()
         self.run_worker(self._store_loop, thread=True, exit_on_error=False, name="store", group="store")
 
-    def _start_engine(self) -> None:
-        self.engine.start()
-        self._feed_loop()
-
-    def _feed_loop(self) -> None:
-        worker = get_current_worker()
-        while not worker.is_cancelled:
-            try:
-                if self.feed.poll():
-                    self.post_message(FloorChanged())
-                for event in self.feed.take_escalation_events():
-                    fut = self.service.submit("raise_escalation", actor=self.actor, **escalation_args(event))
-                    fut.add_done_callback(self._report_store_failure)
-            except Exception as exc:  # noqa: BLE001 - a bad poll must never end the console
-                self.post_message(WorkerProblem("feed", f"{type(exc).__name__}: {exc}"))
-            time.sleep(FEED_POLL_S)
-
     def _store_loop(self) -> None:
+        """Reload the records' panels when their change marker moves (another console
+        wrote), checked every `store_poll_s`, and at once when this console wrote."""
         worker = get_current_worker()
         while not worker.is_cancelled:
+            self._store_wake.clear()
             try:
                 if self.store.changed():
                     self.post_message(self.store.load())
                 self.post_message(WorkerProblem("store", ""))  # clears a past problem
             except Exception as exc:  # noqa: BLE001 - a locked database must never end the console
                 self.post_message(WorkerProblem("store", f"{type(exc).__name__}: {exc}"))
-            time.sleep(self.store_poll_s)
-
-    def _report_store_failure(self, fut: Any) -> None:
-        exc = fut.exception()
-        if exc is not None:
-            self.post_message(WorkerProblem("escalation", f"could not record a feed escalation: {exc}"))
+            self._store_wake.wait(self.store_poll_s)
 
     def on_unmount(self) -> None:
+        self._store_wake.set()
         self.workers.cancel_all()
         self.parts.close()
 
@@ -209,41 +200,50 @@ class FloorApp(App[int]):
     # ---- routing -------------------------------------------------------------------
 
     def _tick(self) -> None:
+        """Once a second: the clock, and what only time changes (ages, timers, alerts).
+
+        Touches what ticks, not every seat: agent counts and patrol coverage are kept
+        when the rows change; the long-call rule looks at the seats on a call only."""
         now = self.clock()
         shift = shift_at_epoch(self.config.shifts, now)
         span = f"{shift.start:%H:%M}–{shift.end:%H:%M}"
         table = self._panel(SeatTable)
         header = self._panel(FloorHeader)
-        header.set_patrol(*patrol_status(table.rows.values(), table.patrolled, self._last_patrol,
-                                         shift.start.timestamp(), now, self.config.thresholds))
+        if self._patrol_counts is None:
+            self._patrol_counts = patrol_coverage(self.floor.seats.values(), table.patrolled)
+        due = patrol_due(self._last_patrol, shift.start.timestamp(), now, self.config.thresholds)
+        header.set_patrol(*self._patrol_counts, due)
         header.set_now(now, shift.name, span)
         for widget in (table, self._panel(FloorMap), self._panel(EscalationsPanel)):
             widget.set_now(now)
         queues = self._panel(QueuesPanel)
-        queues.set_counts(count_agents(table.rows.values()))
+        queues.set_counts(self.floor.counts)
         queues.set_now(now)
-        self._alert(self.alerts.floor(queues.queues.values(), table.rows.values(), now, self.config.thresholds))
+        self._alert(self.alerts.floor(self.floor.queues.values(), self.floor.on_call.values(), now,
+                                      self.config.thresholds))
         if self._pending_alerts and time.monotonic() - self._last_alert >= ALERT_EVERY_S:
             self._flush_alerts()
 
-    @on(FloorChanged)
-    def _floor_changed(self) -> None:
-        self.apply_delta(self.feed.take())
+    @on(FloorUpdated)
+    def _floor_updated(self, msg: FloorUpdated) -> None:
+        self.apply_update(msg.update)
 
-    def apply_delta(self, delta: FloorDelta) -> None:
-        """Show a floor delta (the poller's buffer) on every panel that shows it."""
-        if delta.seats:
-            rows = list(delta.seats.values())
-            self._panel(SeatTable).update_rows(rows)
-            self._panel(FloorMap).update_rows(rows)
-        if delta.queues:
-            self._panel(QueuesPanel).update_queues(delta.queues.values())
-        if delta.rejects is not None:
-            self.rejects = delta.rejects
-        if delta.health is not None:
-            delta.health.problem = self._problems.get("feed") or None
-            self._panel(FloorHeader).set_health(delta.health)
-            if delta.health.backfill_pct is None and not self._backfilled:
+    def apply_update(self, update: FloorUpdate) -> None:
+        """Show what the engine pushed: the model takes it, the panels repaint what changed."""
+        changed = self.floor.apply(update)
+        if changed:
+            self._panel(SeatTable).rows_changed(changed)
+            self._panel(FloorMap).rows_changed(changed)
+            self._patrol_counts = None
+            self._panel(QueuesPanel).set_counts(self.floor.counts)
+        if update.queues:
+            self._panel(QueuesPanel).update_queues(update.queues.values())
+        if update.status is not None:
+            status = update.status
+            if self._problems.get("feed") and not status.problem:
+                status = replace(status, problem=self._problems["feed"])
+            self._panel(FloorHeader).set_health(status)
+            if status.live and not self._backfilled:
                 self._backfilled = True
                 # The backfilled floor is long-lived; keeping it out of the cyclic GC's
                 # full scans avoids 50 ms+ pauses on a big floor.
@@ -261,6 +261,7 @@ class FloorApp(App[int]):
         self._panel(HandoverLogPanel).set_log(snap.log_entries, snap.carried_items)
         self._panel(SeatTable).set_patrolled(snap.patrolled)
         self._panel(FloorMap).set_patrolled(snap.patrolled)
+        self._patrol_counts = None
         self._panel(FloorHeader).set_open_handover(snap.open_handover)
         self._last_patrol = snap.last_patrol
         if snap.open_handover and not self._review_offered and self.screen is self.screen_stack[0]:
@@ -331,7 +332,7 @@ class FloorApp(App[int]):
         agent = self._seat_view().selected_agent
         if agent is None:
             return None
-        row = self._panel(SeatTable).rows.get(agent)
+        row = self.floor.seats.get(agent)
         if row is None:
             return SeatRef(agent, self.names.get(agent, agent), None)
         return SeatRef(agent, row.name, row.seat_id or None)
@@ -366,7 +367,7 @@ class FloorApp(App[int]):
         table.focus()
 
     def action_rejects(self) -> None:
-        counts, last = self.rejects
+        counts, last = self.floor.rejects
         if not counts and not last:
             h = self.engine.health
             counts, last = dict(h.reject_counts), list(h.last_rejects)
@@ -408,7 +409,7 @@ class FloorApp(App[int]):
 
         seat = self.selected_seat()
         queue = ""
-        if seat is not None and (row := self._panel(SeatTable).rows.get(seat.agent)) and row.queues:
+        if seat is not None and (row := self.floor.seats.get(seat.agent)) and row.queues:
             queue = row.queues[0]
         self.push_screen(EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded"))
 
@@ -475,6 +476,7 @@ class FloorApp(App[int]):
     def refresh_store(self) -> None:
         """Reload the store panels now (after this console wrote something)."""
         self.store.marker = None
+        self._store_wake.set()
 
     # ---- command palette -----------------------------------------------------------
 

@@ -23,7 +23,8 @@ from floorconsole.layout import FloorLayout
 from floorconsole.printable import printable
 from screens import theme
 from screens.messages import SeatHighlighted
-from screens.seat_table import SeatRow, alert_marks, matches
+from floorconsole.rules import alert_marks
+from screens.seat_table import SeatRow, matches
 
 LABEL_WIDTH = 5
 UNPLACED_PER_ROW = 10
@@ -96,14 +97,24 @@ class FloorMap(ScrollView, can_focus=True):
     # ---- data in ---------------------------------------------------------------------
 
     def update_rows(self, rows: Iterable[SeatRow]) -> None:
+        """Replace/insert rows (by agent); repaints only the map lines that changed."""
+        changed = [row for row in rows if self.rows.get(row.agent) != row]
+        for row in changed:
+            self.rows[row.agent] = row
+        self.rows_changed(changed)
+
+    def share_rows(self, rows: dict[str, SeatRow]) -> None:
+        """Read seats from `rows` (the console's one model, shared with the table)."""
+        self.rows = rows
+        self.rows_changed(list(rows.values()))
+
+    def rows_changed(self, changed: Iterable[SeatRow]) -> None:
+        """These rows, already in `self.rows`, changed: place new agents, repaint lines."""
         new_unplaced = []
         dirty_lines: set[int] = set()
-        for row in rows:
-            if self.rows.get(row.agent) == row:
-                continue
+        for row in changed:
             if row.agent not in self._where:
                 new_unplaced.append(row.agent)
-            self.rows[row.agent] = row
             where = self._where.get(row.agent)
             if where:
                 dirty_lines.add(where[0])

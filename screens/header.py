@@ -7,27 +7,17 @@ or a supervisor name with markup or control characters shows literally.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
 from textual.widget import Widget
 
 from floorconsole.printable import printable
+from floorconsole.views import FeedStatus
 from screens.messages import RejectsRequested
 
 
-@dataclass
-class HealthView:
-    """What the header shows about the feed (copied from engine.health/progress)."""
-
-    path: str = ""
-    state: str = ""  # engine state: "backfilling", "live", "missing file", "error: ..."
-    lag_bytes: int = 0
-    last_event_time: float | None = None
-    rejected: int = 0
-    backfill_pct: float | None = None  # None once backfill is finished
-    problem: str | None = None  # the feed worker's last error, if any
+HealthView = FeedStatus  # the name the header and its callers use
 
 
 def format_bytes(n: int) -> str:
@@ -145,12 +135,16 @@ class FloorHeader(Widget):
             text.append("feed ", style="dim")
             text.append(printable(h.path, max_len=40))
             text.append(" ")
+        trouble = bool(h.state) and h.state not in ("live", "backfilling", "catching up")
         if h.problem:
             text.append(f"⚠ {printable(h.problem, max_len=40)} ", style="bold red")
-        elif h.state and h.state not in ("live", "backfilling"):
+        elif trouble:
             text.append(f"⚠ {printable(h.state, max_len=40)} ", style="bold red")
-        if h.backfill_pct is not None:
-            text.append(f"backfill {h.backfill_pct:.0f}% ", style="yellow")
+        if not h.live:
+            # not "lag 0 B" in green before the shift so far has been read: it is not live yet
+            if not trouble:
+                pct = f" {h.backfill_pct:.0f}%" if h.backfill_pct is not None else ""
+                text.append(f"catching up{pct} ", style="yellow")
         else:
             lag_style = "bold red" if h.lag_bytes > 1_000_000 else ("yellow" if h.lag_bytes > 64_000 else "green")
             text.append(f"lag {format_bytes(h.lag_bytes)}", style=lag_style)

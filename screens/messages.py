@@ -12,17 +12,26 @@ from typing import Any
 
 from textual.message import Message
 
+from floorconsole.views import FloorUpdate
+
 
 @dataclass
-class FloorChanged(Message, bubble=False):
-    """The feed poller has put new floor data in its buffer; the App should take it.
+class FloorUpdated(Message, bubble=False):
+    """The engine pushed what changed on the floor (posted from the engine's thread).
 
-    The data itself stays in the poller's buffer (merged there), so dropping an older
-    FloorChanged in favour of a newer one loses nothing.
+    When the screen falls behind, Textual lets a newer FloorUpdated replace an older one
+    still in the queue; the newer one first takes in the older one's rows, so a burst
+    becomes one frame and loses nothing.
     """
 
+    update: FloorUpdate
+
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, FloorChanged)
+        # called on the older message with the newer one still queued behind it
+        if isinstance(message, FloorUpdated):
+            message.update.absorb_older(self.update)
+            return True
+        return False
 
 
 @dataclass

@@ -8,7 +8,6 @@ hour. Columns are dropped from the right when the terminal is narrow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable
 
 from rich.cells import cell_len, set_cell_size
@@ -18,57 +17,14 @@ from textual.widget import Widget
 
 from floorconsole.config import Thresholds
 from floorconsole.printable import printable
+from floorconsole.rules import is_abandon_above_target, is_past_apology, is_sl_below_target, longest_wait_now
+from floorconsole.views import AgentCounts, QueueView, count_agents
 from screens import theme
-from screens.seat_table import SeatRow
+
+QueueRow = QueueView  # the name the panel and its tests use
+__all__ = ["AgentCounts", "QueueRow", "QueuesPanel", "count_agents"]
 
 SPARK = "▁▂▃▄▅▆▇█"
-
-
-@dataclass(slots=True)
-class QueueRow:
-    """One queue as the panel shows it (copied from Floor.measures under the lock)."""
-
-    name: str
-    waiting_now: int = 0
-    oldest_entered: float | None = None  # entry time of the longest-waiting caller
-    service_level: float | None = None  # percent, None when undefined
-    abandon_rate: float | None = None  # percent
-    asa: float | None = None
-    aht: float | None = None
-    offered: int = 0
-    answered: int = 0
-    abandoned: int = 0
-    history: tuple[int, ...] = field(default_factory=tuple)  # waiting per minute, last hour
-
-
-@dataclass(slots=True)
-class AgentCounts:
-    available: int = 0
-    on_call: int = 0
-    wrap_up: int = 0
-    paused: int = 0
-
-
-def count_agents(rows: Iterable[SeatRow]) -> dict[str, AgentCounts]:
-    """Agents per queue by state (a seat serving two queues counts in both)."""
-    out: dict[str, AgentCounts] = {}
-    for row in rows:
-        state = row.state
-        if state == "LOGGED_OFF":
-            continue
-        for q in row.queues:
-            c = out.get(q)
-            if c is None:
-                c = out[q] = AgentCounts()
-            if state == "AVAILABLE":
-                c.available += 1
-            elif state in ("ON_CALL", "RINGING"):
-                c.on_call += 1
-            elif state == "WRAP_UP":
-                c.wrap_up += 1
-            elif state == "PAUSED":
-                c.paused += 1
-    return out
 
 
 def sparkline(values: tuple[int, ...] | list[int], width: int) -> str:
@@ -156,7 +112,7 @@ class QueuesPanel(Widget):
             q = self.queues[name]
             c = self.counts.get(name, AgentCounts())
             out.append("\n")
-            longest = (self.now - q.oldest_entered) if q.oldest_entered is not None and q.waiting_now else None
+            longest = longest_wait_now(q, self.now)
             for key, _, w, _ in cols:
                 style: Style | str = ""
                 right = True
@@ -167,17 +123,17 @@ class QueuesPanel(Widget):
                     style = "bold" if q.waiting_now else "dim"
                 elif key == "longest":
                     text = theme.format_duration(longest) if longest is not None else "—"
-                    if longest is not None and longest >= th.apology_wait_s:
+                    if is_past_apology(q, self.now, th):
                         style = theme.ALERT
                     elif longest is not None and longest > th.sl_threshold_s:
                         style = theme.WARN
                 elif key == "sl":
                     text = _pct(q.service_level)
                     if q.service_level is not None:
-                        style = theme.ALERT if q.service_level < th.sl_target_pct else theme.GOOD
+                        style = theme.ALERT if is_sl_below_target(q, th) else theme.GOOD
                 elif key == "aband":
                     text = _pct(q.abandon_rate, 1)
-                    if q.abandon_rate is not None and q.abandon_rate > th.abandon_target_pct:
+                    if is_abandon_above_target(q, th):
                         style = theme.WARN
                 elif key == "asa":
                     text = _secs(q.asa)

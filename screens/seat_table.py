@@ -6,8 +6,9 @@ here); a floor of 5,000 seats at 1,000 events/s needs better. This widget is a
 and refreshes only the lines whose seat changed (plus every visible line once a second,
 because "time in state" ticks).
 
-Rows are plain `SeatRow` values (copied from the Floor under the engine's lock by the
-App's poller), so rendering never touches the engine.
+Rows are plain `SeatView` values pushed by the engine; the App keeps them in one
+`FloorModel` whose seats dict this table and the floor map share, so rendering never
+touches the engine and the two views cannot disagree.
 """
 
 from __future__ import annotations
@@ -26,45 +27,13 @@ from textual.strip import Strip
 
 from floorconsole.config import Thresholds
 from floorconsole.printable import printable
+from floorconsole.rules import alert_marks, call_length, is_long_call, is_long_pause
+from floorconsole.views import SeatView
+
+SeatRow = SeatView  # the name the widgets and their tests use
+__all__ = ["SeatRow", "SeatTable", "alert_marks", "matches"]
 from screens import theme
 from screens.messages import SeatHighlighted
-
-
-@dataclass(slots=True)
-class SeatRow:
-    """One seat as the console shows it (a copy, safe to read without the engine's lock)."""
-
-    agent: str
-    name: str
-    seat_id: str
-    queues: tuple[str, ...]
-    state: str  # SeatState member name, e.g. "ON_CALL"
-    since: float | None  # None: not known (the state predates the feed)
-    call_start: float | None
-    pause_reason: str
-    answered: int
-    ring_no_answer: int
-    escalations: int = 0
-
-    def search_text(self) -> str:
-        """Lower-case text the filter matches against (name, agent, seat, queues, state)."""
-        return " ".join(
-            (self.name, self.agent, self.seat_id, " ".join(self.queues), theme.state_label(self.state), self.state)
-        ).lower()
-
-
-def alert_marks(row: SeatRow, now: float, thresholds: Thresholds, patrolled: frozenset[str] | set[str] | None) -> str:
-    """The alert letters for a seat: L long call, P long pause, R ring-no-answer, N not patrolled."""
-    marks = []
-    if row.state == "ON_CALL" and row.call_start is not None and now - row.call_start >= thresholds.long_call_s:
-        marks.append("L")
-    if row.state == "PAUSED" and row.since is not None and now - row.since >= thresholds.long_pause_s:
-        marks.append("P")
-    if row.ring_no_answer:
-        marks.append("R")
-    if patrolled is not None and row.state != "LOGGED_OFF" and row.agent not in patrolled:
-        marks.append("N")
-    return "".join(marks)
 
 
 @dataclass(frozen=True)
@@ -186,6 +155,15 @@ class SeatTable(ScrollView, can_focus=True):
             if old != row:
                 self.rows[row.agent] = row
                 changed.append(row)
+        self.rows_changed(changed)
+
+    def share_rows(self, rows: dict[str, SeatRow]) -> None:
+        """Read seats from `rows` (the console's one model, shared with the map)."""
+        self.rows = rows
+        self._reorder()
+
+    def rows_changed(self, changed: list[SeatRow]) -> None:
+        """These rows, already in `self.rows`, changed: re-sort or repaint only them."""
         if not changed:
             return
         # A changed row can move in the sort order or in/out of the filter; re-sort unless
@@ -458,13 +436,13 @@ class SeatTable(ScrollView, can_focus=True):
                 return "", theme.DIM
             if row.since is None:
                 return "?", theme.DIM
-            style = theme.ALERT if row.state == "PAUSED" and now - row.since >= th.long_pause_s else theme.DEFAULT_STYLE
+            style = theme.ALERT if is_long_pause(row, now, th) else theme.DEFAULT_STYLE
             return theme.format_duration(now - row.since), style
         if key == "call":
-            if row.state != "ON_CALL" or row.call_start is None:
+            length = call_length(row, now)
+            if length is None:
                 return "", theme.DIM
-            length = now - row.call_start
-            return theme.format_duration(length), theme.ALERT if length >= th.long_call_s else theme.DEFAULT_STYLE
+            return theme.format_duration(length), theme.ALERT if is_long_call(row, now, th) else theme.DEFAULT_STYLE
         if key == "answered":
             return str(row.answered), theme.DEFAULT_STYLE
         if key == "rna":

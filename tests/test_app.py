@@ -323,7 +323,7 @@ async def test_a_failing_store_is_reported_not_fatal(tmp_path, monkeypatch) -> N
 
 def test_feed_escalation_with_a_withheld_caller_id_is_still_recorded(tmp_path) -> None:
     from floorconsole.events import Escalation, Event
-    from screens.pollers import escalation_args
+    from floorconsole.feed_escalation import escalation_args
 
     event = Event(T, "c9", "sales", "SIP/1001", "ESCALATE", ("wants a manager", "2"))
     args = escalation_args(Escalation(event, "anonymous"))

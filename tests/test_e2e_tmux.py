@@ -72,7 +72,7 @@ def test_patrol_and_take_over_in_a_real_terminal(tmp_path: Path) -> None:
         )
         # the header gives the supervisor's name its full width once the backfill is done
         screen = wait_for(session, lambda s: "Xu Jing" in s and "Escalations" in s
-                          and "backfill" not in s.splitlines()[0], what="the main screen, live")
+                          and "catching up" not in s.splitlines()[0], what="the main screen, live")
         assert "E2E Lead" in screen.splitlines()[0]  # the header names the supervisor
 
         # an escalation raised elsewhere (the dialplan's CLI) shows up; the 2 s bound itself is

@@ -45,9 +45,11 @@ def waiting(engine: FloorEngine, queue: str = "sales") -> int:
 def engine_for(tmp_path: Path):
     engines: list[FloorEngine] = []
 
-    def make(feed: Path, **kw) -> FloorEngine:
+    def make(feed: Path, subscribe=None, **kw) -> FloorEngine:  # noqa: ANN001
         kw.setdefault("clock", time.time)  # the session's clock (moved by --instant)
         e = FloorEngine(Config(), feed, **kw)
+        if subscribe is not None:
+            e.subscribe(subscribe)
         engines.append(e)
         e.start()
         return e
@@ -104,17 +106,20 @@ def test_bad_lines_are_counted_and_the_feed_goes_on(tmp_path: Path, engine_for) 
     wait_for(lambda: waiting(engine) == 3)
 
 
-def test_drain_delta_reports_changes(tmp_path: Path, engine_for) -> None:
+def test_engine_pushes_what_changed(tmp_path: Path, engine_for) -> None:
+    """Push, not poll: each applied batch reaches subscribers as a typed update with the
+    changed rows; the whole floor once the backfill is applied, progress before."""
     feed = tmp_path / "queue_log"
-    feed.write_bytes(b"")
-    engine = engine_for(feed)
-    wait_for(lambda: engine.health.state == "live")
-    engine.drain_delta()
+    feed.write_bytes(enter(1) + enter(2))
+    updates: list = []
+    engine = engine_for(feed, subscribe=updates.append)
+    wait_for(lambda: any(u.status and u.status.live for u in updates))
+    first_live = next(u for u in updates if u.status and u.status.live)
+    assert first_live.queues["sales"].waiting_now == 2 and first_live.rejects is not None
+    before = len(updates)
     with open(feed, "ab") as f:
         f.write(enter(7))
-    wait_for(lambda: lines_total(engine) == 1)
-    delta = engine.drain_delta()
-    assert delta is not None
+    wait_for(lambda: any(u.queues.get("sales") and u.queues["sales"].waiting_now == 3 for u in updates[before:]))
 
 
 def test_shift_change_moves_the_window(tmp_path: Path, engine_for) -> None:
@@ -201,7 +206,7 @@ def test_big_backfill_is_fed_in_blocks_and_folds_exactly_like_a_replay(tmp_path:
             assert floor.measures(q, now) == expected.measures(q, now)
 
 
-def test_drain_delta_expires_wrap_up_by_the_engine_clock(tmp_path: Path, engine_for) -> None:
+def test_wrap_up_ends_on_screen_by_the_engine_clock(tmp_path: Path, engine_for) -> None:
     from dataclasses import replace
 
     from floorconsole.config import Thresholds
@@ -217,15 +222,15 @@ def test_drain_delta_expires_wrap_up_by_the_engine_clock(tmp_path: Path, engine_
     )
     config = replace(Config(), thresholds=Thresholds(wrapup_s=30))
     engine = FloorEngine(config, feed, clock=lambda: now[0])
+    seen: list = []
+    engine.subscribe(lambda u: seen.extend(u.seats.values()))
     engine.start()
     try:
-        wait_for(lambda: engine.progress.finished and lines_total(engine) == 3)
-        engine.drain_delta()
+        wait_for(lambda: any(s.agent == "SIP/1" and s.state == "WRAP_UP" for s in seen))
         with engine.locked() as floor:
             assert floor.seats["SIP/1"].state is SeatState.WRAP_UP
-        now[0] = t + 65 + 31  # wrap-up over
-        changes = engine.drain_delta()
-        assert "SIP/1" in changes.agents
+        now[0] = t + 65 + 31  # wrap-up over: no feed line says so, the engine's clock does
+        wait_for(lambda: seen[-1:] and seen[-1].state == "AVAILABLE", timeout=5)
         with engine.locked() as floor:
             assert floor.seats["SIP/1"].state is SeatState.AVAILABLE
     finally:
