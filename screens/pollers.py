@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from floorconsole.config import Config
-from floorconsole.masking import is_phone_number
+from floorconsole.feed_escalation import escalation_args  # noqa: F401  (re-exported for the App)
 from floorconsole.shifts import shift_at_epoch
 from screens.header import HealthView
 from screens.messages import StoreSnapshot
@@ -141,29 +141,6 @@ class FeedPoller:
         with self._lock:
             events, self.escalation_events = self.escalation_events, []
             return events
-
-
-def escalation_args(esc: Any) -> dict[str, Any]:
-    """`raise_escalation` keyword arguments for a feed escalation (`events.Escalation`)."""
-    try:
-        priority = int(esc.priority) if esc.priority else 2
-    except ValueError:
-        priority = 2
-    caller = (esc.caller or "").strip()
-    reason = esc.reason or "escalated from the feed"
-    if caller and not is_phone_number(caller):
-        # a withheld caller id ("anonymous", "unknown") is not a number the store keeps
-        reason, caller = f"{reason} (caller id: {caller[:30]})", ""
-    return dict(
-        callid=esc.callid,
-        agent=esc.agent,
-        queue=esc.queue,
-        reason=reason,
-        caller=caller,
-        priority=min(3, max(1, priority)),
-        event_key=esc.key,
-        raised_at=esc.time,
-    )
 
 
 # --------------------------------------------------------------------------- store side

@@ -1,0 +1,73 @@
+"""A feed ESCALATE line as the store's `raise_escalation` arguments.
+
+Used by the console (screens/pollers.py) and the engine. Two rules from DOMAIN.md's
+confidentiality section decide the shape:
+- the caller id, in whatever form the feed gives it (a number, `sip:…@host`, `anonymous`),
+  goes only into the caller field, which every display masks; never into the reason;
+- a feed escalation is always recorded: a card number in the reason is replaced by
+  `[card number removed]`, and a field too long for the records is shortened, with a note
+  in the reason saying so, instead of the whole escalation being refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from floorconsole.masking import find_card_number, is_phone_number, redact_card_numbers
+
+# The store's limits (store/escalations.py, store/validate.py).
+FIELD_MAX = 100
+REASON_MAX = 4000
+CALLER_MAX = 200
+DEFAULT_REASON = "escalated from the feed"
+
+
+def _shorten(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def escalation_args(esc: Any) -> dict[str, Any]:
+    """`raise_escalation` keyword arguments for a feed escalation (`events.Escalation`)."""
+    try:
+        priority = int(esc.priority) if esc.priority else 2
+    except ValueError:
+        priority = 2
+    notes: list[str] = []
+    # Each card number in the reason becomes "[card number removed]" in place: that says so.
+    reason, _ = redact_card_numbers((esc.reason or "").replace("\x00", "").strip())
+    fields = {}
+    for name in ("callid", "agent", "queue"):
+        value = (getattr(esc, name) or "").replace("\x00", "").strip()
+        value, n = redact_card_numbers(value)
+        if n:
+            notes.append(f"card number removed from the {name}")
+        if len(value) > FIELD_MAX:
+            notes.append(f"{name} shortened from {len(value)} characters")
+            value = _shorten(value, FIELD_MAX)
+        fields[name] = value or "-"
+    caller = (esc.caller or "").replace("\x00", "").strip()
+    if caller and find_card_number(caller):
+        caller = ""
+        notes.append("caller id removed: it looked like a card number")
+    elif caller and not is_phone_number(caller) and not (caller.isprintable() and not any(c.isspace() for c in caller)):
+        # one token, as the store keeps a caller id: "John <1380…>" -> "John_<1380…>"
+        caller = "".join(c if c.isprintable() and not c.isspace() else "_" for c in caller)
+    if len(caller) > CALLER_MAX:
+        caller = caller[:CALLER_MAX]
+        notes.append("caller id shortened")
+    reason = reason or DEFAULT_REASON
+    if notes:
+        suffix = " [" + "; ".join(notes) + "]"
+        reason = _shorten(reason, REASON_MAX - len(suffix)) + suffix
+    else:
+        reason = _shorten(reason, REASON_MAX)
+    return dict(
+        callid=fields["callid"],
+        agent=fields["agent"],
+        queue=fields["queue"],
+        reason=reason,
+        caller=caller,
+        priority=min(3, max(1, priority)),
+        event_key=esc.key,
+        raised_at=esc.time,
+    )
