@@ -50,3 +50,47 @@ def test_rejects_screen_masks_lines_handed_over_raw() -> None:
 
     text = rejects_text({"duplicate": 1}, [("duplicate", f"{T}|c1|sales|NONE|ENTERQUEUE||{NUMBER}|1")]).plain
     assert NUMBER not in text and "ENTERQUEUE" in text
+
+
+CRASHING_CONSOLE = textwrap.dedent('''
+    import sys
+    from pathlib import Path
+
+    import screens.app as app_module
+    from floorconsole.config import Config
+    from screens.app import FloorApp
+
+    tmp = Path(sys.argv[1])
+    feed = tmp / "queue_log"
+    feed.write_text("1795000000|c1|sales|NONE|ENTERQUEUE||13800000004|1\\n"
+                    "1795000000|c1|sales|NONE|ENTERQUEUE||13800000004|1\\n")
+
+    def crashing_screen(feed_path, counts, last):
+        caller = "13800000004"  # feed data in a local, as any handler may hold
+        rejects = [("duplicate", "1795000000|c1|sales|NONE|ENTERQUEUE||" + caller + "|1")]
+        raise RuntimeError("rejects screen failed on " + caller)
+
+    app_module.RejectsScreen = crashing_screen
+
+    async def press_f(pilot):
+        await pilot.pause(1.0)
+        await pilot.press("f")
+        await pilot.pause(1.0)
+
+    app = FloorApp(Config(supervisor="Li Na", db_path=tmp / "floor.db", feed_path=feed), feed)
+    app.run(headless=True, auto_pilot=press_f)
+    sys.exit(app.return_code or 0)
+''')
+
+
+def test_a_console_crash_shows_neither_locals_nor_feed_data(tmp_path) -> None:
+    env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.run(
+        [sys.executable, "-c", CRASHING_CONSOLE, str(tmp_path)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, out
+    assert "RuntimeError" in out and "crashing_screen" in out, out  # the crash is still reported
+    assert NUMBER not in out, out
+    assert "rejects = " not in out and "caller = " not in out and "locals" not in out.lower(), out
