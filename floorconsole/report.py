@@ -28,6 +28,7 @@ from floorconsole.layout import FloorLayout, label_agent
 from floorconsole.measures import QueueMeasures
 from floorconsole.printable import printable
 from floorconsole.replay import CHUNK, read_blocks
+from floorconsole.safe_write import write_private
 from floorconsole.shifts import ShiftWindow, parse_hhmm, previous_shift, shift_at, shift_at_epoch
 from floorconsole.store import ChainHead, Complaint, Escalation, FollowUp, Handover, PatrolNote, Praise, Store
 from floorconsole.tail import rotated_siblings
@@ -619,15 +620,10 @@ def default_filename(report: ShiftReport, fmt: str, complaints_only: bool = Fals
 
 
 def write_report(path: Path, text: str) -> None:
-    """Write atomically and readable by the owner only (the report is confidential)."""
-    import os
-
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    """Write atomically and readable by the owner only (the report is confidential):
+    an unpredictable 0600 temporary file in the target folder, synced, then renamed; on
+    failure nothing is left behind (`safe_write.write_private`)."""
+    write_private(Path(path), text)
 
 
 def kpi_summary(m: QueueMeasures) -> dict[str, float | int | None]:

@@ -47,15 +47,24 @@ def run(args: argparse.Namespace) -> int:
         report = build_report(store, config, shift, now, feed_paths=paths, layout=layout,
                               complaints_only=args.complaints_only)
         text = render(report, args.format, args.complaints_only)
-        # Audited before anything leaves: no audit record, no report.
-        audit_export(store, actor_for(args, config), report, args.format, args.out or "stdout", args.complaints_only)
-        if args.out:
-            try:
-                write_report(Path(args.out), text)
-            except OSError as exc:
-                return fail(f"could not write {args.out}: {exc}")
-            print(f"wrote {args.out}", file=sys.stderr)
-        else:
+        actor = actor_for(args, config)
+        if not args.out:
+            # Audited before anything leaves: no audit record, no report.
+            audit_export(store, actor, report, args.format, "stdout", args.complaints_only)
             sys.stdout.write(text)
+            return EXIT_OK
+        out = Path(args.out)
+        try:
+            write_report(out, text)
+        except OSError as exc:
+            return fail(f"could not write {args.out}: {exc.strerror or exc}; no report was written")
+        try:
+            # Audited once the file is in place (an export that failed is no export);
+            # if the audit cannot be recorded, the report does not stay.
+            audit_export(store, actor, report, args.format, args.out, args.complaints_only)
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+        print(f"wrote {args.out}", file=sys.stderr)
         return EXIT_OK
     return run_with_store(args, body)
