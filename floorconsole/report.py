@@ -547,8 +547,37 @@ def footer_line(report: ShiftReport) -> str:
     return f"Duty log chain head: {chain}. Generated {fmt_time(report.generated_at)}. Internal and confidential."
 
 
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+# Characters Markdown (CommonMark + GFM tables) acts on anywhere in a line...
+_MD_INLINE = frozenset("\\`*_[]|~!")
+# ...and those it acts on at the start of a paragraph (headings, lists, quotes, rules).
+_MD_LEADING = frozenset("#+-=")
+
+
+def md_escape(text: str) -> str:
+    """Feed/user text made inert in Markdown: control characters visible (`printable`),
+    HTML-significant characters as entities (no `<script>`, `<img onerror>` or
+    `<iframe src=javascript:>` survives a renderer), Markdown-active ones backslash-escaped
+    (no links, emphasis, table breaks or headings), so the text shows literally."""
+    text = printable(text)
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[ch])
+        elif ch in _MD_INLINE or (i == 0 and ch in _MD_LEADING):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    # "1. text" / "1) text" at the start would become a numbered list item.
+    m = re.match(r"^(\d+)([.)])", escaped)
+    if m:
+        escaped = m.group(1) + "\\" + m.group(2) + escaped[m.end() :]
+    return escaped
+
+
 def _md_cell(text: str) -> str:
-    return printable(text).replace("\\", "\\\\").replace("|", "\\|") or " "
+    return md_escape(text) or " "
 
 
 def render_md(report: ShiftReport, complaints_only: bool = False) -> str:

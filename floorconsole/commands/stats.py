@@ -15,6 +15,7 @@ from typing import Any
 
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
+from floorconsole.printable import json_escape_controls
 from floorconsole.replay import fold_files
 
 
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     result = stats_dict(floor)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        print(json_escape_controls(json.dumps(result, ensure_ascii=False, indent=1)))
     else:
         print(render_table(result))
     return 0

@@ -13,6 +13,7 @@ from typing import Any
 
 from floorconsole.config import Config, ConfigError, load_config
 from floorconsole.identity import Actor, current_actor
+from floorconsole.printable import json_escape_controls
 from floorconsole.store.errors import StoreError
 from floorconsole.store.store import Store, store_kwargs
 
@@ -71,14 +72,15 @@ def fmt_time(t: float | None) -> str:
 
 
 def print_json(obj: Any) -> None:
-    """Dataclasses (and lists of them) as JSON on stdout."""
+    """Dataclasses (and lists of them) as JSON on stdout; control and bidi characters in
+    feed/user text are written as `\\uXXXX` escapes, never raw."""
 
     def conv(o: Any) -> Any:
         if is_dataclass(o) and not isinstance(o, type):
             return asdict(o)
         raise TypeError(type(o).__name__)
 
-    print(json.dumps(obj, default=conv, ensure_ascii=False, indent=1))
+    print(json_escape_controls(json.dumps(obj, default=conv, ensure_ascii=False, indent=1)))
 
 
 def positive_int(text: str) -> int:
