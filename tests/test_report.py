@@ -180,6 +180,7 @@ def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> N
     assert code == 0, err
     ref = json.loads(out)["queues"]
     db = tmp_path / "r.db"
+    Store(db).close()  # the report reads an existing database (a missing one is refused)
     code, text, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv",
                               "--feed", str(feed))
     assert code == 0, err

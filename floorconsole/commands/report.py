@@ -19,6 +19,11 @@ from pathlib import Path
 from floorconsole.layout import configured_layout
 from floorconsole.report import FORMATS, audit_export, build_report, feed_files, render, resolve_shift, write_report
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
+from floorconsole.store.errors import ReadOnlyStore
+
+
+NOT_AUDITED = ("no report was produced: every export is recorded in the audit trail, and the records "
+               "database is read-only (check the file's and the folder's permissions)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,4 +72,11 @@ def run(args: argparse.Namespace) -> int:
             raise
         print(f"wrote {args.out}", file=sys.stderr)
         return EXIT_OK
-    return run_with_store(args, body)
+
+    def audited_body(store, config) -> int:
+        try:
+            return body(store, config)
+        except ReadOnlyStore:  # reading for the report, or recording its export
+            return fail(NOT_AUDITED)
+
+    return run_with_store(args, audited_body, must_exist=True)

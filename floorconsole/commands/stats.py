@@ -16,6 +16,7 @@ from typing import Any
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
 from floorconsole.printable import json_escape_controls
+from floorconsole.store.cli_support import finite_float
 from floorconsole.replay import fold_files
 
 
@@ -24,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", required=True, help="queue_log or JSON-lines feed file to read")
     parser.add_argument(
         "--sl-threshold",
-        type=float,
+        type=finite_float,
         metavar="SECONDS",
         help="service-level threshold in seconds (default: config, else 15)",
     )
