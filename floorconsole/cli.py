@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
+
+from floorconsole import _exit_interrupted
+
+GLOBAL_OPTIONS = ("--config", "--db")
+EXIT_INTERRUPTED = 130
+DEBUG_ENV = "FLOORCONSOLE_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
 # Subcommand name -> module in floorconsole.commands.
 COMMANDS: dict[str, str] = {
@@ -53,9 +61,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `floorconsole` command; returns the exit code."""
-    argv = _hoist_globals(sys.argv[1:] if argv is None else argv)
+    """Entry point of the `floorconsole` command; returns the exit code.
+
+    Every failure ends in one line on stderr, never a traceback: Ctrl-C at any moment
+    (exit 130), a bad option (exit 2), an unexpected error (exit 1; set
+    FLOORCONSOLE_DEBUG=1 to see its traceback).
+    """
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:
+        return _interrupted()
+    except BrokenPipeError:
+        # `floorconsole log list --json | head`: the reader left; not an error of ours.
+        _silence_stdout()
+        return 0
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, no locals
+        if os.environ.get(DEBUG_ENV):
+            raise
+        from floorconsole.masking import mask_digit_runs
+
+        print(f"floorconsole: error: unexpected {type(exc).__name__}: {mask_digit_runs(str(exc))[:300]} "
+              f"(set {DEBUG_ENV}=1 for details)", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
+    try:
+        argv = _hoist_globals(argv)
+    except ValueError as exc:
+        parser.error(str(exc))
     if not _has_subcommand(argv) and not any(a in ("-h", "--help") for a in argv):
         # No subcommand: open the console with whatever global options were given.
         argv = [*argv, "console"]
@@ -63,14 +100,23 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "_module", None) is None:
         parser.print_help()
         return 2
+    _interrupt_as_exception()
+    return int(args._module.run(args) or 0)
+
+
+def _interrupt_as_exception() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, which `main` turns into exit 130."""
+    if signal.getsignal(signal.SIGINT) is _exit_interrupted:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _interrupted() -> int:
     try:
-        return int(args._module.run(args) or 0)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        # `floorconsole log list --json | head`: the reader left; not an error of ours.
-        _silence_stdout()
-        return 0
+        sys.stderr.write("floorconsole: interrupted\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return EXIT_INTERRUPTED
 
 
 def _has_subcommand(argv: list[str]) -> bool:
@@ -91,17 +137,32 @@ def _silence_stdout() -> None:
 
 
 def _hoist_globals(argv: list[str]) -> list[str]:
-    """Allow `--config`/`--db` after the subcommand too (`floorconsole stats --db x`)."""
+    """Allow `--config`/`--db` after the subcommand too (`floorconsole stats --db x`).
+
+    ValueError when one of them has no value (`floorconsole log list --config`).
+    """
     out_globals: list[str] = []
     rest: list[str] = []
-    it = iter(argv)
-    for arg in it:
-        if arg in ("--config", "--db"):
-            out_globals += [arg, next(it, "")]
-        elif arg.startswith(("--config=", "--db=")):
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg in GLOBAL_OPTIONS:
+            value = argv[i + 1] if i + 1 < len(argv) else None
+            if value is None or not value.strip() or value in GLOBAL_OPTIONS:
+                raise ValueError(f"argument {arg}: expected a file path")
+            out_globals += [arg, value]
+            i += 2
+            continue
+        if arg.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)):
+            if not arg.partition("=")[2].strip():
+                raise ValueError(f"argument {arg.partition('=')[0]}: expected a file path")
             out_globals.append(arg)
         else:
             rest.append(arg)
+        i += 1
     return out_globals + rest
 
 

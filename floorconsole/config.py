@@ -101,14 +101,34 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         if not candidate.exists():
             return Config()
         path = candidate
+    if not str(path).strip():
+        raise ConfigError("--config: expected the path of a TOML config file, got nothing")
     path = Path(path)
+    if path.is_dir():
+        raise ConfigError(f"{path} is a folder; --config needs the path of a TOML config file")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file {path}: {exc.strerror or exc}") from None
     return config_from_dict(raw, base_dir=path.parent, config_path=path)
+
+
+def _table(raw: dict[str, Any], name: str) -> dict[str, Any]:
+    """`[name]` of the config: a table, or empty when absent; ConfigError for anything else."""
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: expected a table ([{name}] with keys under it), got {value!r}")
+    return value
+
+
+def _as_str(key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{key}: expected text in quotes, got {value!r}")
+    return value
 
 
 def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | None = None) -> Config:
@@ -122,11 +142,11 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
 
     cfg = Config(config_path=config_path)
     changes: dict[str, Any] = {}
-    floor = raw.get("floor", {})
-    feed = raw.get("feed", {})
-    store = raw.get("store", {})
+    floor = _table(raw, "floor")
+    feed = _table(raw, "feed")
+    store = _table(raw, "store")
     if "supervisor" in floor:
-        changes["supervisor"] = str(floor["supervisor"])
+        changes["supervisor"] = _as_str("floor.supervisor", floor["supervisor"])
     if "timezone" in floor:
         if not isinstance(floor["timezone"], str) or not floor["timezone"]:
             raise ConfigError(f"floor.timezone: expected an IANA zone name such as Asia/Shanghai, got {floor['timezone']!r}")
@@ -145,13 +165,15 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         changes["db_path"] = as_path("store.db", store["db"])
     if "hmac_key_file" in store:
         changes["hmac_key_file"] = as_path("store.hmac_key_file", store["hmac_key_file"])
-    privacy = raw.get("privacy", {})
+    privacy = _table(raw, "privacy")
     if "mask_keep_digits" in privacy:
         changes["mask_keep_digits"] = _as_int("privacy.mask_keep_digits", privacy["mask_keep_digits"], 0, 8)
-    alerts = raw.get("alerts", {})
+    alerts = _table(raw, "alerts")
     if "bell" in alerts:
-        changes["bell"] = bool(alerts["bell"])
-    thresholds = raw.get("thresholds", {})
+        if not isinstance(alerts["bell"], bool):
+            raise ConfigError(f"alerts.bell: expected true or false, got {alerts['bell']!r}")
+        changes["bell"] = alerts["bell"]
+    thresholds = _table(raw, "thresholds")
     if thresholds:
         known = set(Thresholds.__dataclass_fields__)
         unknown = set(thresholds) - known
@@ -159,7 +181,7 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
             raise ConfigError(f"thresholds: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
         values = {}
         for key, value in thresholds.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < float("inf"):
                 raise ConfigError(f"thresholds.{key}: expected a non-negative number, got {value!r}")
             values[key] = float(value)
         changes["thresholds"] = Thresholds(**values)

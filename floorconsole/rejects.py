@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from floorconsole.masking import mask_digit_runs
 from floorconsole.printable import printable
 
 MALFORMED_REASONS = frozenset({"too_few_fields", "bad_time", "bad_fields", "too_long", "nul_bytes", "bad_json"})
@@ -31,12 +32,13 @@ class Rejects:
         self._text_max = text_max
 
     def add(self, reason: str, line: bytes | str, n: int = 1) -> None:
-        """Count `n` lines under `reason` and keep `line` (truncated, printable) as the example."""
+        """Count `n` lines under `reason` and keep `line` (truncated, printable, every run of
+        5+ digits masked: a rejected ENTERQUEUE holds the caller's number) as the example."""
         self.counts[reason] = self.counts.get(reason, 0) + n
         if isinstance(line, bytes):
             # Truncate before decoding: a 1 MB line must not cost a 1 MB decode.
             line = line[: self._text_max * 4].decode("utf-8", "replace")
-        self.last.append((reason, printable(line, self._text_max)))
+        self.last.append((reason, printable(mask_digit_runs(line), self._text_max)))
         self.changed = True
 
     @property

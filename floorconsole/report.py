@@ -28,6 +28,7 @@ from floorconsole.layout import FloorLayout, label_agent
 from floorconsole.measures import QueueMeasures
 from floorconsole.printable import printable
 from floorconsole.replay import CHUNK, read_blocks
+from floorconsole.safe_write import write_private
 from floorconsole.shifts import ShiftWindow, parse_hhmm, previous_shift, shift_at, shift_at_epoch
 from floorconsole.store import ChainHead, Complaint, Escalation, FollowUp, Handover, PatrolNote, Praise, Store
 from floorconsole.tail import rotated_siblings
@@ -546,8 +547,37 @@ def footer_line(report: ShiftReport) -> str:
     return f"Duty log chain head: {chain}. Generated {fmt_time(report.generated_at)}. Internal and confidential."
 
 
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+# Characters Markdown (CommonMark + GFM tables) acts on anywhere in a line...
+_MD_INLINE = frozenset("\\`*_[]|~!")
+# ...and those it acts on at the start of a paragraph (headings, lists, quotes, rules).
+_MD_LEADING = frozenset("#+-=")
+
+
+def md_escape(text: str) -> str:
+    """Feed/user text made inert in Markdown: control characters visible (`printable`),
+    HTML-significant characters as entities (no `<script>`, `<img onerror>` or
+    `<iframe src=javascript:>` survives a renderer), Markdown-active ones backslash-escaped
+    (no links, emphasis, table breaks or headings), so the text shows literally."""
+    text = printable(text)
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[ch])
+        elif ch in _MD_INLINE or (i == 0 and ch in _MD_LEADING):
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    # "1. text" / "1) text" at the start would become a numbered list item.
+    m = re.match(r"^(\d+)([.)])", escaped)
+    if m:
+        escaped = m.group(1) + "\\" + m.group(2) + escaped[m.end() :]
+    return escaped
+
+
 def _md_cell(text: str) -> str:
-    return printable(text).replace("\\", "\\\\").replace("|", "\\|") or " "
+    return md_escape(text) or " "
 
 
 def render_md(report: ShiftReport, complaints_only: bool = False) -> str:
@@ -619,15 +649,10 @@ def default_filename(report: ShiftReport, fmt: str, complaints_only: bool = Fals
 
 
 def write_report(path: Path, text: str) -> None:
-    """Write atomically and readable by the owner only (the report is confidential)."""
-    import os
-
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    """Write atomically and readable by the owner only (the report is confidential):
+    an unpredictable 0600 temporary file in the target folder, synced, then renamed; on
+    failure nothing is left behind (`safe_write.write_private`)."""
+    write_private(Path(path), text)
 
 
 def kpi_summary(m: QueueMeasures) -> dict[str, float | int | None]:

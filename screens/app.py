@@ -366,6 +366,16 @@ class FloorApp(App[int]):
         table.action_cycle_sort()
         table.focus()
 
+    def _fatal_error(self) -> None:
+        """Textual's crash exit, but the dump shows no locals (they hold feed data)."""
+        from rich.segment import Segments
+
+        from screens.crash import crash_traceback
+
+        self.bell()
+        self._exit_renderables.append(Segments(self.console.render(crash_traceback(), self.console.options)))
+        self._close_messages_no_wait()
+
     def action_rejects(self) -> None:
         counts, last = self.floor.rejects
         if not counts and not last:

@@ -1,7 +1,9 @@
 """The last rejected feed lines, with counts by reason (opened from the header or `f`).
 
 Feed lines are shown literally: control characters escaped by `printable()`, markup not
-interpreted (everything is a `rich.text.Text`).
+interpreted (everything is a `rich.text.Text`), and every run of 5+ digits masked (a
+rejected ENTERQUEUE line holds the caller's number; `Rejects` masks too, this is the
+screen's own guard for lines handed over by anything else).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from floorconsole.masking import mask_digit_runs
 from floorconsole.printable import printable
 
 
@@ -31,7 +34,8 @@ def rejects_text(counts: Mapping[str, int], last: Sequence[tuple[str, str]]) -> 
         text.append("  none\n", style="dim")
     for reason, line in last:
         text.append(f"  {printable(str(reason), max_len=30)}: ", style="red")
-        text.append(printable(line if isinstance(line, str) else line.decode("utf-8", "replace"), max_len=400) + "\n")
+        raw = line if isinstance(line, str) else line.decode("utf-8", "replace")
+        text.append(printable(mask_digit_runs(raw), max_len=400) + "\n")
     return text
 
 

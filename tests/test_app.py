@@ -321,22 +321,6 @@ async def test_a_failing_store_is_reported_not_fatal(tmp_path, monkeypatch) -> N
         assert app.is_running and app.query_one(FloorMap).display
 
 
-def test_feed_escalation_with_a_withheld_caller_id_is_still_recorded(tmp_path) -> None:
-    from floorconsole.events import Escalation, Event
-    from floorconsole.feed_escalation import escalation_args
-
-    event = Event(T, "c9", "sales", "SIP/1001", "ESCALATE", ("wants a manager", "2"))
-    args = escalation_args(Escalation(event, "anonymous"))
-    assert args["caller"] == "" and args["reason"] == "wants a manager (caller id: anonymous)"
-    assert escalation_args(Escalation(event, "+86 138-0013-8000"))["caller"] == "+86 138-0013-8000"
-    service = StoreService(tmp_path / "floor.db", clock=ManualClock(T))
-    try:
-        record = service.submit("raise_escalation", actor=ACTOR, **args).result(timeout=10)
-        assert record.caller_masked == "" and record.event_key == event.key
-    finally:
-        service.close()
-
-
 async def test_main_screen_keys_are_off_while_another_screen_is_on_top(tmp_path, monkeypatch) -> None:
     app = make_app(tmp_path, monkeypatch)
     async with app.run_test(size=(160, 50)) as pilot:

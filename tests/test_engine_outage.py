@@ -236,6 +236,9 @@ def test_cli_refuses_a_fifo_feed(tmp_path: Path, command: list[str]) -> None:
     os.mkfifo(fifo)
     argv = [sys.executable, "-m", "floorconsole", *command, "--feed", str(fifo)]
     if command == ["report"]:
+        from floorconsole.store import Store
+
+        Store(tmp_path / "r.db").close()  # a report is audited: it needs the records
         argv += ["--db", str(tmp_path / "r.db")]
     try:
         r = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd=tmp_path)

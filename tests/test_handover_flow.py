@@ -201,7 +201,7 @@ def test_the_whole_handover(tmp_path: Path, capsys) -> None:
                           feed_paths=[tmp_path / "queue_log"])
     md = render(report, "md")
     assert f"| 1 | {DAY} | {EVENING} | Lin Mei | 2026-11-23 15:45 | 3 | 2 | 1 | Zhao Lei 2026-11-23 16:05 |" in md
-    assert "wants a refund [now]" in md and "•" in md
+    assert "wants a refund \\[now\\]" in md and "•" in md  # Markdown-active brackets escaped
     store.close()
 
     # `handover show` prints what was handed over, to whom, what was acknowledged/questioned.

@@ -113,7 +113,7 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     md = render(report, "md")
     assert "| All queues | %d |" % report.feed.total.offered in md
     assert "•" in md and "13812345679" not in md and "8613812345679" not in md
-    assert "\\[bold\\]" not in md and "[bold]refund[/bold] \\| now" in md  # literal, pipe escaped
+    assert "\\[bold\\]refund\\[/bold\\] \\| now" in md  # literal: brackets and pipe escaped
     assert "callback due 2026-11-23 17:00; engineer visit" in md
     assert "Li Wei" in md and "callback due 2026-11-23 17:00" in md
     assert "Lin Mei" in md and "NOT RECEIVED" in md
@@ -180,6 +180,7 @@ def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> N
     assert code == 0, err
     ref = json.loads(out)["queues"]
     db = tmp_path / "r.db"
+    Store(db).close()  # the report reads an existing database (a missing one is refused)
     code, text, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv",
                               "--feed", str(feed))
     assert code == 0, err
@@ -222,3 +223,53 @@ def test_report_names_agents_from_the_layout(tmp_path: Path, feed: Path) -> None
         assert named in md  # escalations, patrol findings, praise
     plain = render(build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed]), "md")
     assert "Wang Fang" not in plain and "SIP/1001" in plain
+
+
+# --- issue 9 item 14: feed/user text is inert in the Markdown report and in --json ---
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    "[click me](javascript:alert(1))",
+    "**urgent** `rm -rf` ![x](http://evil/x.png)",
+]
+
+
+def test_markdown_report_escapes_html_and_markdown_in_user_text(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "r.db"
+    with Store(db) as store:
+        for i, reason in enumerate(HOSTILE):
+            store.raise_escalation(f"c{i}", "SIP/1001", "sales", reason, ME)
+        store.add_entry("notice", "# not a heading\n- nor a list", ME)
+    code, out, _ = run_cli(capsys, "--db", str(db), "report", "--format", "md", "--shift", "current")
+    assert code == 0
+    for raw in ("<script", "<img", "<iframe", "[click me](", "**urgent**", "![x]("):
+        assert raw not in out, raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "\\[click me\\](javascript:alert(1))" in out
+
+
+def test_json_output_escapes_c1_controls_and_bidi_overrides(tmp_path: Path, capsys) -> None:
+    import json
+
+    db = tmp_path / "r.db"
+    body = "refund \u202eevil\u202c and \x85next \u2066iso\u2069 \x9b31m"
+    with Store(db) as store:
+        store.add_entry("notice", body, ME)
+        store.raise_escalation("c1", "SIP/1001", "sales", body, ME)
+    for argv in (["log", "list", "--json"], ["escalations", "list", "--json"]):
+        code, out, _ = run_cli(capsys, "--db", str(db), *argv)
+        assert code == 0
+        for ch in "\u202e\u202c\x85\u2066\u2069\x9b":
+            assert ch not in out, (argv, hex(ord(ch)))
+        assert "\\u202e" in out and "\\u0085" in out
+        rows = json.loads(out)
+        assert (rows[0].get("body") or rows[0].get("reason")) == body  # same value, escaped
+
+
+def test_stats_json_escapes_controls_from_the_feed(tmp_path: Path, capsys) -> None:
+    feed = tmp_path / "queue_log"
+    feed.write_text("1795000000|c1|sal\u202ees|NONE|ENTERQUEUE||13800000004|1\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "stats", "--feed", str(feed), "--json")
+    assert code == 0 and "\u202e" not in out and "sal\\u202ees" in out

@@ -16,15 +16,16 @@ import threading
 from pathlib import Path
 
 from floorconsole.config import ConfigError, load_config
+from floorconsole.store.cli_support import finite_float
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the `demo` options."""
     parser.add_argument("--dir", type=Path, help="demo directory (default: the user cache dir)")
     parser.add_argument("--headless", action="store_true", help="print live measures instead of opening the console")
-    parser.add_argument("--seconds", type=float, help="headless: stop after this many seconds")
-    parser.add_argument("--interval", type=float, default=2.0, help="headless: seconds between prints (default 2)")
-    parser.add_argument("--speed", type=float, default=1.0, help="floor time per wall-clock second (default 1)")
+    parser.add_argument("--seconds", type=finite_float, help="headless: stop after this many seconds")
+    parser.add_argument("--interval", type=finite_float, default=2.0, help="headless: seconds between prints (default 2)")
+    parser.add_argument("--speed", type=finite_float, default=1.0, help="floor time per wall-clock second (default 1)")
     parser.add_argument("--seed", type=int, help="simulator seed (default: a new floor every run)")
     parser.add_argument("--flat", action="store_true",
                         help="a daytime-busy floor at any hour (default: follows the time of day)")

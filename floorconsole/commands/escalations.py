@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
             if not rows:
                 print("no open escalations" if not args.all else "no escalations")
             return EXIT_OK
-        return run_with_store(args, body)
+        return run_with_store(args, body, read_only=True)
     if cmd == "claim":
         def body(store, config) -> int:
             try:

@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(format_handover(h))
             return EXIT_OK
-        return run_with_store(args, body, must_exist=True)
+        return run_with_store(args, body, read_only=True)
     if args.ho_command == "list":
         def body(store, config) -> int:
             rows = store.open_handovers() if args.open else store.list_handovers(limit=args.limit)
@@ -96,6 +96,6 @@ def run(args: argparse.Namespace) -> int:
             if not rows:
                 print("no open handovers" if args.open else "no handovers")
             return EXIT_OK
-        return run_with_store(args, body, must_exist=True)
+        return run_with_store(args, body, read_only=True)
     print("usage: floorconsole handover show ID [--json] | list [--open] [--json]")
     return 2

@@ -10,7 +10,7 @@ import argparse
 
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, positive_int, print_json, run_with_store,
+    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, positive_int, print_json, run_with_store, shift_key,
 )
 from floorconsole.store.models import ENTRY_KINDS
 
@@ -39,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
         return run_with_store(args, body)
     if args.log_command == "list":
         def body(store, config) -> int:
-            shift = store.current_shift_key() if args.shift == "current" else args.shift
+            try:
+                shift = shift_key(store, config, args.shift)
+            except ValueError as exc:
+                return fail(str(exc), EXIT_USAGE)
             entries = store.list_entries(shift=shift, limit=args.limit)
             if args.json:
                 print_json(entries)
@@ -50,5 +53,5 @@ def run(args: argparse.Namespace) -> int:
             if not entries:
                 print("no entries")
             return EXIT_OK
-        return run_with_store(args, body)
+        return run_with_store(args, body, read_only=True)
     return fail("say what to do: floorconsole log add ... or floorconsole log list", EXIT_USAGE)

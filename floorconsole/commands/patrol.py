@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 
 from floorconsole.printable import printable
-from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, print_json, run_with_store
+from floorconsole.store.cli_support import (
+    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, print_json, run_with_store, shift_key,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +43,10 @@ def run(args: argparse.Namespace) -> int:
         return run_with_store(args, body)
     if cmd == "list":
         def body(store, config) -> int:
-            shift = store.current_shift_key() if args.shift == "current" else args.shift
+            try:
+                shift = shift_key(store, config, args.shift)
+            except ValueError as exc:
+                return fail(str(exc), EXIT_USAGE)
             notes = store.list_patrol_notes(shift=shift)
             if args.json:
                 print_json(notes)
@@ -54,11 +59,11 @@ def run(args: argparse.Namespace) -> int:
             if not notes:
                 print("no patrol notes")
             return EXIT_OK
-        return run_with_store(args, body)
+        return run_with_store(args, body, read_only=True)
     if cmd == "items":
         def body(store, config) -> int:
             for c in store.checklist():
                 print(f"{c.code:<16} -{c.deduction}  {c.label} / {c.label_zh}{'  (sensitive)' if c.sensitive else ''}")
             return EXIT_OK
-        return run_with_store(args, body)
+        return run_with_store(args, body, read_only=True)
     return fail("say what to do: floorconsole patrol add|list|items", EXIT_USAGE)

@@ -19,6 +19,11 @@ from floorconsole.layout import configured_layout
 from floorconsole.report import FORMATS, audit_export, build_report, feed_files, render, resolve_shift, write_report
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
 from floorconsole.tail import not_regular_reason
+from floorconsole.store.errors import ReadOnlyStore
+
+
+NOT_AUDITED = ("no report was produced: every export is recorded in the audit trail, and the records "
+               "database is read-only (check the file's and the folder's permissions)")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -49,15 +54,31 @@ def run(args: argparse.Namespace) -> int:
         report = build_report(store, config, shift, now, feed_paths=paths, layout=layout,
                               complaints_only=args.complaints_only)
         text = render(report, args.format, args.complaints_only)
-        # Audited before anything leaves: no audit record, no report.
-        audit_export(store, actor_for(args, config), report, args.format, args.out or "stdout", args.complaints_only)
-        if args.out:
-            try:
-                write_report(Path(args.out), text)
-            except OSError as exc:
-                return fail(f"could not write {args.out}: {exc}")
-            print(f"wrote {args.out}", file=sys.stderr)
-        else:
+        actor = actor_for(args, config)
+        if not args.out:
+            # Audited before anything leaves: no audit record, no report.
+            audit_export(store, actor, report, args.format, "stdout", args.complaints_only)
             sys.stdout.write(text)
+            return EXIT_OK
+        out = Path(args.out)
+        try:
+            write_report(out, text)
+        except OSError as exc:
+            return fail(f"could not write {args.out}: {exc.strerror or exc}; no report was written")
+        try:
+            # Audited once the file is in place (an export that failed is no export);
+            # if the audit cannot be recorded, the report does not stay.
+            audit_export(store, actor, report, args.format, args.out, args.complaints_only)
+        except BaseException:
+            out.unlink(missing_ok=True)
+            raise
+        print(f"wrote {args.out}", file=sys.stderr)
         return EXIT_OK
-    return run_with_store(args, body)
+
+    def audited_body(store, config) -> int:
+        try:
+            return body(store, config)
+        except ReadOnlyStore:  # reading for the report, or recording its export
+            return fail(NOT_AUDITED)
+
+    return run_with_store(args, audited_body, must_exist=True)

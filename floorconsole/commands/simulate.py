@@ -24,22 +24,23 @@ import threading
 
 from floorconsole.config import ConfigError, load_config
 from floorconsole.layout import load_layout
+from floorconsole.store.cli_support import finite_float
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the `simulate` options."""
     parser.add_argument("--out", required=True, help="queue_log file to append to")
     parser.add_argument("--seats", type=int, help="generate a floor of N seats instead of the config's layout")
-    parser.add_argument("--speed", type=float, default=1.0, help="floor time per wall-clock second (default 1)")
-    parser.add_argument("--rate", type=float, help="target events (lines) per second; speeds the floor up to reach it")
-    parser.add_argument("--history", type=float, default=0.0, metavar="MIN",
+    parser.add_argument("--speed", type=finite_float, default=1.0, help="floor time per wall-clock second (default 1)")
+    parser.add_argument("--rate", type=finite_float, help="target events (lines) per second; speeds the floor up to reach it")
+    parser.add_argument("--history", type=finite_float, default=0.0, metavar="MIN",
                         help="first write MIN minutes of backdated history, as fast as possible")
-    parser.add_argument("--duration", type=float, metavar="S",
+    parser.add_argument("--duration", type=finite_float, metavar="S",
                         help="stop after S wall-clock seconds of live feed (default: run until stopped)")
     parser.add_argument("--flat", action="store_true",
                         help="the same arrival rate at every hour (no time-of-day profile; --rate implies it)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same floor)")
-    parser.add_argument("--rotate-every", type=float, metavar="S",
+    parser.add_argument("--rotate-every", type=finite_float, metavar="S",
                         help="rename-rotate the file every S seconds (queue_log -> queue_log.1 ...)")
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
+from floorconsole.printable import json_escape_controls
+from floorconsole.store.cli_support import finite_float
 from floorconsole.replay import fold_files
 from floorconsole.tail import not_regular_reason
 
@@ -24,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", required=True, help="queue_log or JSON-lines feed file to read")
     parser.add_argument(
         "--sl-threshold",
-        type=float,
+        type=finite_float,
         metavar="SECONDS",
         help="service-level threshold in seconds (default: config, else 15)",
     )
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     result = stats_dict(floor)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        print(json_escape_controls(json.dumps(result, ensure_ascii=False, indent=1)))
     else:
         print(render_table(result))
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 
+from floorconsole.config import ConfigError
 from floorconsole.store.archive import verify_archive
 from floorconsole.store.chain import read_key
 from floorconsole.store.cli_support import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, load, print_json, run_with_store
@@ -33,12 +34,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Verify and report."""
     if args.archive:
-        config = load(args)
+        try:
+            config = load(args)
+        except ConfigError as exc:
+            return fail(str(exc), EXIT_USAGE)
         try:
             key = read_key(config.hmac_key_file)
         except (OSError, ValueError) as exc:
             return fail(f"HMAC key file: {exc}", EXIT_USAGE)
-        problems = verify_archive(args.archive, key)
+        try:
+            problems = verify_archive(args.archive, key)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # parsed, wrong shape
+            problems = [f"archive: {args.archive} is not a well-formed archive file ({type(exc).__name__}: {exc})"]
         if args.json:
             print_json({"ok": not problems, "problems": [str(p) for p in problems]})
         else:
@@ -67,4 +74,4 @@ def run(args: argparse.Namespace) -> int:
             print(f"head {report.head}" + (f" hmac {report.head.hmac}" if report.head.hmac else ""))
         return EXIT_OK if report.ok else EXIT_FAIL
 
-    return run_with_store(args, body, must_exist=True)
+    return run_with_store(args, body, read_only=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from floorconsole.identity import Actor
+from floorconsole.safe_write import write_private
 from floorconsole.store import audit
 from floorconsole.store.chain import GENESIS, _dumps_sorted, entry_hash, head_hmac, row_hash
 from floorconsole.store.context import Ctx
@@ -63,24 +63,23 @@ def export(ctx: Ctx, before: float, out: Path, actor: Actor) -> ArchiveResult:
     }
     doc["digest"] = _digest(doc)
     counts = {"entries": len(entries), **{t: len(rows) for t, rows in tables.items()}}
-    audit.record(ctx, "archive.export", actor, str(out), json.dumps(counts, sort_keys=True))
     _write_private(out, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
+    try:  # audited once the file is really there; no audit row, no file
+        audit.record(ctx, "archive.export", actor, str(out), json.dumps(counts, sort_keys=True))
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
     return ArchiveResult(str(out), float(before), counts, head, doc["digest"])
 
 
 def _write_private(out: Path, text: str) -> None:
-    # Written to a temporary name, synced, then renamed: a crash never leaves half a file
-    # under the archive's name. 0600 because the records are confidential.
-    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    # An unpredictable 0600 temporary name, synced, then linked into place: a crash never
+    # leaves half a file under the archive's name, and an existing file is never replaced.
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
+        write_private(out, text, exclusive=True)
+    except FileExistsError:
+        raise ValidationError(f"{out} already exists; choose a new file name (archives are never overwritten)") from None
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise StoreError(f"could not write the archive {out}: {exc.strerror or exc}") from None
 
 

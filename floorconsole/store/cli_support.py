@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
@@ -13,6 +15,7 @@ from typing import Any
 
 from floorconsole.config import Config, ConfigError, load_config
 from floorconsole.identity import Actor, current_actor
+from floorconsole.printable import json_escape_controls
 from floorconsole.store.errors import StoreError
 from floorconsole.store.store import Store, store_kwargs
 
@@ -33,25 +36,61 @@ def load(args: argparse.Namespace) -> Config:
 
 
 def run_with_store(
-    args: argparse.Namespace, body: Callable[[Store, Config], int], *, must_exist: bool = False
+    args: argparse.Namespace, body: Callable[[Store, Config], int], *, must_exist: bool = False,
+    read_only: bool = False,
 ) -> int:
-    """Open the store, run `body`, and turn every user-facing error into a message + exit 1."""
+    """Open the store, run `body`, and turn every user-facing error into a message + exit 1.
+
+    `read_only` (the read commands): the database must exist and is opened read-only, so a
+    mistyped --db creates nothing and a database in a read-only folder can still be read.
+    """
     try:
         config = load(args)
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
-    if must_exist and not Path(config.db_path).exists():
-        return fail(f"no records database at {config.db_path}")
+    if (must_exist or read_only) and not Path(config.db_path).is_file():
+        return fail(f"no records database at {config.db_path}: check --db or store.db (nothing was created)")
     from floorconsole.wiring import wall_clock  # late: wiring imports the store package
 
     try:
         clock = wall_clock(config)
-        with Store(config.db_path, **store_kwargs(config), clock=clock) as store:
-            return body(store, config)
+        with Store(config.db_path, read_only=read_only, **store_kwargs(config), clock=clock) as store:
+            try:
+                return body(store, config)
+            except (TypeError, ValueError, KeyError) as exc:
+                if not read_only:
+                    raise
+                # a read command only shows records: one that does not read back as it was
+                # written means a damaged file
+                return fail(f"the records database {config.db_path} holds a record that cannot be read "
+                            f"({type(exc).__name__}); run `floorconsole verify` to find it")
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
     except StoreError as exc:
         return fail(str(exc))
+    except OSError as exc:
+        return fail(f"cannot open the records database {config.db_path}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:
+        return fail(f"records database {config.db_path}: {exc}")
+
+
+def shift_key(store: Store, config: Config, text: str | None) -> str | None:
+    """`--shift` of a read command as a shift key: None (all), `current`, or a key such as
+    `2026-11-23 day` naming a configured shift; ValueError with the reason otherwise."""
+    if text is None:
+        return None
+    text = text.strip()
+    if text == "current":
+        return store.current_shift_key()
+    date_text, _, name = text.partition(" ")
+    names = [s.name for s in config.shifts]
+    try:
+        datetime.strptime(date_text, "%Y-%m-%d")
+    except ValueError:
+        raise ValueError(f"--shift: expected current or a key like '2026-11-23 {names[0]}', got {text!r}") from None
+    if name not in names:
+        raise ValueError(f"--shift: no shift named {name!r}; configured: {', '.join(names)}")
+    return text
 
 
 def actor_for(args: argparse.Namespace, config: Config, attr: str = "as_name") -> Actor:
@@ -76,14 +115,26 @@ def fmt_time(t: float | None) -> str:
 
 
 def print_json(obj: Any) -> None:
-    """Dataclasses (and lists of them) as JSON on stdout."""
+    """Dataclasses (and lists of them) as JSON on stdout; control and bidi characters in
+    feed/user text are written as `\\uXXXX` escapes, never raw."""
 
     def conv(o: Any) -> Any:
         if is_dataclass(o) and not isinstance(o, type):
             return asdict(o)
         raise TypeError(type(o).__name__)
 
-    print(json.dumps(obj, default=conv, ensure_ascii=False, indent=1))
+    print(json_escape_controls(json.dumps(obj, default=conv, ensure_ascii=False, indent=1)))
+
+
+def finite_float(text: str) -> float:
+    """argparse type: a real number (not nan or inf)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
 
 
 def positive_int(text: str) -> int:

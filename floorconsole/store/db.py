@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,24 +38,61 @@ def _create_private(path: Path) -> None:
     os.close(fd)
 
 
-def connect(path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> tuple[sqlite_utils.Database, bool]:
+def _wal_has_data(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _open_for_reading(path: Path) -> sqlite3.Connection:
+    """A read-only connection, also when the folder is read-only.
+
+    `mode=ro` still needs the -shm file of a WAL database, which cannot be created in a
+    read-only folder; then, if no -wal file holds unmerged pages, the file is opened as
+    immutable (nothing can be writing it there), which needs neither.
+    """
+    uri = "file:" + urllib.parse.quote(str(path.absolute())) + "?mode=ro"
+    last: sqlite3.Error | None = None
+    for extra in ("", "&immutable=1"):
+        if extra and _wal_has_data(path):
+            break
+        conn = sqlite3.connect(uri + extra, uri=True, isolation_level=None, check_same_thread=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            conn.close()
+            last = exc
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code not in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN) and "readonly" not in str(exc):
+                raise
+    assert last is not None
+    raise last
+
+
+def connect(
+    path: Path | str, busy_timeout_ms: int = BUSY_TIMEOUT_MS, *, read_only: bool = False
+) -> tuple[sqlite_utils.Database, bool]:
     """Open `path` (creating it mode 0600) and return (database, read_only).
 
+    With `read_only` (the read commands) the file must exist, is opened read-only, and
+    nothing is created: no database, no folder, no -wal/-shm in a read-only folder.
     The connection is in autocommit mode (isolation_level=None): the sqlite3 module never
     opens a transaction on its own, so the only BEGINs are the ones `write_tx` issues.
     """
     path = Path(path)
-    read_only = not _file_is_writable(path)
+    if read_only and not path.is_file():
+        raise StoreError(f"no records database at {path}: check --db or store.db (nothing was created)")
+    read_only = read_only or not _file_is_writable(path)
     try:
         if read_only:
-            conn = sqlite3.connect(
-                f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=True
-            )
+            conn = _open_for_reading(path)
         else:
             _create_private(path)
             conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
-    except PermissionError as exc:
-        raise StoreError(f"cannot create the records database {path}: {exc}") from None
+    except OSError as exc:  # no permission, a file where a folder should be, ...
+        raise StoreError(f"cannot create the records database {path}: {exc.strerror or exc}") from None
     except sqlite3.Error as exc:
         raise _as_store_error(exc, path) from None
     try:

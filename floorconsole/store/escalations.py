@@ -7,7 +7,7 @@ most, enforced by a unique index), and the state shown is derived from them.
 from __future__ import annotations
 
 from floorconsole.identity import Actor
-from floorconsole.masking import is_phone_number, mask_number
+from floorconsole.masking import is_phone_number, mask_caller
 from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import AlreadyClaimed, NotFound, ValidationError
@@ -30,9 +30,14 @@ def raise_escalation(
     agent = validate.text("agent", agent, max_len=100)
     queue = validate.text("queue", queue, max_len=100)
     reason = validate.text("reason", reason)
-    caller = validate.text("caller number", caller, required=False, max_len=40)
-    if caller and not is_phone_number(caller):
-        raise ValidationError(f"caller number may hold only digits, spaces, + - ( ); got {caller!r}")
+    # The caller id in whatever form the exchange gives it (a number, a SIP URI,
+    # "anonymous"): kept here only, and masked by `mask_caller` wherever it is shown.
+    caller = validate.text("caller id", caller, required=False, max_len=200)
+    if caller and not is_phone_number(caller) and (any(ch.isspace() for ch in caller) or not caller.isprintable()):
+        raise ValidationError(
+            "caller number must be a number (digits, spaces, + - ( )) or one caller id such as "
+            f"sip:…@host or anonymous, without spaces; got {mask_caller(caller)!r}"
+        )
     if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 3:
         raise ValidationError(f"priority must be 1, 2 or 3 (1 = most urgent), got {priority!r}")
     t = validate.number_or_none("raised at", raised_at)
@@ -51,7 +56,7 @@ def _build(ctx: Ctx, r: dict, events: list[dict]) -> Escalation:
     out = next((e for e in events if e["action"] == "outcome"), None)
     return Escalation(
         id=r["id"], event_key=r["event_key"], source=r["source"], callid=r["callid"], agent=r["agent"],
-        queue=r["queue"], caller_masked=mask_number(r["caller"], ctx.mask_keep), reason=r["reason"],
+        queue=r["queue"], caller_masked=mask_caller(r["caller"], ctx.mask_keep), reason=r["reason"],
         priority=int(r["priority"]), raised_at=r["time"], raised_by=r["actor"], shift=r["shift"],
         claimed_by=claim["actor"] if claim else None, claimed_at=claim["time"] if claim else None,
         outcome=out["outcome"] if out else None, outcome_at=out["time"] if out else None,
@@ -203,7 +208,7 @@ def record_complaint(ctx: Ctx, draft: ComplaintDraft, actor: Actor, escalation_i
 
 def _complaint(ctx: Ctx, r: dict) -> Complaint:
     return Complaint(
-        r["id"], r["escalation_id"], r["customer_name"], mask_number(r["phone"], ctx.mask_keep), r["address"],
+        r["id"], r["escalation_id"], r["customer_name"], mask_caller(r["phone"], ctx.mask_keep), r["address"],
         r["product"], r["batch_number"], r["used_when"], r["problem"], r["wants"], r["agent"],
         r["complaint_time"], r["actor"], r["time"],
     )

@@ -94,6 +94,7 @@ class Store:
         mask_keep_digits: int = 4,
         clock: Callable[[], float] = system_clock,
         busy_timeout_ms: int = 15_000,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         try:
@@ -104,7 +105,7 @@ class Store:
             items = tuple(checklist) if checklist is not None else load_checklist(checklist_path)
         except ConfigError as exc:
             raise StoreError(str(exc)) from None
-        self.db, self.read_only = connect(self.path, busy_timeout_ms)
+        self.db, self.read_only = connect(self.path, busy_timeout_ms, read_only=read_only)
         try:
             apply_migrations(self.db, self.read_only, self.path)
         except sqlite3.DatabaseError as exc:
