@@ -22,12 +22,23 @@ OUTCOMES: tuple[str, ...] = ("resolved", "callback", "referred")
 
 @dataclass(frozen=True)
 class ChainHead:
-    seq: int  # 0 for an empty log
+    """A chain head: the duty log's (`Store.head()`, scope "log": seq = entry number) or the
+    record chain's covering every table (`Store.chain_head()`, scope "records": seq = link)."""
+
+    seq: int  # 0 for an empty chain
     hash: str
     hmac: str | None = None  # present when an HMAC key file is configured
+    scope: str = "log"  # "log" | "records"
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.hash}"
+
+    @property
+    def text(self) -> str:
+        """The printed form `verify --head` accepts: `SEQ:HASH[:HMAC]` for the log,
+        `R<link>:HASH[:HMAC]` for the record chain (the head reports and handovers print)."""
+        prefix = "R" if self.scope == "records" else ""
+        return f"{prefix}{self.seq}:{self.hash}" + (f":{self.hmac}" if self.hmac else "")
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,7 @@ class Handover:
     head: ChainHead  # the log's chain head when the outgoing side signed
     items: tuple[HandoverItem, ...]
     received: Signature | None
+    chain: ChainHead | None = None  # the record chain's head at signing (None before m003)
 
     @property
     def is_open(self) -> bool:
@@ -285,7 +297,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.table} {'seq' if self.table == 'entries' else 'id'} {self.key}" if self.key else self.table
+        label = {"entries": "seq", "chain": "link"}.get(self.table, "id")
+        where = f"{self.table} {label} {self.key}" if self.key else self.table
         return f"{where}: {self.message}"
 
 
@@ -293,8 +306,9 @@ class Problem:
 class VerifyReport:
     entries: int
     rows: int
-    head: ChainHead
+    head: ChainHead  # the duty log's head
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    chain: ChainHead | None = None  # the record chain's head (covers every table)
 
     @property
     def ok(self) -> bool:
