@@ -95,8 +95,11 @@ def _reseal(path: Path) -> None:
                         found = conn.execute(f"SELECT hash FROM {t} WHERE id = ?", (max_id,)).fetchone()
                         heads[t] = [max_id, found[0] if found else None]
                 row["heads"] = json.dumps(heads, separators=(",", ":"), sort_keys=True)
-            if row.get("chain_seq"):
-                row["chain_hash"] = ledger_hashes.get(row["chain_seq"], row["chain_hash"])
+            if row.get("chain_seq") is not None:
+                n = row["chain_seq"]
+                row["chain_hash"] = chain_mod.records_hash(
+                    n, ledger_hashes.get(n, chain_mod.GENESIS), row["head_seq"],
+                    new_entry_hash.get(row["head_seq"], chain_mod.GENESIS))
         row["hash"] = chain_mod.row_hash(table, row)
         sets = ", ".join(f'"{c}" = ?' for c in row)
         conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), rid])
@@ -108,25 +111,20 @@ def _reseal(path: Path) -> None:
                 rehash(table, rid, {})
     else:
         # 2. rebuild the record chain in its own order, dropping links to rows that are gone
-        links = conn.execute("SELECT tbl, key FROM ledger ORDER BY id").fetchall()
+        links = conn.execute("SELECT tbl, key, log_seq FROM ledger ORDER BY id").fetchall()
         conn.execute("DELETE FROM ledger")
-        if "seals" in tables:
-            conn.execute("DELETE FROM seals")
+        conn.execute("DELETE FROM seals")
+        log_end = max(new_entry_hash, default=0)
         prev, n, hashes = chain_mod.GENESIS, 0, {}
-        for tbl, key in links:
-            if tbl == "entries":
-                row = conn.execute("SELECT * FROM entries WHERE seq = ?", (key,)).fetchone()
-                if row is None:
-                    continue
-                row_h = row["hash"]
-            else:
-                if conn.execute(f"SELECT 1 FROM {tbl} WHERE id = ?", (key,)).fetchone() is None:
-                    continue
-                row_h = rehash(tbl, key, hashes)
+        for tbl, key, log_seq in links:
+            if conn.execute(f"SELECT 1 FROM {tbl} WHERE id = ?", (key,)).fetchone() is None:
+                continue
+            row_h = rehash(tbl, key, hashes)
             n += 1
-            h = chain_mod.link_hash(n, tbl, key, row_h, prev)
-            conn.execute("INSERT INTO ledger (id, tbl, key, row_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
-                         (n, tbl, key, row_h, prev, h))
+            log_seq = min(log_seq, log_end)
+            h = chain_mod.link_hash(n, tbl, key, row_h, log_seq, new_entry_hash.get(log_seq, chain_mod.GENESIS), prev)
+            conn.execute("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         (n, tbl, key, row_h, log_seq, prev, h))
             prev = hashes[n] = h
     for sql in schema.expected_triggers().values():
         conn.execute(sql)

@@ -6,10 +6,11 @@ Three layers (docs/threat-model.md says what each catches):
 - `entry_hash`: each duty-log entry over every stored column, linked to the entry before it
   (`prev_hash`), so the log is a chain of its own (what `Store.head()` reports).
 - `row_hash`: every other append-only row over every stored column, tagged with its table.
-- `link_hash`: the **record chain** (table `ledger`): one link per appended row of any table,
-  in the order they were written, over that row's hash and the link before. Its head
-  (`Store.chain_head()`) covers every record table at once; `seal_hmac` / `chain_hmac`
-  authenticate it with the key kept outside the database.
+- `link_hash`: the **record chain** (table `ledger`): one link per appended record row, in
+  the order they were written, over that row's hash, the log head at that moment and the
+  link before. `records_hash` joins its head and the log's into the head covering every
+  table (`Store.chain_head()`); `seal_hmac` / `chain_hmac` authenticate heads with the key
+  kept outside the database.
 """
 
 from __future__ import annotations
@@ -54,9 +55,10 @@ def entry_hash(
     seq: int, time: float, author: str, kind: str, body: str, refers_to: int | None, prev_hash: str,
     shift: str, os_user: str, terminal: str,
 ) -> str:
-    """SHA-256 (hex) of the entry's canonical form (every stored column)."""
-    return _sha256(entry_canonical(seq, time, author, kind, body, refers_to, prev_hash, shift, os_user,
-                                   terminal)).hexdigest()
+    """SHA-256 (hex) of the entry's canonical form (every stored column; `entry_canonical`,
+    repeated inline because `verify` calls this for every entry)."""
+    return _sha256(_dumps(["e2", int(seq), float(time), author, kind, body, refers_to, prev_hash, shift, os_user,
+                           terminal]).encode("utf-8")).hexdigest()
 
 
 def entry_hash_v1(
@@ -95,10 +97,16 @@ def row_hash(table: str, row: dict[str, Any]) -> str:
     return _sha256(_dumps_sorted(data).encode("utf-8")).hexdigest()
 
 
-def link_hash(n: int, table: str, key: int, row_h: str, prev: str) -> str:
-    """SHA-256 (hex) of record-chain link `n`: row `key` of `table` with hash `row_h`, after
-    link `prev`. Every field is an int, a fixed table name or hex, so ':' cannot be ambiguous."""
-    return _sha256(f"{int(n)}:{table}:{int(key)}:{row_h}:{prev}".encode()).hexdigest()
+def link_hash(n: int, table: str, key: int, row_h: str, log_seq: int, log_h: str, prev: str) -> str:
+    """SHA-256 (hex) of record-chain link `n`: row `key` of `table` with hash `row_h`, written
+    when the log's head was entry `log_seq` (hash `log_h`), after link `prev`. Every field is an
+    int, a fixed table name or hex, so ':' cannot be ambiguous."""
+    return _sha256(f"{int(n)}:{table}:{int(key)}:{row_h}:{int(log_seq)}:{log_h}:{prev}".encode()).hexdigest()
+
+
+def records_hash(n: int, link_h: str, seq: int, entry_h: str) -> str:
+    """The head covering every record table: record-chain link `n` and log entry `seq`."""
+    return _sha256(f"floorconsole-records:{int(n)}:{link_h}:{int(seq)}:{entry_h}".encode()).hexdigest()
 
 
 def read_key(path: Path | None) -> bytes | None:
@@ -144,25 +152,28 @@ def check_heads_hmac(key: bytes, heads: str, mac: str | None) -> bool:
     return mac is not None and hmac.compare_digest(heads_hmac(key, heads), mac)
 
 
-def chain_hmac(key: bytes, n: int, link_h: str) -> str:
-    """HMAC-SHA256 over a record-chain head (n, hash): what reports and handovers print."""
-    return _mac(key, f"floorconsole-chain:{int(n)}:{link_h}")
+def chain_hmac(key: bytes, n: int, seq: int, records_h: str) -> str:
+    """HMAC-SHA256 over a head covering every table (links n, log seq, `records_hash`)."""
+    return _mac(key, f"floorconsole-chain:{int(n)}:{int(seq)}:{records_h}")
 
 
-def check_chain_hmac(key: bytes, n: int, link_h: str, mac: str | None) -> bool:
-    """True when `mac` is the HMAC of record-chain head (n, link_h) under `key`."""
-    return mac is not None and hmac.compare_digest(chain_hmac(key, n, link_h), mac)
+def check_chain_hmac(key: bytes, n: int, seq: int, records_h: str, mac: str | None) -> bool:
+    """True when `mac` is the HMAC of that head under `key`."""
+    return mac is not None and hmac.compare_digest(chain_hmac(key, n, seq, records_h), mac)
 
 
-def seal_hmac(key: bytes, first: int, last: int, link_h: str) -> str:
-    """HMAC-SHA256 sealing the links `first..last` one write transaction appended
-    (`link_h` = link `last`'s hash, which chains over all of them)."""
-    return _mac(key, f"floorconsole-seal:{int(first)}:{int(last)}:{link_h}")
+def seal_hmac(key: bytes, first_n: int, last_n: int, first_seq: int, last_seq: int, records_h: str) -> str:
+    """HMAC-SHA256 sealing what one write transaction appended: record-chain links
+    first_n..last_n and log entries first_seq..last_seq (either range may be empty);
+    `records_h` = the head after it (`records_hash`), which chains over all of them."""
+    return _mac(key, f"floorconsole-seal:{int(first_n)}:{int(last_n)}:{int(first_seq)}:{int(last_seq)}:{records_h}")
 
 
-def check_seal_hmac(key: bytes, first: int, last: int, link_h: str, mac: str | None) -> bool:
-    """True when `mac` seals links first..last ending in `link_h` under `key`."""
-    return mac is not None and hmac.compare_digest(seal_hmac(key, first, last, link_h), mac)
+def check_seal_hmac(
+    key: bytes, first_n: int, last_n: int, first_seq: int, last_seq: int, records_h: str, mac: str | None
+) -> bool:
+    """True when `mac` is that seal under `key`."""
+    return mac is not None and hmac.compare_digest(seal_hmac(key, first_n, last_n, first_seq, last_seq, records_h), mac)
 
 
 # --- writing the record chain ----------------------------------------------------------------
@@ -174,29 +185,46 @@ def last_link(conn: Any) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def link(conn: Any, table: str, key: int, row_h: str) -> int:
-    """Append the record-chain link for a row just written (inside its write transaction).
+def log_head(conn: Any) -> tuple[int, str]:
+    """(seq, hash) of the log's last entry; (0, GENESIS) when it is empty."""
+    row = conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+    return (row[0], row[1]) if row else (0, GENESIS)
 
-    Every append-only row goes through here (duty_log.append_entry, rows.append_row), so
-    the record chain lists every row of every table in the order they were written.
+
+def records_head(conn: Any) -> tuple[int, int, str]:
+    """(links, log seq, records_hash): the head covering every record table right now."""
+    n, link_h = last_link(conn)
+    seq, entry_h = log_head(conn)
+    return n, seq, records_hash(n, link_h, seq, entry_h)
+
+
+def link(conn: Any, table: str, key: int, row_h: str) -> int:
+    """Append the record-chain link for a record row just written (inside its transaction).
+
+    Every record row goes through here (rows.append_row), so the record chain lists every
+    row of every table in the order they were written, each with the log head of its moment.
+    Log entries are not linked one by one: the log is a chain itself, hashed over every
+    column, and each link (and every head) commits to its head.
     """
     n, prev = last_link(conn)
+    seq, log_h = log_head(conn)
     n += 1
-    conn.execute("INSERT INTO ledger (id, tbl, key, row_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)",
-                 (n, table, int(key), row_h, prev, link_hash(n, table, key, row_h, prev)))
+    conn.execute("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (n, table, int(key), row_h, seq, prev, link_hash(n, table, key, row_h, seq, log_h, prev)))
     return n
 
 
-def seal(conn: Any, key: bytes | None, first: int) -> None:
-    """With a key, seal the links this write transaction appended (`first`..the last one).
-
-    One HMAC per transaction: rewriting any earlier link invalidates every later seal, and
-    the record chain's end must be sealed, so a rewrite without the key shows.
-    """
+def seal(conn: Any, key: bytes | None, first_n: int, first_seq: int) -> None:
+    """With a key, seal what this write transaction appended (links from `first_n`, entries
+    from `first_seq`). One HMAC per transaction: rewriting anything earlier invalidates every
+    later seal, and the seals must cover everything, so a rewrite without the key shows."""
     if key is None:
         return
-    last, h = last_link(conn)
-    if last < first:
+    last_n, last_seq, h = records_head(conn)
+    if last_n < first_n and last_seq < first_seq:
         return
-    conn.execute("INSERT INTO seals (id, first, last, hmac) SELECT coalesce(max(id), 0) + 1, ?, ?, ? FROM seals",
-                 (first, last, seal_hmac(key, first, last, h)))
+    conn.execute(
+        "INSERT INTO seals (id, first_link, last_link, first_seq, last_seq, hmac) "
+        "SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ? FROM seals",
+        (first_n, last_n, first_seq, last_seq, seal_hmac(key, first_n, last_n, first_seq, last_seq, h)),
+    )

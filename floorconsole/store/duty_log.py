@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from floorconsole.identity import Actor
 from floorconsole.store import validate
-from floorconsole.store.chain import GENESIS, chain_hmac, entry_hash, head_hmac, last_link, link
+from floorconsole.store.chain import GENESIS, chain_hmac, entry_hash, head_hmac, records_head
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotFound, ValidationError
 from floorconsole.store.models import ENTRY_KINDS, ChainHead, LogEntry
@@ -24,8 +24,8 @@ def head(ctx: Ctx) -> ChainHead:
 
 def chain_head(ctx: Ctx) -> ChainHead:
     """The record chain's head (covers every table), with its HMAC when a key is configured."""
-    n, h = last_link(ctx.conn)
-    return ChainHead(n, h, chain_hmac(ctx.hmac_key, n, h) if ctx.hmac_key else None, "records")
+    n, seq, h = records_head(ctx.conn)
+    return ChainHead(seq, h, chain_hmac(ctx.hmac_key, n, seq, h) if ctx.hmac_key else None, "records", n)
 
 
 def append_entry(
@@ -54,7 +54,6 @@ def append_entry(
         f"INSERT INTO entries ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (seq, t, author, kind, body, refers_to, prev_hash, h, shift, actor.os_user, actor.terminal),
     )
-    link(ctx.conn, "entries", seq, h)
     return LogEntry(seq, t, author, kind, body, refers_to, prev_hash, h, shift, actor.os_user, actor.terminal)
 
 

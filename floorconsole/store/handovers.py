@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from floorconsole.identity import Actor
 from floorconsole.store import audit, duty_log, validate
-from floorconsole.store.chain import _dumps_sorted, chain_hmac, head_hmac, heads_hmac, last_link
+from floorconsole.store.chain import _dumps_sorted, chain_hmac, head_hmac, heads_hmac, records_head
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotFound, ValidationError
 from floorconsole.store.migrations import RECORD_TABLES
@@ -85,7 +85,7 @@ def create_handover(
         seqs.append((seq, item_note, source))
     head = duty_log.head(ctx)
     heads = table_heads(ctx)
-    chain_seq, chain_h = last_link(ctx.conn)  # the record chain, items included
+    chain_seq, log_seq, chain_h = records_head(ctx.conn)  # every table, the items included
     t = float(ctx.clock())
     hid = append_row(ctx.conn, "handovers", {
         "from_shift": from_shift, "to_shift": to_shift, "note": note, **who(actor), "time": t,
@@ -93,7 +93,7 @@ def create_handover(
         "head_hmac": head_hmac(ctx.hmac_key, head.seq, head.hash) if ctx.hmac_key else None,
         "heads": heads, "heads_hmac": heads_hmac(ctx.hmac_key, heads) if ctx.hmac_key else None,
         "chain_seq": chain_seq, "chain_hash": chain_h,
-        "chain_hmac": chain_hmac(ctx.hmac_key, chain_seq, chain_h) if ctx.hmac_key else None,
+        "chain_hmac": chain_hmac(ctx.hmac_key, chain_seq, log_seq, chain_h) if ctx.hmac_key else None,
     })
     for pos, (seq, item_note, source) in enumerate(seqs, 1):
         append_row(ctx.conn, "handover_items", {"handover_id": hid, "position": pos, "entry_seq": seq,
@@ -184,7 +184,8 @@ def get_handover(ctx: Ctx, handover_id: int) -> Handover:
         id=h["id"], from_shift=h["from_shift"], to_shift=h["to_shift"], note=h["note"], handed=_sig(h),
         head=ChainHead(h["head_seq"], h["head_hash"], h["head_hmac"]), items=tuple(items),
         received=_sig(receipt) if receipt else None,
-        chain=ChainHead(h["chain_seq"], h["chain_hash"], h["chain_hmac"], "records") if h.get("chain_seq") is not None else None,
+        chain=(ChainHead(h["head_seq"], h["chain_hash"], h["chain_hmac"], "records", h["chain_seq"])
+               if h.get("chain_seq") is not None else None),
     )
 
 

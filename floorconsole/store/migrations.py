@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from floorconsole.store.chain import GENESIS, entry_hash, entry_hash_v1, link_hash, row_hash, seal_hmac
+from floorconsole.store.chain import ENTRY_COLUMNS, GENESIS, entry_hash_v1, link_hash, records_hash, row_hash, seal_hmac
 from floorconsole.store.errors import IntegrityProblem, ReadOnlyStore
 
 migrations = Migrations("floorconsole.store")
@@ -191,58 +191,61 @@ def m002_handover_heads(db: Database) -> None:
 
 @migrations(name="m003_record_chain")
 def m003_record_chain(db: Database) -> None:
-    """The record chain: table `ledger` holds one link per row of every append-only table, in
-    the order they were written (`chain.link_hash`), and `seals` the HMAC over each write
-    transaction's links when a key is configured. Handovers anchor its head (`chain_seq`,
-    `chain_hash`, `chain_hmac`).
+    """The record chain: table `ledger` holds one link per record row, in the order they were
+    written, each over the row's hash, the log head of its moment and the link before
+    (`chain.link_hash`); `seals` holds the HMAC over each write transaction when a key is
+    configured. Handovers anchor the head covering every table (`chain_seq`, `chain_hash`,
+    `chain_hmac`). New log entries are hashed over every column (`chain.entry_hash`).
 
-    Rows that exist now are trusted as they are and linked here, table by table (their true
-    order across tables was never recorded). Entries written before this keep their old
-    seven-column hash (so heads printed earlier still verify); their link holds a hash of the
-    whole row, so `shift`, `os_user` and `terminal` are covered from now on. With the key
-    configured when this runs, the back-filled links are sealed; otherwise they are not, and a
-    store that later gets a key reports them unsealed (docs/threat-model.md).
+    Rows that exist now are trusted as they are and linked here: the log's entries first (they
+    keep their seven-column hash, so heads printed earlier still verify; their link holds a
+    hash of the whole row, so `shift`, `os_user` and `terminal` are covered from now on), then
+    each record table in turn (their true order across tables was never recorded). With the
+    key configured when this runs the back-fill is sealed; without it, it is not, and a store
+    that later gets a key reports those links unsealed (docs/threat-model.md).
     """
     db.execute("""CREATE TABLE ledger (
         id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key INTEGER NOT NULL, row_hash TEXT NOT NULL,
-        prev_hash TEXT NOT NULL, hash TEXT NOT NULL)""")
+        log_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)""")
     db.execute("CREATE UNIQUE INDEX ledger_row ON ledger(tbl, key)")
     db.execute("""CREATE TABLE seals (
-        id INTEGER PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL, hmac TEXT NOT NULL)""")
+        id INTEGER PRIMARY KEY, first_link INTEGER NOT NULL, last_link INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, hmac TEXT NOT NULL)""")
     for col in ("chain_seq INTEGER", "chain_hash TEXT", "chain_hmac TEXT"):
         db.execute(f"ALTER TABLE handovers ADD COLUMN {col}")
     conn = db.conn
-    links: list[tuple[int, str, int, str, str, str]] = []
+    links: list[tuple[int, str, int, str, int, str, str]] = []
     prev = GENESIS
 
-    def add(table: str, key: int, row_h: str) -> None:
+    def add(table: str, key: int, row_h: str, log_seq: int, log_h: str) -> None:
         nonlocal prev
         n = len(links) + 1
-        h = link_hash(n, table, key, row_h, prev)
-        links.append((n, table, key, row_h, prev, h))
+        h = link_hash(n, table, key, row_h, log_seq, log_h, prev)
+        links.append((n, table, key, row_h, log_seq, prev, h))
         prev = h
 
+    log_seq, log_h = 0, GENESIS
     cur = conn.execute("SELECT * FROM entries ORDER BY seq")
     names = [d[0] for d in cur.description]
     for values in cur:
         row = dict(zip(names, values))
-        args = [row[c] for c in ("seq", "time", "author", "kind", "body", "refers_to", "prev_hash")]
         try:
-            legacy = entry_hash_v1(*args) == row["hash"]
-            current = entry_hash(*args, row["shift"], row["os_user"], row["terminal"]) == row["hash"]
+            legacy = entry_hash_v1(*[row[c] for c in ENTRY_COLUMNS[:7]]) == row["hash"]
         except (TypeError, ValueError):
-            legacy = current = False
-        # An old entry's link holds the hash of its whole row; a row whose hash does not
-        # check is linked as it stands and `verify` keeps reporting it.
-        add("entries", row["seq"], row_hash("entries", row) if legacy and not current else row["hash"])
+            legacy = False
+        # A row whose hash does not check is linked as it stands; `verify` keeps reporting it.
+        log_seq, log_h = row["seq"], row["hash"]
+        add("entries", row["seq"], row_hash("entries", row) if legacy else row["hash"], log_seq, log_h)
     for table in RECORD_TABLES:
         for rid, h in conn.execute(f"SELECT id, hash FROM {table} ORDER BY id"):
-            add(table, rid, h)
-    conn.executemany("INSERT INTO ledger (id, tbl, key, row_hash, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)", links)
+            add(table, rid, h, log_seq, log_h)
+    conn.executemany("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", links)
     key = _MIGRATION_KEY.get()
     if key is not None and links:
-        conn.execute("INSERT INTO seals (id, first, last, hmac) VALUES (1, ?, ?, ?)",
-                     (1, len(links), seal_hmac(key, 1, len(links), prev)))
+        n = len(links)
+        conn.execute("INSERT INTO seals (id, first_link, last_link, first_seq, last_seq, hmac) VALUES (1, ?, ?, ?, ?, ?)",
+                     (1, n, 1, log_seq, seal_hmac(key, 1, n, 1, log_seq, records_hash(n, prev, log_seq, log_h))))
     for sql in expected_triggers(CHAIN_TABLES).values():
         db.execute(sql)
 

@@ -22,13 +22,15 @@ OUTCOMES: tuple[str, ...] = ("resolved", "callback", "referred")
 
 @dataclass(frozen=True)
 class ChainHead:
-    """A chain head: the duty log's (`Store.head()`, scope "log": seq = entry number) or the
-    record chain's covering every table (`Store.chain_head()`, scope "records": seq = link)."""
+    """A chain head: the duty log's (`Store.head()`, scope "log") or the one covering every
+    record table (`Store.chain_head()`, scope "records": `links` record-chain links and log
+    entry `seq`, `hash` = `chain.records_hash`)."""
 
-    seq: int  # 0 for an empty chain
+    seq: int  # the log entry (0 for an empty log)
     hash: str
     hmac: str | None = None  # present when an HMAC key file is configured
     scope: str = "log"  # "log" | "records"
+    links: int = 0  # scope "records": how many record-chain links it covers
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.hash}"
@@ -36,9 +38,9 @@ class ChainHead:
     @property
     def text(self) -> str:
         """The printed form `verify --head` accepts: `SEQ:HASH[:HMAC]` for the log,
-        `R<link>:HASH[:HMAC]` for the record chain (the head reports and handovers print)."""
-        prefix = "R" if self.scope == "records" else ""
-        return f"{prefix}{self.seq}:{self.hash}" + (f":{self.hmac}" if self.hmac else "")
+        `R<links>-<seq>:HASH[:HMAC]` for every table (what reports and handovers print)."""
+        where = f"R{self.links}-{self.seq}" if self.scope == "records" else f"{self.seq}"
+        return f"{where}:{self.hash}" + (f":{self.hmac}" if self.hmac else "")
 
 
 @dataclass(frozen=True)

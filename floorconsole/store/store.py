@@ -21,7 +21,7 @@ from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
 from floorconsole.store import duty_log, escalations, handovers, patrol
 from floorconsole.store import verify as _verify
-from floorconsole.store.chain import last_link, read_key, seal
+from floorconsole.store.chain import last_link, log_head, read_key, seal
 from floorconsole.store.context import Ctx
 from floorconsole.store.db import connect, write_tx
 from floorconsole.store.errors import IntegrityProblem, ReadOnlyStore, StoreError, ValidationError, translate
@@ -56,9 +56,9 @@ def _writes(method: F) -> F:
             raise ReadOnlyStore(f"the records database {self.path} is read-only: nothing was saved "
                                 "(check the file's permissions or the disk)")
         with write_tx(self._ctx.conn, self.path):
-            first = last_link(self._ctx.conn)[0] + 1
+            first_n, first_seq = last_link(self._ctx.conn)[0] + 1, log_head(self._ctx.conn)[0] + 1
             result = method(self, *args, **kw)
-            seal(self._ctx.conn, self._ctx.hmac_key, first)  # with a key: HMAC over this write's links
+            seal(self._ctx.conn, self._ctx.hmac_key, first_n, first_seq)  # with a key: HMAC over this write
         self._writes_done += 1
         return result
 

@@ -22,23 +22,25 @@ from floorconsole.store.chain import (
     entry_hash_v1,
     head_hmac,
     link_hash,
+    records_hash,
     row_hash,
 )
 from floorconsole.store.context import Ctx
 from floorconsole.store.migrations import RECORD_TABLES, expected_triggers
 from floorconsole.store.models import ChainHead, Problem, VerifyReport
 
-HEAD_TEXT = re.compile(r"^(R)?(\d+):([0-9a-f]{64})(?::([0-9a-f]{64}))?$")
+HEAD_TEXT = re.compile(r"^(?:r(\d+)-)?(\d+):([0-9a-f]{64})(?::([0-9a-f]{64}))?$")
 
 
 def parse_head(text: str) -> ChainHead:
-    """A printed head (`ChainHead.text`: `SEQ:HASH[:HMAC]` or `R<link>:HASH[:HMAC]`);
-    ValueError if it is neither."""
-    t = text.strip()
-    m = HEAD_TEXT.match(("R" + t[1:].lower()) if t[:1] in ("r", "R") else t.lower())
+    """A printed head (`ChainHead.text`): `R<links>-<seq>:HASH[:HMAC]` (every table) or
+    `SEQ:HASH[:HMAC]` (the log); ValueError if it is neither."""
+    m = HEAD_TEXT.match(text.strip().lower())
     if not m:
-        raise ValueError(f"expected SEQ:HASH or R<link>:HASH (64 hex digits), optionally :HMAC; got {text!r}")
-    return ChainHead(int(m.group(2)), m.group(3), m.group(4), "records" if m.group(1) else "log")
+        raise ValueError(f"expected R<links>-<seq>:HASH or SEQ:HASH (64 hex digits), optionally :HMAC; got {text!r}")
+    if m.group(1) is None:
+        return ChainHead(int(m.group(2)), m.group(3), m.group(4))
+    return ChainHead(int(m.group(2)), m.group(3), m.group(4), "records", int(m.group(1)))
 
 
 def _norm_sql(sql: str | None) -> str:
@@ -58,16 +60,19 @@ def check_triggers(conn: sqlite3.Connection) -> list[Problem]:
     return out
 
 
-def check_chain(conn: sqlite3.Connection) -> tuple[int, ChainHead, list[Problem], dict[int, str]]:
+def check_chain(conn: sqlite3.Connection) -> tuple[int, ChainHead, list[Problem], dict[int, str], dict[int, str]]:
     """Walk the log in seq order recomputing every hash with `chain.entry_hash`.
 
-    Returns (count, head, problems, {seq: the hash its record-chain link must hold}). Entries
-    written before m003 carry the older seven-column hash (`entry_hash_v1`); they may only
-    come before every current one, and their link holds the hash of the whole row instead.
+    Returns (count, head, problems, {seq: hash}, {seq: the hash its record-chain link holds}
+    for the entries written before m003). Those carry the older seven-column hash
+    (`entry_hash_v1`), may only come before every current one, and are on the record chain
+    with a hash of the whole row, which covers the columns their own hash left out.
     """
     problems: list[Problem] = []
-    link_rows: dict[int, str] = {}
+    hashes: dict[int, str] = {}
+    linked: dict[int, str] = {}
     expected_seq, prev, count, current_seen = 1, GENESIS, 0, False
+    eh, eh1 = entry_hash, entry_hash_v1
     cur = conn.execute(
         "SELECT seq, time, author, kind, body, refers_to, prev_hash, shift, os_user, terminal, hash "
         "FROM entries ORDER BY seq"
@@ -82,18 +87,20 @@ def check_chain(conn: sqlite3.Connection) -> tuple[int, ChainHead, list[Problem]
                 problems.append(Problem("entries", expected_seq, f"entries {expected_seq}..{seq - 1} are missing"))
             if prev_hash != prev:
                 problems.append(Problem("entries", seq, "does not link to the entry before it (prev_hash differs)"))
-            link_rows[seq] = h
+            hashes[seq] = h
             try:
-                ok = entry_hash(seq, t, author, kind, body, refers_to, prev_hash, shift, os_user, terminal) == h
+                ok = eh(seq, t, author, kind, body, refers_to, prev_hash, shift, os_user, terminal) == h
                 if ok:
                     current_seen = True
-                elif not current_seen and entry_hash_v1(seq, t, author, kind, body, refers_to, prev_hash) == h:
-                    ok = True
-                    link_rows[seq] = row_hash("entries", {
-                        "seq": seq, "time": t, "author": author, "kind": kind, "body": body,
-                        "refers_to": refers_to, "prev_hash": prev_hash, "shift": shift, "os_user": os_user,
-                        "terminal": terminal,
-                    })
+                elif not current_seen:
+                    linked[seq] = h
+                    if eh1(seq, t, author, kind, body, refers_to, prev_hash) == h:
+                        ok = True
+                        linked[seq] = row_hash("entries", {
+                            "seq": seq, "time": t, "author": author, "kind": kind, "body": body,
+                            "refers_to": refers_to, "prev_hash": prev_hash, "shift": shift,
+                            "os_user": os_user, "terminal": terminal,
+                        })
             except (TypeError, ValueError):
                 ok = False
             if not ok:
@@ -101,7 +108,7 @@ def check_chain(conn: sqlite3.Connection) -> tuple[int, ChainHead, list[Problem]
             if refers_to is not None and not (isinstance(refers_to, int) and 0 < refers_to < seq):
                 problems.append(Problem("entries", seq, f"refers to entry {refers_to}, which is not an earlier entry"))
             prev, expected_seq = h, seq + 1
-    return count, ChainHead(expected_seq - 1, prev), problems, link_rows
+    return count, ChainHead(expected_seq - 1, prev), problems, hashes, linked
 
 
 def check_rows(conn: sqlite3.Connection) -> tuple[int, list[Problem], dict[str, dict[int, str]]]:
@@ -141,27 +148,41 @@ def _ranges(ns: list[int]) -> str:
 
 
 def check_record_chain(
-    conn: sqlite3.Connection, rows: dict[str, dict[int, str]], want: Iterable[int] = ()
-) -> tuple[ChainHead, list[Problem], dict[int, str]]:
-    """Walk the record chain: every link recomputed, every row of every table linked once, in
-    id order, with the hash it has now. Returns (head, problems, {link: hash} for `want`)."""
+    conn: sqlite3.Connection, rows: dict[str, dict[int, str]], log: dict[int, str], want: Iterable[int] = ()
+) -> tuple[int, str, list[Problem], dict[int, str]]:
+    """Walk the record chain: every link recomputed (with the log head it names), every record
+    row linked exactly once, in id order, with the hash it has now.
+
+    `rows` = {table: {id: hash}} of what must be linked; `log` = {seq: hash} of the log.
+    Returns (links, last link's hash, problems, {n: hash} for the links in `want`).
+    """
     problems: list[Problem] = []
     want_set = set(want)
     found: dict[int, str] = {}
     nxt = dict.fromkeys(rows, 1)
-    expected_n, prev = 1, GENESIS
-    cur = conn.execute("SELECT id, tbl, key, row_hash, prev_hash, hash FROM ledger ORDER BY id")
+    expected_n, prev, last_log = 1, GENESIS, 0
+    log_end = max(log, default=0)
+    cur = conn.execute("SELECT id, tbl, key, row_hash, log_seq, prev_hash, hash FROM ledger ORDER BY id")
     while True:
         batch = cur.fetchmany(4096)
         if not batch:
             break
-        for n, tbl, key, row_h, prev_h, h in batch:
+        for n, tbl, key, row_h, log_seq, prev_h, h in batch:
             if n != expected_n:
                 problems.append(Problem("chain", expected_n, f"links {expected_n}..{n - 1} are missing"))
             if prev_h != prev:
                 problems.append(Problem("chain", n, "does not link to the one before it"))
-            if link_hash(n, tbl, key, row_h, prev_h) != h:
-                problems.append(Problem("chain", n, "does not match its hash (the link was altered)"))
+            log_h = GENESIS if log_seq == 0 else log.get(log_seq)
+            if log_h is None:
+                problems.append(Problem("entries", min(log_seq, log_end + 1),
+                                        f"record chain link {n} was written at log seq {log_seq}, but the log ends at "
+                                        f"{log_end}: entries were removed from the tail"))
+            elif link_hash(n, tbl, key, row_h, log_seq, log_h, prev_h) != h:
+                problems.append(Problem("chain", n, f"does not match its hash: the link, or the log up to seq "
+                                                    f"{log_seq}, was altered"))
+            if log_seq < last_log:
+                problems.append(Problem("chain", n, "names an earlier log head than the link before it"))
+            last_log = log_seq
             if n in want_set:
                 found[n] = h
             prev, expected_n = h, n + 1
@@ -190,36 +211,46 @@ def check_record_chain(
         if extra:
             problems.append(Problem(tbl, extra[0], f"rows {_ranges(extra)} are not on the record chain "
                                                    "(written outside the store)"))
-    return ChainHead(expected_n - 1, prev, None, "records"), problems, found
+    return expected_n - 1, prev, problems, found
 
 
-def check_seals(conn: sqlite3.Connection, key: bytes, end: int, hashes: dict[int, str]) -> list[Problem]:
-    """With the key: the HMAC seals must cover links 1..end back to back, each one valid.
+def _records_at(n: int, seq: int, links: dict[int, str], log: dict[int, str]) -> str | None:
+    """The head covering every table at (n links, log seq), or None if either is gone."""
+    link_h = GENESIS if n == 0 else links.get(n)
+    entry_h = GENESIS if seq == 0 else log.get(seq)
+    return None if link_h is None or entry_h is None else records_hash(n, link_h, seq, entry_h)
 
-    A rewrite without the key invalidates every seal after the rewritten link; removing
-    them leaves links unsealed. Either is reported, however consistent the rest looks.
-    """
+
+def check_seals(
+    conn: sqlite3.Connection, key: bytes, links_end: int, log_end: int, links: dict[int, str], log: dict[int, str]
+) -> list[Problem]:
+    """With the key: the HMAC seals must cover record-chain links 1..end and log entries
+    1..end back to back, each one valid. A rewrite without the key invalidates every seal
+    after the rewritten row; removing those seals leaves rows unsealed. Either is reported."""
     problems: list[Problem] = []
-    covered, bad, gaps = 0, [], []
-    for sid, first, last, mac in conn.execute("SELECT id, first, last, hmac FROM seals ORDER BY id"):
-        if first != covered + 1:
-            if first > covered + 1:
-                gaps.append((covered + 1, min(first - 1, end)))
-            else:
-                bad.append(sid)
-        h = hashes.get(last)
-        if h is None or not check_seal_hmac(key, first, last, h, mac):
+    cov_n = cov_s = 0
+    bad: list[int] = []
+    gaps: list[str] = []
+    for sid, fn, ln, fs, ls, mac in conn.execute(
+        "SELECT id, first_link, last_link, first_seq, last_seq, hmac FROM seals ORDER BY id"
+    ):
+        if fn > cov_n + 1:
+            gaps.append(f"record chain links {cov_n + 1}..{min(fn - 1, links_end)}")
+        if fs > cov_s + 1:
+            gaps.append(f"log entries {cov_s + 1}..{min(fs - 1, log_end)}")
+        h = _records_at(ln, ls, links, log)
+        if fn < cov_n + 1 or fs < cov_s + 1 or h is None or not check_seal_hmac(key, fn, ln, fs, ls, h, mac):
             bad.append(sid)
-        covered = max(covered, last)
-    if covered < end:
-        gaps.append((covered + 1, end))
+        cov_n, cov_s = max(cov_n, ln), max(cov_s, ls)
+    if cov_n < links_end:
+        gaps.append(f"record chain links {cov_n + 1}..{links_end}")
+    if cov_s < log_end:
+        gaps.append(f"log entries {cov_s + 1}..{log_end}")
     if bad:
-        problems.append(Problem("chain", None, f"{len(bad)} HMAC seal(s) do not match the record chain (first: seal "
-                                               f"{bad[0]}): links were rewritten or removed after they were sealed"))
-    for a, b in gaps[:5]:
-        if a <= b:
-            problems.append(Problem("chain", a, f"links {a}..{b} carry no HMAC seal: they were written without "
-                                                "the key, or rewritten"))
+        problems.append(Problem("chain", None, f"{len(bad)} HMAC seal(s) do not match the records (first: seal "
+                                               f"{bad[0]}): what they sealed was rewritten or removed"))
+    for gap in gaps[:5]:
+        problems.append(Problem("chain", None, f"{gap} carry no HMAC seal: written without the key, or rewritten"))
     return problems
 
 
@@ -235,15 +266,15 @@ def _check_log_head(conn: sqlite3.Connection, seq: int, h: str, where: str, log_
     return []
 
 
-def _check_chain_head(n: int, h: str, where: str, end: int, hashes: dict[int, str]) -> list[Problem]:
-    if n == 0:
-        return []
+def _check_records_head(
+    n: int, seq: int, h: str, where: str, end: int, links: dict[int, str], log: dict[int, str]
+) -> list[Problem]:
     if n > end:
-        return [Problem("chain", end + 1, f"{where} anchors record chain link {n}, but the chain ends at {end}: "
+        return [Problem("chain", end + 1, f"{where} covers {n} record chain links, but the chain ends at {end}: "
                                           "records were removed from the end")]
-    if hashes.get(n) != h:
-        return [Problem("chain", n, f"{where} anchors record chain link {n} with a different hash: records were "
-                                    "rewritten or removed")]
+    if _records_at(n, seq, links, log) != h:
+        return [Problem("chain", n or None, f"{where} (links {n}, log seq {seq}) no longer matches: records were "
+                                            "rewritten or removed before it")]
     return []
 
 
@@ -256,7 +287,8 @@ def _read_heads(text: str) -> dict[str, tuple[int, str | None]] | None:
 
 
 def check_handovers(
-    conn: sqlite3.Connection, log_end: int, chain_end: int, hashes: dict[int, str], key: bytes | None
+    conn: sqlite3.Connection, log_end: int, chain_end: int, links: dict[int, str], log: dict[int, str],
+    key: bytes | None,
 ) -> list[Problem]:
     """Every head a handover recorded must still be there: the log head, each table's last
     row, and the record chain's head. With a key, each of them must carry a valid HMAC:
@@ -276,8 +308,8 @@ def check_handovers(
             elif not check_head_hmac(key, seq, h, mac):
                 out.append(Problem("handovers", hid, f"{where}: the head's HMAC does not match (the anchor was forged)"))
         if cseq is not None:
-            out += _check_chain_head(cseq, chash, where, chain_end, hashes)
-            if key is not None and not check_chain_hmac(key, cseq, chash, cmac):
+            out += _check_records_head(cseq, seq, chash, where, chain_end, links, log)
+            if key is not None and not check_chain_hmac(key, cseq, seq, chash, cmac):
                 what = "carries no HMAC" if cmac is None else "HMAC does not match (the anchor was forged)"
                 out.append(Problem("handovers", hid, f"{where}: its record chain head {what}"))
         if text is None:
@@ -326,8 +358,8 @@ def _as_head(head: ChainHead | str | tuple | None) -> ChainHead | None:
 
 def verify(ctx: Ctx, head: ChainHead | str | tuple | None = None) -> VerifyReport:
     """Check everything. `head` is one printed earlier (a report, signed paper, an earlier
-    verify): a record-chain head (`R<link>:HASH[:HMAC]`, covers every table) or a log head
-    (`SEQ:HASH[:HMAC]`, or a (seq, hash[, hmac]) tuple); the records must still extend it."""
+    verify): `R<links>-<seq>:HASH[:HMAC]` covers every table, `SEQ:HASH[:HMAC]` (or a
+    (seq, hash[, hmac]) tuple) the log only; the records must still extend it."""
     conn, key = ctx.conn, ctx.hmac_key
     given = _as_head(head)
     problems: list[Problem] = []
@@ -335,31 +367,34 @@ def verify(ctx: Ctx, head: ChainHead | str | tuple | None = None) -> VerifyRepor
     if [r[0] for r in qc] != ["ok"]:
         problems.append(Problem("database", None, "SQLite quick_check: " + "; ".join(str(r[0]) for r in qc[:5])))
     problems += check_triggers(conn)
-    count, last, chain_problems, entry_links = check_chain(conn)
+    count, last, chain_problems, log, old_entries = check_chain(conn)
     problems += chain_problems
     rows, row_problems, stored = check_rows(conn)
     problems += row_problems
     want = {r[0] for r in conn.execute("SELECT chain_seq FROM handovers WHERE chain_seq IS NOT NULL")}
-    seal_ends = [r[0] for r in conn.execute("SELECT last FROM seals")] if key is not None else []
-    want.update(seal_ends)
+    if key is not None:
+        want.update(r[0] for r in conn.execute("SELECT last_link FROM seals"))
     if given is not None and given.scope == "records":
-        want.add(given.seq)
-    chain_head, link_problems, hashes = check_record_chain(conn, {"entries": entry_links, **stored}, want)
-    problems += check_handovers(conn, last.seq, chain_head.seq, hashes, key)
+        want.add(given.links)
+    links_end, link_h, link_problems, links = check_record_chain(conn, {"entries": old_entries, **stored}, log, want)
+    links[links_end] = link_h
+    problems += check_handovers(conn, last.seq, links_end, links, log, key)
     problems += link_problems
     if key is not None:
-        problems += check_seals(conn, key, chain_head.seq, hashes)
+        problems += check_seals(conn, key, links_end, last.seq, links, log)
     if given is not None:
         if given.scope == "records":
-            problems += _check_chain_head(given.seq, given.hash, "the given head", chain_head.seq, hashes)
-            if key is not None and given.hmac is not None and not check_chain_hmac(key, given.seq, given.hash, given.hmac):
+            problems += _check_records_head(given.links, given.seq, given.hash, "the given head", links_end, links, log)
+            if key is not None and given.hmac is not None and not check_chain_hmac(
+                    key, given.links, given.seq, given.hash, given.hmac):
                 problems.append(Problem("chain", None, "the given head: its HMAC does not match (it was not printed "
                                                        "by a console with this key)"))
         else:
             problems += _check_log_head(conn, given.seq, given.hash, "the given head", last.seq)
             if key is not None and given.hmac is not None and not check_head_hmac(key, given.seq, given.hash, given.hmac):
                 problems.append(Problem("entries", None, "the given head: its HMAC does not match (the anchor was forged)"))
+    records_h = records_hash(links_end, link_h, last.seq, last.hash)
     log_mac = head_hmac(key, last.seq, last.hash) if key else None
-    chain_mac = chain_hmac(key, chain_head.seq, chain_head.hash) if key else None
+    chain_mac = chain_hmac(key, links_end, last.seq, records_h) if key else None
     return VerifyReport(count, rows, ChainHead(last.seq, last.hash, log_mac), tuple(problems),
-                        ChainHead(chain_head.seq, chain_head.hash, chain_mac, "records"))
+                        ChainHead(last.seq, records_h, chain_mac, "records", links_end))
