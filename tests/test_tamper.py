@@ -328,3 +328,57 @@ def test_e_rechained_archive_caught_with_the_key(tmp_path) -> None:
     path = _tampered_archive(tmp_path, key)
     assert verify_archive(path, KEY)
     assert _verify_cli(tmp_path, tmp_path / "floor.db", "--archive", str(path), key=key)[0] == 1
+
+
+# --- the head covering every table: printed by the report, checked by verify --head ----------
+
+
+def test_report_prints_the_chain_head_and_verify_checks_every_table_against_it(tmp_path) -> None:
+    from floorconsole.config import Config
+    from floorconsole.report import build_report, render, resolve_shift
+
+    key = _key(tmp_path)
+    db = tmp_path / "floor.db"
+    store = open_store(tmp_path, hmac_key_file=key)
+    store.add_entry("general", "shift start", LI)
+    store.add_patrol_note("agent-1", LI, items=["uniform"])
+    store.add_patrol_note("agent-2", LI, items=["uniform"])
+    ho = store.create_handover("s1", "s2", [HandoverItemDraft("notice", "queue 2 closed")], LI)
+    head = store.chain_head()
+    assert head.scope == "records" and head.hmac and head.text.startswith(f"R{head.links}-{head.seq}:")
+    assert store.get_handover(ho.id).chain.links == head.links - 3  # before its row, its item, its audit row
+    config = Config(supervisor="Li Na", db_path=db)
+    now = store.current_shift_key()
+    report = build_report(store, config, resolve_shift(config, now, 1_795_400_100.0), 1_795_400_100.0,
+                          complaints_only=True)
+    for fmt in ("md", "csv", "html"):
+        assert f"Chain head: {head.text}" in render(report, fmt, complaints_only=True), fmt
+    store.close()
+
+    assert _verify_cli(tmp_path, db, "--head", head.text, key=key)[0] == 0
+    assert _verify_cli(tmp_path, db, "--head", head.text)[0] == 0  # the HMAC is only checked with the key
+    forged = head.text[:-1] + ("0" if head.text[-1] != "0" else "1")
+    assert _verify_cli(tmp_path, db, "--head", forged, key=key)[0] == 1
+    conn = _raw(db)
+    conn.execute("DROP TRIGGER patrol_notes_no_update")
+    conn.execute("UPDATE patrol_notes SET agent = 'agent-9' WHERE id = 1")
+    conn.close()
+    _reseal(db)
+    assert _verify_cli(tmp_path, db, "--head", head.text)[0] == 1
+
+
+def test_chain_tables_are_append_only(tmp_path) -> None:
+    key = _key(tmp_path)
+    store = open_store(tmp_path, hmac_key_file=key)
+    store.add_patrol_note("a1", LI, items=["uniform"])
+    store.add_entry("general", "x", LI)
+    store.close()
+    conn = _raw(tmp_path / "floor.db")
+    for sql in ("UPDATE ledger SET row_hash = 'x'", "DELETE FROM ledger", "UPDATE seals SET hmac = 'x'",
+                "DELETE FROM seals", "INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) "
+                "VALUES (1, 'audit', 9, 'x', 0, 'x', 'x')"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute(sql)
+    conn.close()
+    report = open_store(tmp_path, hmac_key_file=key).verify()
+    assert report.ok and report.chain.links == 1 and report.chain.seq == 1
