@@ -382,3 +382,18 @@ def test_chain_tables_are_append_only(tmp_path) -> None:
     conn.close()
     report = open_store(tmp_path, hmac_key_file=key).verify()
     assert report.ok and report.chain.links == 1 and report.chain.seq == 1
+
+
+def test_handover_anchor_removed_from_a_later_handover_is_caught(tmp_path) -> None:
+    store = open_store(tmp_path)
+    store.add_entry("general", "a", LI)
+    store.create_handover("s1", "s2", [HandoverItemDraft("notice", "b")], LI)
+    store.create_handover("s2", "s3", [HandoverItemDraft("notice", "c")], WANG)
+    store.close()
+    conn = _raw(tmp_path / "floor.db")
+    conn.execute("DROP TRIGGER handovers_no_update")
+    conn.execute("UPDATE handovers SET chain_seq = NULL, chain_hash = NULL WHERE id = 2")
+    conn.close()
+    _reseal(tmp_path / "floor.db")
+    report = open_store(tmp_path).verify()
+    assert any("records no record chain head, but handover 1" in str(p) for p in report.problems), report.problems

@@ -295,7 +295,7 @@ def check_handovers(
     a handover without one is a failure (it was removed, or the handover forged)."""
     ends = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
     out: list[Problem] = []
-    first_with_heads = None
+    first_with_heads = first_with_chain = None
     rows = conn.execute("SELECT id, head_seq, head_hash, head_hmac, heads, heads_hmac, chain_seq, chain_hash, "
                         "chain_hmac FROM handovers ORDER BY id").fetchall()
     for hid, seq, h, mac, text, hmac_heads, cseq, chash, cmac in rows:
@@ -307,7 +307,11 @@ def check_handovers(
                                                      "handover was signed without the key)"))
             elif not check_head_hmac(key, seq, h, mac):
                 out.append(Problem("handovers", hid, f"{where}: the head's HMAC does not match (the anchor was forged)"))
+        if cseq is None and first_with_chain is not None:
+            out.append(Problem("handovers", hid, f"records no record chain head, but handover {first_with_chain} "
+                                                 "before it does (it was removed)"))
         if cseq is not None:
+            first_with_chain = first_with_chain or hid
             out += _check_records_head(cseq, seq, chash, where, chain_end, links, log)
             if key is not None and not check_chain_hmac(key, cseq, seq, chash, cmac):
                 what = "carries no HMAC" if cmac is None else "HMAC does not match (the anchor was forged)"
