@@ -327,6 +327,7 @@ class ShiftReport:
     praise: dict[str, tuple[Praise, ...]] = field(default_factory=dict)
     handovers: tuple[Handover, ...] = ()
     head: ChainHead | None = None
+    chain: ChainHead | None = None  # Store.chain_head(): covers every record table
     sl_threshold_s: float = 15.0
     agent_names: dict[str, str] = field(default_factory=dict)  # agent -> name, from the layout
 
@@ -377,7 +378,7 @@ def build_report(
     base = dict(
         shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
         supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
-        head=store.head(), sl_threshold_s=config.thresholds.sl_threshold_s,
+        head=store.head(), chain=store.chain_head(), sl_threshold_s=config.thresholds.sl_threshold_s,
         agent_names={p.agent: p.name for p in layout.seats if p.name != p.agent} if layout else {},
     )
     if complaints_only:
@@ -576,6 +577,11 @@ def md_escape(text: str) -> str:
     return escaped
 
 
+def chain_line(report: ShiftReport) -> str:
+    """`Chain head: R<links>-<seq>:HASH[:HMAC]`, what `floorconsole verify --head` checks every table against."""
+    return f"Chain head: {report.chain.text if report.chain else '-'}"
+
+
 def _md_cell(text: str) -> str:
     return md_escape(text) or " "
 
@@ -595,6 +601,7 @@ def render_md(report: ShiftReport, complaints_only: bool = False) -> str:
         for row in rows:
             lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
         lines.append("")
+    lines += [_md_cell(chain_line(report)), ""]
     lines.append(_md_cell(footer_line(report)))
     return "\n".join(lines) + "\n"
 
@@ -625,6 +632,7 @@ def render_csv(report: ShiftReport, complaints_only: bool = False) -> str:
         for row in rows:
             w.writerow([_csv_cell(c) for c in row])
         w.writerow([])
+    w.writerow([_csv_cell(chain_line(report))])
     w.writerow([_csv_cell(footer_line(report))])
     return buf.getvalue()
 

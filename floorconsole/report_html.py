@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from floorconsole.printable import printable
-from floorconsole.report import HOUR, HourRow, ShiftReport, fmt_hm, footer_line, sections, title_line
+from floorconsole.report import HOUR, HourRow, ShiftReport, chain_line, fmt_hm, footer_line, sections, title_line
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
@@ -89,6 +89,7 @@ def render_html(report: ShiftReport, complaints_only: bool = False, sl_target: f
         for row in rows:
             out.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
         out.append("</tbody></table>")
+    out.append(f'<p class="chain">{_e(chain_line(report))}</p>')
     out.append(f"<footer>{_e(footer_line(report))}</footer></body></html>")
     return "\n".join(out) + "\n"
 

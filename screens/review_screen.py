@@ -312,7 +312,8 @@ class ReviewScreen(Screen[Any]):
             line.append(f"receipt signed by {printable(ho.received.name)}", style="bold green")
         else:
             line.append("handover not received", style="bold black on yellow")
-        line.append(f"\nchain head at signing: {ho.head.seq}:{ho.head.hash[:16]}…", style="dim")
+        head = ho.chain or ho.head  # the head covering every table (the log's before m003)
+        line.append(f"\nchain head at signing: {head.text.split(':')[0]}:{head.hash[:16]}…", style="dim")
         status.update(line)
 
     def selected_item(self) -> Any | None:

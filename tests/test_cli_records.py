@@ -57,6 +57,7 @@ def test_log_add_and_list(capsys, db) -> None:
     (["patrol", "add", "--agent", "a1"], "at least one"),
     (["archive", "--before", "yesterday-ish", "--out", "x.json"], "ISO"),
     (["verify", "--head", "12:nothex"], "SEQ:HASH"),
+    (["verify", "--head", "R3:" + "a" * 64], "R<links>-<seq>:HASH"),
 ])
 def test_bad_arguments_clear_message_nonzero_nothing_written(capsys, db, argv, message) -> None:
     run(capsys, db, "log", "add", "--kind", "general", "--body", "baseline")
@@ -98,6 +99,12 @@ def test_patrol_verify_archive(capsys, db, tmp_path) -> None:
     head = f"{report['head']['seq']}:{report['head']['hash']}"
     assert run(capsys, db, "verify", "--head", head)[0] == 0
     assert run(capsys, db, "verify", "--head", "5:" + "a" * 64)[0] == 1
+    chain = report["chain_head"]  # covers every table: R<links>-<seq>:HASH
+    assert chain.startswith("R1-1:")
+    assert run(capsys, db, "verify", "--head", chain)[0] == 0
+    code, out, _ = run(capsys, db, "verify", "--head", "R2-1:" + chain.split(":")[1])
+    assert code == 1 and "records were removed from the end" in out
+    assert f"chain head {chain}" in run(capsys, db, "verify")[1]
     out_file = str(tmp_path / "arch.json")
     code, out, _ = run(capsys, db, "archive", "--before", "2999-01-01", "--out", out_file)
     assert code == 0 and "nothing was deleted" in out
@@ -115,6 +122,16 @@ def test_verify_names_first_bad_seq(capsys, db) -> None:
     conn.close()
     code, out, _ = run(capsys, db, "verify")
     assert code == 1 and "first bad seq 2" in out
+
+
+def test_key_file_readable_by_others_is_named(capsys, db, tmp_path) -> None:
+    key = tmp_path / "hmac.key"
+    key.write_bytes(b"0123456789abcdef0123456789abcdef")
+    key.chmod(0o644)
+    config = tmp_path / "c.toml"
+    config.write_text(f'[store]\nhmac_key_file = "{key}"\n')
+    code, _, err = run(capsys, db, "--config", str(config), "log", "add", "--kind", "general", "--body", "x")
+    assert code == 1 and str(key) in err and "0644" in err and "chmod 600" in err
 
 
 def test_verify_missing_database(capsys, tmp_path) -> None:

@@ -7,10 +7,10 @@ import pytest
 
 from floorconsole.store import ComplaintDraft, HandoverItemDraft
 from floorconsole.store import migrations as schema
-from floorconsole.store.chain import row_hash
+from floorconsole.store.chain import GENESIS, entry_hash_v1, head_hmac, heads_hmac, row_hash
 from floorconsole.store.db import write_tx
 from floorconsole.store.migrations import APPEND_ONLY_TABLES, RECORD_TABLES
-from floorconsole.store.rows import append_row
+from floorconsole.store.rows import who
 from test_store_helpers import LI, WANG, open_store
 
 
@@ -122,7 +122,8 @@ def test_truncated_tail_caught_against_given_head(tmp_path) -> None:
     anchored = store.head()
     store.close()
     _truncate(path, head.seq)
-    # Without an anchor the shortened chain is self-consistent (except the dropped trigger)...
+    # Without an anchor the shortened chain is self-consistent (except the dropped trigger):
+    # no record row was written after those entries, so no record-chain link names them...
     store = open_store(tmp_path)
     assert store.verify().first_bad_seq is None
     report = store.verify((anchored.seq, anchored.hash))
@@ -141,6 +142,7 @@ def test_truncation_below_a_handover_head_caught_without_a_given_head(tmp_path) 
 def test_rewritten_chain_with_forged_hmac_caught(tmp_path) -> None:
     key = tmp_path / "k"
     key.write_text("0123456789abcdef0123456789abcdef")
+    key.chmod(0o600)
     store = open_store(tmp_path, hmac_key_file=key)
     store.add_entry("general", "a", LI)
     ho = store.create_handover("s1", "s2", [HandoverItemDraft("notice", "b")], LI)
@@ -248,6 +250,7 @@ def test_table_empty_at_signing_and_rows_added_after_it_verify(tmp_path) -> None
 def test_forged_table_heads_caught_by_the_hmac(tmp_path) -> None:
     key = tmp_path / "k"
     key.write_text("0123456789abcdef0123456789abcdef")
+    key.chmod(0o600)
     store = open_store(tmp_path, hmac_key_file=key)
     store.add_patrol_note("a1", LI, items=["uniform"])
     store.add_patrol_note("a1", LI, items=["uniform"])
@@ -269,39 +272,93 @@ def test_forged_table_heads_caught_by_the_hmac(tmp_path) -> None:
     for t in ("patrol_notes_no_delete", "handovers_no_update"):
         conn.execute(schema.expected_triggers()[t])
     conn.close()
-    assert open_store(tmp_path).verify().ok  # without the key the forgery is consistent
+    # The record chain still links the deleted note and the handover's old hash, key or not
+    # (test_tamper.py covers an attacker who rebuilds that chain too)...
+    assert {p.table for p in open_store(tmp_path).verify().problems} == {"patrol_notes", "handovers"}
+    # ...and the key shows the heads themselves were forged.
     report = open_store(tmp_path, hmac_key_file=key).verify()
-    assert [str(p) for p in report.problems] == [
-        f"handovers id {ho.id}: handover {ho.id}: the table heads' HMAC does not match (they were forged)"
-    ]
+    assert f"handovers id {ho.id}: handover {ho.id}: the table heads' HMAC does not match (they were forged)" in [
+        str(p) for p in report.problems]
+
+
+def _legacy_file(tmp_path, monkeypatch, names=("m001_records",), key=None):
+    """A file as an older schema left it: entries with the seven-column hash, a patrol note and
+    a handover (the latter with its heads when m002 is among `names`), written with raw SQL."""
+    monkeypatch.setattr(schema.migrations, "_migrations", [
+        m for m in schema.migrations._migrations if m.name in names])
+    store = open_store(tmp_path)
+    assert "ledger" not in {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
+    conn, prev = store.conn, GENESIS
+    with write_tx(conn):
+        for seq in (1, 2):
+            e = (seq, 1_795_400_000.0 + seq, LI.name, "general", f"before the upgrade {seq}", None, prev)
+            prev = entry_hash_v1(*e)
+            conn.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (*e, prev, "2026-11-23 day", LI.os_user, LI.terminal))
+        note = {"id": 1, "time": 1.0, "shift": "s1", "agent": "a1", "seat": None, "items_json": "[]",
+                "deduction_total": 0, "text": "legacy note", "follow_up": 0, **who(LI)}
+        note["hash"] = row_hash("patrol_notes", note)
+        conn.execute(f"INSERT INTO patrol_notes ({', '.join(note)}) VALUES ({', '.join('?' * len(note))})",
+                     list(note.values()))
+        ho = {"id": 1, "from_shift": "s1", "to_shift": "s2", "note": "", **who(LI), "time": 1.0,
+              "head_seq": 2, "head_hash": prev, "head_hmac": head_hmac(key, 2, prev) if key else None}
+        if "m002_handover_heads" in names:
+            ho["heads"] = json.dumps({t: [0, None] for t in RECORD_TABLES} | {"patrol_notes": [1, note["hash"]]},
+                                     separators=(",", ":"), sort_keys=True)
+            ho["heads_hmac"] = heads_hmac(key, ho["heads"]) if key else None
+        ho["hash"] = row_hash("handovers", ho)
+        conn.execute(f"INSERT INTO handovers ({', '.join(ho)}) VALUES ({', '.join('?' * len(ho))})", list(ho.values()))
+    old = conn.execute("SELECT hash FROM entries WHERE seq = 2").fetchone()[0], ho["hash"]
+    store.close()
+    monkeypatch.undo()
+    return old
 
 
 def test_database_from_the_previous_schema_still_verifies(tmp_path, monkeypatch) -> None:
-    # Build the file as the schema before m002 left it: a handover row without heads.
-    monkeypatch.setattr(schema.migrations, "_migrations", [
-        m for m in schema.migrations._migrations if m.name == "m001_records"])
-    store = open_store(tmp_path)
-    assert "heads" not in [r[1] for r in store.conn.execute("PRAGMA table_info(handovers)")]
-    store.add_entry("general", "before the upgrade", LI)
-    store.add_patrol_note("a1", LI, items=["uniform"])
-    head = store.head()
-    with write_tx(store.conn):
-        append_row(store.conn, "handovers", {
-            "from_shift": "s1", "to_shift": "s2", "note": "", "actor": LI.name, "os_user": LI.os_user,
-            "terminal": LI.terminal, "time": 1.0, "head_seq": head.seq, "head_hash": head.hash, "head_hmac": None})
-    old_hash = store.conn.execute("SELECT hash FROM handovers WHERE id = 1").fetchone()[0]
-    store.close()
-    monkeypatch.undo()
-
-    store = open_store(tmp_path)  # applies m002
-    assert store.conn.execute("SELECT heads, heads_hmac, hash FROM handovers WHERE id = 1").fetchone() == (
-        None, None, old_hash)
-    assert store.get_handover(1).head.seq == head.seq
-    report = store.verify()
+    old_entry_hash, old_ho_hash = _legacy_file(tmp_path, monkeypatch)
+    store = open_store(tmp_path)  # applies m002 and m003
+    row = store.conn.execute("SELECT heads, heads_hmac, hash FROM handovers WHERE id = 1").fetchone()
+    assert row == (None, None, old_ho_hash)  # nothing already written is rewritten
+    assert store.get_entry(2).hash == old_entry_hash  # so heads printed earlier still check
+    assert store.get_handover(1).head.seq == 2 and store.get_handover(1).chain is None
+    assert store.conn.execute("SELECT count(*) FROM ledger").fetchone()[0] == 4  # back-filled
+    report = store.verify((2, old_entry_hash))
     assert report.ok, report.problems
+    store.add_entry("general", "after the upgrade", LI)
     store.create_handover("s2", "s3", [HandoverItemDraft("notice", "after the upgrade")], WANG)
     assert store.verify().ok
     store.close()
     _delete_tail(tmp_path / "floor.db", "patrol_notes", 1)
     report = open_store(tmp_path).verify()
     assert any(p.table == "patrol_notes" and p.key == 1 and "handover 2" in p.message for p in report.problems)
+
+
+@pytest.mark.parametrize("column", ["shift", "os_user", "terminal"])
+def test_old_entries_columns_outside_their_hash_are_covered_after_the_migration(tmp_path, monkeypatch, column) -> None:
+    _legacy_file(tmp_path, monkeypatch, names=("m001_records", "m002_handover_heads"))
+    assert open_store(tmp_path).verify().ok
+    conn = _raw(tmp_path / "floor.db")
+    conn.execute("DROP TRIGGER entries_no_update")
+    conn.execute(f"UPDATE entries SET {column} = 'forged' WHERE seq = 1")
+    conn.execute(schema.expected_triggers()["entries_no_update"])
+    conn.close()
+    report = open_store(tmp_path).verify()
+    assert report.first_bad_seq == 1 and any("rewritten" in p.message for p in report.problems), report.problems
+
+
+def test_migration_with_the_key_seals_the_back_filled_chain(tmp_path, monkeypatch) -> None:
+    key = tmp_path / "k"
+    key.write_text("0123456789abcdef0123456789abcdef")
+    key.chmod(0o600)
+    _legacy_file(tmp_path, monkeypatch, names=("m001_records", "m002_handover_heads"),
+                 key=b"0123456789abcdef0123456789abcdef")
+    store = open_store(tmp_path, hmac_key_file=key)
+    assert store.conn.execute("SELECT first_link, last_link, first_seq, last_seq FROM seals").fetchall() == [(1, 4, 1, 2)]
+    assert store.verify().ok, store.verify().problems
+    store.close()
+    # Without the key at migration time the back-filled links stay unsealed, and say so.
+    (tmp_path / "floor.db").unlink()
+    _legacy_file(tmp_path, monkeypatch, names=("m001_records", "m002_handover_heads"))
+    open_store(tmp_path).close()
+    report = open_store(tmp_path, hmac_key_file=key).verify()
+    assert any("record chain links 1..4 carry no HMAC seal" in str(p) for p in report.problems), report.problems

@@ -92,6 +92,7 @@ def test_handover_full_record(tmp_path) -> None:
 def _key(tmp_path):
     key = tmp_path / "anchor.key"
     key.write_bytes(os.urandom(32).hex().encode())
+    key.chmod(0o600)
     return key
 
 

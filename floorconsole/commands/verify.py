@@ -1,32 +1,34 @@
 """Check the duty log's hash chain, every record's hash, and the append-only triggers.
 
-Exits 0 when everything checks, 1 naming the first bad seq otherwise. With --head SEQ:HASH
-(from a handover record or an earlier verify) it also proves the log still extends that head.
+Exits 0 when everything checks, 1 naming the first bad seq otherwise. With --head it also
+proves the records still extend a head printed earlier: `R<link>:HASH[:HMAC]` (the "Chain
+head" of a shift report or handover: covers every record table) or `SEQ:HASH[:HMAC]` (a
+duty-log head). docs/threat-model.md says what each catches.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 
 from floorconsole.config import ConfigError
 from floorconsole.store.archive import verify_archive
 from floorconsole.store.chain import read_key
 from floorconsole.store.cli_support import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, load, print_json, run_with_store
+from floorconsole.store.models import ChainHead
+from floorconsole.store.verify import parse_head
 
-_HEAD = re.compile(r"^(\d+):([0-9a-f]{64})(?::([0-9a-f]{64}))?$")
 
-
-def _head(text: str) -> tuple:
-    m = _HEAD.match(text.strip().lower())
-    if not m:
-        raise argparse.ArgumentTypeError(f"expected SEQ:HASH (64 hex digits), optionally :HMAC; got {text!r}")
-    return (int(m.group(1)), m.group(2), m.group(3)) if m.group(3) else (int(m.group(1)), m.group(2))
+def _head(text: str) -> ChainHead:
+    try:
+        return parse_head(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register --head, --json and --archive."""
-    parser.add_argument("--head", type=_head, metavar="SEQ:HASH", help="an anchored chain head the log must extend")
+    parser.add_argument("--head", type=_head, metavar="R<link>:HASH",
+                        help="a head printed earlier (report 'Chain head', handover, verify) the records must extend")
     parser.add_argument("--json", action="store_true", help="JSON output")
     parser.add_argument("--archive", metavar="FILE", help="check an archive file instead of the database")
 
@@ -60,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             print_json({
                 "ok": report.ok, "entries": report.entries, "rows": report.rows,
                 "head": {"seq": report.head.seq, "hash": report.head.hash, "hmac": report.head.hmac},
+                "chain_head": report.chain.text if report.chain else None,
                 "first_bad_seq": report.first_bad_seq, "problems": [str(p) for p in report.problems],
             })
         else:
@@ -72,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"FAILED: {len(report.problems)} problem(s)")
             print(f"head {report.head}" + (f" hmac {report.head.hmac}" if report.head.hmac else ""))
+            if report.chain is not None:
+                print(f"chain head {report.chain.text}")
         return EXIT_OK if report.ok else EXIT_FAIL
 
     return run_with_store(args, body, read_only=True)

@@ -3,12 +3,15 @@
 Nothing is deleted. The triggers forbid DELETE on every record table, records must be kept
 at least three years, and keeping them longer is always allowed; removing old rows would
 need a checkpoint recorded on the chain, which is deliberately not built. The file carries
-every row's hash, the chain links of the exported prefix, and a digest over the whole file.
+every row's hash, the chain links of the exported prefix (whose last entry must be the head
+the file records, HMAC'd when a key is configured), and a digest over the whole file (also
+HMAC'd with the key, so a re-chained and re-digested copy is caught).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from pathlib import Path
 from typing import Any
@@ -16,20 +19,35 @@ from typing import Any
 from floorconsole.identity import Actor
 from floorconsole.safe_write import write_private
 from floorconsole.store import audit
-from floorconsole.store.chain import GENESIS, _dumps_sorted, entry_hash, head_hmac, row_hash
+from floorconsole.store.chain import (
+    ENTRY_COLUMNS,
+    GENESIS,
+    _dumps_sorted,
+    check_head_hmac,
+    entry_hash,
+    entry_hash_v1,
+    head_hmac,
+    row_hash,
+)
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import StoreError, ValidationError
 from floorconsole.store.migrations import RECORD_TABLES
 from floorconsole.store.models import ArchiveResult, ChainHead, Problem
 from floorconsole.store.rows import dict_rows
 
-FORMAT = "floorconsole-archive/1"
+FORMAT = "floorconsole-archive/2"  # /2: entries hashed over every column, digest_hmac
+FORMAT_V1 = "floorconsole-archive/1"
 _TIME_COLUMN = {"shifts": "created_at"}
 
 
 def _digest(doc: dict[str, Any]) -> str:
-    body = {k: v for k, v in doc.items() if k != "digest"}
+    body = {k: v for k, v in doc.items() if k not in ("digest", "digest_hmac")}
     return hashlib.sha256(_dumps_sorted(body).encode("utf-8")).hexdigest()
+
+
+def digest_hmac(key: bytes, digest: str) -> str:
+    """HMAC-SHA256 over an archive's digest: only a key holder can re-digest an edited file."""
+    return hmac.new(key, f"floorconsole-archive:{digest}".encode(), hashlib.sha256).hexdigest()
 
 
 def export(ctx: Ctx, before: float, out: Path, actor: Actor) -> ArchiveResult:
@@ -62,6 +80,8 @@ def export(ctx: Ctx, before: float, out: Path, actor: Actor) -> ArchiveResult:
         "entries": entries, "tables": tables,
     }
     doc["digest"] = _digest(doc)
+    if ctx.hmac_key:
+        doc["digest_hmac"] = digest_hmac(ctx.hmac_key, doc["digest"])
     counts = {"entries": len(entries), **{t: len(rows) for t, rows in tables.items()}}
     _write_private(out, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True))
     try:  # audited once the file is really there; no audit row, no file
@@ -83,32 +103,61 @@ def _write_private(out: Path, text: str) -> None:
         raise StoreError(f"could not write the archive {out}: {exc.strerror or exc}") from None
 
 
+def _entry_ok(e: dict[str, Any], fmt: str, legacy_allowed: bool) -> tuple[bool, bool]:
+    """(its hash checks, it is a pre-m003 seven-column entry). Such entries only come first."""
+    try:
+        if fmt == FORMAT and entry_hash(*[e[c] for c in ENTRY_COLUMNS]) == e["hash"]:
+            return True, False
+        if legacy_allowed and entry_hash_v1(*[e[c] for c in ENTRY_COLUMNS[:7]]) == e["hash"]:
+            return True, True
+    except (KeyError, TypeError, ValueError):
+        pass
+    return False, False
+
+
 def verify_archive(path: Path, key: bytes | None = None) -> list[Problem]:
-    """Re-check an archive file: digest, chain links and hashes, every row hash."""
+    """Re-check an archive file: digest (and its HMAC with the key), the chain links and
+    hashes from seq 1, that they end exactly at the recorded head (and its HMAC with the
+    key), every row hash."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return [Problem("archive", None, f"cannot read {path}: {exc}")]
     problems: list[Problem] = []
-    if doc.get("format") != FORMAT:
+    fmt = doc.get("format") if isinstance(doc, dict) else None
+    if fmt not in (FORMAT, FORMAT_V1):
         return [Problem("archive", None, f"not a {FORMAT} file")]
     if _digest(doc) != doc.get("digest"):
         problems.append(Problem("archive", None, "the file's digest does not match its content (edited)"))
-    prev = None
-    for e in doc["entries"]:
-        if prev is not None and (e["seq"] != prev["seq"] + 1 or e["prev_hash"] != prev["hash"]):
-            problems.append(Problem("entries", e["seq"], "does not link to the entry before it"))
-        if prev is None and e["seq"] == 1 and e["prev_hash"] != GENESIS:
-            problems.append(Problem("entries", 1, "first entry does not start the chain"))
-        calc = entry_hash(e["seq"], e["time"], e["author"], e["kind"], e["body"], e["refers_to"], e["prev_hash"])
-        if calc != e["hash"]:
-            problems.append(Problem("entries", e["seq"], "content does not match its hash"))
+    if key and fmt == FORMAT:
+        mac = doc.get("digest_hmac")
+        if not isinstance(mac, str) or not hmac.compare_digest(digest_hmac(key, str(doc.get("digest"))), mac):
+            what = "carries no HMAC" if mac is None else "HMAC does not match"
+            problems.append(Problem("archive", None, f"the file's digest {what}: it was edited and re-digested "
+                                                     "without the key, or written without it"))
+    prev, legacy_allowed = None, True
+    for e in doc.get("entries", []):
+        if prev is None and (e.get("seq") != 1 or e.get("prev_hash") != GENESIS):
+            problems.append(Problem("entries", e.get("seq"), "first entry does not start the chain"))
+        if prev is not None and (e.get("seq") != prev.get("seq", 0) + 1 or e.get("prev_hash") != prev.get("hash")):
+            problems.append(Problem("entries", e.get("seq"), "does not link to the entry before it"))
+        ok, legacy = _entry_ok(e, fmt, legacy_allowed)
+        legacy_allowed = legacy_allowed and (legacy or not ok)
+        if not ok:
+            problems.append(Problem("entries", e.get("seq"), "content does not match its hash"))
         prev = e
-    for table, rows in doc["tables"].items():
+    for table, rows in doc.get("tables", {}).items():
         for r in rows:
-            if row_hash(table, r) != r["hash"]:
-                problems.append(Problem(table, r["id"], "content does not match its hash"))
-    h = doc["head"]
-    if key and h.get("hmac") and head_hmac(key, h["seq"], h["hash"]) != h["hmac"]:
-        problems.append(Problem("archive", None, "the head's HMAC does not match"))
+            if row_hash(table, r) != r.get("hash"):
+                problems.append(Problem(table, r.get("id"), "content does not match its hash"))
+    h = doc.get("head") or {}
+    end = (prev["seq"], prev["hash"]) if prev else (0, GENESIS)
+    if (h.get("seq"), h.get("hash")) != end:
+        problems.append(Problem("archive", None, f"the entries end at seq {end[0]} ({end[1][:12]}…), not at the head "
+                                                 f"the file records (seq {h.get('seq')}): the chain was rewritten"))
+    if key and end[0] > 0:
+        if h.get("hmac") is None:
+            problems.append(Problem("archive", None, "the head carries no HMAC (written without the key, or removed)"))
+        elif not check_head_hmac(key, h.get("seq", 0), str(h.get("hash")), h["hmac"]):
+            problems.append(Problem("archive", None, "the head's HMAC does not match"))
     return problems

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from floorconsole.identity import Actor
 from floorconsole.store import validate
-from floorconsole.store.chain import GENESIS, entry_hash, head_hmac
+from floorconsole.store.chain import GENESIS, chain_hmac, entry_hash, head_hmac, records_head
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotFound, ValidationError
 from floorconsole.store.models import ENTRY_KINDS, ChainHead, LogEntry
@@ -20,6 +20,12 @@ def head(ctx: Ctx) -> ChainHead:
     seq, h = row if row else (0, GENESIS)
     mac = head_hmac(ctx.hmac_key, seq, h) if ctx.hmac_key else None
     return ChainHead(seq, h, mac)
+
+
+def chain_head(ctx: Ctx) -> ChainHead:
+    """The record chain's head (covers every table), with its HMAC when a key is configured."""
+    n, seq, h = records_head(ctx.conn)
+    return ChainHead(seq, h, chain_hmac(ctx.hmac_key, n, seq, h) if ctx.hmac_key else None, "records", n)
 
 
 def append_entry(
@@ -42,8 +48,8 @@ def append_entry(
     # Times never go backwards along the chain, even if consoles' clocks disagree a little.
     t = max(float(ctx.clock()), float(prev_time))
     seq = prev_seq + 1
-    h = entry_hash(seq, t, author, kind, body, refers_to, prev_hash)
     shift = ctx.shift_key(t)
+    h = entry_hash(seq, t, author, kind, body, refers_to, prev_hash, shift, actor.os_user, actor.terminal)
     ctx.conn.execute(
         f"INSERT INTO entries ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (seq, t, author, kind, body, refers_to, prev_hash, h, shift, actor.os_user, actor.terminal),

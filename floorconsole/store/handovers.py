@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from floorconsole.identity import Actor
 from floorconsole.store import audit, duty_log, validate
-from floorconsole.store.chain import _dumps_sorted, head_hmac, heads_hmac
+from floorconsole.store.chain import _dumps_sorted, chain_hmac, head_hmac, heads_hmac, records_head
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotFound, ValidationError
 from floorconsole.store.migrations import RECORD_TABLES
@@ -66,6 +66,13 @@ def create_handover(
     if from_shift == to_shift:
         raise ValidationError("a handover goes from one shift to another; both are the same")
     note = validate.text("note", note, required=False)
+    # Checked under the write lock (we run inside BEGIN IMMEDIATE), so of two consoles signing
+    # the same pair of shifts at once exactly one succeeds and the other is told which.
+    taken = ctx.conn.execute("SELECT id, actor FROM handovers WHERE from_shift = ? AND to_shift = ? ORDER BY id LIMIT 1",
+                             (from_shift, to_shift)).fetchone()
+    if taken:
+        raise ValidationError(f"handover {taken[0]} from {from_shift} to {to_shift} was already signed by {taken[1]}; "
+                              f"a shift is handed over once: open handover {taken[0]} instead")
     seqs: list[tuple[int, str, str | None]] = []
     for i, item in enumerate(items, 1):
         item_note = validate.text(f"item {i} note", item.note, required=False)
@@ -78,12 +85,15 @@ def create_handover(
         seqs.append((seq, item_note, source))
     head = duty_log.head(ctx)
     heads = table_heads(ctx)
+    chain_seq, log_seq, chain_h = records_head(ctx.conn)  # every table, the items included
     t = float(ctx.clock())
     hid = append_row(ctx.conn, "handovers", {
         "from_shift": from_shift, "to_shift": to_shift, "note": note, **who(actor), "time": t,
         "head_seq": head.seq, "head_hash": head.hash,
         "head_hmac": head_hmac(ctx.hmac_key, head.seq, head.hash) if ctx.hmac_key else None,
         "heads": heads, "heads_hmac": heads_hmac(ctx.hmac_key, heads) if ctx.hmac_key else None,
+        "chain_seq": chain_seq, "chain_hash": chain_h,
+        "chain_hmac": chain_hmac(ctx.hmac_key, chain_seq, log_seq, chain_h) if ctx.hmac_key else None,
     })
     for pos, (seq, item_note, source) in enumerate(seqs, 1):
         append_row(ctx.conn, "handover_items", {"handover_id": hid, "position": pos, "entry_seq": seq,
@@ -174,6 +184,8 @@ def get_handover(ctx: Ctx, handover_id: int) -> Handover:
         id=h["id"], from_shift=h["from_shift"], to_shift=h["to_shift"], note=h["note"], handed=_sig(h),
         head=ChainHead(h["head_seq"], h["head_hash"], h["head_hmac"]), items=tuple(items),
         received=_sig(receipt) if receipt else None,
+        chain=(ChainHead(h["head_seq"], h["chain_hash"], h["chain_hmac"], "records", h["chain_seq"])
+               if h.get("chain_seq") is not None else None),
     )
 
 

@@ -7,12 +7,14 @@ compare what is in the file with what should be there.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
+from contextvars import ContextVar
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from floorconsole.store.chain import GENESIS
-from floorconsole.store.errors import ReadOnlyStore
+from floorconsole.store.chain import ENTRY_COLUMNS, GENESIS, entry_hash_v1, link_hash, records_hash, row_hash, seal_hmac
+from floorconsole.store.errors import IntegrityProblem, ReadOnlyStore
 
 migrations = Migrations("floorconsole.store")
 
@@ -41,6 +43,12 @@ RECORD_TABLES: dict[str, str] = {
     "audit": "",
 }
 APPEND_ONLY_TABLES: tuple[str, ...] = ("entries", *RECORD_TABLES)
+# The record chain (m003): one link per appended row of any table, and the HMAC seals over it.
+CHAIN_TABLES: tuple[str, ...] = ("ledger", "seals")
+PROTECTED_TABLES: tuple[str, ...] = (*APPEND_ONLY_TABLES, *CHAIN_TABLES)
+
+# The HMAC key of the Store running the migrations (m003 seals the links it back-fills).
+_MIGRATION_KEY: ContextVar[bytes | None] = ContextVar("floorconsole_migration_key", default=None)
 
 _WHO = "actor TEXT NOT NULL, os_user TEXT NOT NULL, terminal TEXT NOT NULL"
 
@@ -123,10 +131,10 @@ _INDEXES = [
 ]
 
 
-def expected_triggers() -> dict[str, str]:
+def expected_triggers(tables: Iterable[str] = PROTECTED_TABLES) -> dict[str, str]:
     """Trigger name -> its CREATE TRIGGER statement, for every append-only table."""
     out: dict[str, str] = {}
-    for table in APPEND_ONLY_TABLES:
+    for table in tables:
         out[f"{table}_no_update"] = (
             f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed'); END"
@@ -143,9 +151,15 @@ def expected_triggers() -> dict[str, str]:
                 "OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM entries ORDER BY seq DESC LIMIT 1), "
                 f"'{GENESIS}')"
             )
+        elif table == "ledger":
+            cond = (
+                "NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM ledger) "
+                "OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM ledger ORDER BY id DESC LIMIT 1), "
+                f"'{GENESIS}')"
+            )
         else:
             cond = f"NEW.id IS NOT (SELECT coalesce(max(id), 0) + 1 FROM {table})"
-            if RECORD_TABLES[table]:
+            if RECORD_TABLES.get(table):
                 cond += f" OR {RECORD_TABLES[table]}"
         out[f"{table}_no_replace"] = (
             f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {cond} "
@@ -158,7 +172,7 @@ def expected_triggers() -> dict[str, str]:
 @migrations(name="m001_records")
 def m001_records(db: Database) -> None:
     """Every records table, its indexes and its append-only triggers."""
-    for sql in [*_TABLES, *_INDEXES, *expected_triggers().values()]:
+    for sql in [*_TABLES, *_INDEXES, *expected_triggers(APPEND_ONLY_TABLES).values()]:
         db.execute(sql)
 
 
@@ -175,13 +189,96 @@ def m002_handover_heads(db: Database) -> None:
     db.execute("ALTER TABLE handovers ADD COLUMN heads_hmac TEXT")
 
 
-def apply_migrations(db: Database, read_only: bool, path: object = "") -> None:
+@migrations(name="m003_record_chain")
+def m003_record_chain(db: Database) -> None:
+    """The record chain: table `ledger` holds one link per record row, in the order they were
+    written, each over the row's hash, the log head of its moment and the link before
+    (`chain.link_hash`); `seals` holds the HMAC over each write transaction when a key is
+    configured. Handovers anchor the head covering every table (`chain_seq`, `chain_hash`,
+    `chain_hmac`). New log entries are hashed over every column (`chain.entry_hash`).
+
+    Rows that exist now are trusted as they are and linked here: the log's entries first (they
+    keep their seven-column hash, so heads printed earlier still verify; their link holds a
+    hash of the whole row, so `shift`, `os_user` and `terminal` are covered from now on), then
+    each record table in turn (their true order across tables was never recorded). With the
+    key configured when this runs the back-fill is sealed; without it, it is not, and a store
+    that later gets a key reports those links unsealed (docs/threat-model.md).
+    """
+    db.execute("""CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, key INTEGER NOT NULL, row_hash TEXT NOT NULL,
+        log_seq INTEGER NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)""")
+    db.execute("CREATE UNIQUE INDEX ledger_row ON ledger(tbl, key)")
+    db.execute("""CREATE TABLE seals (
+        id INTEGER PRIMARY KEY, first_link INTEGER NOT NULL, last_link INTEGER NOT NULL,
+        first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, hmac TEXT NOT NULL)""")
+    for col in ("chain_seq INTEGER", "chain_hash TEXT", "chain_hmac TEXT"):
+        db.execute(f"ALTER TABLE handovers ADD COLUMN {col}")
+    conn = db.conn
+    links: list[tuple[int, str, int, str, int, str, str]] = []
+    prev = GENESIS
+
+    def add(table: str, key: int, row_h: str, log_seq: int, log_h: str) -> None:
+        nonlocal prev
+        n = len(links) + 1
+        h = link_hash(n, table, key, row_h, log_seq, log_h, prev)
+        links.append((n, table, key, row_h, log_seq, prev, h))
+        prev = h
+
+    log_seq, log_h = 0, GENESIS
+    cur = conn.execute("SELECT * FROM entries ORDER BY seq")
+    names = [d[0] for d in cur.description]
+    for values in cur:
+        row = dict(zip(names, values))
+        try:
+            legacy = entry_hash_v1(*[row[c] for c in ENTRY_COLUMNS[:7]]) == row["hash"]
+        except (TypeError, ValueError):
+            legacy = False
+        # A row whose hash does not check is linked as it stands; `verify` keeps reporting it.
+        log_seq, log_h = row["seq"], row["hash"]
+        add("entries", row["seq"], row_hash("entries", row) if legacy else row["hash"], log_seq, log_h)
+    for table in RECORD_TABLES:
+        for rid, h in conn.execute(f"SELECT id, hash FROM {table} ORDER BY id"):
+            add(table, rid, h, log_seq, log_h)
+    conn.executemany("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", links)
+    key = _MIGRATION_KEY.get()
+    if key is not None and links:
+        n = len(links)
+        conn.execute("INSERT INTO seals (id, first_link, last_link, first_seq, last_seq, hmac) VALUES (1, ?, ?, ?, ?, ?)",
+                     (1, n, 1, log_seq, seal_hmac(key, 1, n, 1, log_seq, records_hash(n, prev, log_seq, log_h))))
+    for sql in expected_triggers(CHAIN_TABLES).values():
+        db.execute(sql)
+
+
+def _refuse_foreign(db: Database, path: object) -> None:
+    """Refuse a non-empty SQLite file that is not ours, rather than quietly adding our tables."""
+    try:
+        tables = [r[0] for r in db.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    except sqlite3.DatabaseError:
+        return  # not a database at all: opening reports that
+    if not tables:
+        return
+    ours = Migrations.migrations_table in tables and db.conn.execute(
+        f"SELECT 1 FROM {Migrations.migrations_table} WHERE migration_set = ? LIMIT 1", (migrations.name,)
+    ).fetchone()
+    if not ours:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise IntegrityProblem(
+            f"{path} is not a floorconsole records database: it already holds other tables ({shown}). "
+            "Nothing was changed; set store.db_path (or --db) to a new file or an existing floorconsole database."
+        )
+
+
+def apply_migrations(db: Database, read_only: bool, path: object = "", key: bytes | None = None) -> None:
     """Bring the schema up to date inside one BEGIN IMMEDIATE transaction.
 
     Several consoles may open a new file at the same moment: the write lock makes one of them
     apply the migrations and the others find nothing pending. (Migrations.apply would start a
-    plain deferred BEGIN; inside our transaction it uses savepoints instead.)
+    plain deferred BEGIN; inside our transaction it uses savepoints instead.) A non-empty file
+    that is not ours is refused (IntegrityProblem). `key` seals what m003 back-fills.
     """
+    _refuse_foreign(db, path)
     try:
         pending = migrations.pending(db)
     except sqlite3.DatabaseError:
@@ -192,5 +289,10 @@ def apply_migrations(db: Database, read_only: bool, path: object = "") -> None:
         raise ReadOnlyStore(f"the records database {path} is read-only and needs its schema set up")
     from floorconsole.store.db import write_tx  # local: db imports nothing from here
 
-    with write_tx(db.conn, path):
-        migrations.apply(db)
+    token = _MIGRATION_KEY.set(key)
+    try:
+        with write_tx(db.conn, path):
+            _refuse_foreign(db, path)  # again under the lock: another process may have been first
+            migrations.apply(db)
+    finally:
+        _MIGRATION_KEY.reset(token)

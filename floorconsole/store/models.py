@@ -22,12 +22,25 @@ OUTCOMES: tuple[str, ...] = ("resolved", "callback", "referred")
 
 @dataclass(frozen=True)
 class ChainHead:
-    seq: int  # 0 for an empty log
+    """A chain head: the duty log's (`Store.head()`, scope "log") or the one covering every
+    record table (`Store.chain_head()`, scope "records": `links` record-chain links and log
+    entry `seq`, `hash` = `chain.records_hash`)."""
+
+    seq: int  # the log entry (0 for an empty log)
     hash: str
     hmac: str | None = None  # present when an HMAC key file is configured
+    scope: str = "log"  # "log" | "records"
+    links: int = 0  # scope "records": how many record-chain links it covers
 
     def __str__(self) -> str:
         return f"{self.seq}:{self.hash}"
+
+    @property
+    def text(self) -> str:
+        """The printed form `verify --head` accepts: `SEQ:HASH[:HMAC]` for the log,
+        `R<links>-<seq>:HASH[:HMAC]` for every table (what reports and handovers print)."""
+        where = f"R{self.links}-{self.seq}" if self.scope == "records" else f"{self.seq}"
+        return f"{where}:{self.hash}" + (f":{self.hmac}" if self.hmac else "")
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,7 @@ class Handover:
     head: ChainHead  # the log's chain head when the outgoing side signed
     items: tuple[HandoverItem, ...]
     received: Signature | None
+    chain: ChainHead | None = None  # the record chain's head at signing (None before m003)
 
     @property
     def is_open(self) -> bool:
@@ -285,7 +299,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.table} {'seq' if self.table == 'entries' else 'id'} {self.key}" if self.key else self.table
+        label = {"entries": "seq", "chain": "link"}.get(self.table, "id")
+        where = f"{self.table} {label} {self.key}" if self.key else self.table
         return f"{where}: {self.message}"
 
 
@@ -293,8 +308,9 @@ class Problem:
 class VerifyReport:
     entries: int
     rows: int
-    head: ChainHead
+    head: ChainHead  # the duty log's head
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    chain: ChainHead | None = None  # the record chain's head (covers every table)
 
     @property
     def ok(self) -> bool:

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from floorconsole.identity import Actor
-from floorconsole.store.chain import row_hash
+from floorconsole.store.chain import link, row_hash
 
 
 def who(actor: Actor) -> dict[str, str]:
@@ -26,6 +26,7 @@ def append_row(conn: sqlite3.Connection, table: str, fields: dict[str, Any]) -> 
     cols = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" * len(row))
     conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(row.values()))
+    link(conn, table, next_id, row["hash"])  # on the record chain, in the order rows are written
     return next_id
 
 

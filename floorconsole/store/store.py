@@ -21,7 +21,7 @@ from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
 from floorconsole.store import duty_log, escalations, handovers, patrol
 from floorconsole.store import verify as _verify
-from floorconsole.store.chain import read_key
+from floorconsole.store.chain import last_link, log_head, read_key, seal
 from floorconsole.store.context import Ctx
 from floorconsole.store.db import connect, write_tx
 from floorconsole.store.errors import IntegrityProblem, ReadOnlyStore, StoreError, ValidationError, translate
@@ -56,7 +56,9 @@ def _writes(method: F) -> F:
             raise ReadOnlyStore(f"the records database {self.path} is read-only: nothing was saved "
                                 "(check the file's permissions or the disk)")
         with write_tx(self._ctx.conn, self.path):
+            first_n, first_seq = last_link(self._ctx.conn)[0] + 1, log_head(self._ctx.conn)[0] + 1
             result = method(self, *args, **kw)
+            seal(self._ctx.conn, self._ctx.hmac_key, first_n, first_seq)  # with a key: HMAC over this write
         self._writes_done += 1
         return result
 
@@ -107,7 +109,7 @@ class Store:
             raise StoreError(str(exc)) from None
         self.db, self.read_only = connect(self.path, busy_timeout_ms, read_only=read_only)
         try:
-            apply_migrations(self.db, self.read_only, self.path)
+            apply_migrations(self.db, self.read_only, self.path, key)
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise IntegrityProblem(f"{self.path} is not a usable floorconsole records database: {exc}") from None
@@ -156,6 +158,13 @@ class Store:
     def head(self) -> ChainHead:
         """The log's current chain head (seq, hash[, hmac])."""
         return duty_log.head(self._ctx)
+
+    @_reads
+    def chain_head(self) -> ChainHead:
+        """The record chain's head, covering every record table (not only the log):
+        `ChainHead(link, hash, hmac, scope="records")`; `.text` is the form reports print and
+        `floorconsole verify --head` checks every table against."""
+        return duty_log.chain_head(self._ctx)
 
     def current_shift_key(self, now: float | None = None) -> str:
         """The key of the shift `now` (default: the store's clock) falls in."""
@@ -367,8 +376,10 @@ class Store:
 
     # --- integrity and retention -------------------------------------------------------------
     @_reads
-    def verify(self, head: tuple[int, str] | tuple[int, str, str] | None = None) -> VerifyReport:
-        """Check chain, row hashes, triggers and anchored heads."""
+    def verify(self, head: ChainHead | str | tuple[int, str] | tuple[int, str, str] | None = None) -> VerifyReport:
+        """Check the log chain, row hashes, the record chain and its seals, triggers and every
+        anchored head; `head` = a head printed earlier (`ChainHead`, its `.text`, or a
+        (seq, hash[, hmac]) log head) the records must still extend."""
         return _verify.verify(self._ctx, head)
 
     @_writes
