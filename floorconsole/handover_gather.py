@@ -80,7 +80,9 @@ def _hhmm(t: float) -> str:
 def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | None = None) -> list[Gathered]:
     """Everything still open at the end of `shift`, grouped by kind, oldest first.
 
-    - follow-ups not done (callbacks promised on escalations included), with their due time;
+    - every open item (follow-ups and promised callbacks with their due time, questioned
+      items, referrals, follow-ups and difficult cases handed over before), whichever shift
+      opened it: it is carried until someone closes it with a result;
     - escalations with no outcome yet (open or claimed), caller number masked;
     - the shift's duty-log entries of the carried kinds (follow-up, equipment,
       difficult-case, staffing, notice, customer-info), with their latest correction;
@@ -91,16 +93,10 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
     label = layout.agent_label if layout is not None else str
     out: list[Gathered] = []
     key = shift.key
-    follow_ups = store.list_follow_ups(open_only=True)
-    linked_entries = {f.entry_seq for f in follow_ups if f.entry_seq is not None}
-    for f in follow_ups:
-        what = f"Callback for escalation #{f.escalation_id}" if f.escalation_id else "Follow-up"
-        overdue = " (OVERDUE)" if f.due < now else ""
-        body = f"{what}, due {_hhmm(f.due)}{overdue}: {f.text}"
-        out.append(Gathered(
-            HandoverItemDraft("follow-up", body, entry_seq=None, source=f"follow_up:{f.id}"),
-            f.time, f.created_by,
-        ))
+    still_open = store.open_item_drafts(now)
+    linked_entries = {item.entry_seq for item, _ in still_open if item.entry_seq is not None}
+    for item, draft in still_open:
+        out.append(Gathered(draft, item.opened.time, item.opened.name))
     for e in store.list_escalations(include_closed=False):
         owner = e.claimed_by or e.raised_by
         state = f"claimed by {e.claimed_by}" if e.claimed_by else "not claimed"
@@ -165,6 +161,9 @@ def item_origin(store: Store, item: HandoverItem) -> tuple[float, str]:
         if kind == "escalation":
             e = store.get_escalation(n)
             return e.raised_at, e.claimed_by or e.raised_by
+        if kind == "open_item":
+            o = store.get_open_item(n)
+            return o.opened.time, o.opened.name
         if kind == "follow_up":
             f = next((f for f in store.list_follow_ups(open_only=False) if f.id == n), None)
             if f is not None:

@@ -39,8 +39,19 @@ RECORD_TABLES: dict[str, str] = {
     "follow_ups": "",
     "follow_up_done": "EXISTS (SELECT 1 FROM follow_up_done WHERE follow_up_id = NEW.follow_up_id)",
     "audit": "",
+    # m0xx_open_items: open items live until closed; answers to questions; claim hand-ons.
+    "open_items": "",
+    "open_item_events": (
+        "(NEW.action = 'closed' AND EXISTS (SELECT 1 FROM open_item_events "
+        "WHERE open_item_id = NEW.open_item_id AND action = 'closed'))"
+    ),
+    "handover_answers": "",
+    "escalation_claims": "",
 }
 APPEND_ONLY_TABLES: tuple[str, ...] = ("entries", *RECORD_TABLES)
+# The tables m001 created (its triggers are generated for these only).
+M001_TABLES: tuple[str, ...] = APPEND_ONLY_TABLES[: APPEND_ONLY_TABLES.index("audit") + 1]
+OPEN_ITEM_TABLES: tuple[str, ...] = ("open_items", "open_item_events", "handover_answers", "escalation_claims")
 
 _WHO = "actor TEXT NOT NULL, os_user TEXT NOT NULL, terminal TEXT NOT NULL"
 
@@ -123,10 +134,10 @@ _INDEXES = [
 ]
 
 
-def expected_triggers() -> dict[str, str]:
-    """Trigger name -> its CREATE TRIGGER statement, for every append-only table."""
+def expected_triggers(tables: tuple[str, ...] = APPEND_ONLY_TABLES) -> dict[str, str]:
+    """Trigger name -> its CREATE TRIGGER statement, for every append-only table (or `tables`)."""
     out: dict[str, str] = {}
-    for table in APPEND_ONLY_TABLES:
+    for table in tables:
         out[f"{table}_no_update"] = (
             f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed'); END"
@@ -158,7 +169,7 @@ def expected_triggers() -> dict[str, str]:
 @migrations(name="m001_records")
 def m001_records(db: Database) -> None:
     """Every records table, its indexes and its append-only triggers."""
-    for sql in [*_TABLES, *_INDEXES, *expected_triggers().values()]:
+    for sql in [*_TABLES, *_INDEXES, *expected_triggers(M001_TABLES).values()]:
         db.execute(sql)
 
 
@@ -173,6 +184,50 @@ def m002_handover_heads(db: Database) -> None:
     """
     db.execute("ALTER TABLE handovers ADD COLUMN heads TEXT")
     db.execute("ALTER TABLE handovers ADD COLUMN heads_hmac TEXT")
+
+
+_OPEN_ITEM_SQL = [
+    # One row per thing left open (follow-up, callback, question, referral, free follow-up or
+    # difficult case). `source` names what it came from ("follow_up:3", "entry:12", ...).
+    f"""CREATE TABLE open_items (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL, due REAL, source TEXT NOT NULL,
+        entry_seq INTEGER REFERENCES entries(seq), escalation_id INTEGER REFERENCES escalations(id),
+        shift TEXT NOT NULL, {_WHO}, time REAL NOT NULL,
+        hash TEXT NOT NULL)""",
+    # carried (at a handover, to the incoming shift) or closed (once, with a result).
+    f"""CREATE TABLE open_item_events (
+        id INTEGER PRIMARY KEY, open_item_id INTEGER NOT NULL REFERENCES open_items(id),
+        action TEXT NOT NULL CHECK (action IN ('carried', 'closed')),
+        handover_id INTEGER REFERENCES handovers(id), shift TEXT, result TEXT NOT NULL,
+        {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # The outgoing side's answer to a question on a handed-over item.
+    f"""CREATE TABLE handover_answers (
+        id INTEGER PRIMARY KEY, handover_id INTEGER NOT NULL REFERENCES handovers(id),
+        item_id INTEGER NOT NULL REFERENCES handover_items(id), text TEXT NOT NULL,
+        {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # Claims after the first: released, passed on to another supervisor, claimed again.
+    f"""CREATE TABLE escalation_claims (
+        id INTEGER PRIMARY KEY, escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+        action TEXT NOT NULL CHECK (action IN ('claim', 'release', 'pass')),
+        to_name TEXT, to_os_user TEXT, reason TEXT NOT NULL, {_WHO}, time REAL NOT NULL,
+        hash TEXT NOT NULL)""",
+    "CREATE UNIQUE INDEX open_item_closed_once ON open_item_events(open_item_id) WHERE action = 'closed'",
+    "CREATE INDEX open_item_events_item ON open_item_events(open_item_id)",
+    "CREATE INDEX open_items_source ON open_items(source)",
+    "CREATE INDEX handover_answers_handover ON handover_answers(handover_id)",
+    "CREATE INDEX escalation_claims_escalation ON escalation_claims(escalation_id)",
+]
+
+
+@migrations(name="m0xx_open_items")
+def m0xx_open_items(db: Database) -> None:
+    """Open items that live until closed (issue 10), answers to handover questions, and
+    claim hand-ons for escalations; follow-ups not yet done become open items."""
+    for sql in [*_OPEN_ITEM_SQL, *expected_triggers(OPEN_ITEM_TABLES).values()]:
+        db.execute(sql)
+    from floorconsole.store.open_items import backfill_follow_ups  # local: open_items imports this module
+
+    backfill_follow_ups(db.conn)
 
 
 def apply_migrations(db: Database, read_only: bool, path: object = "") -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from floorconsole.checklist import ChecklistItem, load_checklist
-from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, ShiftDef
+from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, Person, ShiftDef
 from floorconsole.identity import Actor
 from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
-from floorconsole.store import duty_log, escalations, handovers, patrol
+from floorconsole.store import duty_log, escalations, handovers, open_items, patrol
 from floorconsole.store import verify as _verify
 from floorconsole.store.chain import read_key
 from floorconsole.store.context import Ctx
@@ -38,6 +38,8 @@ from floorconsole.store.models import (
     HandoverItemDraft,
     Inspection,
     LogEntry,
+    OpenItem,
+    OpenItemCounts,
     PatrolNote,
     Praise,
     Shift,
@@ -94,6 +96,8 @@ class Store:
         mask_keep_digits: int = 4,
         clock: Callable[[], float] = time.time,
         busy_timeout_ms: int = 15_000,
+        people: Sequence[Person] = (),
+        config_file: str | None = None,
     ) -> None:
         self.path = Path(path)
         try:
@@ -113,7 +117,8 @@ class Store:
         except BaseException:
             self.db.close()
             raise
-        self._ctx = Ctx(self.db.conn, self.path, clock, tuple(shifts), mask_keep_digits, key, items)
+        self._ctx = Ctx(self.db.conn, self.path, clock, tuple(shifts), mask_keep_digits, key, items,
+                        tuple(people), config_file or "the config file")
         self._writes_done = 0
 
     @classmethod
@@ -222,6 +227,51 @@ class Store:
         """Sign receipt of a handover (once)."""
         return handovers.receive_handover(self._ctx, handover_id, actor)
 
+    @_writes
+    def answer_item(self, handover_id: int, item_id: int, text: str, actor: Actor) -> Handover:
+        """The outgoing side answers a question on one of its handed-over items."""
+        return handovers.answer_item(self._ctx, handover_id, item_id, text, actor)
+
+    @_reads
+    def handovers_signed_not_received(self, actor: Actor) -> list[Handover]:
+        """Handovers `actor` signed that nobody has received: they may not leave yet."""
+        return handovers.signed_not_received(self._ctx, actor)
+
+    @_reads
+    def handovers_waiting_for(self, actor: Actor, now: float | None = None) -> list[Handover]:
+        """Handovers waiting for `actor`'s shift (this one or the next), from signing on."""
+        return handovers.waiting_for(self._ctx, actor, now)
+
+    # --- open items -------------------------------------------------------------------------
+    @_reads
+    def list_open_items(self, include_closed: bool = False) -> list[OpenItem]:
+        """Open items by due time, then age (closed ones too with include_closed)."""
+        return open_items.list_open_items(self._ctx, include_closed)
+
+    @_reads
+    def get_open_item(self, item_id: int) -> OpenItem:
+        """One open item, open or closed."""
+        return open_items.get_open_item(self._ctx, item_id)
+
+    @_reads
+    def open_item_drafts(self, now: float | None = None) -> list[tuple[OpenItem, HandoverItemDraft]]:
+        """Every open item with the handover item that carries it (as of `now`)."""
+        t = self._ctx.clock() if now is None else now
+        return [(i, open_items.draft_for(self._ctx, i, t)) for i in open_items.list_open_items(self._ctx)]
+
+    @_writes
+    def close_open_item(self, item_id: int, result: str, actor: Actor) -> OpenItem:
+        """Close an open item with its result (once); a follow-up is marked done with it."""
+        return open_items.close_open_item(self._ctx, item_id, result, actor)
+
+    @_reads
+    def open_item_counts(self, now: float | None = None) -> OpenItemCounts:
+        """Open, overdue and due-this-shift counts (and escalations without outcome)."""
+        from floorconsole.shifts import shift_at_epoch
+
+        t = self._ctx.clock() if now is None else now
+        return open_items.counts(self._ctx, t, shift_at_epoch(self._ctx.shifts, t).end.timestamp())
+
     @_reads
     def get_handover(self, handover_id: int) -> Handover:
         """The full handover record."""
@@ -302,6 +352,16 @@ class Store:
         return escalations.claim_escalation(self._ctx, escalation_id, actor)
 
     @_writes
+    def release_escalation(self, escalation_id: int, reason: str, actor: Actor) -> Escalation:
+        """The holder gives a claimed escalation back, with a reason (audited)."""
+        return escalations.release_escalation(self._ctx, escalation_id, reason, actor)
+
+    @_writes
+    def pass_escalation(self, escalation_id: int, to_user: str, reason: str, actor: Actor) -> Escalation:
+        """The holder passes a claimed escalation to another supervisor (OS user), with a reason."""
+        return escalations.pass_escalation(self._ctx, escalation_id, to_user, reason, actor)
+
+    @_writes
     def resolve_escalation(
         self, escalation_id: int, outcome: str, actor: Actor, *, due: float | None = None,
         department: str | None = None, note: str = "", complaint: ComplaintDraft | None = None,
@@ -380,4 +440,6 @@ def store_kwargs(config: Config) -> dict[str, Any]:
         "checklist_path": config.checklist_path,
         "hmac_key_file": config.hmac_key_file,
         "mask_keep_digits": config.mask_keep_digits,
+        "people": config.people,
+        "config_file": config.config_file_name(),
     }
