@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "verify": "verify",
     "archive": "archive",
     "handover": "handover",
+    "followups": "followups",
     "report": "report",
 }
 

@@ -136,6 +136,22 @@ def sort_gathered(items: list[Gathered]) -> list[Gathered]:
     return sorted(items, key=lambda g: (kind_rank(g.draft.kind), g.time))
 
 
+def checklist_kind(label: str) -> str:
+    """The log kind a handover checklist line is filed under (by its words; else general)."""
+    low = label.lower()
+    for word, kind in (("equipment", "equipment"), ("staff", "staffing"), ("swap", "staffing"),
+                       ("notice", "notice"), ("customer", "customer-info")):
+        if word in low:
+            return kind
+    return "general"
+
+
+def checklist_drafts(labels: tuple[str, ...], notes: list[str]) -> list[HandoverItemDraft]:
+    """One item per handover checklist line (config `[handover] checklist`), with its note."""
+    return [HandoverItemDraft(checklist_kind(label), f"{label}: {note}", source=f"checklist:{i}")
+            for i, (label, note) in enumerate(zip(labels, notes), 1)]
+
+
 def free_entry(kind: str, body: str, note: str = "") -> HandoverItemDraft:
     """A free entry the outgoing supervisor adds (written as a new log entry)."""
     return HandoverItemDraft(kind, body, note=note, source="free")

@@ -67,7 +67,9 @@ async def type_in(pilot: Any, selector: str, text: str) -> None:
 
 
 def make_app(tmp: Path, clock_t: float, actor: Actor) -> FloorApp:
-    config = Config(supervisor=actor.name, db_path=tmp / "floor.db", feed_path=tmp / "queue_log")
+    # No handover checklist here (test_handover_trust.py fills one in): this test follows the items.
+    config = Config(supervisor=actor.name, db_path=tmp / "floor.db", feed_path=tmp / "queue_log",
+                    handover_checklist=())
     service = StoreService(config.db_path, clock=lambda: clock_t)
     return FloorApp(config, config.feed_path, clock=lambda: clock_t, service=service, actor=actor)
 

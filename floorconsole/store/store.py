@@ -156,6 +156,10 @@ class Store:
         """The log's current chain head (seq, hash[, hmac])."""
         return duty_log.head(self._ctx)
 
+    def now(self) -> float:
+        """The store's clock (injected; the wall clock only by default)."""
+        return float(self._ctx.clock())
+
     def current_shift_key(self, now: float | None = None) -> str:
         """The key of the shift `now` (default: the store's clock) falls in."""
         return self._ctx.shift_key(self._ctx.clock() if now is None else now)
