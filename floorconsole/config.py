@@ -6,7 +6,6 @@ Precedence: command-line option > config file > default. The demo config shipped
 
 from __future__ import annotations
 
-import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -88,7 +87,7 @@ class Person:
 class Config:
     """Everything the console and the headless commands need to know."""
 
-    supervisor: str = field(default_factory=getpass.getuser)
+    supervisor: str = field(default_factory=lambda: os_account())  # legacy name when [people] is empty
     db_path: Path = field(default_factory=lambda: default_db_path())
     feed_path: Path | None = None
     feed_format: str = "auto"  # "queue_log", "jsonl" or "auto" (by content)
@@ -114,6 +113,16 @@ class Config:
     def with_overrides(self, **changes: Any) -> "Config":
         """A copy with the given fields replaced (None values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def os_account() -> str:
+    """The effective OS account's name (not $USER/$LOGNAME, which anyone can set)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
 
 
 def default_config_path() -> Path:

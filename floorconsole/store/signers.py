@@ -20,8 +20,8 @@ def require_signer(ctx: Ctx, actor: Actor, what: str) -> Actor:
     person = next((p for p in ctx.people if p.os_user == actor.os_user), None)
     if person is None:
         raise NotAllowed(
-            f"OS user {actor.os_user!r} is not a configured person: they can watch but not {what}. "
-            f"Add [people.{actor.os_user}] with name and role = \"supervisor\" to {ctx.config_file}"
+            f"OS user {actor.os_user!r} is not a configured person: they can watch but not {what}; "
+            f"add [people.{actor.os_user}] with name = \"...\" and role = \"supervisor\" to {ctx.config_file}"
         )
     if not person.can_sign:
         raise NotAllowed(f"{person.name} ({actor.os_user}) is a {person.role}: they can watch but not {what}")
