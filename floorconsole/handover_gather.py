@@ -95,6 +95,7 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
     key = shift.key
     still_open = store.open_item_drafts(now)
     linked_entries = {item.entry_seq for item, _ in still_open if item.entry_seq is not None}
+    linked_entries |= store.carrier_entry_seqs(key)  # written by a handover for one of the records below
     for item, draft in still_open:
         out.append(Gathered(draft, item.opened.time, item.opened.name))
     for e in store.list_escalations(include_closed=False):

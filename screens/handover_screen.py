@@ -117,6 +117,16 @@ class CloseItemForm(FormScreen[Any]):
         return StoreCall("close_open_item", (self.item_id, values, self.actor))
 
 
+def short_label(label: str, width: int = 17) -> str:
+    """A checklist line's label cut at a word to fit the label column (the placeholder has it all)."""
+    out = ""
+    for word in printable(label, 80).split():
+        if len(out) + len(word) + (1 if out else 0) > width:
+            break
+        out = f"{out} {word}".strip()
+    return out or printable(label, width)
+
+
 def open_item_id(g: Gathered) -> int | None:
     """The open item a gathered item carries, if any."""
     kind, _, ident = (g.draft.source or "").partition(":")
@@ -164,7 +174,7 @@ class HandoverScreen(FormScreen[Any]):
                      classes="hint")
         yield Static(Text("Handover checklist 交接清单: a note on each line", style="bold"), classes="hint")
         for i, label in enumerate(self.checklist):
-            yield field_row(printable(label, 40)[:17], Input(id=f"ck-{i}", compact=True,
+            yield field_row(short_label(label), Input(id=f"ck-{i}", compact=True,
                                                            placeholder=f"{label}: what the next shift must know"),
                             classes="-tight")
         yield field_row("Handover note", Input(id="ho-note", compact=True, placeholder="optional, for the whole handover"))

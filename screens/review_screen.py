@@ -211,7 +211,7 @@ class ReviewScreen(Screen[Any]):
         Binding("A", "ack_all", "Ack all"),
         Binding("q", "question", "Question"),
         Binding("S", "sign", "Sign receipt"),
-        Binding("a", "answer", "Answer (outgoing)"),
+        Binding("a", "answer", "Answer", show=False),  # the outgoing side, on its own handover
         Binding("escape", "close", "Back"),
     ]
 

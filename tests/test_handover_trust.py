@@ -453,3 +453,11 @@ def test_the_outgoing_side_answers_from_the_cli_and_the_incoming_side_sees_it(tm
         asyncio.run(run())
     finally:
         service.close()
+
+
+def test_gathering_again_in_the_same_shift_does_not_duplicate_an_open_item(store: Store, clock: Clock) -> None:
+    store.add_follow_up("Call Mr Li back", at(17), LIN)
+    clock.t = at(15, 50)
+    hand_over(store, clock.t, LIN)
+    carried = [b for b in bodies_and_notes(store, clock.t) if "Call Mr Li back" in b]
+    assert len(carried) == 1, carried

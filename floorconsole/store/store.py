@@ -246,6 +246,16 @@ class Store:
         """Handovers waiting for `actor`'s shift (this one or the next), from signing on."""
         return handovers.waiting_for(self._ctx, actor, now)
 
+    @_reads
+    def carrier_entry_seqs(self, shift: str) -> set[int]:
+        """Entries of `shift` a handover wrote to carry another record (an open item, an
+        escalation, a patrol note, a checklist line): gathering them again would duplicate it."""
+        rows = self._ctx.conn.execute(
+            "SELECT i.entry_seq FROM handover_items i JOIN entries e ON e.seq = i.entry_seq "
+            "WHERE e.shift = ? AND i.source IS NOT NULL AND i.source != 'free' AND i.source NOT LIKE 'entry:%'",
+            (shift,)).fetchall()
+        return {r[0] for r in rows}
+
     # --- open items -------------------------------------------------------------------------
     @_reads
     def list_open_items(self, include_closed: bool = False) -> list[OpenItem]:
