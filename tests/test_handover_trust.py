@@ -461,3 +461,114 @@ def test_gathering_again_in_the_same_shift_does_not_duplicate_an_open_item(store
     hand_over(store, clock.t, LIN)
     carried = [b for b in bodies_and_notes(store, clock.t) if "Call Mr Li back" in b]
     assert len(carried) == 1, carried
+
+
+# --- the hand-over screen: checklist, closing an open item, the add-item form -------------------------
+def test_hand_over_screen_needs_a_checklist_note_and_closes_an_open_item(tmp_path: Path) -> None:
+    from screens.handover_screen import FreeEntryForm, HandoverScreen
+
+    db = tmp_path / "floor.db"
+    with Store(db, clock=lambda: at(10)) as s:
+        s.add_follow_up("Call Mr Li back", at(12), LIN)
+        s.add_follow_up("Send the form", at(18), LIN)
+    config = Config(supervisor="Lin Mei", db_path=db, handover_checklist=("Equipment status", "Physical items counted"))
+    service = StoreService(db, clock=lambda: at(15, 50))
+
+    async def run() -> None:
+        app = Host(lambda: HandoverScreen(service, LIN, config, clock=lambda: at(15, 50)))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.loaded, "gathered")
+            screen = app.screen
+            assert [g.draft.body.partition(": ")[0] for g in screen.items] == [
+                "Follow-up, due 2026-11-23 12:00 (OVERDUE)", "Follow-up, due 2026-11-23 18:00"]
+            # The add-item form opens on the text, not on the Kind dropdown.
+            await pilot.press("a")
+            await until(pilot, lambda: isinstance(app.screen, FreeEntryForm), "add form")
+            assert isinstance(app.focused, TextArea)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is screen, "back")
+            # d on the overdue callback: closed with its result, no longer handed over.
+            ol = screen.query_one("#ho-items", OptionList)
+            ol.focus()
+            ol.highlighted = ol.get_option_index("item-0")
+            await pilot.press("d")
+            await until(pilot, lambda: app.screen.query("#result"), "close form")
+            app.screen.query_one("#result", Input).insert_text_at_cursor("called back at 11:40")
+            await pilot.press("enter")
+            await until(pilot, lambda: app.screen is screen and len(screen.items) == 1, "closed")
+            # Signing without the checklist notes is refused, with the line named.
+            await pilot.press("ctrl+s")
+            await pilot.pause(0.2)
+            assert app.screen is screen and "Physical items counted" in plain(screen.query_one("#form-error", Static))
+            screen.query_one("#ck-0", Input).value = "all fine"
+            screen.query_one("#ck-1", Input).value = "3 keys, 1 badge"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: app.screen is not screen, "signed")
+
+    try:
+        asyncio.run(run())
+    finally:
+        service.close()
+    with Store(db) as s:
+        ho = s.get_handover(1)
+        assert [i.entry.body for i in ho.items][-2:] == ["Equipment status: all fine",
+                                                         "Physical items counted: 3 keys, 1 badge"]
+        assert [i.entry.kind for i in ho.items][-2:] == ["equipment", "general"]
+        assert not any("Call Mr Li back" in i.entry.body for i in ho.items)
+        closed = s.list_open_items(include_closed=True)[0]
+        assert (closed.result, closed.closed.name) == ("called back at 11:40", "Lin Mei")
+
+
+def test_take_over_screen_passes_the_claim_on(tmp_path: Path) -> None:
+    from screens.forms.takeover_screen import PassOnForm, TakeoverScreen
+
+    db = tmp_path / "floor.db"
+    with Store(db, clock=lambda: at(10)) as s:
+        esc = s.raise_escalation("c-1", "SIP/1001", "sales", "refund", LIN, caller="13812345679")
+    service = StoreService(db, clock=lambda: at(10, 5))
+    results: list[Any] = []
+
+    class TakeoverHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(TakeoverScreen(service, LIN, esc.id, clock=lambda: at(10, 5)), results.append)
+
+    async def run() -> None:
+        app = TakeoverHost()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, TakeoverScreen) and app.screen.claimed, "claimed")
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: isinstance(app.screen, PassOnForm), "pass form")
+            app.screen.query_one("#pass-to", Input).value = "zhao"
+            app.screen.query_one("#pass-reason", Input).value = "my shift ends"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: results, "dismissed")
+
+    try:
+        asyncio.run(run())
+    finally:
+        service.close()
+    assert results[0]["escalation"].claimed_by == "zhao"
+    with Store(db) as s:
+        assert [a.detail for a in s.list_audit(action="escalation.pass")] == ["to zhao (zhao): my shift ends"]
+
+
+# --- migration: a file from before open items --------------------------------------------------------------
+def test_open_follow_ups_of_an_older_file_become_open_items(tmp_path: Path, monkeypatch) -> None:
+    from floorconsole.store import migrations as schema
+    from floorconsole.store.db import write_tx
+    from floorconsole.store.rows import append_row
+
+    monkeypatch.setattr(schema.migrations, "_migrations", [
+        m for m in schema.migrations._migrations if m.name in ("m001_records", "m002_handover_heads")])
+    with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s:
+        with write_tx(s.conn):
+            for text in ("old callback", "done already"):
+                append_row(s.conn, "follow_ups", {"escalation_id": None, "entry_seq": None, "text": text,
+                                                  "due": DAY_T + 3600, **{"actor": "Lin Mei", "os_user": "lin",
+                                                  "terminal": "-"}, "time": DAY_T})
+            append_row(s.conn, "follow_up_done", {"follow_up_id": 2, "actor": "Lin Mei", "os_user": "lin",
+                                                  "terminal": "-", "time": DAY_T, "note": ""})
+    monkeypatch.undo()
+    with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s:
+        assert [(i.text, i.source) for i in s.list_open_items()] == [("old callback", "follow_up:1")]
+        assert s.verify().ok
