@@ -572,3 +572,39 @@ def test_open_follow_ups_of_an_older_file_become_open_items(tmp_path: Path, monk
     with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s:
         assert [(i.text, i.source) for i in s.list_open_items()] == [("old callback", "follow_up:1")]
         assert s.verify().ok
+
+
+# --- every form field is reachable at 80x24 ------------------------------------------------------------------
+def test_every_field_of_the_tall_forms_scrolls_into_view_at_80x24(tmp_path: Path) -> None:
+    from screens.forms.takeover_screen import TakeoverScreen
+    from screens.handover_screen import HandoverScreen
+
+    db = tmp_path / "floor.db"
+    with Store(db, clock=lambda: at(10)) as s:
+        esc = s.raise_escalation("c-1", "SIP/1001", "sales", "refund", LIN, caller="13812345679")
+        for i in range(6):
+            s.add_follow_up(f"Follow-up {i}", at(18), LIN)
+    config = Config(supervisor="Lin Mei", db_path=db)
+    service = StoreService(db, clock=lambda: at(15, 50))
+
+    async def check(make: Callable[[], Any], ready: Callable[[Any], bool]) -> None:
+        app = Host(make)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: ready(app.screen), "form ready")
+            body = app.screen.query_one("#form-body")
+            fields = [w for w in body.query("Input, TextArea, RadioSet, OptionList") if w.focusable]
+            assert fields
+            for w in fields:
+                w.focus()
+                await pilot.pause(0.1)
+                assert body.region.contains_region(w.region.intersection(body.region) if w.region.height > 3
+                                                   else w.region), f"{w.id} is not visible: {w.region} vs {body.region}"
+                assert w.region.height > 0, w.id
+
+    try:
+        asyncio.run(check(lambda: TakeoverScreen(service, LIN, esc.id, clock=lambda: at(15, 50)),
+                          lambda s: isinstance(s, TakeoverScreen) and s.claimed))
+        asyncio.run(check(lambda: HandoverScreen(service, LIN, config, clock=lambda: at(15, 50)),
+                          lambda s: isinstance(s, HandoverScreen) and s.loaded))
+    finally:
+        service.close()
