@@ -209,3 +209,14 @@ def format_age(seconds: float) -> str:
     if s < 86400:
         return f"{s // 3600}h{(s % 3600) // 60:02d}m"
     return f"{s // 86400}d{(s % 86400) // 3600:02d}h"
+
+
+def open_items_text(counts: object) -> str | None:
+    """The header's open-items part from `Store.open_item_counts()`: "open items 5 (2 overdue,
+    1 due this shift)"; None when nothing is open."""
+    total = getattr(counts, "open", 0) + getattr(counts, "escalations", 0)
+    if not total:
+        return None
+    extra = [f"{n} {what}" for n, what in ((getattr(counts, "overdue", 0), "overdue"),
+                                            (getattr(counts, "due_this_shift", 0), "due this shift")) if n]
+    return f"open items {total}" + (f" ({', '.join(extra)})" if extra else "")

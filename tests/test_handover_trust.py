@@ -608,3 +608,12 @@ def test_every_field_of_the_tall_forms_scrolls_into_view_at_80x24(tmp_path: Path
                           lambda s: isinstance(s, HandoverScreen) and s.loaded))
     finally:
         service.close()
+
+
+def test_open_items_text_for_the_header(store: Store) -> None:
+    from floorconsole.handover_gather import open_items_text
+
+    assert open_items_text(store.open_item_counts()) is None
+    store.add_follow_up("overdue one", at(8, 30), LIN)
+    store.add_follow_up("due this shift", at(14), LIN)
+    assert open_items_text(store.open_item_counts()) == "open items 2 (1 overdue, 1 due this shift)"
