@@ -278,11 +278,13 @@ class Escalation:
     claimed_by_os_user: str | None = None  # the holder's OS account (after a pass: the receiver's)
 
     def held_by(self, actor: object) -> bool:
-        """True when `actor` (an identity.Actor) holds the claim now."""
+        """True when `actor` (an identity.Actor) holds the claim now: by name, or, when it was
+        passed to an OS account whose name was not known (no [people]), by that account."""
         if self.claimed_by is None:
             return False
-        return getattr(actor, "name", None) == self.claimed_by or (
-            self.claimed_by_os_user is not None and getattr(actor, "os_user", None) == self.claimed_by_os_user)
+        if getattr(actor, "name", None) == self.claimed_by:
+            return True
+        return self.claimed_by == self.claimed_by_os_user and getattr(actor, "os_user", None) == self.claimed_by_os_user
 
     @property
     def status(self) -> str:
