@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "verify": "verify",
     "archive": "archive",
     "handover": "handover",
+    "followups": "followups",
     "report": "report",
 }
 

@@ -6,7 +6,6 @@ Precedence: command-line option > config file > default. The demo config shipped
 
 from __future__ import annotations
 
-import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -54,11 +53,41 @@ DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
 )
 
 
+ROLES: tuple[str, ...] = ("supervisor", "quality_inspector", "manager", "viewer")
+# Roles that may sign, acknowledge and receive handovers and close open items.
+SIGNING_ROLES: tuple[str, ...] = ("supervisor", "manager")
+
+# What every handover must say something about (DOMAIN.md, Handover): one line each, with the
+# outgoing side's note. `[handover] checklist = [...]` replaces it.
+DEFAULT_HANDOVER_CHECKLIST: tuple[str, ...] = (
+    "Equipment status 设备情况",
+    "Staffing changes and swaps 人员调班",
+    "New notices and business changes 最新通告",
+    "Important customer information 客户信息",
+    "Physical items counted and handed over 清点交接物品",
+    "Front-desk environment checked 环境检查",
+)
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who may use the console: the OS account they log in as, their name, role."""
+
+    os_user: str
+    name: str
+    role: str = "supervisor"
+
+    @property
+    def can_sign(self) -> bool:
+        """May sign, acknowledge and receive handovers and close open items."""
+        return self.role in SIGNING_ROLES
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the console and the headless commands need to know."""
 
-    supervisor: str = field(default_factory=getpass.getuser)
+    supervisor: str = field(default_factory=lambda: os_account())  # legacy name when [people] is empty
     db_path: Path = field(default_factory=lambda: default_db_path())
     feed_path: Path | None = None
     feed_format: str = "auto"  # "queue_log", "jsonl" or "auto" (by content)
@@ -71,10 +100,30 @@ class Config:
     hmac_key_file: Path | None = None
     config_path: Path | None = None
     timezone: str | None = None  # IANA zone of the floor's shifts; None: the machine's zone
+    people: tuple[Person, ...] = ()  # `[people.<os user>]`; empty: nobody configured (legacy)
+    handover_checklist: tuple[str, ...] = DEFAULT_HANDOVER_CHECKLIST
+
+    def person(self, os_user: str) -> Person | None:
+        """The configured person for an OS account, or None."""
+        return next((p for p in self.people if p.os_user == os_user), None)
+
+    def config_file_name(self) -> str:
+        """Where to add people, for messages ("add [people.alice] to ...")."""
+        return str(self.config_path or default_config_path())
 
     def with_overrides(self, **changes: Any) -> "Config":
         """A copy with the given fields replaced (None values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def os_account() -> str:
+    """The effective OS account's name (not $USER/$LOGNAME, which anyone can set)."""
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return str(os.geteuid())
 
 
 def default_config_path() -> Path:
@@ -187,7 +236,37 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         changes["thresholds"] = Thresholds(**values)
     if "shifts" in raw:
         changes["shifts"] = _parse_shifts(raw["shifts"])
+    if "people" in raw:
+        changes["people"] = _parse_people(raw["people"])
+    handover = raw.get("handover", {})
+    if "checklist" in handover:
+        items = handover["checklist"]
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            raise ConfigError("handover.checklist: expected a list of non-empty strings")
+        changes["handover_checklist"] = tuple(i.strip() for i in items)
     return replace(cfg, **changes)
+
+
+def _parse_people(raw: Any) -> tuple[Person, ...]:
+    """`[people.<os user>] name = "...", role = "supervisor"` tables -> Person tuple."""
+    if not isinstance(raw, dict):
+        raise ConfigError("people: expected tables such as [people.alice] name = \"Alice Wu\" role = \"supervisor\"")
+    out = []
+    for user, entry in raw.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f"people.{user}: expected a table with name and role")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"people.{user}.name: expected the person's name")
+        role = entry.get("role", "supervisor")
+        if role not in ROLES:
+            raise ConfigError(f"people.{user}.role: expected one of {', '.join(ROLES)}, got {role!r}")
+        out.append(Person(str(user), name.strip(), role))
+    names = [p.name for p in out]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"people: the name {dupes[0]!r} is given to more than one OS user")
+    return tuple(out)
 
 
 def _as_int(key: str, value: Any, lo: int, hi: int) -> int:

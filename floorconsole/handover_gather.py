@@ -80,7 +80,9 @@ def _hhmm(t: float) -> str:
 def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | None = None) -> list[Gathered]:
     """Everything still open at the end of `shift`, grouped by kind, oldest first.
 
-    - follow-ups not done (callbacks promised on escalations included), with their due time;
+    - every open item (follow-ups and promised callbacks with their due time, questioned
+      items, referrals, follow-ups and difficult cases handed over before), whichever shift
+      opened it: it is carried until someone closes it with a result;
     - escalations with no outcome yet (open or claimed), caller number masked;
     - the shift's duty-log entries of the carried kinds (follow-up, equipment,
       difficult-case, staffing, notice, customer-info), with their latest correction;
@@ -91,16 +93,11 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
     label = layout.agent_label if layout is not None else str
     out: list[Gathered] = []
     key = shift.key
-    follow_ups = store.list_follow_ups(open_only=True)
-    linked_entries = {f.entry_seq for f in follow_ups if f.entry_seq is not None}
-    for f in follow_ups:
-        what = f"Callback for escalation #{f.escalation_id}" if f.escalation_id else "Follow-up"
-        overdue = " (OVERDUE)" if f.due < now else ""
-        body = f"{what}, due {_hhmm(f.due)}{overdue}: {f.text}"
-        out.append(Gathered(
-            HandoverItemDraft("follow-up", body, entry_seq=None, source=f"follow_up:{f.id}"),
-            f.time, f.created_by,
-        ))
+    still_open = store.open_item_drafts(now)
+    linked_entries = {item.entry_seq for item, _ in still_open if item.entry_seq is not None}
+    linked_entries |= store.carrier_entry_seqs(key)  # written by a handover for one of the records below
+    for item, draft in still_open:
+        out.append(Gathered(draft, item.opened.time, item.opened.name))
     for e in store.list_escalations(include_closed=False):
         owner = e.claimed_by or e.raised_by
         state = f"claimed by {e.claimed_by}" if e.claimed_by else "not claimed"
@@ -140,6 +137,22 @@ def sort_gathered(items: list[Gathered]) -> list[Gathered]:
     return sorted(items, key=lambda g: (kind_rank(g.draft.kind), g.time))
 
 
+def checklist_kind(label: str) -> str:
+    """The log kind a handover checklist line is filed under (by its words; else general)."""
+    low = label.lower()
+    for word, kind in (("equipment", "equipment"), ("staff", "staffing"), ("swap", "staffing"),
+                       ("notice", "notice"), ("customer", "customer-info")):
+        if word in low:
+            return kind
+    return "general"
+
+
+def checklist_drafts(labels: tuple[str, ...], notes: list[str]) -> list[HandoverItemDraft]:
+    """One item per handover checklist line (config `[handover] checklist`), with its note."""
+    return [HandoverItemDraft(checklist_kind(label), f"{label}: {note}", source=f"checklist:{i}")
+            for i, (label, note) in enumerate(zip(labels, notes), 1)]
+
+
 def free_entry(kind: str, body: str, note: str = "") -> HandoverItemDraft:
     """A free entry the outgoing supervisor adds (written as a new log entry)."""
     return HandoverItemDraft(kind, body, note=note, source="free")
@@ -165,6 +178,9 @@ def item_origin(store: Store, item: HandoverItem) -> tuple[float, str]:
         if kind == "escalation":
             e = store.get_escalation(n)
             return e.raised_at, e.claimed_by or e.raised_by
+        if kind == "open_item":
+            o = store.get_open_item(n)
+            return o.opened.time, o.opened.name
         if kind == "follow_up":
             f = next((f for f in store.list_follow_ups(open_only=False) if f.id == n), None)
             if f is not None:
@@ -193,3 +209,14 @@ def format_age(seconds: float) -> str:
     if s < 86400:
         return f"{s // 3600}h{(s % 3600) // 60:02d}m"
     return f"{s // 86400}d{(s % 86400) // 3600:02d}h"
+
+
+def open_items_text(counts: object) -> str | None:
+    """The header's open-items part from `Store.open_item_counts()`: "open items 5 (2 overdue,
+    1 due this shift)"; None when nothing is open."""
+    total = getattr(counts, "open", 0) + getattr(counts, "escalations", 0)
+    if not total:
+        return None
+    extra = [f"{n} {what}" for n, what in ((getattr(counts, "overdue", 0), "overdue"),
+                                            (getattr(counts, "due_this_shift", 0), "due this shift")) if n]
+    return f"open items {total}" + (f" ({', '.join(extra)})" if extra else "")

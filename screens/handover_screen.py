@@ -1,8 +1,10 @@
 """`H`: hand the shift over (交接班, outgoing side).
 
 Everything still open is gathered from the store (`floorconsole.handover_gather`); the
-outgoing supervisor adds a line to any item (`n`), adds free entries (`a`) and signs
-(ctrl+s). The record is written in one store transaction and shows the log's chain head.
+outgoing supervisor adds a line to any item (`n`), adds free entries (`a`), closes an open
+item that is done with its result (`d`), writes a note for every line of the handover
+checklist (equipment, staffing, notices, customer information, physical items counted,
+environment checked; config `[handover] checklist`) and signs (ctrl+s). The record is written in one store transaction and shows the log's chain head.
 Built on the shared form scaffolding, so Escape/ctrl+s/error line behave like every form.
 """
 
@@ -20,7 +22,8 @@ from textual.widgets.option_list import Option
 
 from floorconsole.layout import FloorLayout
 from floorconsole.handover_gather import (
-    KIND_TITLES, Gathered, format_age, free_entry, gather, handover_shifts, kind_rank, sort_gathered,
+    KIND_TITLES, Gathered, checklist_drafts, format_age, free_entry, gather, handover_shifts, kind_rank,
+    sort_gathered,
 )
 from floorconsole.printable import printable
 from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, field_row, literal
@@ -71,6 +74,9 @@ class FreeEntryForm(FormScreen[Any]):
     FORM_TITLE = "Add an item to hand over"
     SAVE_LABEL = "Add"
 
+    def on_mount(self) -> None:
+        self.query_one("#body", TextArea).focus()  # write first; the kind is one shift+tab away
+
     def compose_form(self) -> ComposeResult:
         yield field_row("Kind", kind_select("notice"))
         yield Static("What the next shift must know", classes="hint")
@@ -84,6 +90,46 @@ class FreeEntryForm(FormScreen[Any]):
 
     async def write(self, values: Any) -> Any:
         return values
+
+
+class CloseItemForm(FormScreen[Any]):
+    """Close an open item that is done, with its result. Dismisses with the closed OpenItem."""
+
+    FORM_TITLE = "Close an open item"
+    SAVE_LABEL = "Close item"
+
+    def __init__(self, service: Any, actor: Any, item_id: int, body: str) -> None:
+        super().__init__(service, actor)
+        self.item_id, self.body = item_id, body
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(literal(self.body, 300), classes="info")
+        yield field_row("Result", Input(id="result", compact=True, placeholder="e.g. called back, refund agreed"))
+
+    def collect(self, problems: Problems) -> str:
+        text = self.query_one("#result", Input).value.strip()
+        if not text:
+            problems.add("result", "Write the result: what was done closes the item.")
+        return text
+
+    def store_call(self, values: str) -> StoreCall:
+        return StoreCall("close_open_item", (self.item_id, values, self.actor))
+
+
+def short_label(label: str, width: int = 17) -> str:
+    """A checklist line's label cut at a word to fit the label column (the placeholder has it all)."""
+    out = ""
+    for word in printable(label, 80).split():
+        if len(out) + len(word) + (1 if out else 0) > width:
+            break
+        out = f"{out} {word}".strip()
+    return out or printable(label, width)
+
+
+def open_item_id(g: Gathered) -> int | None:
+    """The open item a gathered item carries, if any."""
+    kind, _, ident = (g.draft.source or "").partition(":")
+    return int(ident) if kind == "open_item" and ident.isdigit() else None
 
 
 def sign_handover(store: Any, out: Any, inc: Any, drafts: list, actor: Any, note: str) -> Any:
@@ -101,6 +147,7 @@ class HandoverScreen(FormScreen[Any]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "note", "Note on item"),
         Binding("a", "add", "Add item"),
+        Binding("d", "close_item", "Done (close item)"),
     ]
 
     def __init__(self, service: Any, actor: Any, config: Any, *, clock: Callable[[], float],
@@ -113,6 +160,7 @@ class HandoverScreen(FormScreen[Any]):
         self.now = clock()
         self.outgoing, self.incoming = handover_shifts(config.shifts, self.now)
         self.items: list[Gathered] = []
+        self.checklist: tuple[str, ...] = tuple(getattr(config, "handover_checklist", ()))
         self.loaded = False
 
     def form_title(self) -> str:
@@ -121,7 +169,13 @@ class HandoverScreen(FormScreen[Any]):
     def compose_form(self) -> ComposeResult:
         yield Static(Text("Gathering open items…"), id="ho-summary", classes="info")
         yield OptionList(id="ho-items", compact=True)
-        yield Static("n note on item · a add item · ctrl+s sign · esc cancel", classes="hint")
+        yield Static("n note on item · a add item · d done (close an open item) · ctrl+s sign · esc cancel",
+                     classes="hint")
+        yield Static(Text("Handover checklist 交接清单: a note on each line", style="bold"), classes="hint")
+        for i, label in enumerate(self.checklist):
+            yield field_row(short_label(label), Input(id=f"ck-{i}", compact=True,
+                                                           placeholder=f"{label}: what the next shift must know"),
+                            classes="-tight")
         yield field_row("Handover note", Input(id="ho-note", compact=True, placeholder="optional, for the whole handover"))
 
     def on_mount(self) -> None:
@@ -192,10 +246,32 @@ class HandoverScreen(FormScreen[Any]):
 
         self.app.push_screen(FreeEntryForm(self.service, self.actor), done)
 
+    def action_close_item(self) -> None:
+        i = self._selected()
+        oid = open_item_id(self.items[i]) if i is not None else None
+        if oid is None:
+            self.show_error("Select an open item (a follow-up, callback, question or referral) to close.")
+            return
+        g = self.items[i]
+
+        def done(closed: Any) -> None:
+            if closed is not None:
+                self.items = [x for x in self.items if x is not g]
+                self._render_items()
+                self.show_error("")
+                self.app.notify(f"Open item #{oid} closed: {closed.result}", timeout=4, markup=False)
+
+        self.app.push_screen(CloseItemForm(self.service, self.actor, oid, g.draft.body), done)
+
     def collect(self, problems: Problems) -> Any:
         if not self.loaded:
             problems.add("ho-items", "Still gathering the open items; sign when they are shown.")
-        return {"drafts": [g.draft for g in self.items], "note": self.query_one("#ho-note", Input).value.strip()}
+        notes = [self.query_one(f"#ck-{i}", Input).value.strip() for i in range(len(self.checklist))]
+        for i, (label, note) in enumerate(zip(self.checklist, notes)):
+            if not note:
+                problems.add(f"ck-{i}", f"Checklist: write a note for {label!r} (\"all fine\", \"none\" will do).")
+        drafts = [g.draft for g in self.items] + checklist_drafts(self.checklist, notes)
+        return {"drafts": drafts, "note": self.query_one("#ho-note", Input).value.strip()}
 
     def store_call(self, values: Any) -> StoreCall:
         return StoreCall("create_handover")  # not used: write() signs in one store-thread call
@@ -206,4 +282,4 @@ class HandoverScreen(FormScreen[Any]):
         )
 
 
-__all__ = ["FreeEntryForm", "HandoverScreen", "ItemNoteForm", "item_line", "kind_rank"]
+__all__ = ["CloseItemForm", "FreeEntryForm", "HandoverScreen", "ItemNoteForm", "item_line", "kind_rank"]

@@ -47,6 +47,7 @@ class FloorHeader(Widget):
         self.shift_span = ""
         self.health = HealthView()
         self.open_handover: str | None = None
+        self.open_items: str | None = None  # e.g. "open items 5 (2 overdue)"
         self.patrol: tuple[int, int, bool] = (0, 0, False)  # patrolled, logged in, due
         self._feed_span = (0, 0)  # x range of the feed-health part, for clicks
         self._last: Text | None = None
@@ -68,6 +69,14 @@ class FloorHeader(Widget):
 
     def set_open_handover(self, text: str | None) -> None:
         self.open_handover = text
+        self._changed()
+
+    def set_handover_state(self, *, handed_over: str | None = None, waiting: str | None = None,
+                           open_items: str | None = None) -> None:
+        """The handover warnings: "handed over, not yet received: you may not leave" (outgoing
+        console), "handover waiting" (incoming), and the open-items count (issue 10)."""
+        self.open_handover = " · ".join(p for p in (handed_over, waiting) if p) or None
+        self.open_items = open_items
         self._changed()
 
     def _changed(self) -> None:
@@ -96,7 +105,10 @@ class FloorHeader(Widget):
         right = self._feed_text()
         if self.open_handover:
             right.append("  ")
-            right.append(f"⚠ {printable(self.open_handover, max_len=40)}", style="bold black on yellow")
+            right.append(f"⚠ {printable(self.open_handover, max_len=60)}", style="bold black on yellow")
+        if self.open_items:
+            right.append("  ")
+            right.append(printable(self.open_items, max_len=40), style="bold")
         gap = width - left.cell_len - right.cell_len
         if gap < 1:
             left.truncate(max(0, width - right.cell_len - 1), overflow="ellipsis")

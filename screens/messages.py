@@ -54,6 +54,10 @@ class StoreSnapshot(Message, bubble=False):
     patrolled: frozenset[str] = frozenset()
     last_patrol: float | None = None  # time of this shift's latest patrol note
     open_handover: str | None = None
+    # Issue 10 (filled when the poller knows the console's actor):
+    handed_over: str | None = None  # "handed over, not yet received: you may not leave"
+    handover_waiting: str | None = None  # "handover from X waiting (r)", from the moment it is signed
+    open_items: Any = None  # store OpenItemCounts: open / overdue / due this shift / escalations
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, StoreSnapshot)

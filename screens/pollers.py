@@ -18,10 +18,11 @@ from screens.messages import StoreSnapshot
 class StorePoller:
     """Runs in a worker thread: store change marker -> `StoreSnapshot` for the panels."""
 
-    def __init__(self, service: Any, config: Config, clock: Callable[[], float]) -> None:
+    def __init__(self, service: Any, config: Config, clock: Callable[[], float], actor: Any = None) -> None:
         self.service = service
         self.config = config
         self.clock = clock
+        self.actor = actor  # who runs this console: handovers they signed / waiting for them
         self.marker: Any = None
         self.shift_key: str | None = None
 
@@ -53,6 +54,17 @@ class StorePoller:
         warning = None
         if waiting:
             warning = f"handover from {waiting[0].from_shift} not received (r)"
+        handed_over = handover_waiting = counts = None
+        if self.actor is not None:
+            # Issue 10: by person, from the moment of signing (before the boundary too); the
+            # signer is never offered their own handover to review.
+            now = self.clock()
+            mine = submit("handovers_signed_not_received", self.actor).result(timeout=30)
+            for_me = submit("handovers_waiting_for", self.actor, now).result(timeout=30)
+            counts = submit("open_item_counts", now).result(timeout=30)
+            handed_over = "handed over, not yet received: you may not leave" if mine else None
+            handover_waiting = f"handover from {for_me[0].from_shift} waiting (r)" if for_me else None
+            warning = handover_waiting
         return StoreSnapshot(
             escalations=escalations,
             log_entries=entries,
@@ -60,4 +72,7 @@ class StorePoller:
             patrolled=patrolled,
             last_patrol=last_patrol,
             open_handover=warning,
+            handed_over=handed_over,
+            handover_waiting=handover_waiting,
+            open_items=counts,
         )

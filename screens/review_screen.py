@@ -4,6 +4,9 @@ Top: the previous shift's KPIs beside the same shift last week (folded from the 
 files in a thread worker, never on the UI thread). Below: every carried item grouped by
 kind, oldest first, with age and owner. space acknowledges one item, `A` all (after a
 confirmation), `q` questions one (a note for the outgoing side), `S` signs receipt.
+The handover is here as soon as the outgoing side has signed it, before the shift boundary
+too. Opened by the person who signed it, the screen is read-only except `a`, which answers
+a question on the selected item; nobody acknowledges or receives their own handover.
 Every write is one store call on the store thread; the screen redraws from what the store
 returns, so what is shown is what was recorded.
 """
@@ -52,17 +55,31 @@ class Loaded:
 
     handover: Any | None
     origin: dict[int, tuple[float, str]]
+    mine: bool = False  # signed by the person looking at it (the outgoing side)
 
 
-def load_review(store: Any, shift_key: str) -> Loaded:
-    """The handover to review for `shift_key` (runs on the store thread).
+def is_signer(actor: Any, handover: Any) -> bool:
+    """True when `actor` is the person who signed `handover` (same OS account or name)."""
+    return actor.os_user == handover.handed.os_user or actor.name == handover.handed.name
 
-    The oldest one not yet received for this shift; else the last one received for it
-    (to look at again); else none.
+
+def load_review(store: Any, actor: Any, now: float, shift_key: str) -> Loaded:
+    """The handover to show `actor` (runs on the store thread).
+
+    The oldest one waiting for their shift (this one or the next: from the moment it is
+    signed, before the boundary too); else one they signed that nobody has received (to
+    follow and answer questions); else the last one to this shift, to look at again.
     """
-    waiting = [h for h in store.open_handovers() if h.to_shift == shift_key]
-    ho = waiting[0] if waiting else next((h for h in store.list_handovers(limit=20) if h.to_shift == shift_key), None)
-    return Loaded(ho, origins(store, ho.items) if ho is not None else {})
+    waiting = store.handovers_waiting_for(actor, now)
+    mine = store.handovers_signed_not_received(actor)
+    if waiting:
+        ho = waiting[0]
+    elif mine:
+        ho = mine[-1]
+    else:
+        ho = next((h for h in store.list_handovers(limit=20) if h.to_shift == shift_key), None)
+    return Loaded(ho, origins(store, ho.items) if ho is not None else {},
+                  ho is not None and is_signer(actor, ho))
 
 
 def acknowledge_all(store: Any, handover_id: int, actor: Any) -> Any:
@@ -134,6 +151,30 @@ class QuestionForm(FormScreen[Any]):
         return StoreCall("question_item", (self.handover_id, self.item.id, values, self.actor))
 
 
+class AnswerForm(QuestionForm):
+    """The outgoing side answers the question on one of its items. Dismisses with the Handover."""
+
+    FORM_TITLE = "Answer the question"
+    SAVE_LABEL = "Answer"
+
+    def compose_form(self) -> ComposeResult:
+        text = Text(printable(self.item.entry.body, 300))
+        for q in self.item.questions:
+            text.append(f"\n? {printable(q.signature.name, 20)}: ", style="yellow")
+            text.append(printable(q.text, 300))
+        yield Static(text, classes="info")
+        yield field_row("Answer", Input(id="question", compact=True, placeholder="the answer for the incoming side"))
+
+    def collect(self, problems: Problems) -> str:
+        text = self.query_one("#question", Input).value.strip()
+        if not text:
+            problems.add("question", "Write the answer for the incoming supervisor.")
+        return text
+
+    def store_call(self, values: str) -> StoreCall:
+        return StoreCall("answer_item", (self.handover_id, self.item.id, values, self.actor))
+
+
 class ReviewOffer(ModalScreen[bool]):
     """Offered on start when a handover is waiting: review now, or later with r."""
 
@@ -169,6 +210,7 @@ class ReviewScreen(Screen[Any]):
         Binding("A", "ack_all", "Ack all"),
         Binding("q", "question", "Question"),
         Binding("S", "sign", "Sign receipt"),
+        Binding("a", "answer", "Answer", show=False),  # the outgoing side, on its own handover
         Binding("escape", "close", "Back"),
     ]
 
@@ -192,6 +234,7 @@ class ReviewScreen(Screen[Any]):
         self.current = shift_at_epoch(config.shifts, clock())
         self.handover: Any | None = None
         self.origin: dict[int, tuple[float, str]] = {}
+        self.mine = False
         self.loaded = False
         self.kpis: tuple[FeedSummary | None, FeedSummary | None] | None = None
 
@@ -213,11 +256,11 @@ class ReviewScreen(Screen[Any]):
 
     async def _load(self) -> None:
         try:
-            loaded = await self._store(load_review, self.current.key)
+            loaded = await self._store(load_review, self.actor, self.clock(), self.current.key)
         except Exception as exc:  # noqa: BLE001 - shown; the screen stays open
             self.show_error(error_message(exc))
             return
-        self.handover, self.origin, self.loaded = loaded.handover, loaded.origin, True
+        self.handover, self.origin, self.mine, self.loaded = loaded.handover, loaded.origin, loaded.mine, True
         self.render_items()
         prev = self._previous_window()
         week = ShiftWindow(prev.name, prev.start - timedelta(days=7), prev.end - timedelta(days=7))
@@ -275,10 +318,13 @@ class ReviewScreen(Screen[Any]):
         if item.note:
             out.append("\n          ↳ ", style="dim")
             out.append(printable(item.note, 300), style="italic")
-        for q in item.questions:
-            out.append("\n          ? ", style="yellow")
-            out.append(f"{printable(q.signature.name, 20)}: ", style="dim")
-            out.append(printable(q.text, 300))
+        for ev in item.events:
+            if ev.action not in ("question", "answer"):
+                continue
+            out.append("\n          ? " if ev.action == "question" else "\n          ↪ answer ",
+                       style="yellow" if ev.action == "question" else "green")
+            out.append(f"{printable(ev.signature.name, 20)}: ", style="dim")
+            out.append(printable(ev.text, 300))
         return out
 
     def render_items(self) -> None:
@@ -304,14 +350,22 @@ class ReviewScreen(Screen[Any]):
         ids = [o.id for o in options if o.id and o.id.startswith("item-")]
         if ids:
             ol.highlighted = ol.get_option_index(keep if keep in ids else ids[0])
-        acked = sum(1 for i in ho.items if i.state == "acknowledged")
         line = Text()
-        line.append(f"From {printable(ho.from_shift)}, handed over by {printable(ho.handed.name)} "
-                    f"({format_age(now - ho.handed.time)} ago) · {acked}/{len(ho.items)} acknowledged · ")
+        line.append(f"From {printable(ho.from_shift)} to {printable(ho.to_shift)}, handed over by "
+                    f"{printable(ho.handed.name)} ({format_age(now - ho.handed.time)} ago) · "
+                    f"{ho.acknowledged_count}/{len(ho.items)} acknowledged · ")
         if ho.received is not None:
             line.append(f"receipt signed by {printable(ho.received.name)}", style="bold green")
+        elif self.mine:
+            line.append("handed over, not yet received: you may not leave", style="bold black on yellow")
         else:
             line.append("handover not received", style="bold black on yellow")
+        if ho.note:
+            line.append("\nNote: ", style="bold")
+            line.append(printable(ho.note, 500))
+        if self.mine and ho.received is None:
+            line.append("\nYou signed this handover: the incoming supervisor acknowledges and signs receipt "
+                        "from their own account. a answers a question on the selected item.", style="italic")
         head = ho.chain or ho.head  # the head covering every table (the log's before m003)
         line.append(f"\nchain head at signing: {head.text.split(':')[0]}:{head.hash[:16]}…", style="dim")
         status.update(line)
@@ -337,6 +391,10 @@ class ReviewScreen(Screen[Any]):
             return False
         if self.handover.received is not None:
             self.show_error("This handover was already received; the record is closed.")
+            return False
+        if self.mine:
+            self.show_error(f"You ({printable(self.actor.name)}) handed this over: only the incoming supervisor "
+                            "acknowledges, questions and signs receipt, from their own account.")
             return False
         return True
 
@@ -376,6 +434,19 @@ class ReviewScreen(Screen[Any]):
             return
         self.app.push_screen(QuestionForm(self.service, self.actor, self.handover.id, item), self.updated)
 
+    def action_answer(self) -> None:
+        item = self.selected_item()
+        if self.handover is None or item is None:
+            self.show_error("There is no item to answer.")
+            return
+        if not self.mine:
+            self.show_error(f"Only {printable(self.handover.handed.name)}, who handed this over, answers its questions.")
+            return
+        if not item.questions:
+            self.show_error("This item was not questioned: there is nothing to answer.")
+            return
+        self.app.push_screen(AnswerForm(self.service, self.actor, self.handover.id, item), self.updated)
+
     def action_sign(self) -> None:
         if not self._writable():
             return
@@ -399,4 +470,4 @@ class ReviewScreen(Screen[Any]):
         self.dismiss(self.handover)
 
 
-__all__ = ["ConfirmForm", "QuestionForm", "ReviewOffer", "ReviewScreen", "acknowledge_all", "load_review"]
+__all__ = ["AnswerForm", "ConfirmForm", "QuestionForm", "ReviewOffer", "ReviewScreen", "acknowledge_all", "load_review"]

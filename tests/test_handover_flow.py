@@ -69,7 +69,9 @@ async def type_in(pilot: Any, selector: str, text: str) -> None:
 
 
 def make_app(tmp: Path, clock_t: float, actor: Actor) -> FloorApp:
-    config = Config(supervisor=actor.name, db_path=tmp / "floor.db", feed_path=tmp / "queue_log")
+    # No handover checklist here (test_handover_trust.py fills one in): this test follows the items.
+    config = Config(supervisor=actor.name, db_path=tmp / "floor.db", feed_path=tmp / "queue_log",
+                    handover_checklist=())
     return FloorApp(build_parts(config, config.feed_path, clock=ManualClock(clock_t), actor=actor))
 
 

@@ -21,6 +21,8 @@ def _populated(tmp_path):
     store.ensure_shift("k1", "day", 1.0, 2.0, LI.name)
     ho = store.create_handover("k1", "k2", [HandoverItemDraft("notice", "n1")], LI)
     store.acknowledge_item(ho.id, ho.items[0].id, WANG)
+    store.question_item(ho.id, ho.items[0].id, "which one?", WANG)
+    store.answer_item(ho.id, ho.items[0].id, "the first", LI)
     store.add_patrol_note("a1", LI, items=["uniform"])
     store.add_praise("a1", "Stayed late to finish the callback list", "Customers were promised a call today", LI)
     store.add_inspection("a1", "c1", dict(service_language=5, attitude=5, tone=5, needs=5, composure=5), "", LI)
@@ -29,6 +31,9 @@ def _populated(tmp_path):
     store.record_complaint(ComplaintDraft(problem="p", wants="w"), LI, e.id)
     fu = store.list_follow_ups()[0]
     store.complete_follow_up(fu.id, LI)
+    e2 = store.raise_escalation("c2", "a1", "q", "r", LI)
+    store.claim_escalation(e2.id, LI)
+    store.release_escalation(e2.id, "going on a break", LI)
     store.close()
     return tmp_path / "floor.db"
 

@@ -3,12 +3,15 @@
   floorconsole escalations list [--all] [--json]
   floorconsole escalations claim ID [--as NAME]
   floorconsole escalations resolve ID --outcome resolved|callback|referred [--due ISO] [--department D] [--note TEXT]
+  floorconsole escalations release ID --reason TEXT
+  floorconsole escalations pass ID --to USER --reason TEXT
 """
 
 from __future__ import annotations
 
 import argparse
 
+from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
     EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, parse_time, positive_int, print_json, run_with_store,
@@ -18,8 +21,8 @@ from floorconsole.store.models import OUTCOMES
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register list / claim / resolve."""
-    sub = parser.add_subparsers(dest="esc_command", metavar="list|claim|resolve")
+    """Register list / claim / resolve / release / pass."""
+    sub = parser.add_subparsers(dest="esc_command", metavar="list|claim|resolve|release|pass")
     lst = sub.add_parser("list", help="open escalations (all with --all)")
     lst.add_argument("--all", action="store_true", help="include resolved ones")
     lst.add_argument("--json", action="store_true", help="JSON output")
@@ -33,6 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     res.add_argument("--department", help="department it was referred to")
     res.add_argument("--note", default="", help="what was done or promised")
     res.add_argument("--as", dest="as_name", metavar="NAME")
+    rel = sub.add_parser("release", help="give back an escalation you hold (anyone may then claim it)")
+    rel.add_argument("id", type=positive_int)
+    rel.add_argument("--reason", required=True, help="why (recorded and audited)")
+    pas = sub.add_parser("pass", help="pass an escalation you hold to another supervisor")
+    pas.add_argument("id", type=positive_int)
+    pas.add_argument("--to", required=True, metavar="USER", help="the other supervisor's OS user")
+    pas.add_argument("--reason", required=True, help="why (recorded and audited)")
+
+
+def by_priority_then_age(rows: list) -> list:
+    """Most urgent first (P1), the oldest first within a priority."""
+    return sorted(rows, key=lambda e: (e.priority, e.raised_at, e.id))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     cmd = args.esc_command
     if cmd == "list":
         def body(store, config) -> int:
-            rows = store.list_escalations(include_closed=args.all)
+            rows = by_priority_then_age(store.list_escalations(include_closed=args.all))
             if args.json:
                 print_json(rows)
                 return EXIT_OK
@@ -73,4 +88,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"escalation {esc.id}: {esc.outcome}{extra}")
             return EXIT_OK
         return run_with_store(args, body)
-    return fail("say what to do: floorconsole escalations list|claim|resolve", EXIT_USAGE)
+    if cmd == "release":
+        def body(store, config) -> int:
+            esc = store.release_escalation(args.id, args.reason, current_actor(config))
+            print(f"escalation {esc.id} released: anyone may claim it")
+            return EXIT_OK
+        return run_with_store(args, body)
+    if cmd == "pass":
+        def body(store, config) -> int:
+            esc = store.pass_escalation(args.id, args.to, args.reason, current_actor(config))
+            print(f"escalation {esc.id} passed to {esc.claimed_by}")
+            return EXIT_OK
+        return run_with_store(args, body)
+    return fail("say what to do: floorconsole escalations list|claim|resolve|release|pass", EXIT_USAGE)

@@ -2,6 +2,7 @@
 
   floorconsole handover show ID [--json]
   floorconsole handover list [--open] [--limit N] [--json]
+  floorconsole handover answer ID ITEM --text TEXT   (the outgoing side answers a question)
 
 `show` prints the record exactly as signed, with every acknowledgement, question and the
 receipt in the order they happened, so DOMAIN.md's responsibility rule can be applied later.
@@ -11,16 +12,17 @@ from __future__ import annotations
 
 import argparse
 
+from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, fmt_time, positive_int, print_json, run_with_store,
+    EXIT_OK, fail, fmt_time, positive_int, print_json, run_with_store,
 )
 from floorconsole.store.models import Handover, Signature
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register show / list."""
-    sub = parser.add_subparsers(dest="ho_command", metavar="show|list")
+    """Register show / list / answer."""
+    sub = parser.add_subparsers(dest="ho_command", metavar="show|list|answer")
     show = sub.add_parser("show", help="one handover record in full")
     show.add_argument("id", type=positive_int)
     show.add_argument("--json", action="store_true", help="JSON output")
@@ -28,6 +30,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     lst.add_argument("--open", action="store_true", help="only those nobody has received yet")
     lst.add_argument("--limit", type=positive_int, default=50)
     lst.add_argument("--json", action="store_true", help="JSON output")
+    ans = sub.add_parser("answer", help="answer a question on one of your handed-over items")
+    ans.add_argument("id", type=positive_int, help="the handover")
+    ans.add_argument("item", type=positive_int, help="the item's number in `handover show`")
+    ans.add_argument("--text", required=True, help="the answer for the incoming supervisor")
 
 
 def sig(s: Signature) -> str:
@@ -46,9 +52,7 @@ def format_handover(h: Handover) -> str:
     if h.note:
         lines.append(f"Note: {printable(h.note)}")
     lines.append(f"Received by {sig(h.received)}" if h.received else "NOT RECEIVED")
-    acked = sum(1 for i in h.items if i.acknowledged is not None)
-    lines.append(f"Items: {len(h.items)} ({acked} acknowledged, "
-                 f"{sum(1 for i in h.items if i.questions)} questioned)")
+    lines.append(f"Items: {len(h.items)} ({h.acknowledged_count} acknowledged, {h.questioned_count} questioned)")
     for it in h.items:
         e = it.entry
         lines.append(f"  {it.position}. [{printable(e.kind)}] log #{e.seq} "
@@ -62,16 +66,17 @@ def format_handover(h: Handover) -> str:
                 lines.append(f"     acknowledged by {sig(ev.signature)}")
             elif ev.action == "question":
                 lines.append(f"     questioned by {sig(ev.signature)}: {printable(ev.text)}")
+            elif ev.action == "answer":
+                lines.append(f"     answered by {sig(ev.signature)}: {printable(ev.text)}")
         lines.append(f"     state: {it.state}")
     return "\n".join(lines)
 
 
 def summary_line(h: Handover) -> str:
     """One line for `handover list`."""
-    acked = sum(1 for i in h.items if i.acknowledged is not None)
     received = f"received by {printable(h.received.name)} {fmt_time(h.received.time)}" if h.received else "NOT RECEIVED"
     return (f"{h.id:>5}  {printable(h.from_shift)} -> {printable(h.to_shift)}  by {printable(h.handed.name)} "
-            f"{fmt_time(h.handed.time)}  items {len(h.items)} (acked {acked})  {received}")
+            f"{fmt_time(h.handed.time)}  items {len(h.items)} (acked {h.acknowledged_count})  {received}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,5 +102,15 @@ def run(args: argparse.Namespace) -> int:
                 print("no open handovers" if args.open else "no handovers")
             return EXIT_OK
         return run_with_store(args, body, read_only=True)
-    print("usage: floorconsole handover show ID [--json] | list [--open] [--json]")
+    if args.ho_command == "answer":
+        def body(store, config) -> int:
+            h = store.get_handover(args.id)
+            item = next((i for i in h.items if i.position == args.item), None)
+            if item is None:
+                return fail(f"handover {args.id} has no item {args.item} (see floorconsole handover show {args.id})")
+            store.answer_item(h.id, item.id, args.text, current_actor(config))
+            print(f"handover {h.id} item {args.item}: answer recorded")
+            return EXIT_OK
+        return run_with_store(args, body, must_exist=True)
+    print("usage: floorconsole handover show ID [--json] | list [--open] [--json] | answer ID ITEM --text TEXT")
     return 2

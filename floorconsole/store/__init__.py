@@ -8,6 +8,7 @@ from floorconsole.store.archive import verify_archive
 from floorconsole.store.errors import (
     AlreadyClaimed,
     IntegrityProblem,
+    NotAllowed,
     NotFound,
     ReadOnlyStore,
     StoreBusy,
@@ -32,6 +33,8 @@ from floorconsole.store.models import (
     HandoverItemDraft,
     Inspection,
     LogEntry,
+    OpenItem,
+    OpenItemCounts,
     PatrolFinding,
     PatrolNote,
     Praise,
@@ -46,7 +49,7 @@ from floorconsole.store.store import Store, store_kwargs
 __all__ = [
     "AlreadyClaimed", "ArchiveResult", "AuditRecord", "ChainHead", "Complaint", "ComplaintDraft",
     "ENTRY_KINDS", "Escalation", "FollowUp", "Handover", "HandoverEvent", "HandoverItem",
-    "HandoverItemDraft", "Inspection", "IntegrityProblem", "LogEntry", "NotFound", "OUTCOMES",
+    "HandoverItemDraft", "Inspection", "IntegrityProblem", "LogEntry", "NotAllowed", "NotFound", "OUTCOMES", "OpenItem", "OpenItemCounts",
     "PatrolFinding", "PatrolNote", "Praise", "Problem", "ReadOnlyStore", "SCORE_DIMENSIONS",
     "Shift", "Signature", "Store", "StoreBusy", "StoreError", "StoreFull", "StoreService",
     "ValidationError", "VerifyReport", "store_kwargs", "verify_archive",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from floorconsole.checklist import ChecklistItem
-from floorconsole.config import ShiftDef
+from floorconsole.config import Person, ShiftDef
 from floorconsole.shifts import shift_at_epoch
 
 
@@ -21,6 +21,8 @@ class Ctx:
     mask_keep: int
     hmac_key: bytes | None
     checklist: tuple[ChecklistItem, ...]
+    people: tuple[Person, ...] = field(default=())  # empty: no [people] configured (legacy)
+    config_file: str = "the config file"
 
     def shift_key(self, t: float) -> str:
         """The shift key (e.g. "2026-11-23 day") a moment belongs to."""

@@ -17,6 +17,10 @@ class NotFound(StoreError):
     """The record asked for does not exist."""
 
 
+class NotAllowed(ValidationError):
+    """This person may not do this (the other side of a handover, or not a configured signer)."""
+
+
 class AlreadyClaimed(StoreError):
     """Someone else took the escalation first."""
 

@@ -10,9 +10,10 @@ from floorconsole.identity import Actor
 from floorconsole.masking import is_phone_number, mask_caller
 from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
-from floorconsole.store.errors import AlreadyClaimed, NotFound, ValidationError
+from floorconsole.store.errors import AlreadyClaimed, NotAllowed, NotFound, ValidationError
 from floorconsole.store.models import OUTCOMES, Complaint, ComplaintDraft, Escalation, FollowUp, Signature
 from floorconsole.store.rows import append_row, dict_rows, who
+from floorconsole.store.signers import require_signer
 
 
 def raise_escalation(
@@ -51,17 +52,35 @@ def raise_escalation(
     return get_escalation(ctx, rid)
 
 
-def _build(ctx: Ctx, r: dict, events: list[dict]) -> Escalation:
+def _holder(claim: dict | None, transfers: list[dict]) -> tuple[str | None, float | None, str | None]:
+    """Who holds the escalation now (name, since, OS user): the first claim, then each
+    release / pass / claim again."""
+    if claim is None:
+        return None, None, None
+    name, at, user = claim["actor"], claim["time"], claim["os_user"]
+    for t in transfers:
+        if t["action"] == "release":
+            name, at, user = None, None, None
+        elif t["action"] == "pass":
+            name, at, user = t["to_name"], t["time"], t["to_os_user"]
+        else:
+            name, at, user = t["actor"], t["time"], t["os_user"]
+    return name, at, user
+
+
+def _build(ctx: Ctx, r: dict, events: list[dict], transfers: list[dict] | None = None) -> Escalation:
     claim = next((e for e in events if e["action"] == "claim"), None)
     out = next((e for e in events if e["action"] == "outcome"), None)
+    holder, held_at, holder_user = _holder(claim, transfers or [])
     return Escalation(
         id=r["id"], event_key=r["event_key"], source=r["source"], callid=r["callid"], agent=r["agent"],
         queue=r["queue"], caller_masked=mask_caller(r["caller"], ctx.mask_keep), reason=r["reason"],
         priority=int(r["priority"]), raised_at=r["time"], raised_by=r["actor"], shift=r["shift"],
-        claimed_by=claim["actor"] if claim else None, claimed_at=claim["time"] if claim else None,
+        claimed_by=holder, claimed_at=held_at,
         outcome=out["outcome"] if out else None, outcome_at=out["time"] if out else None,
         outcome_by=out["actor"] if out else None, due=out["due"] if out else None,
         department=out["department"] if out else None, note=out["note"] if out else "",
+        claimed_by_os_user=holder_user,
     )
 
 
@@ -71,7 +90,8 @@ def get_escalation(ctx: Ctx, escalation_id: int) -> Escalation:
     if not rows:
         raise NotFound(f"there is no escalation {escalation_id}")
     events = dict_rows(ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id = ? ORDER BY id", (escalation_id,))
-    return _build(ctx, rows[0], events)
+    transfers = dict_rows(ctx.conn, "SELECT * FROM escalation_claims WHERE escalation_id = ? ORDER BY id", (escalation_id,))
+    return _build(ctx, rows[0], events, transfers)
 
 
 def list_escalations(
@@ -94,7 +114,10 @@ def list_escalations(
     lo = rows[0]["id"]
     for ev in dict_rows(ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id >= ? ORDER BY id", (lo,)):
         by_esc.setdefault(ev["escalation_id"], []).append(ev)
-    return [_build(ctx, r, by_esc.get(r["id"], [])) for r in rows]
+    moves: dict[int, list[dict]] = {}
+    for ev in dict_rows(ctx.conn, "SELECT * FROM escalation_claims WHERE escalation_id >= ? ORDER BY id", (lo,)):
+        moves.setdefault(ev["escalation_id"], []).append(ev)
+    return [_build(ctx, r, by_esc.get(r["id"], []), moves.get(r["id"], [])) for r in rows]
 
 
 def _claim_row(ctx: Ctx, escalation_id: int) -> dict | None:
@@ -107,18 +130,74 @@ def _claim_row(ctx: Ctx, escalation_id: int) -> dict | None:
 def claim_escalation(ctx: Ctx, escalation_id: int, actor: Actor) -> Escalation:
     """Take over an escalation (inside write_tx). Exactly one claimant ever wins; anyone else
     gets AlreadyClaimed naming the winner. Claiming again as the winner is harmless."""
-    get_escalation(ctx, escalation_id)  # NotFound first
+    esc = get_escalation(ctx, escalation_id)  # NotFound first
     existing = _claim_row(ctx, escalation_id)
     if existing:
-        if existing["actor"] == actor.name:
-            return get_escalation(ctx, escalation_id)
-        raise AlreadyClaimed(existing["actor"], existing["time"], escalation_id)
+        if esc.held_by(actor):
+            return esc
+        if esc.claimed_by is not None:
+            raise AlreadyClaimed(esc.claimed_by, esc.claimed_at or existing["time"], escalation_id)
+        # Released earlier: claimed again (the first claim row stays as it was).
+        append_row(ctx.conn, "escalation_claims", {
+            "escalation_id": escalation_id, "action": "claim", "to_name": None, "to_os_user": None,
+            "reason": "", **who(actor), "time": float(ctx.clock()),
+        })
+        audit.record(ctx, "escalation.claim", actor, f"escalation:{escalation_id}", "claimed again after a release")
+        return get_escalation(ctx, escalation_id)
     t = float(ctx.clock())
     append_row(ctx.conn, "escalation_events", {
         "escalation_id": escalation_id, "action": "claim", **who(actor), "time": t,
         "outcome": None, "due": None, "department": None, "note": "",
     })
     audit.record(ctx, "escalation.claim", actor, f"escalation:{escalation_id}")
+    return get_escalation(ctx, escalation_id)
+
+
+def _held_by_actor(ctx: Ctx, escalation_id: int, actor: Actor, what: str) -> Escalation:
+    esc = get_escalation(ctx, escalation_id)
+    if esc.outcome:
+        raise ValidationError(f"escalation {escalation_id} already has an outcome ({esc.outcome}); there is no claim to {what}")
+    if esc.claimed_by is None:
+        raise ValidationError(f"escalation {escalation_id} is not claimed by anyone: there is nothing to {what}")
+    if not esc.held_by(actor):
+        raise NotAllowed(f"escalation {escalation_id} is held by {esc.claimed_by}; only they can {what} it")
+    return esc
+
+
+def release_escalation(ctx: Ctx, escalation_id: int, reason: str, actor: Actor) -> Escalation:
+    """The holder gives a claimed escalation back (inside write_tx), with a reason (audited);
+    anyone may then claim it."""
+    actor = require_signer(ctx, actor, "release an escalation")
+    _held_by_actor(ctx, escalation_id, actor, "release")
+    reason = validate.text("reason", reason, max_len=500)
+    append_row(ctx.conn, "escalation_claims", {
+        "escalation_id": escalation_id, "action": "release", "to_name": None, "to_os_user": None,
+        "reason": reason, **who(actor), "time": float(ctx.clock()),
+    })
+    audit.record(ctx, "escalation.release", actor, f"escalation:{escalation_id}", reason)
+    return get_escalation(ctx, escalation_id)
+
+
+def pass_escalation(ctx: Ctx, escalation_id: int, to_user: str, reason: str, actor: Actor) -> Escalation:
+    """The holder passes a claimed escalation to another supervisor (inside write_tx), with a
+    reason (audited). `to_user` is the other person's OS account (with [people], one that may sign)."""
+    actor = require_signer(ctx, actor, "pass an escalation on")
+    _held_by_actor(ctx, escalation_id, actor, "pass on")
+    to_user = validate.text("the supervisor to pass it to", to_user, max_len=100)
+    reason = validate.text("reason", reason, max_len=500)
+    to_name = to_user
+    if ctx.people:
+        person = next((p for p in ctx.people if p.os_user == to_user), None)
+        if person is None or not person.can_sign:
+            raise ValidationError(f"{to_user!r} is not a configured supervisor (see [people] in {ctx.config_file})")
+        to_name = person.name
+    if to_user == actor.os_user or to_name == actor.name:
+        raise ValidationError("pass it to someone else: you already hold it")
+    append_row(ctx.conn, "escalation_claims", {
+        "escalation_id": escalation_id, "action": "pass", "to_name": to_name, "to_os_user": to_user,
+        "reason": reason, **who(actor), "time": float(ctx.clock()),
+    })
+    audit.record(ctx, "escalation.pass", actor, f"escalation:{escalation_id}", f"to {to_name} ({to_user}): {reason}")
     return get_escalation(ctx, escalation_id)
 
 
@@ -158,7 +237,7 @@ def resolve_escalation(
         raise ValidationError("a department only goes with outcome 'referred'")
     if esc.claimed_by is None:
         claim_escalation(ctx, escalation_id, actor)
-    elif esc.claimed_by != actor.name:
+    elif not esc.held_by(actor):
         raise AlreadyClaimed(esc.claimed_by, esc.claimed_at or 0.0, escalation_id)
     t = float(ctx.clock())
     append_row(ctx.conn, "escalation_events", {
@@ -168,6 +247,13 @@ def resolve_escalation(
     if outcome == "callback":
         add_follow_up(ctx, f"Call back the customer (escalation {escalation_id}, call {esc.callid})", due, actor,
                       escalation_id=escalation_id)
+    elif outcome == "referred":
+        # Open until the department's result is recorded (floorconsole followups done ID --result).
+        from floorconsole.store import open_items
+
+        open_items.open_item(ctx, "referral", f"Escalation #{escalation_id} (agent {esc.agent}, queue {esc.queue}: "
+                                              f"{esc.reason}) referred to {department}; record the department's result",
+                             actor, source=f"escalation:{escalation_id}", escalation_id=escalation_id)
     audit.record(ctx, "escalation.resolve", actor, f"escalation:{escalation_id}", outcome)
     return get_escalation(ctx, escalation_id)
 
@@ -242,6 +328,11 @@ def add_follow_up(
     fields = {"escalation_id": escalation_id, "entry_seq": entry_seq, "text": text, "due": due_f, **who(actor),
               "time": float(ctx.clock())}
     rid = append_row(ctx.conn, "follow_ups", fields)
+    # It stays open, shift after shift, until closed with a result (open_items).
+    from floorconsole.store import open_items
+
+    open_items.open_item(ctx, "callback" if escalation_id is not None else "follow-up", text, actor,
+                         source=f"follow_up:{rid}", due=due_f, entry_seq=entry_seq, escalation_id=escalation_id)
     return get_follow_up(ctx, rid)
 
 
@@ -260,6 +351,9 @@ def complete_follow_up(ctx: Ctx, follow_up_id: int, actor: Actor, note: str = ""
         raise ValidationError(f"follow-up {follow_up_id} was already marked done by {fu.done.name}")
     note = validate.text("note", note, required=False)
     append_row(ctx.conn, "follow_up_done", {"follow_up_id": follow_up_id, **who(actor), "time": float(ctx.clock()), "note": note})
+    from floorconsole.store import open_items
+
+    open_items.close_by_source(ctx, f"follow_up:{follow_up_id}", note or "done", actor)
     return get_follow_up(ctx, follow_up_id)
 
 

@@ -13,7 +13,9 @@ from contextvars import ContextVar
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from floorconsole.store.chain import ENTRY_COLUMNS, GENESIS, entry_hash_v1, link_hash, records_hash, row_hash, seal_hmac
+from floorconsole.store.chain import (
+    ENTRY_COLUMNS, GENESIS, entry_hash_v1, last_link, link_hash, log_head, records_hash, row_hash, seal, seal_hmac,
+)
 from floorconsole.store.errors import IntegrityProblem, ReadOnlyStore
 
 migrations = Migrations("floorconsole.store")
@@ -41,6 +43,14 @@ RECORD_TABLES: dict[str, str] = {
     "follow_ups": "",
     "follow_up_done": "EXISTS (SELECT 1 FROM follow_up_done WHERE follow_up_id = NEW.follow_up_id)",
     "audit": "",
+    # m0xx_open_items: open items live until closed; answers to questions; claim hand-ons.
+    "open_items": "",
+    "open_item_events": (
+        "(NEW.action = 'closed' AND EXISTS (SELECT 1 FROM open_item_events "
+        "WHERE open_item_id = NEW.open_item_id AND action = 'closed'))"
+    ),
+    "handover_answers": "",
+    "escalation_claims": "",
 }
 APPEND_ONLY_TABLES: tuple[str, ...] = ("entries", *RECORD_TABLES)
 # The record chain (m003): one link per appended row of any table, and the HMAC seals over it.
@@ -49,6 +59,11 @@ PROTECTED_TABLES: tuple[str, ...] = (*APPEND_ONLY_TABLES, *CHAIN_TABLES)
 
 # The HMAC key of the Store running the migrations (m003 seals the links it back-fills).
 _MIGRATION_KEY: ContextVar[bytes | None] = ContextVar("floorconsole_migration_key", default=None)
+# The record tables m001 created (its triggers, and m003's back-fill, cover these only).
+M001_TABLES: tuple[str, ...] = APPEND_ONLY_TABLES[: APPEND_ONLY_TABLES.index("audit") + 1]
+M001_RECORD_TABLES: tuple[str, ...] = M001_TABLES[1:]  # without "entries"
+# m004: open items live until closed; answers to questions; claim hand-ons.
+OPEN_ITEM_TABLES: tuple[str, ...] = ("open_items", "open_item_events", "handover_answers", "escalation_claims")
 
 _WHO = "actor TEXT NOT NULL, os_user TEXT NOT NULL, terminal TEXT NOT NULL"
 
@@ -172,7 +187,7 @@ def expected_triggers(tables: Iterable[str] = PROTECTED_TABLES) -> dict[str, str
 @migrations(name="m001_records")
 def m001_records(db: Database) -> None:
     """Every records table, its indexes and its append-only triggers."""
-    for sql in [*_TABLES, *_INDEXES, *expected_triggers(APPEND_ONLY_TABLES).values()]:
+    for sql in [*_TABLES, *_INDEXES, *expected_triggers(M001_TABLES).values()]:
         db.execute(sql)
 
 
@@ -236,7 +251,7 @@ def m003_record_chain(db: Database) -> None:
         # A row whose hash does not check is linked as it stands; `verify` keeps reporting it.
         log_seq, log_h = row["seq"], row["hash"]
         add("entries", row["seq"], row_hash("entries", row) if legacy else row["hash"], log_seq, log_h)
-    for table in RECORD_TABLES:
+    for table in M001_RECORD_TABLES:  # the tables that exist when m003 runs
         for rid, h in conn.execute(f"SELECT id, hash FROM {table} ORDER BY id"):
             add(table, rid, h, log_seq, log_h)
     conn.executemany("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) "
@@ -248,6 +263,52 @@ def m003_record_chain(db: Database) -> None:
                      (1, n, 1, log_seq, seal_hmac(key, 1, n, 1, log_seq, records_hash(n, prev, log_seq, log_h))))
     for sql in expected_triggers(CHAIN_TABLES).values():
         db.execute(sql)
+
+
+_OPEN_ITEM_SQL = [
+    # One row per thing left open (follow-up, callback, question, referral, free follow-up or
+    # difficult case). `source` names what it came from ("follow_up:3", "entry:12", ...).
+    f"""CREATE TABLE open_items (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, text TEXT NOT NULL, due REAL, source TEXT NOT NULL,
+        entry_seq INTEGER REFERENCES entries(seq), escalation_id INTEGER REFERENCES escalations(id),
+        shift TEXT NOT NULL, {_WHO}, time REAL NOT NULL,
+        hash TEXT NOT NULL)""",
+    # carried (at a handover, to the incoming shift) or closed (once, with a result).
+    f"""CREATE TABLE open_item_events (
+        id INTEGER PRIMARY KEY, open_item_id INTEGER NOT NULL REFERENCES open_items(id),
+        action TEXT NOT NULL CHECK (action IN ('carried', 'closed')),
+        handover_id INTEGER REFERENCES handovers(id), shift TEXT, result TEXT NOT NULL,
+        {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # The outgoing side's answer to a question on a handed-over item.
+    f"""CREATE TABLE handover_answers (
+        id INTEGER PRIMARY KEY, handover_id INTEGER NOT NULL REFERENCES handovers(id),
+        item_id INTEGER NOT NULL REFERENCES handover_items(id), text TEXT NOT NULL,
+        {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # Claims after the first: released, passed on to another supervisor, claimed again.
+    f"""CREATE TABLE escalation_claims (
+        id INTEGER PRIMARY KEY, escalation_id INTEGER NOT NULL REFERENCES escalations(id),
+        action TEXT NOT NULL CHECK (action IN ('claim', 'release', 'pass')),
+        to_name TEXT, to_os_user TEXT, reason TEXT NOT NULL, {_WHO}, time REAL NOT NULL,
+        hash TEXT NOT NULL)""",
+    "CREATE UNIQUE INDEX open_item_closed_once ON open_item_events(open_item_id) WHERE action = 'closed'",
+    "CREATE INDEX open_item_events_item ON open_item_events(open_item_id)",
+    "CREATE INDEX open_items_source ON open_items(source)",
+    "CREATE INDEX handover_answers_handover ON handover_answers(handover_id)",
+    "CREATE INDEX escalation_claims_escalation ON escalation_claims(escalation_id)",
+]
+
+
+@migrations(name="m004_open_items")
+def m004_open_items(db: Database) -> None:
+    """Open items that live until closed (issue 10), answers to handover questions, and
+    claim hand-ons for escalations; follow-ups not yet done become open items."""
+    for sql in [*_OPEN_ITEM_SQL, *expected_triggers(OPEN_ITEM_TABLES).values()]:
+        db.execute(sql)
+    from floorconsole.store.open_items import backfill_follow_ups  # local: open_items imports this module
+
+    first_n, first_seq = last_link(db.conn)[0] + 1, log_head(db.conn)[0] + 1
+    backfill_follow_ups(db.conn)  # appended rows are linked on the record chain...
+    seal(db.conn, _MIGRATION_KEY.get(), first_n, first_seq)  # ...and sealed with the key
 
 
 def _refuse_foreign(db: Database, path: object) -> None:

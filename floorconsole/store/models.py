@@ -90,7 +90,7 @@ class HandoverItemDraft:
 class HandoverEvent:
     id: int
     item_id: int | None
-    action: str  # "ack" | "question" | "receive"
+    action: str  # "ack" | "question" | "receive" | "answer" (the outgoing side's answer)
     text: str
     signature: Signature
 
@@ -117,6 +117,11 @@ class HandoverItem:
         return tuple(ev for ev in self.events if ev.action == "question")
 
     @property
+    def answers(self) -> tuple[HandoverEvent, ...]:
+        """The outgoing side's answers to questions on this item, in order."""
+        return tuple(ev for ev in self.events if ev.action == "answer")
+
+    @property
     def state(self) -> str:
         """'acknowledged', 'questioned' (asked and not acknowledged since) or 'pending'."""
         state = "pending"
@@ -140,6 +145,70 @@ class Handover:
     @property
     def is_open(self) -> bool:
         return self.received is None
+
+    @property
+    def acknowledged_count(self) -> int:
+        """Items acknowledged now (a question after an acknowledgement reopens the item).
+
+        The one count every view shows (`handover list`, `handover show`, the review)."""
+        return sum(1 for i in self.items if i.state == "acknowledged")
+
+    @property
+    def questioned_count(self) -> int:
+        """Items with at least one question."""
+        return sum(1 for i in self.items if i.questions)
+
+
+OPEN_ITEM_KINDS: tuple[str, ...] = ("follow-up", "callback", "question", "referral", "difficult-case")
+
+
+@dataclass(frozen=True)
+class OpenItemCarry:
+    handover_id: int
+    to_shift: str
+    time: float
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """Something left open (follow-up, promised callback, questioned item, referral, difficult
+    case). Held by a shift, carried at every handover until someone closes it with a result."""
+
+    id: int
+    kind: str
+    text: str
+    due: float | None
+    source: str  # "follow_up:3", "entry:12", "handover_item:7", "escalation:4"
+    entry_seq: int | None
+    escalation_id: int | None
+    opened_shift: str
+    opened: Signature
+    carried: tuple[OpenItemCarry, ...] = ()
+    closed: Signature | None = None
+    result: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed is None
+
+    @property
+    def owner_shift(self) -> str:
+        """The shift that holds it: the last one it was handed over to, else where it arose."""
+        return self.carried[-1].to_shift if self.carried else self.opened_shift
+
+    def overdue(self, now: float) -> bool:
+        """Open and past its due time."""
+        return self.is_open and self.due is not None and self.due < now
+
+
+@dataclass(frozen=True)
+class OpenItemCounts:
+    """What the header shows: open items, how many are overdue, how many fall due this shift."""
+
+    open: int
+    overdue: int
+    due_this_shift: int
+    escalations: int  # escalations with no outcome (open items too, closed by resolving them)
 
 
 @dataclass(frozen=True)
@@ -220,6 +289,16 @@ class Escalation:
     due: float | None = None
     department: str | None = None
     note: str = ""
+    claimed_by_os_user: str | None = None  # the holder's OS account (after a pass: the receiver's)
+
+    def held_by(self, actor: object) -> bool:
+        """True when `actor` (an identity.Actor) holds the claim now: by name, or, when it was
+        passed to an OS account whose name was not known (no [people]), by that account."""
+        if self.claimed_by is None:
+            return False
+        if getattr(actor, "name", None) == self.claimed_by:
+            return True
+        return self.claimed_by == self.claimed_by_os_user and getattr(actor, "os_user", None) == self.claimed_by_os_user
 
     @property
     def status(self) -> str:

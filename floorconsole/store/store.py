@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 from floorconsole.checklist import ChecklistItem, load_checklist
 from floorconsole.clock import system_clock
-from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, ShiftDef
+from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, Person, ShiftDef
 from floorconsole.identity import Actor
 from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
-from floorconsole.store import duty_log, escalations, handovers, patrol
+from floorconsole.store import duty_log, escalations, handovers, open_items, patrol
 from floorconsole.store import verify as _verify
 from floorconsole.store.chain import last_link, log_head, read_key, seal
 from floorconsole.store.context import Ctx
@@ -38,6 +38,8 @@ from floorconsole.store.models import (
     HandoverItemDraft,
     Inspection,
     LogEntry,
+    OpenItem,
+    OpenItemCounts,
     PatrolNote,
     Praise,
     Shift,
@@ -97,6 +99,8 @@ class Store:
         clock: Callable[[], float] = system_clock,
         busy_timeout_ms: int = 15_000,
         read_only: bool = False,
+        people: Sequence[Person] = (),
+        config_file: str | None = None,
     ) -> None:
         self.path = Path(path)
         try:
@@ -116,7 +120,8 @@ class Store:
         except BaseException:
             self.db.close()
             raise
-        self._ctx = Ctx(self.db.conn, self.path, clock, tuple(shifts), mask_keep_digits, key, items)
+        self._ctx = Ctx(self.db.conn, self.path, clock, tuple(shifts), mask_keep_digits, key, items,
+                        tuple(people), config_file or "the config file")
         self._writes_done = 0
 
     @classmethod
@@ -237,6 +242,61 @@ class Store:
         """Sign receipt of a handover (once)."""
         return handovers.receive_handover(self._ctx, handover_id, actor)
 
+    @_writes
+    def answer_item(self, handover_id: int, item_id: int, text: str, actor: Actor) -> Handover:
+        """The outgoing side answers a question on one of its handed-over items."""
+        return handovers.answer_item(self._ctx, handover_id, item_id, text, actor)
+
+    @_reads
+    def handovers_signed_not_received(self, actor: Actor) -> list[Handover]:
+        """Handovers `actor` signed that nobody has received: they may not leave yet."""
+        return handovers.signed_not_received(self._ctx, actor)
+
+    @_reads
+    def handovers_waiting_for(self, actor: Actor, now: float | None = None) -> list[Handover]:
+        """Handovers waiting for `actor`'s shift (this one or the next), from signing on."""
+        return handovers.waiting_for(self._ctx, actor, now)
+
+    @_reads
+    def carrier_entry_seqs(self, shift: str) -> set[int]:
+        """Entries of `shift` a handover wrote to carry another record (an open item, an
+        escalation, a patrol note, a checklist line): gathering them again would duplicate it."""
+        rows = self._ctx.conn.execute(
+            "SELECT i.entry_seq FROM handover_items i JOIN entries e ON e.seq = i.entry_seq "
+            "WHERE e.shift = ? AND i.source IS NOT NULL AND i.source != 'free' AND i.source NOT LIKE 'entry:%'",
+            (shift,)).fetchall()
+        return {r[0] for r in rows}
+
+    # --- open items -------------------------------------------------------------------------
+    @_reads
+    def list_open_items(self, include_closed: bool = False) -> list[OpenItem]:
+        """Open items by due time, then age (closed ones too with include_closed)."""
+        return open_items.list_open_items(self._ctx, include_closed)
+
+    @_reads
+    def get_open_item(self, item_id: int) -> OpenItem:
+        """One open item, open or closed."""
+        return open_items.get_open_item(self._ctx, item_id)
+
+    @_reads
+    def open_item_drafts(self, now: float | None = None) -> list[tuple[OpenItem, HandoverItemDraft]]:
+        """Every open item with the handover item that carries it (as of `now`)."""
+        t = self._ctx.clock() if now is None else now
+        return [(i, open_items.draft_for(self._ctx, i, t)) for i in open_items.list_open_items(self._ctx)]
+
+    @_writes
+    def close_open_item(self, item_id: int, result: str, actor: Actor) -> OpenItem:
+        """Close an open item with its result (once); a follow-up is marked done with it."""
+        return open_items.close_open_item(self._ctx, item_id, result, actor)
+
+    @_reads
+    def open_item_counts(self, now: float | None = None) -> OpenItemCounts:
+        """Open, overdue and due-this-shift counts (and escalations without outcome)."""
+        from floorconsole.shifts import shift_at_epoch
+
+        t = self._ctx.clock() if now is None else now
+        return open_items.counts(self._ctx, t, shift_at_epoch(self._ctx.shifts, t).end.timestamp())
+
     @_reads
     def get_handover(self, handover_id: int) -> Handover:
         """The full handover record."""
@@ -315,6 +375,16 @@ class Store:
     def claim_escalation(self, escalation_id: int, actor: Actor) -> Escalation:
         """Take over an escalation; AlreadyClaimed(by, at) if someone else has."""
         return escalations.claim_escalation(self._ctx, escalation_id, actor)
+
+    @_writes
+    def release_escalation(self, escalation_id: int, reason: str, actor: Actor) -> Escalation:
+        """The holder gives a claimed escalation back, with a reason (audited)."""
+        return escalations.release_escalation(self._ctx, escalation_id, reason, actor)
+
+    @_writes
+    def pass_escalation(self, escalation_id: int, to_user: str, reason: str, actor: Actor) -> Escalation:
+        """The holder passes a claimed escalation to another supervisor (OS user), with a reason."""
+        return escalations.pass_escalation(self._ctx, escalation_id, to_user, reason, actor)
 
     @_writes
     def resolve_escalation(
@@ -397,4 +467,6 @@ def store_kwargs(config: Config) -> dict[str, Any]:
         "checklist_path": config.checklist_path,
         "hmac_key_file": config.hmac_key_file,
         "mask_keep_digits": config.mask_keep_digits,
+        "people": config.people,
+        "config_file": config.config_file_name(),
     }

@@ -105,7 +105,15 @@ def error_message(exc: BaseException) -> str:
 
 class FormBody(VerticalScroll, can_focus=False):
     """The fields; scrolls when a form is taller than the terminal. Tab goes to the
-    fields, never to the scroll container itself."""
+    fields, never to the scroll container itself.
+
+    A container inside the body (the take-over's record and outcome block) is as tall as
+    its fields: with Vertical's default 1fr height it would be cut to the body's height and
+    clip its overflow, so the fields below it could never be scrolled to at 80x24."""
+
+    DEFAULT_CSS = """
+    FormBody > Vertical, FormBody > Container, FormBody > VerticalGroup { height: auto; }
+    """
 
 
 class FormScreen(ModalScreen[R], Generic[R]):

@@ -6,6 +6,8 @@
    store audits the reveal with the reason "take-over".
 3. The outcome form: resolved on call / callback promised (due time, in the future) /
    referred (department), and the complaint record (投诉登记表), agent and time pre-filled.
+4. ctrl+r instead: release the claim or pass it to another supervisor (their OS user),
+   with a reason; both are recorded and audited.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 
@@ -164,6 +167,43 @@ def record_text(escalation: Any, number: str) -> Text:
     return out
 
 
+class PassOnForm(FormScreen[Any]):
+    """Release a claimed escalation, or pass it to another supervisor, with a reason.
+
+    Dismisses with the updated Escalation (None on Escape)."""
+
+    FORM_TITLE = "Release or pass on"
+    SAVE_LABEL = "Release / pass"
+
+    def __init__(self, service: Any, actor: Any, escalation_id: int) -> None:
+        super().__init__(service, actor)
+        self.escalation_id = escalation_id
+
+    def form_title(self) -> str:
+        return f"Release or pass on escalation #{self.escalation_id}"
+
+    def compose_form(self) -> ComposeResult:
+        yield Static(Text("Leave 'Pass to' empty to release it: anyone may then claim it."), classes="hint")
+        yield field_row("Pass to (user)", Input(id="pass-to", compact=True, placeholder="OS user, e.g. zhao"))
+        yield field_row("Reason", Input(id="pass-reason", compact=True, placeholder="why (recorded)"))
+
+    def on_mount(self) -> None:
+        self.query_one("#pass-reason", Input).focus()
+
+    def collect(self, problems: Problems) -> dict[str, str]:
+        to = self.query_one("#pass-to", Input).value.strip()
+        reason = self.query_one("#pass-reason", Input).value.strip()
+        if not reason:
+            problems.add("pass-reason", "Give the reason: it is recorded with the release or the pass.")
+        return {"to": to, "reason": reason}
+
+    async def write(self, values: dict[str, str]) -> Any:
+        if values["to"]:
+            return await self.call_store("pass_escalation", self.escalation_id, values["to"], values["reason"],
+                                         self.actor)
+        return await self.call_store("release_escalation", self.escalation_id, values["reason"], self.actor)
+
+
 class TakeoverScreen(FormScreen[Any]):
     """Claim, reveal, then record the outcome of escalation `escalation_id`.
 
@@ -174,6 +214,9 @@ class TakeoverScreen(FormScreen[Any]):
 
     FORM_TITLE = "Take over an escalation"
     SAVE_LABEL = "Save outcome"
+    BINDINGS = [
+        Binding("ctrl+r", "pass_on", "Release / pass on", priority=True),
+    ]
 
     def __init__(
         self,
@@ -212,6 +255,7 @@ class TakeoverScreen(FormScreen[Any]):
                          classes="hint")
             for _name, label, input_id in COMPLAINT_FIELDS:
                 yield field_row(label, Input(id=input_id, compact=True), classes="-tight")
+            yield Static("ctrl+r release or pass on to another supervisor", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#form-save", Button).disabled = True
@@ -254,6 +298,17 @@ class TakeoverScreen(FormScreen[Any]):
         self.query_one("#takeover").remove_class("-hidden")
         self.query_one("#form-save", Button).disabled = False
         self.query_one("#outcome", RadioSet).focus()
+
+    def action_pass_on(self) -> None:
+        """Release the claim or pass it to another supervisor (after it is ours)."""
+        if not self.claimed or self.saving:
+            return
+
+        def done(escalation: Any) -> None:
+            if escalation is not None:
+                self.dismiss({"escalation": escalation, "complaint": None})
+
+        self.app.push_screen(PassOnForm(self.service, self.actor, self.escalation_id), done)
 
     def _actor_name(self) -> str:
         return str(getattr(self.actor, "name", self.actor))

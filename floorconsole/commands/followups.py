@@ -1,0 +1,74 @@
+"""Open items (follow-ups, callbacks, questions, referrals): list them, close one with a result.
+
+  floorconsole followups list [--all] [--json]
+  floorconsole followups done ID --result TEXT
+
+An open item stays open, and is carried at every handover, until it is closed here (or in
+the console) with what was done. Escalations without an outcome are open items too; they
+are listed apart and closed with `floorconsole escalations resolve`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from floorconsole.identity import current_actor
+from floorconsole.printable import printable
+from floorconsole.store.cli_support import (
+    EXIT_OK, EXIT_USAGE, fail, fmt_time, positive_int, print_json, run_with_store,
+)
+from floorconsole.store.models import OpenItem
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register list / done."""
+    sub = parser.add_subparsers(dest="fu_command", metavar="list|done")
+    lst = sub.add_parser("list", help="open items, by due time (closed ones too with --all)")
+    lst.add_argument("--all", action="store_true", help="include closed items with their result")
+    lst.add_argument("--json", action="store_true", help="JSON output")
+    done = sub.add_parser("done", help="close an open item with its result (signed as the OS user)")
+    done.add_argument("id", type=positive_int)
+    done.add_argument("--result", required=True, help="what was done (e.g. 'called back, refund agreed')")
+
+
+def item_line(i: OpenItem, now: float) -> str:
+    """One line for `followups list`."""
+    due = fmt_time(i.due) if i.due is not None else "no due time"
+    flag = "OVERDUE " if i.overdue(now) else ("closed  " if not i.is_open else "        ")
+    line = (f"{i.id:>5}  {flag}{printable(i.kind):<14} due {due:<19}  held by {printable(i.owner_shift) or '?'}  "
+            f"carried {len(i.carried)}x  {printable(i.text, 200)}")
+    if i.closed is not None:
+        line += f"\n       closed by {printable(i.closed.name)} at {fmt_time(i.closed.time)}: {printable(i.result)}"
+    return line
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen followups subcommand."""
+    if args.fu_command == "list":
+        def body(store, config) -> int:
+            now = store.clock()
+            items = store.list_open_items(include_closed=args.all)
+            escalations = store.list_escalations()
+            if args.json:
+                print_json({"open_items": [dict(asdict(i), owner_shift=i.owner_shift, overdue=i.overdue(now))
+                                           for i in items],
+                            "escalations_without_outcome": escalations})
+                return EXIT_OK
+            for i in items:
+                print(item_line(i, now))
+            if not items:
+                print("no open items" if not args.all else "no items")
+            if escalations:
+                print(f"\n{len(escalations)} escalation(s) without an outcome (close with floorconsole escalations resolve):")
+                for e in escalations:
+                    print(f"  esc #{e.id}  P{e.priority}  {e.status}  {printable(e.reason, 120)}")
+            return EXIT_OK
+        return run_with_store(args, body, must_exist=True)
+    if args.fu_command == "done":
+        def body(store, config) -> int:
+            item = store.close_open_item(args.id, args.result, current_actor(config))
+            print(f"open item {item.id} closed by {item.closed.name}: {item.result}")
+            return EXIT_OK
+        return run_with_store(args, body, must_exist=True)
+    return fail("say what to do: floorconsole followups list|done", EXIT_USAGE)
