@@ -24,6 +24,16 @@ class AlertTracker:
         self.long_calls: set[tuple[str, float]] = set()
         self.apology_queues: set[str] = set()
         self.low_sl_queues: set[str] = set()
+        self.overdue_items = 0
+
+    def overdue(self, counts: Any) -> list[str]:
+        """An alert when more open items are overdue than at the previous look (once each;
+        they stay marked in the header until closed). `counts`: `Store.open_item_counts()`."""
+        n = int(getattr(counts, "overdue", 0) or 0)
+        before, self.overdue_items = self.overdue_items, n
+        if n > before:
+            return [f"{n} open item{'s' if n > 1 else ''} overdue: close them with a result (H, or floorconsole followups)"]
+        return []
 
     def escalations(self, escalations: Iterable[Any]) -> list[Any]:
         """The escalations (objects with an `id`) not seen before; none on the first call."""

@@ -28,6 +28,7 @@ from textual.worker import get_current_worker
 from floorconsole.alerts import AlertTracker, patrol_coverage, patrol_due
 from floorconsole.clock import Clock
 from floorconsole.config import Config
+from floorconsole.handover_gather import open_items_text
 from floorconsole.printable import printable
 from floorconsole.shifts import shift_at_epoch
 from floorconsole.views import FloorModel, FloorUpdate
@@ -111,7 +112,7 @@ class FloorApp(App[int]):
         self.engine = parts.engine
         self.service = parts.service
         self.floor = FloorModel()  # the one copy of the floor every panel reads
-        self.store = StorePoller(self.service, self.config, self.clock)
+        self.store = StorePoller(self.service, self.config, self.clock, actor=self.actor)
         self._store_wake = threading.Event()
         self.alerts = AlertTracker()
         self.tick_s = tick_s
@@ -262,10 +263,13 @@ class FloorApp(App[int]):
         self._panel(SeatTable).set_patrolled(snap.patrolled)
         self._panel(FloorMap).set_patrolled(snap.patrolled)
         self._patrol_counts = None
-        self._panel(FloorHeader).set_open_handover(snap.open_handover)
+        self._panel(FloorHeader).set_handover_state(
+            handed_over=snap.handed_over, waiting=snap.handover_waiting, open_items=open_items_text(snap.open_items))
         self._last_patrol = snap.last_patrol
-        if snap.open_handover and not self._review_offered and self.screen is self.screen_stack[0]:
-            self._offer_review(snap.open_handover)
+        # only the incoming side is offered the review, from the moment the handover is signed
+        if snap.handover_waiting and not self._review_offered and self.screen is self.screen_stack[0]:
+            self._offer_review(snap.handover_waiting)
+        self._alert(self.alerts.overdue(snap.open_items))
         new = self.alerts.escalations(snap.escalations)
         if new:
             e = new[0]

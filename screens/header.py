@@ -51,10 +51,11 @@ class FloorHeader(Widget):
         self.patrol: tuple[int, int, bool] = (0, 0, False)  # patrolled, logged in, due
         self._feed_span = (0, 0)  # x range of the feed-health part, for clicks
         self._last: Text | None = None
+        self._force_compact = False  # the wide form did not fit: drop the feed path first
 
     @property
     def compact(self) -> bool:
-        return self.size.width < 120
+        return self._force_compact or self.size.width < 120
 
     def set_now(self, now: float, shift_name: str, shift_span: str) -> None:
         self.now, self.shift_name, self.shift_span = now, shift_name, shift_span
@@ -100,6 +101,16 @@ class FloorHeader(Widget):
             self.post_message(RejectsRequested())
 
     def _build(self) -> Text:
+        """The line; what gives way when it is too long: the feed path and the seconds since
+        the last event first, then the left part (never the feed's state or warnings)."""
+        self._force_compact = False
+        text, fits = self._build_once()
+        if not fits and not self.compact:
+            self._force_compact = True
+            text, _ = self._build_once()
+        return text
+
+    def _build_once(self) -> tuple[Text, bool]:
         width = max(20, self.size.width - 2)
         left = self._main_text()
         right = self._feed_text()
@@ -110,7 +121,8 @@ class FloorHeader(Widget):
             right.append("  ")
             right.append(printable(self.open_items, max_len=40), style="bold")
         gap = width - left.cell_len - right.cell_len
-        if gap < 1:
+        fits = gap >= 1
+        if not fits:
             left.truncate(max(0, width - right.cell_len - 1), overflow="ellipsis")
             gap = max(1, width - left.cell_len - right.cell_len)
         feed_len = self._feed_len
@@ -120,7 +132,7 @@ class FloorHeader(Widget):
         out.append_text(left)
         out.append(" " * gap)
         out.append_text(right)
-        return out
+        return out, fits
 
     def _main_text(self) -> Text:
         clock = datetime.fromtimestamp(self.now).strftime("%H:%M:%S") if self.now else "--:--:--"
