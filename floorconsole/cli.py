@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "handover": "handover",
     "followups": "followups",
     "report": "report",
+    "watch": "watch",
 }
 
 

@@ -85,11 +85,17 @@ class FloorEngine:
         layout: "FloorLayout | None" = None,
         position_file: str | Path | None = None,
         on_escalations: EscalationSink | None = None,
+        snapshot_in: str | Path | None = None,
+        snapshot_out: str | Path | None = None,
+        snapshot_every_s: float = 5.0,
     ) -> None:
         """`position_file`: where to persist the feed position (None: not persisted);
         `feedpos.position_file_for(config.db_path, feed_path)` is the usual place.
         `on_escalations`: called on the worker thread with each batch's new feed
-        escalations (`floorconsole.feed_escalation.recorder` writes them to the records)."""
+        escalations (`floorconsole.feed_escalation.recorder` writes them to the records).
+        `snapshot_in`: start from the floor `watch` saved there, when it is this feed's and
+        this shift's (`floorconsole.snapshot`); `snapshot_out`: save the floor there every
+        `snapshot_every_s` seconds once caught up, and on stop (what `watch` does)."""
         from floorconsole.floor import Floor  # late: keeps `import engine` cheap
 
         self.config = config
@@ -123,6 +129,11 @@ class FloorEngine:
         self._last_minute = -1
         self._published_live = False
         self._sink_error: str | None = None
+        self._snapshot_in = Path(snapshot_in) if snapshot_in else None
+        self._snapshot_out = Path(snapshot_out) if snapshot_out else None
+        self._snapshot_every_s = snapshot_every_s
+        self._last_snapshot = 0.0
+        self.snapshot_note = ""  # why the snapshot was or was not used (shown by `watch`, tests)
 
     def subscribe(self, subscriber: Subscriber) -> None:
         """Have `subscriber(update)` called with every `FloorUpdate` from now on.
@@ -219,7 +230,8 @@ class FloorEngine:
         first = True
         while not self._stop.is_set():
             try:
-                follower = FileFollower(
+                follower = self._from_snapshot() if first else None
+                follower = follower or FileFollower(
                     self.feed_path,
                     resume=self._position,
                     # after an error, a follower with no position yet starts over at the
@@ -247,6 +259,7 @@ class FloorEngine:
                         # never while replaying: the saved position must not go backwards
                         self._saver.maybe_save(self._position)
                     self._publish()
+                    self._maybe_snapshot()
             except Exception as exc:  # noqa: BLE001 - the feed must survive anything
                 self._error_now = f"{type(exc).__name__}: {exc}"
                 self._last_error = self._error_now + "\n" + traceback.format_exc(limit=3)
@@ -254,6 +267,54 @@ class FloorEngine:
                 self._stop.wait(RETRY_S)
         if self._saver is not None and not self._replaying:
             self._saver.flush()  # the exact last position, for the next run
+        if self._snapshot_out is not None and self._caught_up:
+            self._save_snapshot()
+
+    # ---- snapshots (floorconsole/snapshot.py) -----------------------------------------
+    def _from_snapshot(self) -> FileFollower | None:
+        """Take the floor `watch` saved, when it is usable, and a follower resuming exactly
+        after it; None (and the floor untouched) when not, so the shift is refolded."""
+        if self._snapshot_in is None:
+            return None
+        from floorconsole import snapshot
+
+        floor, position, why = snapshot.read(self._snapshot_in, self.feed_path, self._window_start)
+        if floor is None or position is None:
+            self.snapshot_note = why
+            return None
+        follower = FileFollower(self.feed_path, resume=position, since=None, stop_event=self._stop)
+        if follower.resume_lost or follower.resume_pending:
+            # the file it points into is gone or cannot be checked: a refold is exact
+            self.snapshot_note = "snapshot's feed position not found: read the shift again"
+            return None
+        with self._lock:
+            self._floor = floor
+        self._position = position
+        self.snapshot_note = "started from the watch snapshot"
+        return follower
+
+    def _maybe_snapshot(self) -> None:
+        if self._snapshot_out is None or not self._caught_up or self._position is None:
+            return
+        mono = time.monotonic()
+        if mono - self._last_snapshot >= self._snapshot_every_s:
+            self._last_snapshot = mono
+            self._save_snapshot()
+
+    def _save_snapshot(self) -> None:
+        from floorconsole import snapshot
+
+        assert self._snapshot_out is not None
+        position = self._position
+        if position is None:
+            return
+        try:
+            with self._lock:
+                data = snapshot.take(self._floor, self.feed_path, (self._window_start, self._window_end),
+                                     position, self.clock())
+            snapshot.write(self._snapshot_out, data)
+        except Exception as exc:  # noqa: BLE001 - a snapshot is an optimisation, never fatal
+            self._last_error = f"could not save the floor snapshot: {type(exc).__name__}: {exc}"
 
     # ---- pushing what changed ---------------------------------------------------------
     def status(self) -> FeedStatus:
@@ -283,9 +344,12 @@ class FloorEngine:
         with self._lock:
             floor = self._floor
             changes = floor.take_changes(now)
-            seats = {a: seat_view(floor, floor.seats[a], now) for a in changes.agents if a in floor.seats}
+            # the first time: the whole floor (a floor from a snapshot has no pending changes)
+            agents = floor.seats if not self._published_live else [a for a in changes.agents if a in floor.seats]
+            seats = {a: seat_view(floor, floor.seats[a], now) for a in agents}
             # the waiting history moves on every minute: then every queue is new
-            names = list(floor.queues) if minute != self._last_minute else [q for q in changes.queues if q in floor.queues]
+            everything = minute != self._last_minute or not self._published_live
+            names = list(floor.queues) if everything else [q for q in changes.queues if q in floor.queues]
             queues = {name: queue_view(floor, name, now) for name in names}
             rejects = (dict(floor.rejects.counts), list(floor.rejects.last)) if changes.rejects or not self._published_live else None
         self._last_minute = minute

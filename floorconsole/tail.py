@@ -433,6 +433,12 @@ class FileFollower:
         # not a regular file), the follow loop waits for it and says why
         return sources
 
+    @property
+    def resume_pending(self) -> bool:
+        """The resume position could be neither found nor ruled out yet (the feed is out of
+        sight): it will be matched when the feed is back."""
+        return self._pending_resume is not None
+
     def _resume_undecided(self, pos: Position) -> bool:
         """True when the resume position can be neither found nor ruled out yet: the path
         is missing, or holds the beginning of our content (a restore still copying)."""

@@ -15,6 +15,8 @@ from floorconsole.clock import Clock, apply_time_zone, system_clock
 from floorconsole.config import Config, ConfigError
 from floorconsole.engine import FloorEngine
 from floorconsole.feed_escalation import recorder
+from floorconsole.feedpos import position_file_for
+from floorconsole.snapshot import snapshot_file_for
 from floorconsole.identity import Actor, current_actor
 from floorconsole.layout import FloorLayout, configured_layout
 from floorconsole.store import StoreService
@@ -52,19 +54,34 @@ class ConsoleParts:
                 pass
 
 
+def feed_state_files(config: Config, feed_path: Path | str) -> tuple[Path, Path]:
+    """(position file, floor snapshot) of a feed, next to the records database: `watch`
+    writes both; a console reads the snapshot to open without refolding the shift."""
+    position = position_file_for(config.db_path, feed_path)
+    return position, snapshot_file_for(config.db_path, position)
+
+
 def build_engine(
-    config: Config, feed_path: Path | str, clock: Clock, layout: FloorLayout, service: StoreService
+    config: Config, feed_path: Path | str, clock: Clock, layout: FloorLayout, service: StoreService,
+    *, watcher: bool = False,
 ) -> FloorEngine:
-    """The feed engine, recording feed escalations into `service` as it reads them."""
+    """The feed engine, recording feed escalations into `service` as it reads them.
+
+    A console starts from `watch`'s snapshot when there is a usable one; the `watcher`
+    (`floorconsole watch`) keeps the position and the snapshot up to date instead."""
     engine: FloorEngine | None = None
 
     def problem(text: str) -> None:
         if engine is not None:
             engine.report_problem(text)
 
+    position_file, snapshot_file = feed_state_files(config, feed_path)
     engine = FloorEngine(
         config, Path(feed_path), clock=clock, layout=layout,
         on_escalations=recorder(service, layout, problem),
+        position_file=position_file if watcher else None,
+        snapshot_in=None if watcher else snapshot_file,
+        snapshot_out=snapshot_file if watcher else None,
     )
     return engine
 
