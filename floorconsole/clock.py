@@ -63,6 +63,13 @@ class TickingClock:
         return f"TickingClock(start={self.start!r})"
 
 
+def wall_clock(timezone: str | None = None) -> Clock:
+    """The wall clock in the floor's zone (`timezone`, an IANA name; None keeps the
+    machine's): what a running program uses. ValueError for an unknown zone."""
+    apply_time_zone(timezone)
+    return system_clock
+
+
 def apply_time_zone(name: str | None) -> None:
     """Make `name` (an IANA zone such as `Asia/Shanghai`) the process's local zone.
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import platformdirs
 
+from floorconsole.shifts import ShiftDef, parse_hhmm
+
 APP_NAME = "floorconsole"
 
 
@@ -35,15 +37,6 @@ class Thresholds:
     ring_no_answer_min_s: float = 10.0  # a RINGNOANSWER shorter than this is ring-all noise
     wrapup_s: float = 0.0  # after-call work per call, when the feed does not report it
     patrol_interval_min: float = 60.0
-
-
-@dataclass(frozen=True)
-class ShiftDef:
-    """A shift by wall-clock times, e.g. 08:00-16:00; end <= start crosses midnight."""
-
-    name: str
-    start: str  # "HH:MM"
-    end: str  # "HH:MM"
 
 
 DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
@@ -276,8 +269,6 @@ def _as_int(key: str, value: Any, lo: int, hi: int) -> int:
 
 
 def _parse_shifts(items: Any) -> tuple[ShiftDef, ...]:
-    from floorconsole.shifts import parse_hhmm  # local import: shifts imports config
-
     if not isinstance(items, list) or not items:
         raise ConfigError("shifts: expected a non-empty list of {name, start, end} tables")
     out = []

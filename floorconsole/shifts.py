@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from floorconsole.config import ShiftDef
+
+
+@dataclass(frozen=True)
+class ShiftDef:
+    """A shift by wall-clock times, e.g. 08:00-16:00; end <= start crosses midnight."""
+
+    name: str
+    start: str  # "HH:MM"
+    end: str  # "HH:MM"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from floorconsole.clock import Clock, apply_time_zone, system_clock
+from floorconsole.clock import Clock
+from floorconsole.clock import wall_clock as clock_for_zone
 from floorconsole.config import Config, ConfigError
 from floorconsole.engine import FloorEngine
 from floorconsole.feed_escalation import recorder
@@ -27,10 +28,9 @@ def wall_clock(config: Config) -> Clock:
 
     The one place a running program gets its clock; raises ConfigError for a bad zone."""
     try:
-        apply_time_zone(config.timezone)
+        return clock_for_zone(config.timezone)
     except ValueError as exc:
         raise ConfigError(f"floor.timezone: {exc}") from None
-    return system_clock
 
 
 @dataclass(frozen=True)

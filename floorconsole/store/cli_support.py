@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from floorconsole.clock import wall_clock
 from floorconsole.config import Config, ConfigError, load_config
 from floorconsole.identity import Actor, current_actor
 from floorconsole.printable import json_escape_controls
@@ -50,10 +51,11 @@ def run_with_store(
         return fail(str(exc), EXIT_USAGE)
     if (must_exist or read_only) and not Path(config.db_path).is_file():
         return fail(f"no records database at {config.db_path}: check --db or store.db (nothing was created)")
-    from floorconsole.wiring import wall_clock  # late: wiring imports the store package
-
     try:
-        clock = wall_clock(config)
+        try:
+            clock = wall_clock(config.timezone)
+        except ValueError as exc:
+            raise ConfigError(f"floor.timezone: {exc}") from None
         with Store(config.db_path, read_only=read_only, **store_kwargs(config), clock=clock) as store:
             try:
                 return body(store, config)
