@@ -39,6 +39,23 @@ _ENDED_GEN = MAX_ENDED // _EVICT_FRACTION  # ended call ids are kept in generati
 _INTS = {str(i).encode(): i for i in range(10_000)}
 
 
+def _durations(p: list) -> tuple[int | None, ...]:
+    """The durations of split line `p` (queue_log.DURATIONS: the one rule for every path),
+    or ValueError, so that a line with a bad number is rejected before it changes anything."""
+    got = queue_log.durations(p[4].decode("latin-1"), p[5:])
+    if got is None:
+        raise ValueError("a duration is missing, not plain digits, negative or over its bound")
+    return got
+
+
+def _ring_ms(raw: bytes) -> int:
+    """A RINGNOANSWER ring time in milliseconds by the same rule, or ValueError."""
+    ms = queue_log.duration(raw, queue_log.MAX_RING_MS)
+    if ms is None:
+        raise ValueError("ring time is not plain digits, or over its bound")
+    return ms
+
+
 def _may_have_long_line(block: bytes) -> bool:
     """False when no line of `block` can be longer than MAX_LINE (cheap: ~32 finds per MiB).
 
@@ -113,8 +130,10 @@ class Waiting:
 
 
 # An open call is a plain list on the hot path (a list costs a fraction of an object's
-# __init__): [queue, entered, caller, seat, connected].
-_Q, _ENTERED, _CALLER, _SEAT, _CONNECTED = range(5)
+# __init__): [queue, entered, caller, seat, connected, ended]. An ended call keeps its
+# record (in `Floor._ended`) with the time of its outcome, to tell a repeated line from a
+# call entering a queue again.
+_Q, _ENTERED, _CALLER, _SEAT, _CONNECTED, _END = range(6)
 
 
 @dataclass(slots=True, frozen=True)
@@ -274,11 +293,11 @@ class Floor:
         # line may enter an older caller, so it resets this to -inf.
         self._stale_check_at = -math.inf
         self._calls: dict[bytes, list] = {}
-        # Recently ended calls, raw call id -> caller: the newest generation, and up to 9
+        # Recently ended calls, raw call id -> call record: the newest generation, and up to 9
         # older ones of _ENDED_GEN each (45,000-50,000 ids in all). Dropping a generation
-        # whole is cheaper than deleting ids one by one; read them with `_ended_caller`.
-        self._ended: dict[bytes, bytes] = {}
-        self._ended_old: deque[dict[bytes, bytes]] = deque(maxlen=_EVICT_FRACTION - 1)
+        # whole is cheaper than deleting ids one by one; read them with `_ended_call`.
+        self._ended: dict[bytes, list] = {}
+        self._ended_old: deque[dict[bytes, list]] = deque(maxlen=_EVICT_FRACTION - 1)
         self._seats_raw: dict[bytes, Seat] = {}
         self._queues_raw: dict[bytes, QueueState] = {}
         self._texts: dict[bytes, str] = {}  # small interned texts (pause reasons)
@@ -332,21 +351,26 @@ class Floor:
 
     def apply(self, event: Event) -> None:
         """Apply one parsed Event (JSON feed, tests, tools); unknown verbs are counted."""
+        if not queue_log.time_ok(event.time):
+            self.rejects.add("bad_time", queue_log.to_line(event))
+            return
         if not event.verb.strip():
             self.rejects.add("bad_fields", queue_log.to_line(event))
             return
-        p = [b"", event.callid.encode(), event.queue.encode(), event.agent.encode(), event.verb.encode()]
-        p += [d.replace("|", "_").encode("utf-8", "replace") for d in event.data] or [b""]
+        # surrogatepass: a lone surrogate in a name must not raise; it shows as U+FFFD.
+        p = [b""] + [s.encode("utf-8", "surrogatepass") for s in (event.callid, event.queue, event.agent, event.verb)]
+        p += [d.replace("|", "_").encode("utf-8", "surrogatepass") for d in event.data] or [b""]
         h = self._all.get(p[4])
         if h is None:
             self._unknown(p, event.time)
+            self._order(p, event.time, True)
             return
         try:
-            h(p, event.time)
-        except (ValueError, IndexError):
+            skipped = h(p, event.time)
+        except Exception:  # noqa: BLE001 - validated before any change: one bad line, one reject
             self.rejects.add("bad_fields", queue_log.to_line(event))
             return
-        self._order(p, event.time)
+        self._order(p, event.time, skipped)
 
     @property
     def lines_parsed(self) -> int:
@@ -474,6 +498,8 @@ class Floor:
         handlers = self._ql
         unknown = self._unknown
         ints = _INTS
+        max_time = queue_log.MAX_TIME
+        ring_ms = _ring_ms
         calls = self._calls
         ended = self._ended
         seats_raw = self._seats_raw
@@ -497,11 +523,16 @@ class Floor:
                 p = line.split(b"|")
                 s = p[0]
                 if s != ts:  # a new second: parse it (same bytes, same time: no int())
+                    # queue_log.parse_time's rule: plain digits (int() also takes a sign,
+                    # spaces and "_"), at most MAX_TIME. Anything else, a fraction
+                    # included, goes to the slow path, which rejects it or reads it.
+                    if not s.isdigit():
+                        raise ValueError("not plain digits")
                     tn = int(s)
-                    if tn < last or tn < 0:
-                        if tn < 0:
-                            raise ValueError("negative time")  # -> slow path: bad_time
-                        self._late(p, tn)
+                    if tn > max_time:
+                        raise ValueError("time out of range")  # -> slow path: bad_time
+                    if tn < last:
+                        self._late(p, tn, last)
                         continue
                     prev, last, t, ts, tline = last, tn, tn, s, line
                     inw = ws <= t < we
@@ -510,7 +541,7 @@ class Floor:
                     callid = p[1]
                     caller = p[6] if len(p) > 6 else b""
                     q = queues_raw.get(p[2]) or new_queue(p[2])
-                    c = [q, t, caller, None, None]
+                    c = [q, t, caller, None, None, None]
                     if calls.setdefault(callid, c) is not c:  # already open: duplicate or moved
                         enter_h(p, t)
                         continue
@@ -529,12 +560,10 @@ class Floor:
                     q.dirty = True
                 elif v == b"CONNECT":  # holdtime[|bridged_uniqueid[|ringtime_s]]
                     hold = ints.get(p[5])
-                    if hold is None:
-                        hold = int(p[5])
                     callid = p[1]
                     c = calls.get(callid)
-                    if c is None:
-                        connect_h(p, t)  # orphan or duplicate
+                    if c is None or hold is None or (len(p) > 7 and p[7] not in ints):
+                        connect_h(p, t)  # orphan, duplicate, or numbers to check in full
                         continue
                     wq = c[_Q]
                     # Usually answered in the queue it waits in: no need to look that up.
@@ -576,7 +605,7 @@ class Floor:
                 elif v == b"RINGNOANSWER":  # ringtime_ms
                     ms = ints.get(p[5])
                     if ms is None:
-                        ms = int(p[5])
+                        ms = ring_ms(p[5])  # raises on a bad value -> slow path: bad_fields
                     seat = seats_raw.get(p[3])
                     if seat is None or seat.state is RINGING or seat.state is OFF:
                         rna_h(p, t)  # a new or no seat, or a ring that changes its state
@@ -597,12 +626,10 @@ class Floor:
                             touched(seat)
                 elif v == b"COMPLETECALLER" or v == b"COMPLETEAGENT":  # holdtime|calltime|origposition
                     talk = ints.get(p[6])
-                    if talk is None:
-                        talk = int(p[6])
                     callid = p[1]
                     c = calls.get(callid)
-                    if c is None or c[_CONNECTED] is None:
-                        end_h(p, t)  # orphan or duplicate
+                    if c is None or c[_CONNECTED] is None or talk is None or p[5] not in ints:
+                        end_h(p, t)  # orphan, duplicate, or numbers to check in full
                         continue
                     # The usual end: by the seat that answered, in the queue the call waited
                     # in. The call record holds both, so no lookups are needed.
@@ -611,7 +638,8 @@ class Floor:
                         end_h(p, t)  # another seat or queue, or not the seat's current call
                         continue
                     del calls[callid]
-                    ended[callid] = c[_CALLER]
+                    c[_END] = t
+                    ended[callid] = c
                     if len(ended) >= _ENDED_GEN:
                         self._rotate_ended()
                     if inw:
@@ -645,18 +673,25 @@ class Floor:
                 if tline is line:  # this line had advanced the clock: undo that
                     last = t = prev
                 self._last_t = last
-                self._slow_line(line)
+                try:
+                    self._slow_line(line)
+                except Exception:  # noqa: BLE001 - feed() never raises: one bad line costs one line
+                    self.rejects.add("bad_fields", line)
                 last = t = prev = self._last_t
                 ts = None
         self._last_t = last
         if last != -math.inf:
             self.last_event_time = last
 
-    def _late(self, p: list, t: int) -> None:
-        # A line earlier than the latest: applied anyway, and counted (docs/feeds.md).
-        self._ql.get(p[4], self._unknown)(p, t)
-        self.rejects.add("out_of_order", b"|".join(p))
-        self._stale_check_at = -math.inf  # it may have entered an older caller
+    def _late(self, p: list, t: int, last: float) -> None:
+        # A line earlier than the latest (`last`): applied anyway, and counted
+        # (docs/feeds.md); unless the handler knowingly did not apply it (a duplicate, an
+        # unknown verb), which is then its one count. The handler sees `_last_t` = `last`
+        # so it can tell a late line (a repeated ENTERQUEUE) from one in order.
+        self._last_t = last
+        if not self._ql.get(p[4], self._unknown)(p, t):
+            self.rejects.add("out_of_order", b"|".join(p))
+            self._stale_check_at = -math.inf  # it may have entered an older caller
 
     def _expire_stale(self, now: float) -> None:
         """Drop callers waiting longer than `max_wait_s` at `now`: their outcome line was
@@ -702,33 +737,41 @@ class Floor:
             p[5:] = p[5].split(b"|")
         h = self._ql.get(p[4])
         if h is None:
-            self._unknown(p, t)
+            skipped = self._unknown(p, t)
         else:
             try:
-                h(p, t)
+                skipped = h(p, t)
             except Exception:  # noqa: BLE001
                 self.rejects.add("bad_fields", line)
                 return
-        self._order(p, t)
+        self._order(p, t, skipped)
 
-    def _order(self, p: list, t: float) -> None:
+    def _order(self, p: list, t: float, skipped: bool | None = None) -> None:
+        # `skipped`: the handler knowingly did not apply the line and counted it (once).
         if t < self._last_t:
-            self.rejects.add("out_of_order", b"|".join(p))
-            self._stale_check_at = -math.inf  # it may have entered an older caller
+            if not skipped:
+                self.rejects.add("out_of_order", b"|".join(p))
+                self._stale_check_at = -math.inf  # it may have entered an older caller
         else:
             self._last_t = t
             self.last_event_time = t
 
     def _fold_jsonl(self, lines: list[bytes]) -> None:
         for line in lines:
-            ev = jsonl.parse_line(line)
+            try:
+                ev = jsonl.parse_line(line)
+            except Exception:  # noqa: BLE001 - feed() never raises: one bad line costs one line
+                ev = "bad_json"
             if isinstance(ev, str):
                 if ev == queue_log.BLANK:
                     self.lines_blank += 1
                 else:
                     self.rejects.add(ev, line)
                 continue
-            self.apply(ev)
+            try:
+                self.apply(ev)
+            except Exception:  # noqa: BLE001 - feed() never raises: one bad line costs one line
+                self.rejects.add("bad_fields", line)
 
     def _detect_format(self, lines: list[bytes]) -> list[bytes]:
         # Decided by the first non-blank line; blank lines before it are counted here.
@@ -828,9 +871,10 @@ class Floor:
             q.dirty = True
         self.rejects.add("evicted_calls", b"oldest open call ids dropped: " + victims[0], n=len(victims))
 
-    def _end_id(self, callid: bytes, caller: bytes) -> None:
+    def _end_id(self, callid: bytes, c: list, t: float) -> None:
+        c[_END] = t
         ended = self._ended
-        ended[callid] = caller
+        ended[callid] = c
         if len(ended) >= _ENDED_GEN:
             self._rotate_ended()
 
@@ -840,18 +884,28 @@ class Floor:
         self._ended_old.append(self._ended.copy())
         self._ended.clear()
 
+    def _ended_call(self, callid: bytes) -> list | None:
+        """The record of a recently ended call (its `_END` is the outcome's time), or None."""
+        c = self._ended.get(callid)
+        if c is None:
+            for gen in reversed(self._ended_old):
+                c = gen.get(callid)
+                if c is not None:
+                    break
+        return c
+
     def _ended_caller(self, callid: bytes) -> bytes | None:
         """The caller of a recently ended call (b"" when unknown), None if not ended."""
-        caller = self._ended.get(callid)
-        if caller is None:
-            for gen in reversed(self._ended_old):
-                caller = gen.get(callid)
-                if caller is not None:
-                    break
-        return caller
+        c = self._ended_call(callid)
+        return None if c is None else c[_CALLER]
 
     def _anomaly(self, reason: str, p: list) -> None:
         self.rejects.add(reason, b"|".join(p))
+
+    def _skip(self, reason: str, p: list) -> bool:
+        """Count a line that is knowingly not applied (its one count); handlers return it."""
+        self.rejects.add(reason, b"|".join(p))
+        return True
 
     # ------------------------------------------------------------------ verb handlers
     # `p` is the line split on every "|": p[0..4] time, callid, queue, agent, verb, then
@@ -872,7 +926,7 @@ class Floor:
             "ABANDON": self._h_abandon,
             "EXITEMPTY": self._h_exit,
             "EXITWITHTIMEOUT": self._h_exit,
-            "EXITWITHKEY": self._h_exit_key,
+            "EXITWITHKEY": self._h_exit,
             "RINGNOANSWER": self._h_ringnoanswer,
             "RINGCANCELED": self._h_ringcanceled,
             "ADDMEMBER": self._h_addmember,
@@ -893,34 +947,47 @@ class Floor:
             table.update({"RINGING": self._h_ringing, "WRAPUP": self._h_wrapup, "WRAPUPEND": self._h_wrapupend})
         return {k.encode(): v for k, v in table.items()}
 
-    def _unknown(self, p: list, t: float) -> None:
+    def _unknown(self, p: list, t: float) -> bool:
         if not p[4].strip():
             raise ValueError("empty verb")
         self.lines_unknown += 1
         self.rejects.add(UNKNOWN_EVENT, b"|".join(p))
+        return True
 
     def _h_ignore(self, p: list, t: float) -> None:
         pass
 
-    def _h_enterqueue(self, p: list, t: float) -> None:
+    def _h_enterqueue(self, p: list, t: float) -> bool | None:
         # url|callerid[|position[|cidname]]
         caller = p[6] if len(p) > 6 else b""
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         calls = self._calls
-        c = [q, t, caller, None, None]
-        old = calls.setdefault(callid, c)
-        if old is not c:
+        old = calls.get(callid)
+        # A late line (earlier than the latest) for a call that already ended, or already
+        # connected, no later than that: a repeated line (a block written twice), whose
+        # call was counted once already. In order, it is the call entering a queue again
+        # (failover after a timeout, a transfer back into a queue): a new visit.
+        late = t < self._last_t
+        if old is None:
+            if late:
+                e = self._ended_call(callid)
+                if e is not None and t <= e[_END]:
+                    return self._skip("duplicate", p)
+        elif old[_CONNECTED] is None:
+            if old[_Q] is q:
+                return self._skip("duplicate", p)
+        elif late and t <= old[_CONNECTED]:
+            return self._skip("duplicate", p)
+        c = [q, t, caller, None, None, None]
+        if old is not None:
             if old[_CONNECTED] is None:
-                if old[_Q] is q:
-                    self._anomaly("duplicate", p)
-                    return
                 # Moved to another queue without an outcome line for the first one.
                 old[_Q].calls.pop(callid, None)
                 old[_Q].dirty = True
                 self._anomaly("missing_outcome", p)
             # (A connected call entering a queue again was transferred back into one.)
-            calls[callid] = c
+        calls[callid] = c
         if t >= q.hist_next:
             q.roll(t)
         w = q.calls
@@ -935,26 +1002,24 @@ class Floor:
                 q.bucket(t, self.bucket_s).offered += 1
         q.dirty = True
 
-    def _h_connect(self, p: list, t: float) -> None:
+    def _h_connect(self, p: list, t: float) -> bool | None:
         # holdtime[|bridged_uniqueid[|ringtime_s]]
-        hold = int(p[5])
+        hold = _durations(p)[0]
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         c = self._calls.get(callid)
         if c is None:
-            if self._ended_caller(callid) is not None:
-                self._anomaly("duplicate", p)
-                return
+            if self._ended_call(callid) is not None:
+                return self._skip("duplicate", p)
             # Orphan: its ENTERQUEUE is before the feed/backfill start or was lost. The
             # CONNECT carries its holdtime, so it still counts as answered.
             self._anomaly("orphan", p)
-            c = self._calls[callid] = [q, t - hold, b"", None, None]
+            c = self._calls[callid] = [q, t - hold, b"", None, None, None]
             if len(self._calls) > self._max_calls:
                 self._evict_calls()
         elif c[_CONNECTED] is not None:
-            self._anomaly("duplicate", p)
-            return
+            return self._skip("duplicate", p)
         else:
             wq = c[_Q]
             if t >= wq.hist_next:
@@ -994,21 +1059,14 @@ class Floor:
                 seat.queues.add(q.name)
             self._touch(seat)
 
-    def _end_call(self, p: list, t: float) -> None:
+    def _end_call(self, p: list, t: float) -> bool | None:
         # An answered call ended; its calltime is the talk time AHT averages:
         # COMPLETEAGENT/COMPLETECALLER  holdtime|calltime|origposition
         # TRANSFER/BLINDTRANSFER        exten|context|holdtime|calltime[|origposition]
         # ATTENDEDTRANSFER              BRIDGE|id, APP|app or LINK|chan1|chan2, then
         #                               holdtime|calltime|origposition (read from the end)
-        first = p[4][0]
-        if first == 67:  # "C": COMPLETE*, the common case first
-            talk = int(p[6])
-        elif first == 65:  # "A"
-            if len(p) < 9:
-                raise ValueError("ATTENDEDTRANSFER needs a target, holdtime, calltime, origposition")
-            talk = int(p[-2])
-        else:
-            talk = int(p[8])
+        # (queue_log.DURATIONS knows where each verb keeps them: holdtime, calltime.)
+        talk = _durations(p)[1]
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
@@ -1017,15 +1075,14 @@ class Floor:
         on_seat = seat is not None and seat.call_raw == callid
         if c is not None and c[_CONNECTED] is not None:
             del calls[callid]
-            self._end_id(callid, c[_CALLER])
+            self._end_id(callid, c, t)
         elif not on_seat:
-            if self._ended_caller(callid) is not None:
-                self._anomaly("duplicate", p)
-                return
+            if self._ended_call(callid) is not None:
+                return self._skip("duplicate", p)
             # Orphan end: its CONNECT is before the feed start. The line carries its
             # calltime, so it still counts in AHT.
             self._anomaly("orphan", p)
-            self._end_id(callid, b"")
+            self._end_id(callid, [q, t, b"", None, None, None], t)
         if self._ws <= t < self._we:
             tl = q.tally
             tl.handled += 1
@@ -1053,24 +1110,16 @@ class Floor:
                     seat.state = _AVAIL
             self._touch(seat)
 
-    @staticmethod
-    def _num(p: list, i: int) -> int | None:
-        # An optional number: absent or empty in older layouts.
-        return int(p[i]) if len(p) > i and p[i] else None
+    def _h_abandon(self, p: list, t: float) -> bool | None:
+        # position|origposition|waittime (waittime None: absent or empty, older layouts)
+        return self._unanswered(p, t, _durations(p)[0], True)
 
-    def _h_abandon(self, p: list, t: float) -> None:
-        # position|origposition|waittime
-        self._unanswered(p, t, self._num(p, 7), True)
-
-    def _h_exit(self, p: list, t: float) -> None:
+    def _h_exit(self, p: list, t: float) -> bool | None:
         # EXITEMPTY / EXITWITHTIMEOUT: position[|origposition|waittime] (old: position only)
-        self._unanswered(p, t, self._num(p, 7), False)
+        # EXITWITHKEY: key|position[|origposition|waittime]
+        return self._unanswered(p, t, _durations(p)[0], False)
 
-    def _h_exit_key(self, p: list, t: float) -> None:
-        # key|position[|origposition|waittime]
-        self._unanswered(p, t, self._num(p, 8), False)
-
-    def _unanswered(self, p: list, t: float, wait: float | None, abandoned: bool) -> None:
+    def _unanswered(self, p: list, t: float, wait: float | None, abandoned: bool) -> bool | None:
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         c = self._calls.get(callid)
@@ -1080,19 +1129,17 @@ class Floor:
                 wq.roll(t)
             del self._calls[callid]
             del wq.calls[callid]
-            self._end_id(callid, c[_CALLER])
+            self._end_id(callid, c, t)
             wq.dirty = True
             if wait is None:  # old layouts without waittime: from the ENTERQUEUE time
                 wait = max(0, t - c[_ENTERED])
         elif c is not None:
-            self._anomaly("outcome_after_connect", p)
-            return
+            return self._skip("outcome_after_connect", p)
         else:
-            if self._ended_caller(callid) is not None:
-                self._anomaly("duplicate", p)
-                return
+            if self._ended_call(callid) is not None:
+                return self._skip("duplicate", p)
             self._anomaly("orphan", p)
-            self._end_id(callid, b"")
+            self._end_id(callid, [q, t, b"", None, None, None], t)
             if wait is None:
                 wait = 0
         if self._ws <= t < self._we:
@@ -1108,7 +1155,7 @@ class Floor:
         q.dirty = True
 
     def _h_ringnoanswer(self, p: list, t: float) -> None:
-        ms = int(p[5])  # milliseconds (CONNECT's ring time is in seconds)
+        ms = _durations(p)[0]  # milliseconds (CONNECT's ring time is in seconds)
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return
@@ -1125,7 +1172,7 @@ class Floor:
             self._touch(seat)
 
     def _h_ringcanceled(self, p: list, t: float) -> None:
-        int(p[5])  # validate only: another member answered, not this agent's fault
+        _durations(p)  # validate only: another member answered, not this agent's fault
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return
