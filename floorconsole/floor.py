@@ -56,6 +56,13 @@ def _ring_ms(raw: bytes) -> int:
     return ms
 
 
+def _reclassify(p: list, t: float) -> None:
+    """The hot loop's handler for a verb it does not know: the classifying slow path
+    decides (it strips the line first, as `queue_log.split_fields` does for every path,
+    so `...|PAUSE\r` is a PAUSE there too), and counts an unknown verb once."""
+    raise ValueError("not a verb the floor knows as written")
+
+
 def _may_have_long_line(block: bytes) -> bool:
     """False when no line of `block` can be longer than MAX_LINE (cheap: ~32 finds per MiB).
 
@@ -496,7 +503,7 @@ class Floor:
         # - A line that raises is re-read by the classifying slow path, as before: the
         #   inline code, like the handlers, reads everything before it changes anything.
         handlers = self._ql
-        unknown = self._unknown
+        unknown = _reclassify
         ints = _INTS
         max_time = queue_log.MAX_TIME
         ring_ms = _ring_ms
@@ -689,7 +696,7 @@ class Floor:
         # unknown verb), which is then its one count. The handler sees `_last_t` = `last`
         # so it can tell a late line (a repeated ENTERQUEUE) from one in order.
         self._last_t = last
-        if not self._ql.get(p[4], self._unknown)(p, t):
+        if not self._ql.get(p[4], _reclassify)(p, t):
             self.rejects.add("out_of_order", b"|".join(p))
             self._stale_check_at = -math.inf  # it may have entered an older caller
 

@@ -54,6 +54,7 @@ MAX_TIME = 4_102_444_800  # 2100-01-01T00:00:00Z: any later time is a corrupt fi
 MAX_DURATION_S = 7 * 86_400  # no wait, talk or ring lasts a week
 MAX_RING_MS = MAX_DURATION_S * 1000
 _MAX_DIGITS = 13  # more digits than any bound above: no int() of a 400-digit run
+# (counted without leading zeros: 0000000007 is 7, as int() and the hot loop read it)
 
 # Durations each verb carries, as (data index, upper bound, required): written as plain
 # digits (no sign, "_", spaces or fraction), 0..bound. An optional one may be absent or
@@ -88,7 +89,7 @@ def duration(raw: bytes | str, limit: int = MAX_DURATION_S) -> int | None:
         if not raw.isascii():
             return None
         raw = raw.encode()
-    if not raw.isdigit() or len(raw) > _MAX_DIGITS:  # bytes.isdigit: ASCII digits only
+    if not raw.isdigit() or len(raw.lstrip(b"0")) > _MAX_DIGITS:  # bytes.isdigit: ASCII only
         return None
     n = int(raw)
     return n if n <= limit else None
@@ -155,7 +156,7 @@ def parse_time(raw: bytes) -> float | None:
     MIN_TIME..MAX_TIME: no sign, spaces, `_` (which int() and float() accept), exponent,
     nan or inf."""
     whole, dot, frac = raw.partition(b".")
-    if not whole.isdigit() or len(whole) > _MAX_DIGITS or (dot and not frac.isdigit()):
+    if not whole.isdigit() or len(whole.lstrip(b"0")) > _MAX_DIGITS or (dot and not frac.isdigit()):
         return None
     t = float(raw) if dot else int(whole)
     return t if MIN_TIME <= t <= MAX_TIME else None
