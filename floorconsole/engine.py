@@ -178,8 +178,12 @@ class FloorEngine:
             self._apply_blocks(lines)
         else:
             self._apply_lines(lines)
+        from floorconsole.queue_log import parse_time  # late, as Floor: `import engine` stays light
+
         for raw in reversed(lines[-5:]):  # the last few: a trailing bad line has no time
-            t = _epoch_of(raw)
+            # The parsers' rule (queue_log.parse_time): float() would take "1e400" or a
+            # 400-digit run as inf and "nan" as nan, which the header's int() cannot take.
+            t = parse_time(raw.split(b"|", 1)[0].strip())
             if t is not None:
                 self._last_line_time = t
                 break

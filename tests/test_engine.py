@@ -275,3 +275,16 @@ def test_a_block_the_floor_chokes_on_is_retried_line_by_line(tmp_path: Path, eng
         assert "boom" in (engine.health.last_error or "")
     finally:
         engine.stop()
+
+
+def test_a_huge_time_never_reaches_the_health_snapshot(tmp_path: Path, engine_for) -> None:
+    """The header shows `now - health.last_event_time`: a 400-digit, nan or 1e400 time on
+    the last lines of a batch gave inf or nan there (int() of it raises). The engine reads
+    a line's time by the parsers' rule, so a bad time is no time."""
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(b"".join(b + b"|NONE|sales|SIP/1|PAUSE|x\n" for b in (b"9" * 400, b"nan", b"1e400")))
+    engine = engine_for(feed)
+    wait_for(lambda: lines_total(engine) == 3)
+    health = engine.health
+    assert health.reject_counts == {"bad_time": 3}
+    assert health.last_event_time is None
