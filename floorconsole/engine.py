@@ -388,26 +388,34 @@ class FloorEngine:
             self._apply_blocks(lines)
         else:
             self._apply_lines(lines)
+        from floorconsole.queue_log import parse_time  # late, as Floor: `import engine` stays light
+
         for raw in reversed(lines[-5:]):  # the last few: a trailing bad line has no time
-            t = _epoch_of(raw)
+            # The parsers' rule (queue_log.parse_time): float() would take "1e400" or a
+            # 400-digit run as inf and "nan" as nan, which the header's int() cannot take.
+            t = parse_time(raw.split(b"|", 1)[0].strip())
             if t is not None:
                 self._last_line_time = t
                 break
 
     def _apply_blocks(self, lines: list[bytes]) -> None:
         """Big batches (backfill) go to the Floor as newline-joined blocks: 3x faster than
-        line by line. The Floor never raises on bad input (it counts it); should it raise
-        all the same, the rest of that one block is skipped and the error is shown."""
+        line by line. The Floor never raises on bad input (it counts it, and the fuzz tests
+        hold it to that). Should it raise on a block all the same, that block is fed again
+        line by line, so one bad line costs one line, and the error is shown. (A raise
+        means the Floor folded none of the block: each line is folded under its own guard,
+        so only the block's preparation, before any line is applied, can raise.)"""
         for start in range(0, len(lines), BLOCK_LINES):
             block = lines[start : start + BLOCK_LINES]
             try:
                 with self._lock:
                     self._floor.feed((b"\n".join(block),))
                 self._lines_applied += len(block)
-            except Exception as exc:  # noqa: BLE001 - one bad block must not stop the feed
+            except Exception as exc:  # noqa: BLE001 - one bad line must not cost a block
                 self._last_error = (
-                    f"{len(block)}-line block partly skipped: {type(exc).__name__}: {exc}"
+                    f"{len(block)}-line block fed line by line: {type(exc).__name__}: {exc}"
                 )
+                self._apply_lines(block)
 
     def _apply_lines(self, lines: list[bytes]) -> None:
         start = 0

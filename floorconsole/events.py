@@ -48,6 +48,8 @@ KNOWN_VERBS = QUEUE_LOG_VERBS | JSONL_ONLY_VERBS
 
 def format_time(t: float) -> str:
     """Canonical text of an event time: whole seconds without a fraction."""
+    if isinstance(t, int):
+        return str(t)  # no float(): a huge int must not overflow (parsers reject it anyway)
     if math.isfinite(t) and t == int(t):
         return str(int(t))
     return repr(float(t))

@@ -5,8 +5,10 @@ Pure Python, no clock: every time comes from the feed or from a `now` argument.
 Speed matters here (a 5,000-seat floor's backfill is millions of lines), so the hot path
 works on bytes: a block is split into lines, a line into its `|` fields, and the verb
 picks a bound method from a dict. No Event, regex or hash per line; names are decoded
-once and kept (interned) by their raw bytes. Anything unusual falls to a slow path
-(`_slow_line`) that classifies the line with `queue_log.split_fields`. Policies for
+once and kept (interned) by their raw bytes. The hot loop itself is in `floor_fast.py`;
+the state it folds into (seats, queues, calls) in `floor_model.py`; this module holds the
+`Floor` API and the readable handler of every verb. Anything unusual falls to a slow
+path (`_slow_line`) that classifies the line with `queue_log.split_fields`. Policies for
 orphans, duplicates, out-of-order lines and memory bounds are in docs/feeds.md.
 """
 
@@ -14,29 +16,52 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from dataclasses import dataclass, field
-from enum import StrEnum
 from itertools import islice
 from typing import Callable, Iterable
 
 from floorconsole import jsonl, queue_log
 from floorconsole.config import Thresholds
 from floorconsole.events import Escalation, Event
+from floorconsole.floor_fast import _reclassify, fold_queue_log
+from floorconsole.floor_model import (  # re-exported: `from floorconsole.floor import ...`
+    _CALLER,
+    _CONNECTED,
+    _ENDED_GEN,
+    _ENTERED,
+    _EVICT_FRACTION,
+    _Q,
+    _SEAT,
+    HISTORY_MINUTES,
+    MAX_ENDED,
+    MAX_FEED_SEATS,
+    MAX_LINE,
+    MAX_OPEN_CALLS,
+    MAX_QUEUES,
+    MAX_WAIT_S,
+    Call,
+    Changes,
+    QueueState,
+    Seat,
+    SeatState,
+    Waiting,
+)
 from floorconsole.layout import FloorLayout
 from floorconsole.measures import QueueMeasures, Tally, compute, total
 from floorconsole.rejects import UNKNOWN_EVENT, Rejects
 
-MAX_LINE = 64 * 1024  # longer lines are rejected as "too_long" (real lines are < 1 KB)
-MAX_OPEN_CALLS = 100_000  # calls with no outcome yet; beyond this the oldest are evicted
-MAX_ENDED = 50_000  # recently ended call ids kept to tell duplicates from orphans
-MAX_FEED_SEATS = 50_000  # agents not in the layout; beyond this their lines are rejected
-MAX_QUEUES = 10_000
-MAX_WAIT_S = 4 * 3600  # a caller waiting longer than this lost its outcome line: expired
-HISTORY_MINUTES = 60
-_EVICT_FRACTION = 10  # evict 1/10 of the cap at once: amortised O(1), no quadratic dict scans
-_ENDED_GEN = MAX_ENDED // _EVICT_FRACTION  # ended call ids are kept in generations this big
-# Whole numbers as Asterisk writes them (holdtime, calltime): a dict hit costs half an int().
-_INTS = {str(i).encode(): i for i in range(10_000)}
+__all__ = [
+    "HISTORY_MINUTES", "MAX_ENDED", "MAX_FEED_SEATS", "MAX_LINE", "MAX_OPEN_CALLS", "MAX_QUEUES",
+    "MAX_WAIT_S", "Call", "Changes", "Floor", "QueueState", "Seat", "SeatState", "Waiting",
+]
+
+
+def _durations(p: list) -> tuple[int | None, ...]:
+    """The durations of split line `p` (queue_log.DURATIONS: the one rule for every path),
+    or ValueError, so that a line with a bad number is rejected before it changes anything."""
+    got = queue_log.durations(p[4].decode("latin-1"), p[5:])
+    if got is None:
+        raise ValueError("a duration is missing, not plain digits, negative or over its bound")
+    return got
 
 
 def _may_have_long_line(block: bytes) -> bool:
@@ -49,173 +74,12 @@ def _may_have_long_line(block: bytes) -> bool:
     return any(find(b"\n", i, i + w) < 0 for i in range(0, len(block) - w + 1, w))
 
 
-class SeatState(StrEnum):
-    """DOMAIN.md's seat states."""
-
-    LOGGED_OFF = "LOGGED_OFF"
-    AVAILABLE = "AVAILABLE"
-    RINGING = "RINGING"
-    ON_CALL = "ON_CALL"
-    WRAP_UP = "WRAP_UP"
-    PAUSED = "PAUSED"
-
-
 _OFF = SeatState.LOGGED_OFF
 _AVAIL = SeatState.AVAILABLE
 _RINGING = SeatState.RINGING
 _ON_CALL = SeatState.ON_CALL
 _WRAP = SeatState.WRAP_UP
 _PAUSED = SeatState.PAUSED
-
-
-@dataclass(slots=True, eq=False)
-class Seat:
-    """One agent's live state and counters (counters restart with the window)."""
-
-    agent: str
-    name: str
-    seat_id: str | None = None
-    queues: set[str] = field(default_factory=set)
-    state: SeatState = SeatState.LOGGED_OFF
-    since: float | None = None  # None: not known since when (e.g. before the feed starts)
-    call_start: float | None = None
-    pause_reason: str = ""
-    answered: int = 0
-    talk_s: float = 0
-    ring_no_answer: int = 0
-    escalations: int = 0
-    wrapup_s: float = 0  # only when the feed reports wrap-up explicitly (JSON WRAPUPEND)
-    # Internal bookkeeping of the fold.
-    raw: bytes = field(default=b"", repr=False)
-    call_raw: bytes | None = field(default=None, repr=False)
-    wrap_until: float | None = field(default=None, repr=False)  # None in WRAP_UP: explicit
-    pause_pending: bool = field(default=False, repr=False)  # PAUSE arrived during a call
-    dirty: bool = field(default=False, repr=False)  # changed since the last take_changes
-    # Bit `QueueState.bit` set: that queue is known to be in `queues`. The hot path tests
-    # this int on the seat it already holds instead of a set lookup (a cache miss per seat).
-    qbits: int = field(default=0, repr=False)
-
-    @property
-    def call_id(self) -> str | None:
-        """The current call's id (decoded on access: the fold keeps raw bytes)."""
-        r = self.call_raw
-        return None if r is None else r.decode("utf-8", "replace")
-
-
-@dataclass(slots=True, frozen=True)
-class Waiting:
-    """A caller in a queue with no outcome yet."""
-
-    callid: str
-    queue: str
-    entered: float
-    caller: str
-
-
-# An open call is a plain list on the hot path (a list costs a fraction of an object's
-# __init__): [queue, entered, caller, seat, connected].
-_Q, _ENTERED, _CALLER, _SEAT, _CONNECTED = range(5)
-
-
-@dataclass(slots=True, frozen=True)
-class Call:
-    """A read-only view of one open call: waiting in a queue, or connected to a seat."""
-
-    callid: str
-    queue: str
-    entered: float
-    caller: str
-    agent: str | None
-    connected: float | None
-
-
-class QueueState:
-    """One queue: its waiting callers, its window tally and optional hourly buckets."""
-
-    __slots__ = ("name", "raw", "bit", "tally", "buckets", "calls", "_hist", "hist_next", "hist_peak", "_hist_min", "dirty")
-
-    def __init__(self, name: str, raw: bytes | None = None, bit: int = 0) -> None:
-        self.name = name
-        self.raw = name.encode() if raw is None else raw  # the name as the feed wrote it
-        self.bit = bit  # this queue's bit in Seat.qbits (0: none, always look in the set)
-        self.tally = Tally()
-        self.buckets: dict[float, Tally] = {}
-        self.calls: dict[bytes, list] = {}  # waiting callers: raw call id -> call record
-        self._hist: deque[int] = deque(maxlen=HISTORY_MINUTES)
-        self._hist_min: int | None = None
-        self.hist_next: float = -math.inf  # first second of the next minute
-        self.hist_peak = 0
-        self.dirty = True  # changed since the last take_changes (a flag: cheaper than a set)
-
-    @property
-    def waiting(self) -> dict[str, Waiting]:
-        """Callers waiting now, by call id, oldest entry first (built on each access)."""
-        items = sorted(self.calls.items(), key=lambda kv: kv[1][_ENTERED])
-        out = {}
-        for raw, c in items:
-            callid = raw.decode("utf-8", "replace")
-            out[callid] = Waiting(callid, self.name, c[_ENTERED], c[_CALLER].decode("utf-8", "replace"))
-        return out
-
-    @property
-    def waiting_now(self) -> int:
-        return len(self.calls)
-
-    def longest_wait_now(self, now: float) -> float:
-        """Age of the oldest waiting caller at `now` (0 when nobody waits)."""
-        if not self.calls:
-            return 0.0
-        return max(0.0, now - min(c[_ENTERED] for c in self.calls.values()))
-
-    def bucket(self, t: float, size: float) -> Tally:
-        start = (t // size) * size
-        b = self.buckets.get(start)
-        if b is None:
-            b = self.buckets[start] = Tally()
-        return b
-
-    def roll(self, t: float) -> None:
-        """Close the history minute(s) before `t`; called before the waiting count changes."""
-        m = int(t // 60)
-        n = len(self.calls)
-        if self._hist_min is not None:
-            if m < self._hist_min:
-                return  # a late line: count it in the current minute
-            self._hist.append(self.hist_peak)
-            self._hist.extend([n] * min(m - self._hist_min - 1, HISTORY_MINUTES))
-        self._hist_min = m
-        self.hist_next = (m + 1) * 60
-        self.hist_peak = n
-
-    def history(self, now: float | None = None) -> list[int]:
-        """Waiting callers per minute (peak in the minute), oldest first, last 60 minutes."""
-        out = list(self._hist)
-        if self._hist_min is None:
-            return [len(self.calls)] if now is not None else []
-        out.append(self.hist_peak)
-        if now is not None and now >= self.hist_next:
-            out.extend([len(self.calls)] * min(int(now // 60) - self._hist_min, HISTORY_MINUTES))
-        return out[-HISTORY_MINUTES:]
-
-
-@dataclass
-class Changes:
-    """What changed since the previous `take_changes()`; the UI refreshes only these rows."""
-
-    agents: set[str] = field(default_factory=set)
-    queues: set[str] = field(default_factory=set)
-    escalations: list[Escalation] = field(default_factory=list)
-    rejects: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.agents or self.queues or self.escalations or self.rejects)
-
-    def merge(self, other: "Changes") -> None:
-        """Fold a later batch of changes into this one."""
-        self.agents |= other.agents
-        self.queues |= other.queues
-        self.escalations.extend(other.escalations)
-        self.rejects = self.rejects or other.rejects
 
 
 Handler = Callable[[list, float], None]
@@ -274,11 +138,11 @@ class Floor:
         # line may enter an older caller, so it resets this to -inf.
         self._stale_check_at = -math.inf
         self._calls: dict[bytes, list] = {}
-        # Recently ended calls, raw call id -> caller: the newest generation, and up to 9
+        # Recently ended calls, raw call id -> (caller, end time): the newest generation, and up to 9
         # older ones of _ENDED_GEN each (45,000-50,000 ids in all). Dropping a generation
-        # whole is cheaper than deleting ids one by one; read them with `_ended_caller`.
-        self._ended: dict[bytes, bytes] = {}
-        self._ended_old: deque[dict[bytes, bytes]] = deque(maxlen=_EVICT_FRACTION - 1)
+        # whole is cheaper than deleting ids one by one; read them with `_ended_call`.
+        self._ended: dict[bytes, tuple[bytes, float]] = {}
+        self._ended_old: deque[dict[bytes, tuple[bytes, float]]] = deque(maxlen=_EVICT_FRACTION - 1)
         self._seats_raw: dict[bytes, Seat] = {}
         self._queues_raw: dict[bytes, QueueState] = {}
         self._texts: dict[bytes, str] = {}  # small interned texts (pause reasons)
@@ -332,21 +196,26 @@ class Floor:
 
     def apply(self, event: Event) -> None:
         """Apply one parsed Event (JSON feed, tests, tools); unknown verbs are counted."""
+        if not queue_log.time_ok(event.time):
+            self.rejects.add("bad_time", queue_log.to_line(event))
+            return
         if not event.verb.strip():
             self.rejects.add("bad_fields", queue_log.to_line(event))
             return
-        p = [b"", event.callid.encode(), event.queue.encode(), event.agent.encode(), event.verb.encode()]
-        p += [d.replace("|", "_").encode("utf-8", "replace") for d in event.data] or [b""]
+        # surrogatepass: a lone surrogate in a name must not raise; it shows as U+FFFD.
+        p = [b""] + [s.encode("utf-8", "surrogatepass") for s in (event.callid, event.queue, event.agent, event.verb)]
+        p += [d.replace("|", "_").encode("utf-8", "surrogatepass") for d in event.data] or [b""]
         h = self._all.get(p[4])
         if h is None:
             self._unknown(p, event.time)
+            self._order(p, event.time, True)
             return
         try:
-            h(p, event.time)
-        except (ValueError, IndexError):
+            skipped = h(p, event.time)
+        except Exception:  # noqa: BLE001 - validated before any change: one bad line, one reject
             self.rejects.add("bad_fields", queue_log.to_line(event))
             return
-        self._order(p, event.time)
+        self._order(p, event.time, skipped)
 
     @property
     def lines_parsed(self) -> int:
@@ -459,204 +328,17 @@ class Floor:
     # ------------------------------------------------------------------ block handling
 
     def _fold_queue_log(self, lines: list[bytes]) -> None:
-        # The hot loop: most of a backfill's time is spent here, so it is shaped for speed.
-        # - Everything used per line is a local (attribute and global lookups cost).
-        # - Lines come in time order and many share a second: the time field is parsed and
-        #   checked (negative, out of order, in the window) only when its bytes change.
-        #   A line earlier than the latest goes to `_late`; a negative one to `_slow_line`.
-        # - The four verbs that make up ~85% of a real feed (ENTERQUEUE, CONNECT,
-        #   RINGNOANSWER, COMPLETE*) are written out here; their usual case only. Anything
-        #   unusual (duplicates, orphans, a seat still on another call, NONE agents...) is
-        #   handed to the verb's handler method before anything is changed, so the methods
-        #   stay the one full definition of each verb. Every other verb goes by the table.
-        # - A line that raises is re-read by the classifying slow path, as before: the
-        #   inline code, like the handlers, reads everything before it changes anything.
-        handlers = self._ql
-        unknown = self._unknown
-        ints = _INTS
-        calls = self._calls
-        ended = self._ended
-        seats_raw = self._seats_raw
-        queues_raw = self._queues_raw
-        new_seat = self._new_seat
-        new_queue = self._new_queue
-        touched = self._touched.append
-        wrapping = self._wrapping
-        max_calls = self._max_calls
-        ws, we = self._ws, self._we
-        bsz = self.bucket_s
-        sl, sl_f, rna = self._sl_int, self._sl, self._rna_int
-        wrapup, explicit = self._wrapup, self._explicit_wrapup
-        enter_h, connect_h, end_h, rna_h = self._h_enterqueue, self._h_connect, self._end_call, self._h_ringnoanswer
-        ON_CALL, RINGING, OFF, WRAP, AVAIL, PAUSED = _ON_CALL, _RINGING, _OFF, _WRAP, _AVAIL, _PAUSED
-        last = t = prev = self._last_t
-        ts = tline = None  # the raw time field of `last`, and the line it came from
-        inw = False  # ws <= t < we
-        for line in lines:
-            try:
-                p = line.split(b"|")
-                s = p[0]
-                if s != ts:  # a new second: parse it (same bytes, same time: no int())
-                    tn = int(s)
-                    if tn < last or tn < 0:
-                        if tn < 0:
-                            raise ValueError("negative time")  # -> slow path: bad_time
-                        self._late(p, tn)
-                        continue
-                    prev, last, t, ts, tline = last, tn, tn, s, line
-                    inw = ws <= t < we
-                v = p[4]
-                if v == b"ENTERQUEUE":  # url|callerid[|position[|cidname]]
-                    callid = p[1]
-                    caller = p[6] if len(p) > 6 else b""
-                    q = queues_raw.get(p[2]) or new_queue(p[2])
-                    c = [q, t, caller, None, None]
-                    if calls.setdefault(callid, c) is not c:  # already open: duplicate or moved
-                        enter_h(p, t)
-                        continue
-                    if t >= q.hist_next:
-                        q.roll(t)
-                    w = q.calls
-                    w[callid] = c
-                    if len(w) > q.hist_peak:
-                        q.hist_peak = len(w)
-                    if len(calls) > max_calls:
-                        self._evict_calls()
-                    if inw:
-                        q.tally.offered += 1
-                        if bsz:
-                            q.bucket(t, bsz).offered += 1
-                    q.dirty = True
-                elif v == b"CONNECT":  # holdtime[|bridged_uniqueid[|ringtime_s]]
-                    hold = ints.get(p[5])
-                    if hold is None:
-                        hold = int(p[5])
-                    callid = p[1]
-                    c = calls.get(callid)
-                    if c is None:
-                        connect_h(p, t)  # orphan or duplicate
-                        continue
-                    wq = c[_Q]
-                    # Usually answered in the queue it waits in: no need to look that up.
-                    q = wq if wq.raw == p[2] else queues_raw.get(p[2]) or new_queue(p[2])
-                    seat = seats_raw.get(p[3]) or new_seat(p[3])
-                    if c[_CONNECTED] is not None or seat is None or seat.call_raw is not None:
-                        connect_h(p, t)  # duplicate, no seat, or the seat's last call is open
-                        continue
-                    if t >= wq.hist_next:
-                        wq.roll(t)
-                    del wq.calls[callid]
-                    if wq is not q:
-                        wq.dirty = True
-                    c[_CONNECTED] = t
-                    c[_SEAT] = seat
-                    if inw:
-                        tl = q.tally
-                        tl.answered += 1
-                        tl.answer_wait_sum += hold
-                        if hold <= sl:
-                            tl.within_sl += 1
-                        if hold > tl.max_wait:
-                            tl.max_wait = hold
-                        if bsz:
-                            q.bucket(t, bsz).answer(hold, sl_f)
-                        seat.answered += 1
-                    q.dirty = True
-                    seat.state = ON_CALL
-                    seat.since = seat.call_start = t
-                    seat.call_raw = callid
-                    seat.wrap_until = None
-                    if not seat.qbits & q.bit:  # not known to be a member: look
-                        if q.name not in seat.queues:
-                            seat.queues.add(q.name)
-                        seat.qbits |= q.bit
-                    if not seat.dirty:
-                        seat.dirty = True
-                        touched(seat)
-                elif v == b"RINGNOANSWER":  # ringtime_ms
-                    ms = ints.get(p[5])
-                    if ms is None:
-                        ms = int(p[5])
-                    seat = seats_raw.get(p[3])
-                    if seat is None or seat.state is RINGING or seat.state is OFF:
-                        rna_h(p, t)  # a new or no seat, or a ring that changes its state
-                        continue
-                    q = queues_raw.get(p[2]) or new_queue(p[2])
-                    if not seat.qbits & q.bit:  # not known to be a member: look
-                        if q.name not in seat.queues:  # static members never log ADDMEMBER
-                            seat.queues.add(q.name)
-                            if not seat.dirty:
-                                seat.dirty = True
-                                touched(seat)
-                        seat.qbits |= q.bit
-                    # Ring-all queues log 0-2 s RINGNOANSWERs for every member: noise.
-                    if ms >= rna and inw:
-                        seat.ring_no_answer += 1
-                        if not seat.dirty:
-                            seat.dirty = True
-                            touched(seat)
-                elif v == b"COMPLETECALLER" or v == b"COMPLETEAGENT":  # holdtime|calltime|origposition
-                    talk = ints.get(p[6])
-                    if talk is None:
-                        talk = int(p[6])
-                    callid = p[1]
-                    c = calls.get(callid)
-                    if c is None or c[_CONNECTED] is None:
-                        end_h(p, t)  # orphan or duplicate
-                        continue
-                    # The usual end: by the seat that answered, in the queue the call waited
-                    # in. The call record holds both, so no lookups are needed.
-                    q, seat = c[_Q], c[_SEAT]
-                    if seat is None or seat.raw != p[3] or q.raw != p[2] or seat.call_raw != callid:
-                        end_h(p, t)  # another seat or queue, or not the seat's current call
-                        continue
-                    del calls[callid]
-                    ended[callid] = c[_CALLER]
-                    if len(ended) >= _ENDED_GEN:
-                        self._rotate_ended()
-                    if inw:
-                        tl = q.tally
-                        tl.handled += 1
-                        tl.talk_sum += talk
-                        if bsz:
-                            q.bucket(t, bsz).ended(talk)
-                        seat.talk_s += talk
-                    q.dirty = True
-                    seat.call_raw = seat.call_start = None
-                    seat.since = t
-                    if seat.pause_pending:
-                        seat.state = PAUSED
-                        seat.pause_pending = False
-                    elif explicit:
-                        seat.state = WRAP
-                        seat.wrap_until = None
-                    elif wrapup > 0:
-                        seat.state = WRAP
-                        seat.wrap_until = t + wrapup
-                        wrapping[seat.agent] = seat
-                    else:
-                        seat.state = AVAIL
-                    if not seat.dirty:
-                        seat.dirty = True
-                        touched(seat)
-                else:
-                    handlers.get(v, unknown)(p, t)
-            except Exception:  # noqa: BLE001 - any surprise goes to the classifying slow path
-                if tline is line:  # this line had advanced the clock: undo that
-                    last = t = prev
-                self._last_t = last
-                self._slow_line(line)
-                last = t = prev = self._last_t
-                ts = None
-        self._last_t = last
-        if last != -math.inf:
-            self.last_event_time = last
+        fold_queue_log(self, lines)  # the hot loop, in floor_fast.py
 
-    def _late(self, p: list, t: int) -> None:
-        # A line earlier than the latest: applied anyway, and counted (docs/feeds.md).
-        self._ql.get(p[4], self._unknown)(p, t)
-        self.rejects.add("out_of_order", b"|".join(p))
-        self._stale_check_at = -math.inf  # it may have entered an older caller
+    def _late(self, p: list, t: int, last: float) -> None:
+        # A line earlier than the latest (`last`): applied anyway, and counted
+        # (docs/feeds.md); unless the handler knowingly did not apply it (a duplicate, an
+        # unknown verb), which is then its one count. The handler sees `_last_t` = `last`
+        # so it can tell a late line (a repeated ENTERQUEUE) from one in order.
+        self._last_t = last
+        if not self._ql.get(p[4], _reclassify)(p, t):
+            self.rejects.add("out_of_order", b"|".join(p))
+            self._stale_check_at = -math.inf  # it may have entered an older caller
 
     def _expire_stale(self, now: float) -> None:
         """Drop callers waiting longer than `max_wait_s` at `now`: their outcome line was
@@ -702,33 +384,41 @@ class Floor:
             p[5:] = p[5].split(b"|")
         h = self._ql.get(p[4])
         if h is None:
-            self._unknown(p, t)
+            skipped = self._unknown(p, t)
         else:
             try:
-                h(p, t)
+                skipped = h(p, t)
             except Exception:  # noqa: BLE001
                 self.rejects.add("bad_fields", line)
                 return
-        self._order(p, t)
+        self._order(p, t, skipped)
 
-    def _order(self, p: list, t: float) -> None:
+    def _order(self, p: list, t: float, skipped: bool | None = None) -> None:
+        # `skipped`: the handler knowingly did not apply the line and counted it (once).
         if t < self._last_t:
-            self.rejects.add("out_of_order", b"|".join(p))
-            self._stale_check_at = -math.inf  # it may have entered an older caller
+            if not skipped:
+                self.rejects.add("out_of_order", b"|".join(p))
+                self._stale_check_at = -math.inf  # it may have entered an older caller
         else:
             self._last_t = t
             self.last_event_time = t
 
     def _fold_jsonl(self, lines: list[bytes]) -> None:
         for line in lines:
-            ev = jsonl.parse_line(line)
+            try:
+                ev = jsonl.parse_line(line)
+            except Exception:  # noqa: BLE001 - feed() never raises: one bad line costs one line
+                ev = "bad_json"
             if isinstance(ev, str):
                 if ev == queue_log.BLANK:
                     self.lines_blank += 1
                 else:
                     self.rejects.add(ev, line)
                 continue
-            self.apply(ev)
+            try:
+                self.apply(ev)
+            except Exception:  # noqa: BLE001 - feed() never raises: one bad line costs one line
+                self.rejects.add("bad_fields", line)
 
     def _detect_format(self, lines: list[bytes]) -> list[bytes]:
         # Decided by the first non-blank line; blank lines before it are counted here.
@@ -828,9 +518,9 @@ class Floor:
             q.dirty = True
         self.rejects.add("evicted_calls", b"oldest open call ids dropped: " + victims[0], n=len(victims))
 
-    def _end_id(self, callid: bytes, caller: bytes) -> None:
+    def _end_id(self, callid: bytes, caller: bytes, t: float) -> None:
         ended = self._ended
-        ended[callid] = caller
+        ended[callid] = (caller, t)
         if len(ended) >= _ENDED_GEN:
             self._rotate_ended()
 
@@ -840,18 +530,28 @@ class Floor:
         self._ended_old.append(self._ended.copy())
         self._ended.clear()
 
+    def _ended_call(self, callid: bytes) -> tuple[bytes, float] | None:
+        """(caller, time of the outcome) of a recently ended call, or None."""
+        c = self._ended.get(callid)
+        if c is None:
+            for gen in reversed(self._ended_old):
+                c = gen.get(callid)
+                if c is not None:
+                    break
+        return c
+
     def _ended_caller(self, callid: bytes) -> bytes | None:
         """The caller of a recently ended call (b"" when unknown), None if not ended."""
-        caller = self._ended.get(callid)
-        if caller is None:
-            for gen in reversed(self._ended_old):
-                caller = gen.get(callid)
-                if caller is not None:
-                    break
-        return caller
+        c = self._ended_call(callid)
+        return None if c is None else c[0]
 
     def _anomaly(self, reason: str, p: list) -> None:
         self.rejects.add(reason, b"|".join(p))
+
+    def _skip(self, reason: str, p: list) -> bool:
+        """Count a line that is knowingly not applied (its one count); handlers return it."""
+        self.rejects.add(reason, b"|".join(p))
+        return True
 
     # ------------------------------------------------------------------ verb handlers
     # `p` is the line split on every "|": p[0..4] time, callid, queue, agent, verb, then
@@ -872,7 +572,7 @@ class Floor:
             "ABANDON": self._h_abandon,
             "EXITEMPTY": self._h_exit,
             "EXITWITHTIMEOUT": self._h_exit,
-            "EXITWITHKEY": self._h_exit_key,
+            "EXITWITHKEY": self._h_exit,
             "RINGNOANSWER": self._h_ringnoanswer,
             "RINGCANCELED": self._h_ringcanceled,
             "ADDMEMBER": self._h_addmember,
@@ -893,34 +593,47 @@ class Floor:
             table.update({"RINGING": self._h_ringing, "WRAPUP": self._h_wrapup, "WRAPUPEND": self._h_wrapupend})
         return {k.encode(): v for k, v in table.items()}
 
-    def _unknown(self, p: list, t: float) -> None:
+    def _unknown(self, p: list, t: float) -> bool:
         if not p[4].strip():
             raise ValueError("empty verb")
         self.lines_unknown += 1
         self.rejects.add(UNKNOWN_EVENT, b"|".join(p))
+        return True
 
     def _h_ignore(self, p: list, t: float) -> None:
         pass
 
-    def _h_enterqueue(self, p: list, t: float) -> None:
+    def _h_enterqueue(self, p: list, t: float) -> bool | None:
         # url|callerid[|position[|cidname]]
         caller = p[6] if len(p) > 6 else b""
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         calls = self._calls
+        old = calls.get(callid)
+        # A late line (earlier than the latest) for a call that already ended, or already
+        # connected, no later than that: a repeated line (a block written twice), whose
+        # call was counted once already. In order, it is the call entering a queue again
+        # (failover after a timeout, a transfer back into a queue): a new visit.
+        late = t < self._last_t
+        if old is None:
+            if late:
+                e = self._ended_call(callid)
+                if e is not None and t <= e[1]:
+                    return self._skip("duplicate", p)
+        elif old[_CONNECTED] is None:
+            if old[_Q] is q:
+                return self._skip("duplicate", p)
+        elif late and t <= old[_CONNECTED]:
+            return self._skip("duplicate", p)
         c = [q, t, caller, None, None]
-        old = calls.setdefault(callid, c)
-        if old is not c:
+        if old is not None:
             if old[_CONNECTED] is None:
-                if old[_Q] is q:
-                    self._anomaly("duplicate", p)
-                    return
                 # Moved to another queue without an outcome line for the first one.
                 old[_Q].calls.pop(callid, None)
                 old[_Q].dirty = True
                 self._anomaly("missing_outcome", p)
             # (A connected call entering a queue again was transferred back into one.)
-            calls[callid] = c
+        calls[callid] = c
         if t >= q.hist_next:
             q.roll(t)
         w = q.calls
@@ -935,17 +648,16 @@ class Floor:
                 q.bucket(t, self.bucket_s).offered += 1
         q.dirty = True
 
-    def _h_connect(self, p: list, t: float) -> None:
+    def _h_connect(self, p: list, t: float) -> bool | None:
         # holdtime[|bridged_uniqueid[|ringtime_s]]
-        hold = int(p[5])
+        hold = _durations(p)[0]
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         c = self._calls.get(callid)
         if c is None:
-            if self._ended_caller(callid) is not None:
-                self._anomaly("duplicate", p)
-                return
+            if self._ended_call(callid) is not None:
+                return self._skip("duplicate", p)
             # Orphan: its ENTERQUEUE is before the feed/backfill start or was lost. The
             # CONNECT carries its holdtime, so it still counts as answered.
             self._anomaly("orphan", p)
@@ -953,8 +665,7 @@ class Floor:
             if len(self._calls) > self._max_calls:
                 self._evict_calls()
         elif c[_CONNECTED] is not None:
-            self._anomaly("duplicate", p)
-            return
+            return self._skip("duplicate", p)
         else:
             wq = c[_Q]
             if t >= wq.hist_next:
@@ -994,21 +705,14 @@ class Floor:
                 seat.queues.add(q.name)
             self._touch(seat)
 
-    def _end_call(self, p: list, t: float) -> None:
+    def _end_call(self, p: list, t: float) -> bool | None:
         # An answered call ended; its calltime is the talk time AHT averages:
         # COMPLETEAGENT/COMPLETECALLER  holdtime|calltime|origposition
         # TRANSFER/BLINDTRANSFER        exten|context|holdtime|calltime[|origposition]
         # ATTENDEDTRANSFER              BRIDGE|id, APP|app or LINK|chan1|chan2, then
         #                               holdtime|calltime|origposition (read from the end)
-        first = p[4][0]
-        if first == 67:  # "C": COMPLETE*, the common case first
-            talk = int(p[6])
-        elif first == 65:  # "A"
-            if len(p) < 9:
-                raise ValueError("ATTENDEDTRANSFER needs a target, holdtime, calltime, origposition")
-            talk = int(p[-2])
-        else:
-            talk = int(p[8])
+        # (queue_log.DURATIONS knows where each verb keeps them: holdtime, calltime.)
+        talk = _durations(p)[1]
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
@@ -1017,15 +721,14 @@ class Floor:
         on_seat = seat is not None and seat.call_raw == callid
         if c is not None and c[_CONNECTED] is not None:
             del calls[callid]
-            self._end_id(callid, c[_CALLER])
+            self._end_id(callid, c[_CALLER], t)
         elif not on_seat:
-            if self._ended_caller(callid) is not None:
-                self._anomaly("duplicate", p)
-                return
+            if self._ended_call(callid) is not None:
+                return self._skip("duplicate", p)
             # Orphan end: its CONNECT is before the feed start. The line carries its
             # calltime, so it still counts in AHT.
             self._anomaly("orphan", p)
-            self._end_id(callid, b"")
+            self._end_id(callid, b"", t)
         if self._ws <= t < self._we:
             tl = q.tally
             tl.handled += 1
@@ -1053,24 +756,16 @@ class Floor:
                     seat.state = _AVAIL
             self._touch(seat)
 
-    @staticmethod
-    def _num(p: list, i: int) -> int | None:
-        # An optional number: absent or empty in older layouts.
-        return int(p[i]) if len(p) > i and p[i] else None
+    def _h_abandon(self, p: list, t: float) -> bool | None:
+        # position|origposition|waittime (waittime None: absent or empty, older layouts)
+        return self._unanswered(p, t, _durations(p)[0], True)
 
-    def _h_abandon(self, p: list, t: float) -> None:
-        # position|origposition|waittime
-        self._unanswered(p, t, self._num(p, 7), True)
-
-    def _h_exit(self, p: list, t: float) -> None:
+    def _h_exit(self, p: list, t: float) -> bool | None:
         # EXITEMPTY / EXITWITHTIMEOUT: position[|origposition|waittime] (old: position only)
-        self._unanswered(p, t, self._num(p, 7), False)
+        # EXITWITHKEY: key|position[|origposition|waittime]
+        return self._unanswered(p, t, _durations(p)[0], False)
 
-    def _h_exit_key(self, p: list, t: float) -> None:
-        # key|position[|origposition|waittime]
-        self._unanswered(p, t, self._num(p, 8), False)
-
-    def _unanswered(self, p: list, t: float, wait: float | None, abandoned: bool) -> None:
+    def _unanswered(self, p: list, t: float, wait: float | None, abandoned: bool) -> bool | None:
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         c = self._calls.get(callid)
@@ -1080,19 +775,17 @@ class Floor:
                 wq.roll(t)
             del self._calls[callid]
             del wq.calls[callid]
-            self._end_id(callid, c[_CALLER])
+            self._end_id(callid, c[_CALLER], t)
             wq.dirty = True
             if wait is None:  # old layouts without waittime: from the ENTERQUEUE time
                 wait = max(0, t - c[_ENTERED])
         elif c is not None:
-            self._anomaly("outcome_after_connect", p)
-            return
+            return self._skip("outcome_after_connect", p)
         else:
-            if self._ended_caller(callid) is not None:
-                self._anomaly("duplicate", p)
-                return
+            if self._ended_call(callid) is not None:
+                return self._skip("duplicate", p)
             self._anomaly("orphan", p)
-            self._end_id(callid, b"")
+            self._end_id(callid, b"", t)
             if wait is None:
                 wait = 0
         if self._ws <= t < self._we:
@@ -1108,7 +801,7 @@ class Floor:
         q.dirty = True
 
     def _h_ringnoanswer(self, p: list, t: float) -> None:
-        ms = int(p[5])  # milliseconds (CONNECT's ring time is in seconds)
+        ms = _durations(p)[0]  # milliseconds (CONNECT's ring time is in seconds)
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return
@@ -1125,7 +818,7 @@ class Floor:
             self._touch(seat)
 
     def _h_ringcanceled(self, p: list, t: float) -> None:
-        int(p[5])  # validate only: another member answered, not this agent's fault
+        _durations(p)  # validate only: another member answered, not this agent's fault
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return

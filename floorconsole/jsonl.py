@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import datetime
 
 from floorconsole.events import Event
-from floorconsole.queue_log import BLANK, LAYOUTS, REQUIRED_INTS
+from floorconsole.queue_log import BLANK, LAYOUTS, durations, time_ok
 
 # JSON field name for a layout field, where they differ.
 _ALIASES = {"callerid": "caller", "bridged_uniqueid": "member_uniqueid"}
 _INT_FIELDS = frozenset(
     {"holdtime", "calltime", "waittime", "ringtime_ms", "ringtime_s", "position", "origposition", "logintime"}
 )
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Whole numbers that are not durations (positions, logintime) are still bounded, so no
+# extreme reaches anything downstream; durations follow queue_log.DURATIONS.
+_MAX_COUNT = 10**9
 # Explicit events only this feed can carry (no data fields).
 JSONL_LAYOUTS = {**LAYOUTS, "RINGING": (), "WRAPUP": (), "WRAPUPEND": ()}
 
@@ -46,7 +51,7 @@ def parse_line(line: bytes | str) -> Event | str:
     verb = obj.get("event")
     if not isinstance(verb, str) or not verb.strip():
         return "too_few_fields"
-    verb = verb.strip().upper()
+    verb = _clean(verb.strip().upper())  # JSON verbs are case-insensitive (docs/feeds.md)
     t = _time(obj.get("time"))
     if t is None:
         return "bad_time"
@@ -63,24 +68,30 @@ def parse_line(line: bytes | str) -> Event | str:
 
 
 def _time(value: object) -> float | None:
+    # The queue_log rule: Unix seconds within MIN_TIME..MAX_TIME (queue_log.time_ok).
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return value if math.isfinite(value) and value >= 0 else None
+        return value if time_ok(value) else None
     if isinstance(value, str):
         try:
             dt = datetime.fromisoformat(value)
-        except ValueError:
+            if dt.tzinfo is None:
+                return None  # a time without an offset is ambiguous across consoles
+            t = dt.timestamp()
+        except (ValueError, OverflowError, OSError):
             return None
-        if dt.tzinfo is None:
-            return None  # a time without an offset is ambiguous across consoles
-        t = dt.timestamp()
+        if not time_ok(t):
+            return None
         return int(t) if t == int(t) else t
     return None
 
 
 def _clean(text: str) -> str:
     # queue_log fields cannot hold "|" (Asterisk writes "_" instead), nor line breaks.
+    # JSON can escape a lone surrogate ("\ud800"), which no encoder takes: show U+FFFD.
+    if not text.isascii():
+        text = _SURROGATE.sub("\ufffd", text)
     return text.replace("|", "_").replace("\n", " ").replace("\r", " ")
 
 
@@ -90,16 +101,21 @@ def _value(name: str, value: object) -> str | None:
     if isinstance(value, bool):
         return None
     if name in _INT_FIELDS:
+        # Whole, non-negative, plain: a JSON number, or a string of ASCII digits.
         if isinstance(value, float):
-            if not math.isfinite(value):
+            if not math.isfinite(value) or not 0 <= value <= _MAX_COUNT:
                 return None
             value = round(value)  # queue_log numbers are whole; fractions are rounded
         if isinstance(value, int):
-            return str(value)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return value.strip()
+            return str(value) if 0 <= value <= _MAX_COUNT else None
+        if isinstance(value, str):
+            text = value.strip()
+            if text.isascii() and text.isdigit() and len(text) <= 10 and int(text) <= _MAX_COUNT:
+                return text
         return None
     if isinstance(value, (str, int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
         return _clean(str(value))
     return None
 
@@ -109,17 +125,15 @@ def _data(verb: str, obj: dict) -> tuple[str, ...] | None:
     if isinstance(raw, list):  # custom verbs: data given as-is
         if not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in raw):
             return None
-        return tuple(_clean(str(x)) for x in raw)
-    layout = JSONL_LAYOUTS.get(verb, ())
-    out = []
-    for name in layout:
-        v = _value(name, obj.get(_ALIASES.get(name, name)))
-        if v is None:
-            return None
-        out.append(v)
-    for i in REQUIRED_INTS.get(verb, ()):
-        try:
-            int(out[i])
-        except (IndexError, ValueError):
-            return None
+        out = [_clean(str(x)) for x in raw]
+    else:
+        out = []
+        for name in JSONL_LAYOUTS.get(verb, ()):
+            v = _value(name, obj.get(_ALIASES.get(name, name)))
+            if v is None:
+                return None
+            out.append(v)
+    # The same duration rule as queue_log, on the same layout.
+    if durations(verb, out) is None:
+        return None
     return tuple(out)

@@ -15,6 +15,9 @@ from floorconsole.printable import printable
 
 MALFORMED_REASONS = frozenset({"too_few_fields", "bad_time", "bad_fields", "too_long", "nul_bytes", "bad_json"})
 UNKNOWN_EVENT = "unknown_event"
+# Every line is either applied or counted under exactly one of these (and then under no
+# other line-level reason): thrown away as malformed, or well-formed but knowingly unused.
+NOT_APPLIED = MALFORMED_REASONS | {UNKNOWN_EVENT, "duplicate", "outcome_after_connect"}
 
 KEEP_LAST = 20
 TEXT_MAX = 160  # characters of a rejected line kept for display

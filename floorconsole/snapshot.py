@@ -42,7 +42,7 @@ _ALLOWED = {
     ("collections", "defaultdict"),
     ("floorconsole.snapshot", "FloorSnapshot"), ("floorconsole.tail", "Position"),
 }
-_ALLOWED_MODULES = ("floorconsole.floor", "floorconsole.config", "floorconsole.measures",
+_ALLOWED_MODULES = ("floorconsole.floor", "floorconsole.floor_model", "floorconsole.shifts", "floorconsole.config", "floorconsole.measures",
                     "floorconsole.rejects", "floorconsole.events", "floorconsole.layout")
 
 

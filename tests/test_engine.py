@@ -235,3 +235,65 @@ def test_wrap_up_ends_on_screen_by_the_engine_clock(tmp_path: Path, engine_for) 
             assert floor.seats["SIP/1"].state is SeatState.AVAILABLE
     finally:
         engine.stop()
+
+
+def test_one_bad_line_in_a_backfill_block_costs_one_line(tmp_path: Path, engine_for) -> None:
+    """Issue 9 item 4: one line that made `Floor.feed` raise (a JSON time >= 2**1024) cost
+    the rest of its 2,048-line backfill block (1,947 of 5,000 events vanished). Now it is
+    one bad_time reject and every other line is applied."""
+    t0 = 1_763_888_400.0
+    lines = [
+        f'{{"time": {int(t0) - 600}, "event": "ENTERQUEUE", "callid": "b-{i}", "queue": "sales"}}\n'.encode()
+        for i in range(5000)
+    ]
+    lines[100] = b'{"time": 1' + b"0" * 400 + b', "event": "ENTERQUEUE", "callid": "b-100", "queue": "sales"}\n'
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(b"".join(lines))
+    engine = engine_for(feed, clock=lambda: t0)
+    wait_for(lambda: engine.progress.finished and lines_total(engine) == 5000)
+    assert waiting(engine) == 4999
+    health = engine.health
+    assert health.reject_counts == {"bad_time": 1} and health.last_error is None
+
+
+def test_a_block_the_floor_chokes_on_is_retried_line_by_line(tmp_path: Path, engine_for) -> None:
+    """Should `Floor.feed` raise on a block all the same (a bug: it promises not to, and
+    the fuzz tests hold it to that), the engine retries that block line by line, so only
+    the culprit is lost. A Floor that raises on one marked line stands in for the bug:
+    no real input can make the Floor raise any more."""
+    from floorconsole.floor import Floor
+
+    class BrittleFloor(Floor):
+        def feed(self, lines):  # type: ignore[override]
+            for item in lines:
+                if b"BOOM" in item:
+                    raise RuntimeError("boom")
+                super().feed([item])
+
+    t0 = 1_763_888_400.0
+    body = [enter(i, t0 - 600) for i in range(5000)]
+    body[100] = body[100].replace(b"ENTERQUEUE", b"BOOM")
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(b"".join(body))
+    engine = FloorEngine(Config(), feed, clock=lambda: t0)
+    engine._floor = BrittleFloor(Config().thresholds, window_start=engine._floor.window_start,
+                                 window_end=engine._floor.window_end, feed_format="queue_log")
+    engine.start()
+    try:
+        wait_for(lambda: engine.progress.finished and waiting(engine) == 4999)
+        assert "boom" in (engine.health.last_error or "")
+    finally:
+        engine.stop()
+
+
+def test_a_huge_time_never_reaches_the_health_snapshot(tmp_path: Path, engine_for) -> None:
+    """The header shows `now - health.last_event_time`: a 400-digit, nan or 1e400 time on
+    the last lines of a batch gave inf or nan there (int() of it raises). The engine reads
+    a line's time by the parsers' rule, so a bad time is no time."""
+    feed = tmp_path / "queue_log"
+    feed.write_bytes(b"".join(b + b"|NONE|sales|SIP/1|PAUSE|x\n" for b in (b"9" * 400, b"nan", b"1e400")))
+    engine = engine_for(feed)
+    wait_for(lambda: lines_total(engine) == 3)
+    health = engine.health
+    assert health.reject_counts == {"bad_time": 3}
+    assert health.last_event_time is None

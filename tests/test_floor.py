@@ -440,3 +440,156 @@ def test_a_stale_caller_leaves_the_waiting_history_when_it_went_stale() -> None:
     now = t0 + 4 * 3600 + 2 * 3600  # stale after 4 h; two more hours have passed
     assert floor.measures("sales", now).waiting_now == 0
     assert floor.waiting_history("sales", now) == [0] * 60
+
+
+# ------------------------------------------- issue 9: one rule for times and numbers
+
+
+def three_ways(lines: list[bytes], **kw) -> tuple[Floor, Floor, Floor]:
+    """The same lines folded as one block (the hot loop), one line at a time (the live
+    tail) and through `queue_log.parse_line` + `Floor.apply` (the readable slow path)."""
+    from floorconsole.queue_log import BLANK, parse_line
+
+    th = kw.pop("thresholds", Thresholds())
+    block = Floor(th, kw.get("layout"), feed_format="queue_log", **{k: v for k, v in kw.items() if k != "layout"})
+    block.feed([b"\n".join(lines) + b"\n"])
+    by_line = Floor(th, kw.get("layout"), feed_format="queue_log", **{k: v for k, v in kw.items() if k != "layout"})
+    for line in lines:
+        by_line.feed([line + b"\n"])
+    slow = Floor(th, kw.get("layout"), feed_format="queue_log", **{k: v for k, v in kw.items() if k != "layout"})
+    for line in lines:
+        ev = parse_line(line)
+        slow.lines_total += 1
+        if isinstance(ev, str):
+            if ev == BLANK:
+                slow.lines_blank += 1
+            else:
+                slow.rejects.add(ev, line)
+        else:
+            slow.apply(ev)
+    return block, by_line, slow
+
+
+def summary(f: Floor, now: float = 1_700_001_000) -> tuple:
+    seats = {a: (s.state, s.since, s.call_id, s.answered, s.talk_s, s.ring_no_answer) for a, s in f.seats.items()}
+    return seats, {n: f.measures(n, now) for n in f.queues}, f.rejects.counts, f.lines_parsed, f.last_event_time
+
+
+ENTER_T = b"1700000000|c1|sales|NONE|ENTERQUEUE||0170000001|1"
+
+
+def test_a_huge_time_is_bad_time_and_nothing_downstream_sees_it() -> None:
+    """Issue 9 item 1: a 400-digit time crashed the seat table's alert marks (OverflowError
+    computing `now - since`). Times must be plain digits with an optional fraction, within
+    queue_log.MIN_TIME..MAX_TIME (2100-01-01), on every path."""
+    from floorconsole.queue_log import MAX_TIME, parse_line
+
+    bad = [
+        b"9" * 400 + b"|NONE|sales|SIP/1001|PAUSE|x",
+        b"1_700_000_000|NONE|sales|SIP/1001|PAUSE|x",  # float()/int() accept underscores
+        b"+1700000000|NONE|sales|SIP/1001|PAUSE|x",
+        b"1700000000 |NONE|sales|SIP/1001|PAUSE|x",
+        b"1e9|NONE|sales|SIP/1001|PAUSE|x",
+        b"inf|NONE|sales|SIP/1001|PAUSE|x",
+        b"1700000000.|NONE|sales|SIP/1001|PAUSE|x",
+        b"%d|NONE|sales|SIP/1001|PAUSE|x" % (MAX_TIME + 1),
+        b"\xd9\xa1\xd9\xa2|NONE|sales|SIP/1001|PAUSE|x",  # Arabic-Indic digits
+    ]
+    assert [parse_line(line) for line in bad] == ["bad_time"] * len(bad)
+    good = [b"%d|NONE|sales|SIP/1001|UNPAUSE|" % MAX_TIME, b"1700000000.25|NONE|sales|SIP/1001|PAUSE|y"]
+    for f in three_ways(good[1:] + bad):
+        assert f.rejects.counts == {"bad_time": len(bad)}
+        seat = f.seats["SIP/1001"]
+        assert seat.since == 1700000000.25 and f.last_event_time == 1700000000.25
+    block, by_line, slow = three_ways(good + bad)
+    assert summary(block) == summary(by_line) == summary(slow)
+
+
+def test_durations_are_plain_bounded_non_negative_whole_numbers() -> None:
+    """Issue 9 items 1 and 12: a 400-digit holdtime counted the call answered with SL 0 %
+    and never put the seat on call (a half-applied line); -400 gave ASA -400 s. A number
+    the verb carries (holdtime, calltime, waittime, ring time) must be plain digits and at
+    most 7 days: otherwise the whole line is bad_fields and changes nothing."""
+    from floorconsole.queue_log import MAX_DURATION_S, parse_line
+
+    big = b"9" * 400
+    enter = [b"1700000000|c%d|sales|NONE|ENTERQUEUE||0170000001|1" % i for i in range(1, 4)]
+    bad = [
+        b"1700000005|c1|sales|SIP/1001|CONNECT|" + big + b"|c1.1|1",
+        b"1700000005|c1|sales|SIP/1001|CONNECT|-400|c1.1|1",
+        b"1700000005|c1|sales|SIP/1001|CONNECT|1_0|c1.1|1",
+        b"1700000005|c1|sales|SIP/1001|CONNECT|%d|c1.1|1" % (MAX_DURATION_S + 1),
+        b"1700000005|c1|sales|SIP/1001|CONNECT|5|c1.1|" + big,  # ringtime_s
+        b"1700000006|c2|sales|NONE|ABANDON|1|1|-3",
+        b"1700000006|c2|sales|NONE|ABANDON|1|1|" + big,
+        b"1700000006|c3|sales|NONE|EXITWITHKEY|5|1|1|" + big,
+        b"1700000007|c9|sales|SIP/1002|RINGNOANSWER|" + big,
+        b"1700000007|c9|sales|SIP/1002|RINGCANCELED|-1",
+    ]
+    assert [parse_line(line) for line in bad] == ["bad_fields"] * len(bad)
+    for f in three_ways(enter + bad):
+        assert f.rejects.counts == {"bad_fields": len(bad)}, f.rejects.counts
+        m = f.measures("sales", 1700000010)
+        assert (m.offered, m.answered, m.abandoned, m.exited, m.asa_s, m.max_wait_s) == (3, 0, 0, 0, None, 0)
+        assert f.queues["sales"].waiting_now == 3
+        assert "SIP/1001" not in f.seats and "SIP/1002" not in f.seats
+    # A call whose end carries a bad number stays connected; the limit itself is fine.
+    call = [
+        enter[0],
+        b"1700000005|c1|sales|SIP/1001|CONNECT|%d|c1.1|1" % MAX_DURATION_S,
+        b"1700000065|c1|sales|SIP/1001|COMPLETEAGENT|5|" + big + b"|1",
+        b"1700000065|c1|sales|SIP/1001|COMPLETECALLER|" + big + b"|60|1",
+        b"1700000065|c1|sales|SIP/1001|TRANSFER|2000|ctx|-5|60|1",
+        b"1700000065|c1|sales|SIP/1001|ATTENDEDTRANSFER|BRIDGE|x|5|" + big + b"|1",
+    ]
+    block, by_line, slow = three_ways(call)
+    assert summary(block) == summary(by_line) == summary(slow)
+    assert block.rejects.counts == {"bad_fields": 4}
+    assert block.seats["SIP/1001"].state is SeatState.ON_CALL
+    assert block.measures("sales", 1700000100).asa_s == MAX_DURATION_S
+
+
+def test_a_repeated_block_of_finished_calls_counts_once() -> None:
+    """Issue 9 item 7: a block of finished calls repeated later in the file was counted
+    twice (only out_of_order was flagged). Its lines are duplicates, not applied, and
+    counted once each, as duplicates only."""
+    calls = [
+        b"1700000100|c1|sales|NONE|ENTERQUEUE||0170000001|1",
+        b"1700000105|c1|sales|SIP/1001|CONNECT|5|c1.1|1",
+        b"1700000165|c1|sales|SIP/1001|COMPLETEAGENT|5|60|1",
+        b"1700000170|c2|sales|NONE|ENTERQUEUE||0170000002|1",
+        b"1700000190|c2|sales|NONE|ABANDON|1|1|20",
+        b"1700000200|c3|sales|NONE|ENTERQUEUE||0170000003|1",
+        b"1700000200|c3|sales|NONE|EXITEMPTY|1|1|0",
+        b"1700000200|c3|support|NONE|ENTERQUEUE||0170000003|1",  # failover: a new visit
+        b"1700000204|c3|support|SIP/1001|CONNECT|4|c3.1|1",
+    ]
+    later = [b"1700000300|c4|sales|NONE|ENTERQUEUE||0170000004|1"]
+    for f in three_ways(calls + later + calls[:-1]):
+        sales, support = f.measures("sales", 1700000400), f.measures("support", 1700000400)
+        assert (sales.offered, sales.answered, sales.abandoned, sales.exited, sales.handled) == (4, 1, 1, 1, 1)
+        assert (support.offered, support.answered) == (1, 1)
+        # c3's repeated EXITEMPTY finds c3 connected (its second visit): not applied either.
+        assert f.rejects.counts == {"duplicate": len(calls) - 2, "outcome_after_connect": 1}, f.rejects.counts
+        assert f.seats["SIP/1001"].answered == 2 and f.seats["SIP/1001"].call_id == "c3"
+    block, by_line, slow = three_ways(calls + later + calls)
+    assert summary(block) == summary(by_line) == summary(slow)
+
+
+def test_verbs_are_case_sensitive_on_every_path() -> None:
+    """Issue 9 item 15: `connect` or ` CONNECT` was unknown to the hot loop but applied by
+    the slow path (which upper-cased). Verbs are matched exactly as Asterisk writes them."""
+    from floorconsole.queue_log import parse_line
+
+    odd = [
+        b"1700000005|c1|sales|SIP/1001|connect|5|c1.1|1",
+        b"1700000005|c1|sales|SIP/1001| CONNECT|5|c1.1|1",
+        b"1700000005|c1|sales|SIP/1001|CONNECT |5|c1.1|1",
+        b"\xef\xbb\xbf1700000005|c1|sales|SIP/1001|Connect|5|c1.1|1",  # BOM: the slow path
+        b"1700000005.5|c1|sales|SIP/1001|connect|5|c1.1|1",  # fraction: the slow path
+    ]
+    assert [parse_line(line).verb for line in odd] == ["connect", " CONNECT", "CONNECT ", "Connect", "connect"]
+    block, by_line, slow = three_ways([ENTER_T] + odd)
+    assert summary(block) == summary(by_line) == summary(slow)
+    assert block.rejects.counts == {"unknown_event": len(odd)}
+    assert block.lines_unknown == len(odd) and block.queues["sales"].waiting_now == 1

@@ -115,15 +115,16 @@ async def shift_a(tmp: Path) -> None:
         await until(pilot, lambda: app.screen is screen and len(screen.items) == 3, "free entry added")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: len(app.screen_stack) == 1, "handover signed")
-        await until(pilot, lambda: "not received" not in str(app.query_one(FloorHeader).open_handover or ""), "header")
+        # the outgoing side is told to stay until the incoming side has received the shift
+        await until(pilot, lambda: "you may not leave" in str(app.query_one(FloorHeader).open_handover or ""), "header")
 
 
 async def shift_b(tmp: Path) -> None:
     app = make_app(tmp, T_B, ZHAO)
     async with app.run_test(size=(120, 40)) as pilot:
-        # Offered on start; the main screen says the handover is not received.
+        # Offered on start; the main screen says a handover is waiting for this shift.
         await until(pilot, lambda: isinstance(app.screen, ReviewOffer), "review offer")
-        assert "not received" in str(app.query_one(FloorHeader).open_handover or "")
+        assert "waiting" in str(app.query_one(FloorHeader).open_handover or "")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.loaded, "review")
         review = app.screen
@@ -150,7 +151,7 @@ async def shift_b(tmp: Path) -> None:
         await pilot.press("ctrl+s")
         await until(pilot, lambda: review.handover.received is not None, "receipt")
         await pilot.press("escape")
-        await until(pilot, lambda: "not received" not in str(app.query_one(FloorHeader).open_handover or ""), "header")
+        await until(pilot, lambda: "waiting" not in str(app.query_one(FloorHeader).open_handover or ""), "header")
         # Export the current shift's report.
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, ExportScreen) and app.screen.finished, "export", 20)

@@ -105,3 +105,77 @@ def test_auto_detects_by_the_first_non_blank_line(tmp_path: Path) -> None:
     j.write_bytes(b'\n  {"time": 1, "event": "ENTERQUEUE", "callid": "c", "queue": "q"}\n')
     floor = fold_files([j], Thresholds())
     assert floor.feed_format == "jsonl" and floor.lines_parsed == 1 and floor.lines_blank == 1
+
+
+# ------------------------------------------- issue 9: extreme numbers never raise
+
+BIG_INT = "1" + "0" * 400  # >= 2**1024: float() of it raises OverflowError
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('{"time": %s, "event": "PAUSE", "agent": "SIP/1"}' % BIG_INT, "bad_time"),
+        ('{"time": 1e400, "event": "PAUSE", "agent": "SIP/1"}', "bad_time"),
+        ('{"time": -1, "event": "PAUSE", "agent": "SIP/1"}', "bad_time"),
+        ('{"time": 4102444801, "event": "PAUSE", "agent": "SIP/1"}', "bad_time"),
+        ('{"time": "1960-01-01T00:00:00+00:00", "event": "PAUSE", "agent": "SIP/1"}', "bad_time"),
+        ('{"time": "2200-01-01T00:00:00+00:00", "event": "PAUSE", "agent": "SIP/1"}', "bad_time"),
+        ('{"time": "1_700_000_000", "event": "PAUSE", "agent": "SIP/1"}', "bad_time"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "holdtime": %s}' % BIG_INT, "bad_fields"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "holdtime": 1e309}', "bad_fields"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "holdtime": %s.0}' % ("9" * 308), "bad_fields"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "holdtime": -400}', "bad_fields"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "holdtime": "-4"}', "bad_fields"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "holdtime": "\u0661"}', "bad_fields"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "holdtime": 604801}', "bad_fields"),
+        ('{"time": 1700000000, "event": "ABANDON", "callid": "c", "waittime": "1_0"}', "bad_fields"),
+        ('{"time": 1700000000, "event": "CONNECT", "callid": "c", "data": ["%s"]}' % BIG_INT, "bad_fields"),
+        ('{"time": 1700000000, "event": "ENTERQUEUE", "callid": "c", "position": -1}', "bad_fields"),
+    ],
+)
+def test_extreme_numbers_are_rejected_not_raised(line: str, reason: str) -> None:
+    """Issue 9 items 10 and 12: a time >= 2**1024 raised OverflowError in `Floor.feed`, a
+    negative ISO time was accepted; holdtimes of 1e309 or 308 digits overflowed the tallies
+    (and `int(inf)` in stats/report). The queue_log rule applies: times within
+    queue_log.MIN_TIME..MAX_TIME, durations plain whole numbers of 0..7 days."""
+    assert parse_line(line) == reason
+    floor = Floor(Thresholds(), feed_format="jsonl")
+    floor.feed([line.encode() + b"\n"])
+    assert floor.rejects.counts == {reason: 1}
+
+
+def test_unpaired_surrogates_in_names_do_not_raise() -> None:
+    line = rb'{"time": 1700000000, "event": "ENTERQUEUE", "callid": "\ud800", "queue": "q\udfff", "caller": "\ud83d"}'
+    floor = Floor(Thresholds(), feed_format="jsonl")
+    floor.feed([line + b"\n"])
+    assert floor.lines_parsed == 1 and floor.measures("q\ufffd", 1700000000).offered == 1
+
+
+def test_stats_survives_two_huge_holdtimes(tmp_path: Path) -> None:
+    """`floorconsole stats` (a real process) on a feed whose holdtimes summed to inf and
+    crashed `int(inf)`: the two lines are bad_fields and the rest is counted."""
+    import json
+    import subprocess
+    import sys
+
+    big = "9" * 308
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(
+            json.dumps({"time": 1700000000 + i, "event": "ENTERQUEUE", "callid": f"c{i}", "queue": "q"}) + "\n"
+            for i in range(3)
+        )
+        + "".join(
+            f'{{"time": 1700000010, "event": "CONNECT", "callid": "c{i}", "queue": "q", "agent": "SIP/1", "holdtime": {big}}}\n'
+            for i in range(2)
+        )
+        + '{"time": %s, "event": "PAUSE", "queue": "q", "agent": "SIP/2"}\n' % BIG_INT
+        + '{"time": 1700000012, "event": "CONNECT", "callid": "c2", "queue": "q", "agent": "SIP/1", "holdtime": 12}\n'
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "floorconsole", "stats", "--feed", str(feed), "--json"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert '"offered": 3' in out.stdout and '"answered": 1' in out.stdout

@@ -101,6 +101,12 @@ def test_custom_verbs_are_well_formed_but_not_known() -> None:
         (b"abc|c|q|SIP/1|CONNECT|4", "bad_time"),
         (b"nan|c|q|SIP/1|CONNECT|4", "bad_time"),
         (b"-5|c|q|SIP/1|CONNECT|4", "bad_time"),
+        (b"1_266_833_911|c|q|SIP/1|CONNECT|4", "bad_time"),
+        (b"9" * 400 + b"|c|q|SIP/1|CONNECT|4", "bad_time"),
+        (b"1|c|q|SIP/1|  |4", "bad_fields"),
+        (b"1|c|q|SIP/1|CONNECT|-4", "bad_fields"),
+        (b"1|c|q|SIP/1|CONNECT|" + b"9" * 400, "bad_fields"),
+        (b"1|c|q|SIP/1|ATTENDEDTRANSFER|4|30", "bad_fields"),
         (b"1|c|q|SIP/1||4", "bad_fields"),
         (b"1|c|q|SIP/1|CONNECT|soon", "bad_fields"),
         (b"1|c|q|SIP/1|CONNECT", "bad_fields"),
@@ -116,7 +122,9 @@ def test_bad_lines_give_a_reason(line: bytes, reason: str) -> None:
 def test_tolerated_oddities() -> None:
     assert parse_line(b"1266833911|c|q|SIP/1|CONNECT|4\r").data == ("4",)
     assert parse_line(b"\xef\xbb\xbf1|c|q|SIP/1|CONNECT|4").time == 1
-    assert parse_line(b"1266833911.5|c|q|SIP/1|connect|4").verb == "CONNECT"
+    assert parse_line(b"1266833911.5|c|q|SIP/1|CONNECT|4").time == 1266833911.5
+    # Verbs are case-sensitive (issue 9): kept as written, so a custom verb, unknown.
+    assert parse_line(b"1266833911|c|q|SIP/1|connect|4").verb == "connect"
     ev = parse_line(b"1|c|q|Jos\xe9|PAUSE|caf\xe9")  # Latin-1 bytes, not UTF-8
     assert ev.agent == "Jos\ufffd"
 
