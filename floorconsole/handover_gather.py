@@ -17,44 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from floorconsole.config import ShiftDef
+from floorconsole import log_kinds
 from floorconsole.layout import FloorLayout
 from floorconsole.shifts import ShiftWindow, shift_at_epoch
 from floorconsole.store import HandoverItem, HandoverItemDraft, Store
 
-# Log kinds carried from the outgoing shift's duty log (DOMAIN.md's handover list).
-CARRIED_ENTRY_KINDS: tuple[str, ...] = (
-    "follow-up",
-    "equipment",
-    "difficult-case",
-    "staffing",
-    "notice",
-    "customer-info",
-)
-# Display order of the groups on the review screen and in `handover show`.
-KIND_ORDER: tuple[str, ...] = (
-    "escalation",
-    "follow-up",
-    "difficult-case",
-    "customer-info",
-    "equipment",
-    "staffing",
-    "notice",
-    "patrol",
-    "general",
-    "correction",
-)
-KIND_TITLES: dict[str, str] = {
-    "escalation": "Escalations 投诉升级",
-    "follow-up": "Follow-ups 待跟进",
-    "difficult-case": "Difficult cases 疑难问题",
-    "customer-info": "Customer info 客户信息",
-    "equipment": "Equipment 设备情况",
-    "staffing": "Staffing 人员调班",
-    "notice": "Notices 最新通告",
-    "patrol": "Patrol findings 巡台",
-    "general": "Other",
-    "correction": "Corrections",
-}
+# Log kinds carried from the outgoing shift's duty log (DOMAIN.md's handover list), the
+# display order of the groups on the review screen and in `handover show`, their titles.
+CARRIED_ENTRY_KINDS: tuple[str, ...] = log_kinds.CARRIED_ENTRY_KINDS
+KIND_ORDER: tuple[str, ...] = log_kinds.ENTRY_KINDS
+KIND_TITLES: dict[str, str] = {k.key: k.title for k in log_kinds.LOG_KINDS}
 
 
 @dataclass(frozen=True)

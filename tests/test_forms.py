@@ -323,7 +323,7 @@ def test_log_entry_valid_with_kind(service, db) -> None:
         assert app.screen.focused.id == "body"  # `h` then typing writes the entry
         await pilot.press("shift+tab")
         assert app.screen.focused.id == "kind"
-        await pilot.press("enter", "up", "up", "up", "up", "enter")  # General -> Equipment
+        await pilot.press("enter", "up", "up", "up", "enter")  # General -> Notice -> Staffing -> Equipment
         assert app.screen.query_one("#kind").value == "equipment"
         await type_into(pilot, "#body", "Headset at A-07 crackles [red]x[/red]")
         await pilot.press("enter")  # a newline in the body, not a save

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ENTRY_KINDS: tuple[str, ...] = (
-    "follow-up",
-    "equipment",
-    "difficult-case",
-    "staffing",
-    "notice",
-    "customer-info",
-    "escalation",
-    "patrol",
-    "general",
-    "correction",
-)
+from floorconsole.log_kinds import ENTRY_KINDS  # noqa: F401 - the store validates kinds by it
+
 SCORE_DIMENSIONS: tuple[str, ...] = ("service_language", "attitude", "tone", "needs", "composure")
 OUTCOMES: tuple[str, ...] = ("resolved", "callback", "referred")
 

@@ -8,25 +8,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Select, Static, TextArea
 
+from floorconsole.log_kinds import LOG_KINDS as ALL_KINDS
+
 from .base import FormScreen, Problems, StoreCall, field_row
 
-# (stored value, label shown) — the handover kinds in DOMAIN.md.
-LOG_KINDS: tuple[tuple[str, str], ...] = (
-    ("follow-up", "Follow-up 待跟进"),
-    ("equipment", "Equipment 设备情况"),
-    ("difficult-case", "Difficult case 疑难问题"),
-    ("staffing", "Staffing 人员调班"),
-    ("notice", "Notice 最新通告"),
-    ("general", "General"),
-)
-# Kinds other screens write (shown, never offered here).
-OTHER_KIND_LABELS = {
-    "customer-info": "Customer info",
-    "escalation": "Escalation",
-    "patrol": "Patrol",
-    "correction": "Correction",
-}
-KIND_LABELS = dict(LOG_KINDS) | OTHER_KIND_LABELS
+# (stored value, label shown): the kinds a supervisor writes by hand (floorconsole/log_kinds.py).
+LOG_KINDS: tuple[tuple[str, str], ...] = tuple((k.key, k.name) for k in ALL_KINDS if k.by_hand)
+KIND_LABELS = {k.key: k.name for k in ALL_KINDS}
 MIN_BODY_CHARS = 3
 
 
