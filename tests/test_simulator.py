@@ -256,7 +256,10 @@ def test_simulate_command_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     deadline = time.monotonic() + 10
     while not (out.exists() and out.stat().st_size > 0) and time.monotonic() < deadline:
         time.sleep(0.1)
-    time.sleep(0.5)
+    # the live phase has begun (its signal handler is in place) once the file grows again
+    first = out.stat().st_size
+    while out.stat().st_size == first and time.monotonic() < deadline:
+        time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=5) == 0
     assert "wrote" in proc.stderr.read()
