@@ -32,9 +32,13 @@ def test_broken_pipe_on_stdout_is_not_a_traceback(tmp_path) -> None:
     import subprocess
     import sys
 
+    from floorconsole.identity import Actor
+    from floorconsole.store import Store
+
     db = tmp_path / "floor.db"
-    for i in range(300):
-        main(["--db", str(db), "log", "add", "--kind", "notice", "--body", f"entry {i} " + "x" * 200])
+    with Store(db) as store:  # enough output to fill the pipe; one Store, not 300 CLI runs
+        for i in range(300):
+            store.add_entry("notice", f"entry {i} " + "x" * 200, Actor("Li Na", "li", "pts/1"))
     proc = subprocess.run(
         f"{sys.executable} -m floorconsole --db {db} log list --json | head -c 10",
         shell=True, capture_output=True, text=True,
