@@ -30,8 +30,13 @@ def _line(t: float, *fields: str) -> str:
     return "|".join([str(int(t)), *fields]) + "\n"
 
 
+def _window_start(now: float) -> float:
+    return shift_at_epoch(Config().shifts, now).start.timestamp()
+
+
 def _shift_lines(now: float, n: int = 40) -> str:
-    start = shift_at_epoch(Config().shifts, now).start.timestamp() + 60
+    """`n` answered calls from a minute into the shift of `now` (whatever the hour)."""
+    start = _window_start(now) + 60
     out = [_line(start, "NONE", "sales", "SIP/1001", "ADDMEMBER", "")]
     for i in range(n):
         t = start + 10 * i
@@ -66,10 +71,14 @@ def test_an_escalation_written_while_only_watch_runs_is_recorded_once(tmp_path: 
     feed.write_text(_shift_lines(now, 5))
     proc = _watch(tmp_path)
     try:
-        wait_for(lambda: snapshot_exists(tmp_path), timeout=30, what="watch caught up")
+        wait_for(lambda: snapshot_exists(tmp_path), timeout=60, what="watch caught up")
         with open(feed, "a") as f:
             f.write(_line(now, "c9", "sales", "SIP/1001", "ESCALATE", "wants the supervisor", "1"))
-        wait_for(lambda: len(_escalations(tmp_path / "floor.db")) == 1, timeout=20, what="the escalation recorded")
+        try:
+            wait_for(lambda: len(_escalations(tmp_path / "floor.db")) == 1, timeout=60, what="the escalation recorded")
+        except AssertionError:
+            proc.terminate()
+            raise AssertionError(f"not recorded; watch said: {proc.communicate(timeout=20)[1][-2000:]}") from None
         time.sleep(0.5)  # a second chance to record it twice
         (row,) = _escalations(tmp_path / "floor.db")
         assert row[1] == "SIP/1001" and row[2] == "SIP/1001" and row[3] == "feed"  # raised by the agent
@@ -114,9 +123,9 @@ def _figures(engine: FloorEngine, now: float) -> tuple:
 
 
 def test_a_console_starts_from_the_snapshot_with_exactly_the_figures_of_a_refold(tmp_path: Path) -> None:
-    clock = ManualClock(time.time())
     feed = tmp_path / "queue_log"
-    feed.write_text(_shift_lines(clock(), 30))
+    feed.write_text(_shift_lines(time.time(), 30))
+    clock = ManualClock(_window_start(time.time()) + 60 + 10 * 30 + 120)  # inside the shift, after the lines
     config = Config(db_path=tmp_path / "floor.db", feed_path=feed)
     snap = tmp_path / "floor.snapshot"
     watcher = _engine(config, feed, clock, snapshot_out=snap, snapshot_every_s=0.0)
