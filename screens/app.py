@@ -135,7 +135,7 @@ class FloorApp(App[int]):
 
     def compose(self) -> ComposeResult:
         th = self.config.thresholds
-        yield FloorHeader(self.config.supervisor, id="header")
+        yield FloorHeader(self.actor.name, id="header")  # who is signed in, as the records name them
         yield QueuesPanel(th, id="queues")
         with Horizontal(id="body"):
             with Vertical(id="seats"):
