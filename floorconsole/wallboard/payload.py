@@ -8,9 +8,11 @@ states only when `[wallboard] show_agents` allows. On top of that, by constructi
 - every number is small: counts and waits are whole numbers clamped to 9999, percentages
   have one decimal, and no epoch time is sent (the page ticks waits from their age at
   `now`, on its own monotonic clock), so no run of 5 or more digits is ever in the payload;
-- every text from the feed (queue and agent names) goes through `mask_digit_runs`, so a
-  queue named after a hotline number or an agent interface holding a phone number shows
-  masked, like every other display path.
+- every text from the feed (queue and agent names) goes through `shown`: control, format
+  and surrogate characters become U+FFFD (so JSON needs no `\\u00NN` escape, whose digits
+  could join a run) and every run of 5+ digits is masked (`mask_digit_runs`), so a queue
+  named after a hotline number or an agent interface holding a phone number shows masked,
+  like every other display path.
 
 `QUEUE_FIELDS` / `AGENT_FIELDS` / `TOP_FIELDS` are the whole vocabulary; the tests hold
 the payload to exactly these.
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import unicodedata
 from typing import Any
 
 from floorconsole import rules
@@ -37,6 +40,19 @@ QUEUE_FIELDS = frozenset({
 })
 AGENT_FIELDS = frozenset({"name", "state"})
 SHOWN_STATES = ("ON_CALL", "RINGING", "WRAP_UP", "PAUSED", "AVAILABLE")  # board order; logged-off not shown
+
+
+MAX_NAME = 60
+
+
+def shown(text: str) -> str:
+    """A queue or agent name fit for the board (see the module docstring)."""
+    text = text[:MAX_NAME]
+    if not (text.isascii() and text.isprintable()):
+        text = "".join(
+            "\ufffd" if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") else ch for ch in text
+        )
+    return mask_digit_runs(text)
 
 
 def whole(value: float | int | None) -> int | None:
@@ -68,7 +84,7 @@ def queue_entry(q: QueueView, counts: AgentCounts | None, now: float, th: Thresh
     c = counts or AgentCounts()
     wait = rules.longest_wait_now(q, now)
     return {
-        "name": mask_digit_runs(q.name),
+        "name": shown(q.name),
         "waiting": whole(q.waiting_now),
         "longest_wait_s": whole(wait),
         "service_level": percent(q.service_level),
@@ -91,7 +107,7 @@ def agents_by_queue(seats: dict[str, SeatView]) -> dict[str, list[dict[str, str]
         if seat.state not in order:
             continue
         for q in seat.queues:
-            out.setdefault(q, []).append((order[seat.state], mask_digit_runs(seat.name or seat.agent), seat.state))
+            out.setdefault(q, []).append((order[seat.state], shown(seat.name or seat.agent), seat.state))
     return {q: [{"name": n, "state": s} for _, n, s in sorted(rows)] for q, rows in out.items()}
 
 
