@@ -44,13 +44,15 @@
     c.append(names);
     return c;
   }
-  function set(c, field, value, cls, sub) {
+  function set(c, field, value, cls, sub, unit) {
     const f = c.querySelector('[data-field="' + field + '"]');
-    f.querySelector(".value").textContent = value;
+    const v = f.querySelector(".value");
+    v.textContent = value;
+    if (unit) v.dataset.unit = unit; else delete v.dataset.unit;
     f.className = "fig" + (cls ? " " + cls : "");
     if (sub !== undefined) f.querySelector(".sub").textContent = sub;
   }
-  function pct(v) { return v === null ? "—" : v.toFixed(1) + "%"; }
+  function pct(v) { return v === null ? "—" : v.toFixed(1); }
   function mmss(s) {
     s = Math.max(0, Math.floor(s));
     const h = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, sec = s % 60;
@@ -70,9 +72,9 @@
       seen.add(q.name);
       set(c, "waiting", String(q.waiting), "");
       set(c, "service_level", pct(q.service_level), q.service_level === null ? "" : (q.sl_alert ? "alert" : "ok"),
-          L.target + " " + data.targets.sl_pct + "%");
+          L.target + " " + data.targets.sl_pct + "%", q.service_level === null ? "" : "%");
       set(c, "abandon_rate", pct(q.abandon_rate), q.abandon_alert ? "alert" : "",
-          L.target + " ≤ " + data.targets.abandon_pct + "%");
+          L.target + " ≤ " + data.targets.abandon_pct + "%", q.abandon_rate === null ? "" : "%");
       set(c, "available", String(q.available), "");
       set(c, "on_call", String(q.on_call), "");
       set(c, "wrap_up", String(q.wrap_up), "");
