@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "followups": "followups",
     "report": "report",
     "watch": "watch",
+    "wallboard": "wallboard",
 }
 
 
