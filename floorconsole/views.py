@@ -77,8 +77,9 @@ class FeedStatus:
     last_event_time: float | None = None
     rejected: int = 0
     backfill_pct: float | None = None  # None once the backfill is finished
-    problem: str | None = None  # the feed worker's last error, if any
+    problem: str | None = None  # what is wrong with the feed now, if anything
     live: bool = False  # caught up with the end of the feed at least once
+    last_error: str | None = None  # the engine's last error, kept after it recovered (a skipped line...)
 
 
 @dataclass(slots=True)

@@ -49,6 +49,7 @@ from screens.messages import (
 )
 from screens.queues_panel import QueuesPanel
 from screens.rejects_screen import RejectsScreen
+from screens.resilience import guarded_call
 from screens.pollers import StorePoller
 from screens.seat_table import SeatTable
 
@@ -201,6 +202,10 @@ class FloorApp(App[int]):
     # ---- routing -------------------------------------------------------------------
 
     def _tick(self) -> None:
+        """Once a second; a failing step is reported, never fatal (screens/resilience.py)."""
+        guarded_call(self, "the once-a-second update", self._tick_once)
+
+    def _tick_once(self) -> None:
         """Once a second: the clock, and what only time changes (ages, timers, alerts).
 
         Touches what ticks, not every seat: agent counts and patrol coverage are kept
@@ -227,7 +232,7 @@ class FloorApp(App[int]):
 
     @on(FloorUpdated)
     def _floor_updated(self, msg: FloorUpdated) -> None:
-        self.apply_update(msg.update)
+        guarded_call(self, "showing a floor update", lambda: self.apply_update(msg.update))
 
     def apply_update(self, update: FloorUpdate) -> None:
         """Show what the engine pushed: the model takes it, the panels repaint what changed."""
@@ -252,7 +257,7 @@ class FloorApp(App[int]):
 
     @on(StoreSnapshot)
     def _store_snapshot(self, snap: StoreSnapshot) -> None:
-        self.apply_store(snap)
+        guarded_call(self, "showing the records", lambda: self.apply_store(snap))
 
     def apply_store(self, snap: StoreSnapshot) -> None:
         """Show what the store holds: escalations, log, patrolled seats, open handover."""
@@ -385,7 +390,7 @@ class FloorApp(App[int]):
         if not counts and not last:
             h = self.engine.health
             counts, last = dict(h.reject_counts), list(h.last_rejects)
-        self.push_screen(RejectsScreen(str(self.feed_path), counts, last))
+        self.push_screen(RejectsScreen(str(self.feed_path), counts, last, self.floor.status.last_error))
 
     def action_patrol(self) -> None:
         from screens.forms import PatrolForm

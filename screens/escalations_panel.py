@@ -18,6 +18,7 @@ from textual.widget import Widget
 
 from floorconsole.printable import printable
 from screens import theme
+from screens.resilience import guarded_line
 
 T = TypeVar("T")
 
@@ -128,6 +129,7 @@ class RecordList(Widget, Generic[T], can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
+    @guarded_line
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style

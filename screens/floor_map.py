@@ -25,6 +25,7 @@ from screens import theme
 from screens.messages import SeatHighlighted
 from floorconsole.rules import alert_marks
 from screens.seat_table import SeatRow, matches
+from screens.resilience import guarded_line
 
 LABEL_WIDTH = 5
 UNPLACED_PER_ROW = 10
@@ -212,6 +213,7 @@ class FloorMap(ScrollView, can_focus=True):
         if 1 <= screen_y < self.size.height:
             self.refresh(Region(0, screen_y, self.size.width, 1))
 
+    @guarded_line
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x = round(self.scroll_x)

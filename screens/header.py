@@ -15,6 +15,7 @@ from textual.widget import Widget
 from floorconsole.printable import printable
 from floorconsole.views import FeedStatus
 from screens.messages import RejectsRequested
+from screens.resilience import guarded_text
 
 
 HealthView = FeedStatus  # the name the header and its callers use
@@ -86,6 +87,7 @@ class FloorHeader(Widget):
             self._last = text
             self.refresh()
 
+    @guarded_text
     def render(self) -> Text:
         if self._last is None:
             self._last = self._build()
@@ -164,6 +166,9 @@ class FloorHeader(Widget):
             text.append(f"⚠ {printable(h.problem, max_len=40)} ", style="bold red")
         elif trouble:
             text.append(f"⚠ {printable(h.state, max_len=40)} ", style="bold red")
+        elif h.last_error:
+            # the feed recovered (a line skipped, a record refused): say so until it is read (f)
+            text.append(f"⚠ {printable(h.last_error, max_len=30)} ", style="yellow")
         if not h.live:
             # not "lag 0 B" in green before the shift so far has been read: it is not live yet
             if not trouble:

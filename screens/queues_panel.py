@@ -20,6 +20,7 @@ from floorconsole.printable import printable
 from floorconsole.rules import is_abandon_above_target, is_past_apology, is_sl_below_target, longest_wait_now
 from floorconsole.views import AgentCounts, QueueView, count_agents
 from screens import theme
+from screens.resilience import guarded_text
 
 QueueRow = QueueView  # the name the panel and its tests use
 __all__ = ["AgentCounts", "QueueRow", "QueuesPanel", "count_agents"]
@@ -89,6 +90,7 @@ class QueuesPanel(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
         return 1 + max(1, len(self.queues))
 
+    @guarded_text
     def render(self) -> Text:
         width = self.size.width or 80
         cols = [c for c in _COLUMNS if width >= c[3]]

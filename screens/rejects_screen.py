@@ -21,9 +21,12 @@ from floorconsole.masking import mask_digit_runs
 from floorconsole.printable import printable
 
 
-def rejects_text(counts: Mapping[str, int], last: Sequence[tuple[str, str]]) -> Text:
-    """Counts by reason, then the last rejected lines, newest last."""
+def rejects_text(counts: Mapping[str, int], last: Sequence[tuple[str, str]], last_error: str | None = None) -> Text:
+    """The engine's last error (if any), counts by reason, then the last rejected lines."""
     text = Text()
+    if last_error:
+        text.append("The feed engine's last error (it carried on): ", style="bold yellow")
+        text.append(printable(mask_digit_runs(last_error), max_len=400) + "\n\n")
     total = sum(counts.values())
     text.append(f"{total} rejected line{'s' if total != 1 else ''}\n", style="bold")
     for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]):
@@ -52,17 +55,19 @@ class RejectsScreen(ModalScreen[None]):
     RejectsScreen #rejects-title { text-style: bold; height: 1; }
     """
 
-    def __init__(self, feed_path: str, counts: Mapping[str, int], last: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, feed_path: str, counts: Mapping[str, int], last: Sequence[tuple[str, str]],
+                 last_error: str | None = None) -> None:
         super().__init__()
         self.feed_path = feed_path
         self.counts = dict(counts)
         self.last = list(last)
+        self.last_error = last_error
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(f"Rejected feed lines — {printable(self.feed_path)}  (Esc closes)"), id="rejects-title")
             with VerticalScroll():
-                yield Static(rejects_text(self.counts, self.last), id="rejects-body")
+                yield Static(rejects_text(self.counts, self.last, self.last_error), id="rejects-body")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

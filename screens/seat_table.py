@@ -34,6 +34,7 @@ SeatRow = SeatView  # the name the widgets and their tests use
 __all__ = ["SeatRow", "SeatTable", "alert_marks", "matches"]
 from screens import theme
 from screens.messages import SeatHighlighted
+from screens.resilience import guarded_line
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,7 @@ class SeatTable(ScrollView, can_focus=True):
         if 1 <= screen_y < self.size.height:
             self.refresh(Region(0, screen_y, self.size.width, 1))
 
+    @guarded_line
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if y == 0:
