@@ -82,7 +82,7 @@ class FloorEngine:
         feed_path: str | Path,
         *,
         clock: Callable[[], float],
-        layout: "FloorLayout | None" = None,
+        layout: FloorLayout | None = None,
         position_file: str | Path | None = None,
         on_escalations: EscalationSink | None = None,
         snapshot_in: str | Path | None = None,
@@ -163,7 +163,7 @@ class FloorEngine:
 
     # ---- reading, from any thread ---------------------------------------------------
     @contextmanager
-    def locked(self) -> Iterator["Floor"]:
+    def locked(self) -> Iterator[Floor]:
         """The Floor, under the engine's lock; keep the block short (the feed waits)."""
         with self._lock:
             yield self._floor

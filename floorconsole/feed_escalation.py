@@ -90,19 +90,19 @@ def raised_by(esc: Any, names: dict[str, str]) -> Actor:
 
 
 def recorder(
-    service: "StoreService", layout: "FloorLayout | None", on_problem: Callable[[str], None]
-) -> Callable[["list[Escalation]"], None]:
+    service: StoreService, layout: FloorLayout | None, on_problem: Callable[[str], None]
+) -> Callable[[list[Escalation]], None]:
     """An engine `on_escalations` sink that records each escalation on the store's thread;
     a refusal is reported through `on_problem` (shown in the header), never raised."""
 
-    def done(fut: "Future[Any]") -> None:
+    def done(fut: Future[Any]) -> None:
         exc = fut.exception()
         if exc is not None:
             on_problem(f"could not record a feed escalation: {exc}")
 
     names = {p.agent: p.name for p in layout.seats} if layout is not None else {}
 
-    def record(escalations: "list[Escalation]") -> None:
+    def record(escalations: list[Escalation]) -> None:
         for esc in escalations:
             fut = service.submit("raise_escalation", actor=raised_by(esc, names), **escalation_args(esc))
             fut.add_done_callback(done)

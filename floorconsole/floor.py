@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
+from collections.abc import Callable, Iterable
 from itertools import islice
-from typing import Callable, Iterable
 
 from floorconsole import jsonl, queue_log
 from floorconsole.config import Thresholds

@@ -45,7 +45,7 @@ def _reclassify(p: list, t: float) -> None:
     raise ValueError("not a verb the floor knows as written")
 
 
-def fold_queue_log(floor: "Floor", lines: list[bytes]) -> None:
+def fold_queue_log(floor: Floor, lines: list[bytes]) -> None:
     """Fold complete queue_log lines (no newlines) into `floor`; never raises on bad input:
     a line the loop cannot take is re-read by `Floor._slow_line`, which classifies it."""
     # The hot loop: most of a backfill's time is spent here, so it is shaped for speed.

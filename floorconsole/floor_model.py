@@ -111,7 +111,7 @@ class Call:
 class QueueState:
     """One queue: its waiting callers, its window tally and optional hourly buckets."""
 
-    __slots__ = ("name", "raw", "bit", "tally", "buckets", "calls", "_hist", "hist_next", "hist_peak", "_hist_min", "dirty")
+    __slots__ = ("_hist", "_hist_min", "bit", "buckets", "calls", "dirty", "hist_next", "hist_peak", "name", "raw", "tally")
 
     def __init__(self, name: str, raw: bytes | None = None, bit: int = 0) -> None:
         self.name = name
@@ -189,7 +189,7 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.agents or self.queues or self.escalations or self.rejects)
 
-    def merge(self, other: "Changes") -> None:
+    def merge(self, other: Changes) -> None:
         """Fold a later batch of changes into this one."""
         self.agents |= other.agents
         self.queues |= other.queues

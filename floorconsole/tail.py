@@ -75,7 +75,7 @@ class Position:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> "Position":
+    def from_dict(cls, raw: dict[str, object]) -> Position:
         """Inverse of `to_dict`; raises ValueError on a malformed dict."""
         try:
             return cls(str(raw["path"]), int(raw["dev"]), int(raw["inode"]),  # type: ignore[arg-type]
@@ -88,7 +88,7 @@ class Position:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Position":
+    def from_json(cls, text: str) -> Position:
         """Inverse of `to_json`."""
         return cls.from_dict(json.loads(text))
 

@@ -182,9 +182,8 @@ def test_big_backfill_is_fed_in_blocks_and_folds_exactly_like_a_replay(tmp_path:
     from floorconsole.config import Thresholds
     from floorconsole.layout import generated_layout
     from floorconsole.replay import fold_files
-    from floorconsole.simulator import Simulator
-
     from floorconsole.shifts import shift_at_epoch
+    from floorconsole.simulator import Simulator
 
     sim = Simulator(generated_layout(200, ("sales", "support")), Thresholds(), seed=3, profile=None)
     t0 = 1_763_888_400.0  # a fixed moment; the whole simulated range lies in one shift

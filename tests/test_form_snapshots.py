@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_forms import ME, OTHER, SEAT, Host, _raise, clock, db, read, service, settle, type_into  # noqa: F401 - the same fixtures: a real SQLite file
 from textual.pilot import Pilot
 
 from floorconsole.checklist import load_checklist
@@ -21,8 +22,6 @@ from screens.forms import (
     PraiseForm,
     TakeoverScreen,
 )
-from test_forms import ME, OTHER, SEAT, Host, _raise, clock, read, settle, type_into
-from test_forms import db, service  # noqa: F401 - the same fixtures: a real SQLite file
 
 SIZE = (80, 24)
 

@@ -23,13 +23,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_floor import LAYOUT, summary, three_ways
 
 from floorconsole import jsonl, queue_log
 from floorconsole.config import Thresholds
 from floorconsole.events import Event
 from floorconsole.floor import Floor
 from floorconsole.rejects import NOT_APPLIED
-from test_floor import LAYOUT, summary, three_ways
 
 HERE = Path(__file__).parent / "fixtures"
 SHARED = Path("/work/shared/feeds")

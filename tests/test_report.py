@@ -120,7 +120,7 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     assert f"seq {store.head().seq}, sha256 {store.head().hash}" in md
     assert "calmed an angry caller" in md
     rows = list(csv.reader(io.StringIO(render(report, "csv"))))
-    assert ["## Queue KPIs"] == rows[2][:1]
+    assert rows[2][:1] == ["## Queue KPIs"]
     kpi_total = next(r for r in rows if r and r[0] == "All queues")
     assert kpi_total[1] == str(report.feed.total.offered)
     assert any(c.startswith("'=HYPERLINK") for r in rows for c in r)  # formula kept as text

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import collections
 import hashlib
-import os
 import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

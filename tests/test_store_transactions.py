@@ -5,13 +5,17 @@ import os
 import stat
 
 import pytest
+from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.store import (
-    ComplaintDraft, HandoverItemDraft, ReadOnlyStore, Store, StoreFull,
+    ComplaintDraft,
+    HandoverItemDraft,
+    ReadOnlyStore,
+    Store,
+    StoreFull,
 )
 from floorconsole.store.db import connect
 from floorconsole.store.migrations import apply_migrations
-from test_store_helpers import LI, WANG, open_store
 
 
 def _write_methods() -> set[str]:

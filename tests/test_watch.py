@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.waiting import wait_for
 
 from floorconsole import snapshot
 from floorconsole.clock import ManualClock
@@ -21,7 +22,6 @@ from floorconsole.config import Config
 from floorconsole.engine import FloorEngine
 from floorconsole.shifts import shift_at_epoch
 from floorconsole.wiring import build_parts, feed_state_files
-from support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 

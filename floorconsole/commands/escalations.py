@@ -14,7 +14,15 @@ import argparse
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, parse_time, positive_int, print_json, run_with_store,
+    EXIT_OK,
+    EXIT_USAGE,
+    actor_for,
+    fail,
+    fmt_time,
+    parse_time,
+    positive_int,
+    print_json,
+    run_with_store,
 )
 from floorconsole.store.errors import AlreadyClaimed
 from floorconsole.store.models import OUTCOMES

@@ -16,7 +16,13 @@ from dataclasses import asdict
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, fail, fmt_time, positive_int, print_json, run_with_store,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    fmt_time,
+    positive_int,
+    print_json,
+    run_with_store,
 )
 from floorconsole.store.models import OpenItem
 

@@ -15,7 +15,12 @@ import argparse
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, fail, fmt_time, positive_int, print_json, run_with_store,
+    EXIT_OK,
+    fail,
+    fmt_time,
+    positive_int,
+    print_json,
+    run_with_store,
 )
 from floorconsole.store.models import Handover, Signature
 

@@ -10,7 +10,15 @@ import argparse
 
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, positive_int, print_json, run_with_store, shift_key,
+    EXIT_OK,
+    EXIT_USAGE,
+    actor_for,
+    fail,
+    fmt_time,
+    positive_int,
+    print_json,
+    run_with_store,
+    shift_key,
 )
 from floorconsole.store.models import ENTRY_KINDS
 

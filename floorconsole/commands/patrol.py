@@ -11,7 +11,14 @@ import argparse
 
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, print_json, run_with_store, shift_key,
+    EXIT_OK,
+    EXIT_USAGE,
+    actor_for,
+    fail,
+    fmt_time,
+    print_json,
+    run_with_store,
+    shift_key,
 )
 
 

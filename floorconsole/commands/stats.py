@@ -16,8 +16,8 @@ from typing import Any
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
 from floorconsole.printable import json_escape_controls
-from floorconsole.store.cli_support import finite_float
 from floorconsole.replay import fold_files
+from floorconsole.store.cli_support import finite_float
 from floorconsole.tail import not_regular_reason
 
 

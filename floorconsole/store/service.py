@@ -35,7 +35,7 @@ class StoreService:
         ready.result()  # re-raises ReadOnlyStore, IntegrityProblem, ... from the thread
 
     @classmethod
-    def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> "StoreService":
+    def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> StoreService:
         """A service over the Store the config describes."""
         return cls(path or config.db_path, **store_kwargs(config), **kw)
 
@@ -86,7 +86,7 @@ class StoreService:
             self._queue.put(_STOP)
         self._thread.join(timeout)
 
-    def __enter__(self) -> "StoreService":
+    def __enter__(self) -> StoreService:
         return self
 
     def __exit__(self, *exc: object) -> None:
