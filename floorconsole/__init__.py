@@ -29,7 +29,11 @@ def _quiet_interrupts_while_starting() -> None:
     as_script = bool(sys.argv) and os.path.basename(sys.argv[0]) == "floorconsole"
     if not (as_module or as_script):
         return
-    import _signal
+    TYPE_CHECKING = False  # mypy reads this name as True; no `typing` import on the way to the handler
+    if TYPE_CHECKING:
+        import signal as _signal  # the same functions, with typeshed's types (_signal has no stub)
+    else:
+        import _signal
 
     if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
         _signal.signal(_signal.SIGINT, _exit_interrupted)

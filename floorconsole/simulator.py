@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from floorconsole.clock import system_clock
 from floorconsole.config import Thresholds
@@ -475,7 +476,9 @@ class Simulator:
         self._now = max(self._now, t1)
 
     # ------------------------------------------------------------ handlers
-    def _handle(self, t: float, kind: int, arg) -> None:
+    def _handle(self, t: float, kind: int, arg: Any) -> None:
+        # `arg` is the event's payload, whose type `kind` decides (a queue or agent name,
+        # a _Burst, a _Caller, a tuple of them, None): no static type follows from an int.
         if kind == _ARRIVAL:
             self._arrive(t, arg)
             self._push(self._after(t, self._rng.expovariate(self.arrival_rates[arg])), _ARRIVAL, arg)
@@ -785,6 +788,7 @@ class Simulator:
             if on_history_done is not None:
                 on_history_done()
             sim_live0 = self._now
+            assert sim_live0 is not None  # the history loop's first next() started the floor
             wall_live0 = clock()
             last_rotate = wall_live0
             while not stop.is_set():

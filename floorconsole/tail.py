@@ -44,7 +44,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import watchfiles
 
@@ -75,11 +75,12 @@ class Position:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> Position:
-        """Inverse of `to_dict`; raises ValueError on a malformed dict."""
+    def from_dict(cls, raw: dict[str, Any]) -> Position:
+        """Inverse of `to_dict`; raises ValueError on a malformed dict. `raw` is decoded
+        JSON whose values are not checked yet (hence Any): int() and str() check them."""
         try:
-            return cls(str(raw["path"]), int(raw["dev"]), int(raw["inode"]),  # type: ignore[arg-type]
-                       str(raw["fingerprint"]), int(raw["offset"]))  # type: ignore[arg-type]
+            return cls(str(raw["path"]), int(raw["dev"]), int(raw["inode"]),
+                       str(raw["fingerprint"]), int(raw["offset"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a saved feed position: {exc}") from None
 
