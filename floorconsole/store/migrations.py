@@ -350,9 +350,9 @@ def apply_migrations(db: Database, read_only: bool, path: object = "", key: byte
     """
     _refuse_foreign(db, path)
     try:
-        pending = migrations.pending(db)
+        pending = bool(migrations.pending(db))
     except sqlite3.DatabaseError:
-        pending = [None]  # unreadable schema: let the locked pass below report it
+        pending = True  # unreadable schema: let the locked pass below report it
     if not pending:
         return
     if read_only:
