@@ -23,9 +23,10 @@ def _quiet_interrupts_while_starting() -> None:
     # Imported as a library (tests, tools), nothing changes.
     import os
     import sys
+    from itertools import pairwise
 
     argv = list(getattr(sys, "orig_argv", sys.argv))
-    as_module = any(a == "-m" and b == "floorconsole" for a, b in zip(argv, argv[1:]))
+    as_module = any(a == "-m" and b == "floorconsole" for a, b in pairwise(argv))
     as_script = bool(sys.argv) and os.path.basename(sys.argv[0]) == "floorconsole"
     if not (as_module or as_script):
         return

@@ -422,16 +422,16 @@ class FloorEngine:
         while start < len(lines):
             taken = 0
 
-            def counted() -> Iterator[bytes]:
+            def counted(first: int) -> Iterator[bytes]:
                 # counts what the Floor pulled, so after an exception we know which line
                 nonlocal taken
-                for item in islice(lines, start, None):
+                for item in islice(lines, first, None):
                     taken += 1
                     yield item
 
             try:
                 with self._lock:
-                    self._floor.feed(counted())
+                    self._floor.feed(counted(start))
                 applied = len(lines) - start
                 start = len(lines)
             except Exception as exc:  # noqa: BLE001 - one bad line must not stop the feed

@@ -631,13 +631,12 @@ class Floor:
         elif late and t <= old[_CONNECTED]:
             return self._skip("duplicate", p)
         c = [q, t, caller, None, None]
-        if old is not None:
-            if old[_CONNECTED] is None:
-                # Moved to another queue without an outcome line for the first one.
-                old[_Q].calls.pop(callid, None)
-                old[_Q].dirty = True
-                self._anomaly("missing_outcome", p)
-            # (A connected call entering a queue again was transferred back into one.)
+        # (A connected call entering a queue again was transferred back into one: nothing to undo.)
+        if old is not None and old[_CONNECTED] is None:
+            # Moved to another queue without an outcome line for the first one.
+            old[_Q].calls.pop(callid, None)
+            old[_Q].dirty = True
+            self._anomaly("missing_outcome", p)
         calls[callid] = c
         if t >= q.hist_next:
             q.roll(t)

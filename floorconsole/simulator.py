@@ -708,9 +708,9 @@ class Simulator:
             self._emit(t, caller.callid, caller.queue, agent.name, "BLINDTRANSFER",
                        exten, "from-internal", hold, talk, caller.origpos)
         elif roll < self.transfer_p:
-            bridge = "%08x-%04x-%04x-%04x-%012x" % (
-                rng.getrandbits(32), rng.getrandbits(16), 0x4000 | rng.getrandbits(12),
-                0x8000 | rng.getrandbits(14), rng.getrandbits(48))
+            # a UUID-shaped id; the five draws in this order (same seed, same lines)
+            bridge = (f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-{0x4000 | rng.getrandbits(12):04x}-"
+                      f"{0x8000 | rng.getrandbits(14):04x}-{rng.getrandbits(48):012x}")
             self._emit(t, caller.callid, caller.queue, agent.name, "ATTENDEDTRANSFER",
                        "BRIDGE", bridge, hold, talk, caller.origpos)
         else:

@@ -41,7 +41,7 @@ import re
 import stat
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -58,6 +58,12 @@ WATCH_RETRY_S = 30.0  # after a failed watch, poll this long, then try watching 
 # -2026112312 (logrotate dateext), .2026-11-23; each optionally gzipped.
 _NUMBERED = re.compile(r"^\.(\d+)$")
 _DATED = re.compile(r"^[-.](\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T]\d{2}(?:[-:]?\d{2}){0,2})?)$")
+
+
+def _named_like(prefix: str) -> Callable[[watchfiles.Change, str], bool]:
+    """A watchfiles filter: events for files whose name starts with `prefix` (the feed
+    and its rotated copies)."""
+    return lambda _change, p: os.path.basename(p).startswith(prefix)
 
 
 @dataclass(frozen=True)
@@ -658,7 +664,7 @@ class FileFollower:
             name = self.path.name
             watcher = watchfiles.watch(
                 self.path.parent,
-                watch_filter=lambda _change, p: os.path.basename(p).startswith(name),
+                watch_filter=_named_like(name),
                 debounce=self.debounce_ms,
                 step=self.step_ms,
                 rust_timeout=int(self.recheck_s * 1000),
