@@ -112,7 +112,7 @@ def test_engine_pushes_what_changed(tmp_path: Path, engine_for) -> None:
     feed = tmp_path / "queue_log"
     feed.write_bytes(enter(1) + enter(2))
     updates: list = []
-    engine = engine_for(feed, subscribe=updates.append)
+    engine_for(feed, subscribe=updates.append)  # started here, stopped by the fixture
     wait_for(lambda: any(u.status and u.status.live for u in updates))
     first_live = next(u for u in updates if u.status and u.status.live)
     assert first_live.queues["sales"].waiting_now == 2 and first_live.rejects is not None

@@ -86,7 +86,7 @@ def test_an_escalation_written_while_only_watch_runs_is_recorded_once(tmp_path: 
         parts = build_parts(Config(db_path=tmp_path / "floor.db", feed_path=feed), feed, clock=time.time)
         try:
             parts.engine.start()
-            wait_for(lambda: parts.engine.health.caught_up, timeout=20)
+            wait_for(lambda parts=parts: parts.engine.health.caught_up, timeout=20)
             time.sleep(0.3)
             parts.service.call("data_version")  # the queue of writes is drained
         finally:
