@@ -28,8 +28,8 @@ import argparse
 import fcntl
 import json
 import os
-import re
 import pty  # noqa: F401 - documents that this is the pty benchmark; openpty is from os
+import re
 import shutil
 import signal
 import struct
@@ -174,7 +174,7 @@ def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -245,7 +245,7 @@ def run_bench(args: argparse.Namespace) -> int:
             seen = reader.wait_for(marker, 3.0)
             key_ms.append(((seen - t_key) if seen else 3.0) * 1000)
             time.sleep(0.3)
-        for key, marker in ((b"m", "! alert".encode()), (b"m", "Seat▲".encode())):  # map and back
+        for key, marker in ((b"m", b"! alert"), (b"m", "Seat▲".encode())):  # map and back
             reader.expect(marker)
             t_key = time.perf_counter()
             os.write(master, key)

@@ -23,13 +23,18 @@ def _quiet_interrupts_while_starting() -> None:
     # Imported as a library (tests, tools), nothing changes.
     import os
     import sys
+    from itertools import pairwise
 
     argv = list(getattr(sys, "orig_argv", sys.argv))
-    as_module = any(a == "-m" and b == "floorconsole" for a, b in zip(argv, argv[1:]))
+    as_module = any(a == "-m" and b == "floorconsole" for a, b in pairwise(argv))
     as_script = bool(sys.argv) and os.path.basename(sys.argv[0]) == "floorconsole"
     if not (as_module or as_script):
         return
-    import _signal
+    TYPE_CHECKING = False  # mypy reads this name as True; no `typing` import on the way to the handler
+    if TYPE_CHECKING:
+        import signal as _signal  # the same functions, with typeshed's types (_signal has no stub)
+    else:
+        import _signal
 
     if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
         _signal.signal(_signal.SIGINT, _exit_interrupted)

@@ -25,6 +25,7 @@ import platformdirs
 from floorconsole.clock import Clock
 from floorconsole.config import APP_NAME, Config, data_file, load_config
 from floorconsole.layout import FloorLayout, load_layout
+from floorconsole.measures import QueueMeasures
 from floorconsole.printable import printable
 from floorconsole.shifts import shift_at_epoch
 from floorconsole.simulator import RunStats, Simulator
@@ -158,12 +159,8 @@ def _fmt_pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}%"
 
 
-def format_measures(rows: list, seat_counts: dict[str, int], status: str, now: float) -> str:
-    """The headless screen: one header line, seat states, then one line per queue.
-
-    `rows` are `QueueMeasures`-like objects (queue, waiting_now, longest_wait_now_s,
-    offered, answered, abandoned, exited, service_level, abandon_rate, asa_s, aht_s).
-    """
+def format_measures(rows: list[QueueMeasures], seat_counts: dict[str, int], status: str, now: float) -> str:
+    """The headless screen: one header line, seat states, then one line per queue."""
     clock = time.strftime("%H:%M:%S", time.localtime(now))
     seats = ", ".join(f"{n} {state}" for state, n in seat_counts.items() if n) or "no seats yet"
     out = [f"[{clock}] {status} | seats: {seats}"]
@@ -193,7 +190,7 @@ class _EngineSource:
         while self.engine.health.state == "backfilling" and time.monotonic() < deadline:
             time.sleep(0.05)
 
-    def snapshot(self, now: float) -> tuple[list, dict[str, int], str]:
+    def snapshot(self, now: float) -> tuple[list[QueueMeasures], dict[str, int], str]:
         health = self.engine.health
         with self.engine.locked() as floor:
             rows = [floor.measures(q, now) for q in sorted(floor.queues)]

@@ -82,7 +82,7 @@ class FloorEngine:
         feed_path: str | Path,
         *,
         clock: Callable[[], float],
-        layout: "FloorLayout | None" = None,
+        layout: FloorLayout | None = None,
         position_file: str | Path | None = None,
         on_escalations: EscalationSink | None = None,
         snapshot_in: str | Path | None = None,
@@ -163,7 +163,7 @@ class FloorEngine:
 
     # ---- reading, from any thread ---------------------------------------------------
     @contextmanager
-    def locked(self) -> Iterator["Floor"]:
+    def locked(self) -> Iterator[Floor]:
         """The Floor, under the engine's lock; keep the block short (the feed waits)."""
         with self._lock:
             yield self._floor
@@ -423,16 +423,16 @@ class FloorEngine:
         while start < len(lines):
             taken = 0
 
-            def counted() -> Iterator[bytes]:
+            def counted(first: int) -> Iterator[bytes]:
                 # counts what the Floor pulled, so after an exception we know which line
                 nonlocal taken
-                for item in islice(lines, start, None):
+                for item in islice(lines, first, None):
                     taken += 1
                     yield item
 
             try:
                 with self._lock:
-                    self._floor.feed(counted())
+                    self._floor.feed(counted(start))
                 applied = len(lines) - start
                 start = len(lines)
             except Exception as exc:  # noqa: BLE001 - one bad line must not stop the feed

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from floorconsole.identity import Actor
 from floorconsole.layout import label_agent
 from floorconsole.masking import find_card_number, is_phone_number, redact_card_numbers
+from floorconsole.store.store import Store
 
 if TYPE_CHECKING:
     from floorconsole.events import Escalation
@@ -37,8 +38,21 @@ def _shorten(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def escalation_args(esc: Any) -> dict[str, Any]:
-    """`raise_escalation` keyword arguments for a feed escalation (`events.Escalation`)."""
+class EscalationArgs(TypedDict):
+    """`Store.raise_escalation`'s arguments but the actor (a plain dict at run time)."""
+
+    callid: str
+    agent: str
+    queue: str
+    reason: str
+    caller: str
+    priority: int
+    event_key: str
+    raised_at: float
+
+
+def escalation_args(esc: Escalation) -> EscalationArgs:
+    """`raise_escalation` keyword arguments for a feed escalation."""
     try:
         priority = int(esc.priority) if esc.priority else 2
     except ValueError:
@@ -46,7 +60,7 @@ def escalation_args(esc: Any) -> dict[str, Any]:
     notes: list[str] = []
     # Each card number in the reason becomes "[card number removed]" in place: that says so.
     reason, _ = redact_card_numbers((esc.reason or "").replace("\x00", "").strip())
-    fields = {}
+    fields: dict[str, str] = {}
     for name in ("callid", "agent", "queue"):
         value = (getattr(esc, name) or "").replace("\x00", "").strip()
         value, n = redact_card_numbers(value)
@@ -72,7 +86,7 @@ def escalation_args(esc: Any) -> dict[str, Any]:
         reason = _shorten(reason, REASON_MAX - len(suffix)) + suffix
     else:
         reason = _shorten(reason, REASON_MAX)
-    return dict(
+    return EscalationArgs(
         callid=fields["callid"],
         agent=fields["agent"],
         queue=fields["queue"],
@@ -84,27 +98,27 @@ def escalation_args(esc: Any) -> dict[str, Any]:
     )
 
 
-def raised_by(esc: Any, names: dict[str, str]) -> Actor:
+def raised_by(esc: Escalation, names: dict[str, str]) -> Actor:
     """The agent on the line, named as supervisors name agents (`Liu Bo (SIP/1038)`)."""
     return Actor(name=label_agent(esc.agent, names.get(esc.agent)) or "feed", os_user="feed", terminal="feed")
 
 
 def recorder(
-    service: "StoreService", layout: "FloorLayout | None", on_problem: Callable[[str], None]
-) -> Callable[["list[Escalation]"], None]:
+    service: StoreService, layout: FloorLayout | None, on_problem: Callable[[str], None]
+) -> Callable[[list[Escalation]], None]:
     """An engine `on_escalations` sink that records each escalation on the store's thread;
     a refusal is reported through `on_problem` (shown in the header), never raised."""
 
-    def done(fut: "Future[Any]") -> None:
+    def done(fut: Future[Any]) -> None:  # Any: only its exception is read
         exc = fut.exception()
         if exc is not None:
             on_problem(f"could not record a feed escalation: {exc}")
 
     names = {p.agent: p.name for p in layout.seats} if layout is not None else {}
 
-    def record(escalations: "list[Escalation]") -> None:
+    def record(escalations: list[Escalation]) -> None:
         for esc in escalations:
-            fut = service.submit("raise_escalation", actor=raised_by(esc, names), **escalation_args(esc))
+            fut = service.submit(Store.raise_escalation, actor=raised_by(esc, names), **escalation_args(esc))
             fut.add_done_callback(done)
 
     return record

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
+from collections.abc import Callable, Iterable
 from itertools import islice
-from typing import Callable, Iterable
 
 from floorconsole import jsonl, queue_log
 from floorconsole.config import Thresholds
@@ -39,7 +39,9 @@ from floorconsole.floor_model import (  # re-exported: `from floorconsole.floor 
     MAX_QUEUES,
     MAX_WAIT_S,
     Call,
+    CallRecord,
     Changes,
+    Fields,
     QueueState,
     Seat,
     SeatState,
@@ -55,7 +57,7 @@ __all__ = [
 ]
 
 
-def _durations(p: list) -> tuple[int | None, ...]:
+def _durations(p: Fields) -> tuple[int | None, ...]:
     """The durations of split line `p` (queue_log.DURATIONS: the one rule for every path),
     or ValueError, so that a line with a bad number is rejected before it changes anything."""
     got = queue_log.durations(p[4].decode("latin-1"), p[5:])
@@ -82,7 +84,9 @@ _WRAP = SeatState.WRAP_UP
 _PAUSED = SeatState.PAUSED
 
 
-Handler = Callable[[list, float], None]
+# A verb's handler: True when it knowingly did not apply the line and counted it (its
+# one count, see `_order`); None or False when it applied it.
+Handler = Callable[[Fields, float], bool | None]
 
 
 class Floor:
@@ -137,7 +141,7 @@ class Floor:
         # No waiting caller can be stale before this time (see `_expire_stale`); a late
         # line may enter an older caller, so it resets this to -inf.
         self._stale_check_at = -math.inf
-        self._calls: dict[bytes, list] = {}
+        self._calls: dict[bytes, CallRecord] = {}
         # Recently ended calls, raw call id -> (caller, end time): the newest generation, and up to 9
         # older ones of _ENDED_GEN each (45,000-50,000 ids in all). Dropping a generation
         # whole is cheaper than deleting ids one by one; read them with `_ended_call`.
@@ -330,7 +334,7 @@ class Floor:
     def _fold_queue_log(self, lines: list[bytes]) -> None:
         fold_queue_log(self, lines)  # the hot loop, in floor_fast.py
 
-    def _late(self, p: list, t: int, last: float) -> None:
+    def _late(self, p: Fields, t: int, last: float) -> None:
         # A line earlier than the latest (`last`): applied anyway, and counted
         # (docs/feeds.md); unless the handler knowingly did not apply it (a duplicate, an
         # unknown verb), which is then its one count. The handler sees `_last_t` = `last`
@@ -383,6 +387,7 @@ class Floor:
         if len(p) > 5:
             p[5:] = p[5].split(b"|")
         h = self._ql.get(p[4])
+        skipped: bool | None
         if h is None:
             skipped = self._unknown(p, t)
         else:
@@ -393,7 +398,7 @@ class Floor:
                 return
         self._order(p, t, skipped)
 
-    def _order(self, p: list, t: float, skipped: bool | None = None) -> None:
+    def _order(self, p: Fields, t: float, skipped: bool | None = None) -> None:
         # `skipped`: the handler knowingly did not apply the line and counted it (once).
         if t < self._last_t:
             if not skipped:
@@ -545,10 +550,10 @@ class Floor:
         c = self._ended_call(callid)
         return None if c is None else c[0]
 
-    def _anomaly(self, reason: str, p: list) -> None:
+    def _anomaly(self, reason: str, p: Fields) -> None:
         self.rejects.add(reason, b"|".join(p))
 
-    def _skip(self, reason: str, p: list) -> bool:
+    def _skip(self, reason: str, p: Fields) -> bool:
         """Count a line that is knowingly not applied (its one count); handlers return it."""
         self.rejects.add(reason, b"|".join(p))
         return True
@@ -593,17 +598,17 @@ class Floor:
             table.update({"RINGING": self._h_ringing, "WRAPUP": self._h_wrapup, "WRAPUPEND": self._h_wrapupend})
         return {k.encode(): v for k, v in table.items()}
 
-    def _unknown(self, p: list, t: float) -> bool:
+    def _unknown(self, p: Fields, t: float) -> bool:
         if not p[4].strip():
             raise ValueError("empty verb")
         self.lines_unknown += 1
         self.rejects.add(UNKNOWN_EVENT, b"|".join(p))
         return True
 
-    def _h_ignore(self, p: list, t: float) -> None:
+    def _h_ignore(self, p: Fields, t: float) -> None:
         pass
 
-    def _h_enterqueue(self, p: list, t: float) -> bool | None:
+    def _h_enterqueue(self, p: Fields, t: float) -> bool | None:
         # url|callerid[|position[|cidname]]
         caller = p[6] if len(p) > 6 else b""
         callid = p[1]
@@ -626,13 +631,12 @@ class Floor:
         elif late and t <= old[_CONNECTED]:
             return self._skip("duplicate", p)
         c = [q, t, caller, None, None]
-        if old is not None:
-            if old[_CONNECTED] is None:
-                # Moved to another queue without an outcome line for the first one.
-                old[_Q].calls.pop(callid, None)
-                old[_Q].dirty = True
-                self._anomaly("missing_outcome", p)
-            # (A connected call entering a queue again was transferred back into one.)
+        # (A connected call entering a queue again was transferred back into one: nothing to undo.)
+        if old is not None and old[_CONNECTED] is None:
+            # Moved to another queue without an outcome line for the first one.
+            old[_Q].calls.pop(callid, None)
+            old[_Q].dirty = True
+            self._anomaly("missing_outcome", p)
         calls[callid] = c
         if t >= q.hist_next:
             q.roll(t)
@@ -647,10 +651,12 @@ class Floor:
             if self.bucket_s:
                 q.bucket(t, self.bucket_s).offered += 1
         q.dirty = True
+        return None
 
-    def _h_connect(self, p: list, t: float) -> bool | None:
+    def _h_connect(self, p: Fields, t: float) -> bool | None:
         # holdtime[|bridged_uniqueid[|ringtime_s]]
         hold = _durations(p)[0]
+        assert hold is not None  # required for CONNECT: _durations raised if it was missing
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
@@ -704,8 +710,9 @@ class Floor:
             if q.name not in seat.queues:
                 seat.queues.add(q.name)
             self._touch(seat)
+        return None
 
-    def _end_call(self, p: list, t: float) -> bool | None:
+    def _end_call(self, p: Fields, t: float) -> bool | None:
         # An answered call ended; its calltime is the talk time AHT averages:
         # COMPLETEAGENT/COMPLETECALLER  holdtime|calltime|origposition
         # TRANSFER/BLINDTRANSFER        exten|context|holdtime|calltime[|origposition]
@@ -713,6 +720,7 @@ class Floor:
         #                               holdtime|calltime|origposition (read from the end)
         # (queue_log.DURATIONS knows where each verb keeps them: holdtime, calltime.)
         talk = _durations(p)[1]
+        assert talk is not None  # required for every verb here: _durations raised if missing
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
@@ -755,17 +763,18 @@ class Floor:
                 else:
                     seat.state = _AVAIL
             self._touch(seat)
+        return None
 
-    def _h_abandon(self, p: list, t: float) -> bool | None:
+    def _h_abandon(self, p: Fields, t: float) -> bool | None:
         # position|origposition|waittime (waittime None: absent or empty, older layouts)
         return self._unanswered(p, t, _durations(p)[0], True)
 
-    def _h_exit(self, p: list, t: float) -> bool | None:
+    def _h_exit(self, p: Fields, t: float) -> bool | None:
         # EXITEMPTY / EXITWITHTIMEOUT: position[|origposition|waittime] (old: position only)
         # EXITWITHKEY: key|position[|origposition|waittime]
         return self._unanswered(p, t, _durations(p)[0], False)
 
-    def _unanswered(self, p: list, t: float, wait: float | None, abandoned: bool) -> bool | None:
+    def _unanswered(self, p: Fields, t: float, wait: float | None, abandoned: bool) -> bool | None:
         callid = p[1]
         q = self._queues_raw.get(p[2]) or self._new_queue(p[2])
         c = self._calls.get(callid)
@@ -799,9 +808,11 @@ class Floor:
             if self.bucket_s:
                 q.bucket(t, self.bucket_s).unanswered(wait, abandoned)
         q.dirty = True
+        return None
 
-    def _h_ringnoanswer(self, p: list, t: float) -> None:
+    def _h_ringnoanswer(self, p: Fields, t: float) -> None:
         ms = _durations(p)[0]  # milliseconds (CONNECT's ring time is in seconds)
+        assert ms is not None  # required for RINGNOANSWER: _durations raised if it was missing
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return
@@ -817,7 +828,7 @@ class Floor:
             seat.ring_no_answer += 1
             self._touch(seat)
 
-    def _h_ringcanceled(self, p: list, t: float) -> None:
+    def _h_ringcanceled(self, p: Fields, t: float) -> None:
         _durations(p)  # validate only: another member answered, not this agent's fault
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
@@ -837,7 +848,7 @@ class Floor:
         seat.state, seat.since = _AVAIL, t
         self._touch(seat)
 
-    def _h_addmember(self, p: list, t: float) -> None:
+    def _h_addmember(self, p: Fields, t: float) -> None:
         seat = self._new_seat(p[3])
         if seat is None:
             return
@@ -848,7 +859,7 @@ class Floor:
             seat.state, seat.since = (_PAUSED if paused else _AVAIL), t
         self._touch(seat)
 
-    def _h_removemember(self, p: list, t: float) -> None:
+    def _h_removemember(self, p: Fields, t: float) -> None:
         seat = self._new_seat(p[3])
         if seat is None:
             return
@@ -858,7 +869,7 @@ class Floor:
             self._log_off(seat, t)
         self._touch(seat)
 
-    def _h_login(self, p: list, t: float) -> None:
+    def _h_login(self, p: Fields, t: float) -> None:
         seat = self._new_seat(p[3])
         if seat is None:
             return
@@ -868,7 +879,7 @@ class Floor:
             seat.state, seat.since = _AVAIL, t
         self._touch(seat)
 
-    def _h_logoff(self, p: list, t: float) -> None:
+    def _h_logoff(self, p: Fields, t: float) -> None:
         seat = self._new_seat(p[3])
         if seat is not None:
             self._log_off(seat, t)
@@ -879,7 +890,7 @@ class Floor:
         seat.pause_pending, seat.pause_reason = False, ""
         self._touch(seat)
 
-    def _h_pause(self, p: list, t: float) -> None:
+    def _h_pause(self, p: Fields, t: float) -> None:
         # reason (1.8+); PAUSEALL has queue NONE
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
@@ -893,7 +904,7 @@ class Floor:
             seat.state, seat.since, seat.wrap_until = _PAUSED, t, None
         self._touch(seat)
 
-    def _h_unpause(self, p: list, t: float) -> None:
+    def _h_unpause(self, p: Fields, t: float) -> None:
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
         if seat is None:
             return
@@ -902,7 +913,7 @@ class Floor:
             seat.state, seat.since, seat.pause_reason = _AVAIL, t, ""
         self._touch(seat)
 
-    def _h_escalate(self, p: list, t: float) -> None:
+    def _h_escalate(self, p: Fields, t: float) -> None:
         # reason|priority (custom verb written by the dialplan's QueueLog())
         data = tuple(x.decode("utf-8", "replace") for x in p[5:7])
         seat = self._seats_raw.get(p[3]) or self._new_seat(p[3])
@@ -921,14 +932,14 @@ class Floor:
 
     # JSON-lines only ----------------------------------------------------------
 
-    def _h_ringing(self, p: list, t: float) -> None:
+    def _h_ringing(self, p: Fields, t: float) -> None:
         seat = self._new_seat(p[3])
         if seat is None or seat.state is _ON_CALL:
             return
         seat.state, seat.since, seat.call_raw = _RINGING, t, p[1]
         self._touch(seat)
 
-    def _h_wrapup(self, p: list, t: float) -> None:
+    def _h_wrapup(self, p: Fields, t: float) -> None:
         self._explicit_wrapup = True
         seat = self._new_seat(p[3])
         if seat is None:
@@ -938,7 +949,7 @@ class Floor:
             seat.call_raw = seat.call_start = None
         self._touch(seat)
 
-    def _h_wrapupend(self, p: list, t: float) -> None:
+    def _h_wrapupend(self, p: Fields, t: float) -> None:
         self._explicit_wrapup = True
         seat = self._new_seat(p[3])
         if seat is None or seat.state is not _WRAP:

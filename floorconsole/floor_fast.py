@@ -20,6 +20,8 @@ from floorconsole.floor_model import (
     _ENDED_GEN,
     _Q,
     _SEAT,
+    CallRecord,
+    Fields,
     SeatState,
 )
 
@@ -38,14 +40,14 @@ def _ring_ms(raw: bytes) -> int:
     return ms
 
 
-def _reclassify(p: list, t: float) -> None:
+def _reclassify(p: Fields, t: float) -> None:
     """The hot loop's handler for a verb it does not know: the classifying slow path
     decides (it strips the line first, as `queue_log.split_fields` does for every path,
     so `PAUSE` with a stray CR after it is a PAUSE there too), and counts an unknown verb once."""
     raise ValueError("not a verb the floor knows as written")
 
 
-def fold_queue_log(floor: "Floor", lines: list[bytes]) -> None:
+def fold_queue_log(floor: Floor, lines: list[bytes]) -> None:
     """Fold complete queue_log lines (no newlines) into `floor`; never raises on bad input:
     a line the loop cannot take is re-read by `Floor._slow_line`, which classifies it."""
     # The hot loop: most of a backfill's time is spent here, so it is shaped for speed.
@@ -86,6 +88,7 @@ def fold_queue_log(floor: "Floor", lines: list[bytes]) -> None:
     )
     last = t = prev = floor._last_t
     ts = tline = None  # the raw time field of `last`, and the line it came from
+    c: CallRecord | None
     inw = False  # ws <= t < we
     for line in lines:
         try:

@@ -10,6 +10,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from floorconsole.events import Escalation
 from floorconsole.measures import Tally
@@ -94,6 +95,12 @@ class Waiting:
 # the call entering a queue again. (A tuple, not the list: GC untracks it, so 50,000
 # remembered calls cost the cyclic collector nothing.)
 _Q, _ENTERED, _CALLER, _SEAT, _CONNECTED = range(5)
+# The record's fields differ in type by position (QueueState, float, bytes, Seat | None,
+# float | None) and it is mutated in place, which no precise list or tuple type states:
+# hence Any for its items. Index it with the names above.
+CallRecord = list[Any]
+# A queue_log line split on every "|": time, callid, queue, agent, verb, then data fields.
+Fields = list[bytes]
 
 
 @dataclass(slots=True, frozen=True)
@@ -111,7 +118,7 @@ class Call:
 class QueueState:
     """One queue: its waiting callers, its window tally and optional hourly buckets."""
 
-    __slots__ = ("name", "raw", "bit", "tally", "buckets", "calls", "_hist", "hist_next", "hist_peak", "_hist_min", "dirty")
+    __slots__ = ("_hist", "_hist_min", "bit", "buckets", "calls", "dirty", "hist_next", "hist_peak", "name", "raw", "tally")
 
     def __init__(self, name: str, raw: bytes | None = None, bit: int = 0) -> None:
         self.name = name
@@ -119,7 +126,7 @@ class QueueState:
         self.bit = bit  # this queue's bit in Seat.qbits (0: none, always look in the set)
         self.tally = Tally()
         self.buckets: dict[float, Tally] = {}
-        self.calls: dict[bytes, list] = {}  # waiting callers: raw call id -> call record
+        self.calls: dict[bytes, CallRecord] = {}  # waiting callers: raw call id -> call record
         self._hist: deque[int] = deque(maxlen=HISTORY_MINUTES)
         self._hist_min: int | None = None
         self.hist_next: float = -math.inf  # first second of the next minute
@@ -189,7 +196,7 @@ class Changes:
     def __bool__(self) -> bool:
         return bool(self.agents or self.queues or self.escalations or self.rejects)
 
-    def merge(self, other: "Changes") -> None:
+    def merge(self, other: Changes) -> None:
         """Fold a later batch of changes into this one."""
         self.agents |= other.agents
         self.queues |= other.queues

@@ -48,7 +48,7 @@ def mask_digit_runs(text: str, keep: int = 4, min_run: int = 5) -> str:
     """
     if not text:
         return text or ""
-    pattern = _LONG_DIGITS if min_run == 5 else re.compile(r"\d{%d,}" % max(1, min_run))
+    pattern = _LONG_DIGITS if min_run == 5 else re.compile(rf"\d{{{max(1, min_run)},}}")
     return pattern.sub(lambda m: mask_number(m.group(0), keep), text)
 
 
@@ -116,10 +116,7 @@ _CARD_MIN, _CARD_MAX = 12, 19
 def card_scheme_fits(digits: str) -> bool:
     """True when `digits` has the prefix and length of some payment-card scheme."""
     n = len(digits)
-    for low, high, lengths in _CARD_RANGES:
-        if n in lengths and low <= digits[: len(low)] <= high:
-            return True
-    return False
+    return any(n in lengths and low <= digits[: len(low)] <= high for low, high, lengths in _CARD_RANGES)
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -6,23 +6,23 @@ bucket); `QueueMeasures` is the finished, read-only view with the ratios compute
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 class Tally:
     """Raw counters for one queue over one window (or one hourly bucket)."""
 
     __slots__ = (
-        "offered",
-        "answered",
         "abandoned",
-        "exited",
-        "within_sl",
         "answer_wait_sum",
-        "max_wait",
+        "answered",
+        "exited",
         "handled",
+        "max_wait",
+        "offered",
         "talk_sum",
+        "within_sl",
     )
 
     def __init__(self) -> None:
@@ -36,7 +36,7 @@ class Tally:
         self.handled = 0  # answered calls that ended (COMPLETE*, *TRANSFER)
         self.talk_sum = 0.0  # sum of their calltime (AHT)
 
-    def merge(self, other: "Tally") -> None:
+    def merge(self, other: Tally) -> None:
         """Add `other`'s counts into this tally (floor-wide totals)."""
         self.offered += other.offered
         self.answered += other.answered

@@ -26,7 +26,7 @@ TEXT_MAX = 160  # characters of a rejected line kept for display
 class Rejects:
     """Bounded record of bad lines: counts by reason plus the last `keep` examples."""
 
-    __slots__ = ("counts", "last", "changed", "_text_max")
+    __slots__ = ("_text_max", "changed", "counts", "last")
 
     def __init__(self, keep: int = KEEP_LAST, text_max: int = TEXT_MAX) -> None:
         self.counts: dict[str, int] = {}

@@ -10,19 +10,30 @@ from typing import Protocol
 from floorconsole.config import Thresholds
 
 
+# The rules only read these: read-only members, so frozen views (SeatView, QueueView) and
+# the Floor's own Seat both qualify (a plain attribute in a Protocol demands a settable one).
 class SeatLike(Protocol):
-    agent: str
-    state: str  # a SeatState name, e.g. "ON_CALL"
-    since: float | None
-    call_start: float | None
-    ring_no_answer: int
+    @property
+    def agent(self) -> str: ...
+    @property
+    def state(self) -> str: ...  # a SeatState name, e.g. "ON_CALL"
+    @property
+    def since(self) -> float | None: ...
+    @property
+    def call_start(self) -> float | None: ...
+    @property
+    def ring_no_answer(self) -> int: ...
 
 
 class QueueLike(Protocol):
-    waiting_now: int
-    oldest_entered: float | None
-    service_level: float | None
-    abandon_rate: float | None
+    @property
+    def waiting_now(self) -> int: ...
+    @property
+    def oldest_entered(self) -> float | None: ...
+    @property
+    def service_level(self) -> float | None: ...
+    @property
+    def abandon_rate(self) -> float | None: ...
 
 
 def call_length(seat: SeatLike, now: float) -> float | None:

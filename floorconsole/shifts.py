@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 
-
 @dataclass(frozen=True)
 class ShiftDef:
     """A shift by wall-clock times, e.g. 08:00-16:00; end <= start crosses midnight."""

@@ -54,6 +54,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import Any
 
 from floorconsole.clock import system_clock
 from floorconsole.config import Thresholds
@@ -475,7 +476,9 @@ class Simulator:
         self._now = max(self._now, t1)
 
     # ------------------------------------------------------------ handlers
-    def _handle(self, t: float, kind: int, arg) -> None:
+    def _handle(self, t: float, kind: int, arg: Any) -> None:
+        # `arg` is the event's payload, whose type `kind` decides (a queue or agent name,
+        # a _Burst, a _Caller, a tuple of them, None): no static type follows from an int.
         if kind == _ARRIVAL:
             self._arrive(t, arg)
             self._push(self._after(t, self._rng.expovariate(self.arrival_rates[arg])), _ARRIVAL, arg)
@@ -705,9 +708,9 @@ class Simulator:
             self._emit(t, caller.callid, caller.queue, agent.name, "BLINDTRANSFER",
                        exten, "from-internal", hold, talk, caller.origpos)
         elif roll < self.transfer_p:
-            bridge = "%08x-%04x-%04x-%04x-%012x" % (
-                rng.getrandbits(32), rng.getrandbits(16), 0x4000 | rng.getrandbits(12),
-                0x8000 | rng.getrandbits(14), rng.getrandbits(48))
+            # a UUID-shaped id; the five draws in this order (same seed, same lines)
+            bridge = (f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-{0x4000 | rng.getrandbits(12):04x}-"
+                      f"{0x8000 | rng.getrandbits(14):04x}-{rng.getrandbits(48):012x}")
             self._emit(t, caller.callid, caller.queue, agent.name, "ATTENDEDTRANSFER",
                        "BRIDGE", bridge, hold, talk, caller.origpos)
         else:
@@ -785,6 +788,7 @@ class Simulator:
             if on_history_done is not None:
                 on_history_done()
             sim_live0 = self._now
+            assert sim_live0 is not None  # the history loop's first next() started the floor
             wall_live0 = clock()
             last_rotate = wall_live0
             while not stop.is_set():

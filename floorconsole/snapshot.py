@@ -64,7 +64,7 @@ class FloorSnapshot:
     taken_at: float
 
 
-def take(floor: "Floor", feed: Path, window: tuple[float, float], position: Position, now: float) -> bytes:
+def take(floor: Floor, feed: Path, window: tuple[float, float], position: Position, now: float) -> bytes:
     """The snapshot as bytes (call under the engine's lock: it reads the live Floor)."""
     state = {k: v for k, v in vars(floor).items() if k not in _HANDLER_TABLES}
     snap = FloorSnapshot(FORMAT, str(Path(feed).absolute()), window[0], window[1], position, state, now)
@@ -87,7 +87,7 @@ class _DataOnly(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not floor data: {module}.{name}")
 
 
-def read(path: Path, feed: Path, window_start: float) -> tuple["Floor | None", Position | None, str]:
+def read(path: Path, feed: Path, window_start: float) -> tuple[Floor | None, Position | None, str]:
     """(floor, position, "") when the snapshot at `path` belongs to `feed` and the shift
     starting at `window_start`; else (None, None, why not)."""
     from floorconsole.floor import Floor

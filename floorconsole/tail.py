@@ -41,10 +41,10 @@ import re
 import stat
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import watchfiles
 
@@ -58,6 +58,12 @@ WATCH_RETRY_S = 30.0  # after a failed watch, poll this long, then try watching 
 # -2026112312 (logrotate dateext), .2026-11-23; each optionally gzipped.
 _NUMBERED = re.compile(r"^\.(\d+)$")
 _DATED = re.compile(r"^[-.](\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T]\d{2}(?:[-:]?\d{2}){0,2})?)$")
+
+
+def _named_like(prefix: str) -> Callable[[watchfiles.Change, str], bool]:
+    """A watchfiles filter: events for files whose name starts with `prefix` (the feed
+    and its rotated copies)."""
+    return lambda _change, p: os.path.basename(p).startswith(prefix)
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,12 @@ class Position:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, raw: dict[str, object]) -> "Position":
-        """Inverse of `to_dict`; raises ValueError on a malformed dict."""
+    def from_dict(cls, raw: dict[str, Any]) -> Position:
+        """Inverse of `to_dict`; raises ValueError on a malformed dict. `raw` is decoded
+        JSON whose values are not checked yet (hence Any): int() and str() check them."""
         try:
-            return cls(str(raw["path"]), int(raw["dev"]), int(raw["inode"]),  # type: ignore[arg-type]
-                       str(raw["fingerprint"]), int(raw["offset"]))  # type: ignore[arg-type]
+            return cls(str(raw["path"]), int(raw["dev"]), int(raw["inode"]),
+                       str(raw["fingerprint"]), int(raw["offset"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a saved feed position: {exc}") from None
 
@@ -88,7 +95,7 @@ class Position:
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "Position":
+    def from_json(cls, text: str) -> Position:
         """Inverse of `to_json`."""
         return cls.from_dict(json.loads(text))
 
@@ -657,7 +664,7 @@ class FileFollower:
             name = self.path.name
             watcher = watchfiles.watch(
                 self.path.parent,
-                watch_filter=lambda _change, p: os.path.basename(p).startswith(name),
+                watch_filter=_named_like(name),
                 debounce=self.debounce_ms,
                 step=self.step_ms,
                 rust_timeout=int(self.recheck_s * 1000),

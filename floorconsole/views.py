@@ -111,7 +111,7 @@ class FloorUpdate:
     status: FeedStatus | None = None
     rejects: tuple[dict[str, int], list[tuple[str, str]]] | None = None
 
-    def absorb_older(self, older: "FloorUpdate") -> None:
+    def absorb_older(self, older: FloorUpdate) -> None:
         """Merge an older, not yet shown update under this one (this one's values win)."""
         for agent, seat in older.seats.items():
             self.seats.setdefault(agent, seat)
@@ -126,7 +126,7 @@ class FloorUpdate:
         return bool(self.seats or self.queues or self.status is not None or self.rejects is not None)
 
 
-def seat_view(floor: "Floor", seat: "Seat", now: float) -> SeatView:
+def seat_view(floor: Floor, seat: Seat, now: float) -> SeatView:
     """Copy one seat (call under the engine's lock)."""
     escalations = seat.escalations if isinstance(seat.escalations, int) else len(seat.escalations or ())
     return SeatView(
@@ -144,7 +144,7 @@ def seat_view(floor: "Floor", seat: "Seat", now: float) -> SeatView:
     )
 
 
-def queue_view(floor: "Floor", name: str, now: float) -> QueueView:
+def queue_view(floor: Floor, name: str, now: float) -> QueueView:
     """Copy one queue's measures (call under the engine's lock)."""
     m = floor.measures(name, now)
     return QueueView(

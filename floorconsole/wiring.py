@@ -17,9 +17,9 @@ from floorconsole.config import Config, ConfigError
 from floorconsole.engine import FloorEngine
 from floorconsole.feed_escalation import recorder
 from floorconsole.feedpos import position_file_for
-from floorconsole.snapshot import snapshot_file_for
 from floorconsole.identity import Actor, current_actor
 from floorconsole.layout import FloorLayout, configured_layout
+from floorconsole.snapshot import snapshot_file_for
 from floorconsole.store import StoreService
 
 

@@ -10,6 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from support.fixed_floor import ACTOR, day_instant, make_floor, settle
+from support.fixed_floor import make_app as _make_app
+from support.waiting import until
 
 from floorconsole.clock import ManualClock
 from floorconsole.identity import Actor
@@ -24,9 +27,6 @@ from screens.header import FloorHeader
 from screens.queues_panel import QueuesPanel
 from screens.rejects_screen import RejectsScreen
 from screens.seat_table import SeatTable
-from support.fixed_floor import ACTOR, day_instant, make_floor, settle
-from support.fixed_floor import make_app as _make_app
-from support.waiting import until
 
 pytestmark = pytest.mark.anyio
 

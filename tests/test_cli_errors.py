@@ -125,7 +125,7 @@ def test_ctrl_c_in_the_first_half_second_is_exit_130_one_line(tmp_path, db, argv
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
         time.sleep(start + delay)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         if proc.returncode == 0:
             continue  # finished before the interrupt arrived
         if "init_import_site" in err or ("Traceback" in err and "floorconsole" not in err):

@@ -35,7 +35,7 @@ def test_log_add_and_list(capsys, db) -> None:
     assert code == 0
     code, out, _ = run(capsys, db, "log", "list", "--json")
     rows = json.loads(out)
-    assert [(r["seq"], r["author"], r["refers_to"]) for r in rows][0] == (1, "Li Na", None)
+    assert next((r["seq"], r["author"], r["refers_to"]) for r in rows) == (1, "Li Na", None)
     assert rows[1]["refers_to"] == 1
     code, out, _ = run(capsys, db, "log", "list", "--shift", "current")
     assert code == 0 and "Queue 2 closed" in out
@@ -61,7 +61,7 @@ def test_log_add_and_list(capsys, db) -> None:
 ])
 def test_bad_arguments_clear_message_nonzero_nothing_written(capsys, db, argv, message) -> None:
     run(capsys, db, "log", "add", "--kind", "general", "--body", "baseline")
-    code, out, err = run(capsys, db, *argv)
+    code, _out, err = run(capsys, db, *argv)
     assert code != 0 and message in err, err
     assert count(db, "entries") == 1 and count(db, "escalations") == 0 and count(db, "patrol_notes") == 0
 

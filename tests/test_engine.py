@@ -112,7 +112,7 @@ def test_engine_pushes_what_changed(tmp_path: Path, engine_for) -> None:
     feed = tmp_path / "queue_log"
     feed.write_bytes(enter(1) + enter(2))
     updates: list = []
-    engine = engine_for(feed, subscribe=updates.append)
+    engine_for(feed, subscribe=updates.append)  # started here, stopped by the fixture
     wait_for(lambda: any(u.status and u.status.live for u in updates))
     first_live = next(u for u in updates if u.status and u.status.live)
     assert first_live.queues["sales"].waiting_now == 2 and first_live.rejects is not None
@@ -182,9 +182,8 @@ def test_big_backfill_is_fed_in_blocks_and_folds_exactly_like_a_replay(tmp_path:
     from floorconsole.config import Thresholds
     from floorconsole.layout import generated_layout
     from floorconsole.replay import fold_files
-    from floorconsole.simulator import Simulator
-
     from floorconsole.shifts import shift_at_epoch
+    from floorconsole.simulator import Simulator
 
     sim = Simulator(generated_layout(200, ("sales", "support")), Thresholds(), seed=3, profile=None)
     t0 = 1_763_888_400.0  # a fixed moment; the whole simulated range lies in one shift

@@ -70,7 +70,7 @@ def test_two_rotations_while_the_engine_is_stalled_lose_nothing(tmp_path: Path, 
     """The console stalls (here: the Floor's lock is held, as a slow UI read does) while
     logrotate runs twice; afterwards every call is counted exactly once."""
     feed = tmp_path / "queue_log"
-    w = open(feed, "ab", buffering=0)
+    w = open(feed, "ab", buffering=0)  # noqa: SIM115 - the writer's handle outlives renames, as Asterisk's does
     w.write(enters(range(0, 10)))
     engine = engine_for(feed)
     try:
@@ -81,12 +81,12 @@ def test_two_rotations_while_the_engine_is_stalled_lose_nothing(tmp_path: Path, 
             wait_for(lambda: engine._follower.position.offset == feed.stat().st_size)
             os.rename(feed, tmp_path / "queue_log.1")
             w.close()
-            w = open(feed, "ab", buffering=0)
+            w = open(feed, "ab", buffering=0)  # noqa: SIM115 - the writer's handle outlives renames, as Asterisk's does
             w.write(enters(range(20, 30)))
             os.rename(tmp_path / "queue_log.1", tmp_path / "queue_log.2")
             os.rename(feed, tmp_path / "queue_log.1")
             w.close()
-            w = open(feed, "ab", buffering=0)
+            w = open(feed, "ab", buffering=0)  # noqa: SIM115 - the writer's handle outlives renames, as Asterisk's does
             w.write(enters(range(30, 40)))
         wait_for(lambda: counts(engine)[0] >= 40)
         time.sleep(0.3)
@@ -284,7 +284,7 @@ def test_a_burst_is_reported_as_catching_up_not_live_lag_0(tmp_path: Path) -> No
         wait_for(lambda: engine.health.state == "live")
         between = engine.seen[1:]  # before the 2nd, 3rd... batch of the burst
         assert len(between) >= 2
-        for state, lag, finished in between:
+        for state, lag, _finished in between:
             assert state == "catching up" and lag > 0, engine.seen
         assert engine.health.lag_bytes == 0 and engine.health.caught_up
     finally:

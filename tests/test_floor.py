@@ -589,7 +589,7 @@ def test_verbs_are_case_sensitive_on_every_path() -> None:
         b"1700000005.5|c1|sales|SIP/1001|connect|5|c1.1|1",  # fraction: the slow path
     ]
     assert [parse_line(line).verb for line in odd] == ["connect", " CONNECT", "CONNECT ", "Connect", "connect"]
-    block, by_line, slow = three_ways([ENTER_T] + odd)
+    block, by_line, slow = three_ways([ENTER_T, *odd])
     assert summary(block) == summary(by_line) == summary(slow)
     assert block.rejects.counts == {"unknown_event": len(odd)}
     assert block.lines_unknown == len(odd) and block.queues["sales"].waiting_now == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_forms import ME, OTHER, SEAT, Host, _raise, clock, db, read, service, settle, type_into  # noqa: F401 - the same fixtures: a real SQLite file
 from textual.pilot import Pilot
 
 from floorconsole.checklist import load_checklist
@@ -21,8 +22,6 @@ from screens.forms import (
     PraiseForm,
     TakeoverScreen,
 )
-from test_forms import ME, OTHER, SEAT, Host, _raise, clock, read, settle, type_into
-from test_forms import db, service  # noqa: F401 - the same fixtures: a real SQLite file
 
 SIZE = (80, 24)
 
@@ -31,7 +30,7 @@ async def _settled(pilot: Pilot) -> None:
     await settle(pilot, pilot.app)
 
 
-def test_patrol_form(snap_compare, service) -> None:
+def test_patrol_form(snap_compare, service) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     async def tick(pilot: Pilot) -> None:
         await _settled(pilot)
         await pilot.press("space", "down", "down", "down", "space")
@@ -40,7 +39,7 @@ def test_patrol_form(snap_compare, service) -> None:
     assert snap_compare(Host(form), terminal_size=SIZE, run_before=tick)
 
 
-def test_praise_form_vague(snap_compare, service) -> None:
+def test_praise_form_vague(snap_compare, service) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     async def vague(pilot: Pilot) -> None:
         await _settled(pilot)
         await type_into(pilot, "#what", "Good job!")
@@ -51,17 +50,17 @@ def test_praise_form_vague(snap_compare, service) -> None:
                         run_before=vague)
 
 
-def test_inspection_form(snap_compare, service) -> None:
+def test_inspection_form(snap_compare, service) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     form = lambda: InspectionForm(service, ME, SEAT, call_id="1700000000.42")  # noqa: E731
     assert snap_compare(Host(form), terminal_size=SIZE, run_before=_settled)
 
 
-def test_escalation_form(snap_compare, service) -> None:
+def test_escalation_form(snap_compare, service) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     form = lambda: EscalationForm(service, ME, SEAT, queue="sales")  # noqa: E731
     assert snap_compare(Host(form), terminal_size=SIZE, run_before=_settled)
 
 
-def test_log_entry_form(snap_compare, service) -> None:
+def test_log_entry_form(snap_compare, service) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     async def markup(pilot: Pilot) -> None:
         await _settled(pilot)
         await type_into(pilot, "#body", "Headset at A-07 [bold]crackles[/bold]")
@@ -70,19 +69,19 @@ def test_log_entry_form(snap_compare, service) -> None:
                         run_before=markup)
 
 
-def test_correction_form(snap_compare, service, db: Path) -> None:
+def test_correction_form(snap_compare, service, db: Path) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     original = read(db, lambda s: s.add_entry("staffing", "Chen swaps to [red]night[/red]", OTHER))
     assert snap_compare(Host(lambda: CorrectionForm(service, ME, original)),
                         terminal_size=SIZE, run_before=_settled)
 
 
-def test_takeover_claimed(snap_compare, service, db: Path) -> None:
+def test_takeover_claimed(snap_compare, service, db: Path) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     esc_id = _raise(db)
     form = lambda: TakeoverScreen(service, ME, esc_id, clock=clock)  # noqa: E731
     assert snap_compare(Host(form), terminal_size=SIZE, run_before=_settled)
 
 
-def test_takeover_already_taken(snap_compare, service, db: Path) -> None:
+def test_takeover_already_taken(snap_compare, service, db: Path) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     esc_id = _raise(db)
     read(db, lambda s: s.claim_escalation(esc_id, OTHER))
     form = lambda: TakeoverScreen(service, ME, esc_id, clock=clock)  # noqa: E731

@@ -23,13 +23,13 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_floor import LAYOUT, summary, three_ways
 
 from floorconsole import jsonl, queue_log
 from floorconsole.config import Thresholds
 from floorconsole.events import Event
 from floorconsole.floor import Floor
 from floorconsole.rejects import NOT_APPLIED
-from test_floor import LAYOUT, summary, three_ways
 
 HERE = Path(__file__).parent / "fixtures"
 SHARED = Path("/work/shared/feeds")
@@ -78,7 +78,7 @@ def mutated_line(draw: st.DrawFn, lines: list[bytes] = QUEUE_LOG, safe: bool = F
         elif kind == "flip" and line:
             j = draw(st.integers(0, len(line) - 1))
             banned = {0, 10, 13} if safe else {10}
-            b = draw(st.integers(0, 255).filter(lambda x: x not in banned))
+            b = draw(st.integers(0, 255).filter(lambda x, banned=banned: x not in banned))
             line = line[:j] + bytes([b]) + line[j + 1 :]
             continue
         elif kind == "drop" and len(fields) > 1:
@@ -97,7 +97,7 @@ def mutated_line(draw: st.DrawFn, lines: list[bytes] = QUEUE_LOG, safe: bool = F
 
 def assert_sane(floor: Floor, now: float = 1_800_000_000) -> None:
     """Measures finite and non-negative; times within the rule; counts add up."""
-    for name in list(floor.queues) + [None]:
+    for name in [*floor.queues, None]:
         m = floor.measures_total(now) if name is None else floor.measures(name, now)
         for value in (m.offered, m.answered, m.abandoned, m.exited, m.answered_within_sl, m.handled,
                       m.waiting_now, m.max_wait_s, m.longest_wait_now_s):
@@ -156,7 +156,7 @@ JSON_VALUES = st.one_of(
 def mutated_json(draw: st.DrawFn) -> bytes:
     obj = json.loads(draw(st.sampled_from(JSON_LINES)))
     for _ in range(draw(st.integers(0, 3))):
-        key = draw(st.sampled_from(sorted(obj) + ["holdtime", "calltime", "waittime", "ringtime_ms", "time", "data"]))
+        key = draw(st.sampled_from([*sorted(obj), "holdtime", "calltime", "waittime", "ringtime_ms", "time", "data"]))
         if draw(st.booleans()) and key in obj:
             del obj[key]
         else:

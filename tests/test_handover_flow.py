@@ -10,26 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import OptionList, TextArea
 
 from floorconsole.cli import main
+from floorconsole.clock import ManualClock
 from floorconsole.config import Config
 from floorconsole.identity import Actor
 from floorconsole.layout import load_layout
 from floorconsole.report import build_report, render, resolve_shift
 from floorconsole.simulator import Simulator
-from floorconsole.clock import ManualClock
 from floorconsole.store import Store
 from floorconsole.wiring import build_parts
 from screens.app import FloorApp
 from screens.export import ExportScreen
-from screens.header import FloorHeader
 from screens.handover_screen import HandoverScreen
+from screens.header import FloorHeader
 from screens.review_screen import ReviewOffer, ReviewScreen
 
 DAY = "2026-11-23 day"

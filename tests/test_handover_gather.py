@@ -9,10 +9,15 @@ import pytest
 
 from floorconsole.config import DEFAULT_SHIFTS
 from floorconsole.handover_gather import (
-    format_age, free_entry, gather, handover_shifts, item_origin, origins,
+    format_age,
+    free_entry,
+    gather,
+    handover_shifts,
+    item_origin,
+    origins,
 )
 from floorconsole.identity import Actor
-from floorconsole.store import ComplaintDraft, Store
+from floorconsole.store import Store
 
 T0 = datetime(2026, 11, 23, 9, 0).timestamp()  # day shift 08:00-16:00
 ME = Actor("Lin Mei", "lin", "pts/1")
@@ -118,7 +123,7 @@ def test_age(s: float, text: str) -> None:
 
 def test_agents_are_named_from_the_layout(store: Store, clock: Clock) -> None:
     """The incoming supervisor reads names, not interfaces: 'Wang Fang (SIP/1001)'."""
-    from floorconsole.layout import SeatPlace, FloorLayout
+    from floorconsole.layout import FloorLayout, SeatPlace
     from floorconsole.shifts import shift_at_epoch
 
     layout = FloorLayout((SeatPlace("A01", "A", 1, "SIP/1001", "Wang Fang", ("sales",)),))

@@ -12,9 +12,10 @@ import os
 import pwd
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -24,7 +25,6 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from floorconsole.config import Config, ShiftDef, load_config
 from floorconsole.handover_gather import free_entry, gather, handover_shifts
 from floorconsole.identity import Actor, current_actor, effective_os_user
-from floorconsole.shifts import shift_at_epoch
 from floorconsole.store import AlreadyClaimed, HandoverItemDraft, NotAllowed, Store, StoreService, ValidationError
 
 LIN = Actor("Lin Mei", "lin", "pts/1")
@@ -565,14 +565,13 @@ def test_open_follow_ups_of_an_older_file_become_open_items(tmp_path: Path, monk
 
     monkeypatch.setattr(schema.migrations, "_migrations", [
         m for m in schema.migrations._migrations if m.name in ("m001_records", "m002_handover_heads")])
-    with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s:
-        with write_tx(s.conn):
-            for text in ("old callback", "done already"):
-                old_append(s.conn, "follow_ups", {"escalation_id": None, "entry_seq": None, "text": text,
-                                                  "due": DAY_T + 3600, **{"actor": "Lin Mei", "os_user": "lin",
-                                                  "terminal": "-"}, "time": DAY_T})
-            old_append(s.conn, "follow_up_done", {"follow_up_id": 2, "actor": "Lin Mei", "os_user": "lin",
-                                                  "terminal": "-", "time": DAY_T, "note": ""})
+    with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s, write_tx(s.conn):
+        for text in ("old callback", "done already"):
+            old_append(s.conn, "follow_ups", {"escalation_id": None, "entry_seq": None, "text": text,
+                                              "due": DAY_T + 3600, **{"actor": "Lin Mei", "os_user": "lin",
+                                              "terminal": "-"}, "time": DAY_T})
+        old_append(s.conn, "follow_up_done", {"follow_up_id": 2, "actor": "Lin Mei", "os_user": "lin",
+                                              "terminal": "-", "time": DAY_T, "note": ""})
     monkeypatch.undo()
     with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s:
         assert [(i.text, i.source) for i in s.list_open_items()] == [("old callback", "follow_up:1")]

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from support.waiting import until
 
 from floorconsole.clock import ManualClock
 from floorconsole.config import Config
@@ -18,7 +19,6 @@ from floorconsole.store import HandoverItemDraft, Store
 from floorconsole.wiring import build_parts
 from screens.app import FloorApp
 from screens.header import FloorHeader
-from support.waiting import until
 
 pytestmark = pytest.mark.anyio
 

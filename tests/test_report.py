@@ -111,7 +111,7 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     shift = resolve_shift(config, KEY, DAY_END + 7200)
     report = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed])
     md = render(report, "md")
-    assert "| All queues | %d |" % report.feed.total.offered in md
+    assert f"| All queues | {report.feed.total.offered:d} |" in md
     assert "•" in md and "13812345679" not in md and "8613812345679" not in md
     assert "\\[bold\\]refund\\[/bold\\] \\| now" in md  # literal: brackets and pipe escaped
     assert "callback due 2026-11-23 17:00; engineer visit" in md
@@ -120,7 +120,7 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     assert f"seq {store.head().seq}, sha256 {store.head().hash}" in md
     assert "calmed an angry caller" in md
     rows = list(csv.reader(io.StringIO(render(report, "csv"))))
-    assert ["## Queue KPIs"] == rows[2][:1]
+    assert rows[2][:1] == ["## Queue KPIs"]
     kpi_total = next(r for r in rows if r and r[0] == "All queues")
     assert kpi_total[1] == str(report.feed.total.offered)
     assert any(c.startswith("'=HYPERLINK") for r in rows for c in r)  # formula kept as text

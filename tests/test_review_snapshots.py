@@ -7,9 +7,10 @@ Update with `pytest tests/test_review_snapshots.py --snapshot-update` after chec
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from textual.app import App
@@ -26,15 +27,15 @@ from screens.review_screen import ReviewScreen
 pytestmark = pytest.mark.usefixtures("utc_zone")
 
 SIZE = (100, 30)
-HANDED = datetime(2026, 11, 23, 15, 50, tzinfo=timezone.utc).timestamp()
-NOW = datetime(2026, 11, 23, 16, 5, tzinfo=timezone.utc).timestamp()
+HANDED = datetime(2026, 11, 23, 15, 50, tzinfo=UTC).timestamp()
+NOW = datetime(2026, 11, 23, 16, 5, tzinfo=UTC).timestamp()
 LIN = Actor("Lin Mei", "lin", "pts/1")
 ZHAO = Actor("Zhao Lei", "zhao", "pts/7")
 
 
 def feed_lines() -> list[str]:
     """A small day shift: 6 calls in sales, 2 in support, one abandoned, one slow answer."""
-    t = int(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc).timestamp())
+    t = int(datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp())
     out = []
     for i, (q, wait, talk) in enumerate([("sales", 5, 120), ("sales", 8, 200), ("sales", 40, 300),
                                          ("sales", 3, 90), ("support", 12, 400), ("support", 2, 60)]):
@@ -51,15 +52,15 @@ def setup(tmp_path: Path) -> tuple[Config, Path]:
     feed = tmp_path / "queue_log"
     feed.write_text("\n".join(feed_lines()) + "\n")
     db = tmp_path / "floor.db"
-    t = [datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc).timestamp()]
+    t = [datetime(2026, 11, 23, 9, 30, tzinfo=UTC).timestamp()]
     store = Store(db, clock=lambda: t[0])
     e = store.raise_escalation("c-1", "SIP/1001", "sales", "wants a refund [bold]now[/bold]", LIN,
                                caller="13812345679")
     store.claim_escalation(e.id, LIN)
-    t[0] = datetime(2026, 11, 23, 11, 0, tzinfo=timezone.utc).timestamp()
+    t[0] = datetime(2026, 11, 23, 11, 0, tzinfo=UTC).timestamp()
     store.add_entry("equipment", "Headset 14 crackles", LIN)
-    t[0] = datetime(2026, 11, 23, 13, 15, tzinfo=timezone.utc).timestamp()
-    store.add_follow_up("Call Mr Li back about the router", datetime(2026, 11, 23, 17, 0, tzinfo=timezone.utc).timestamp(), LIN)
+    t[0] = datetime(2026, 11, 23, 13, 15, tzinfo=UTC).timestamp()
+    store.add_follow_up("Call Mr Li back about the router", datetime(2026, 11, 23, 17, 0, tzinfo=UTC).timestamp(), LIN)
     store.add_patrol_note("SIP/1004", LIN, seat="A-04", items=["phone"], text="personal phone", follow_up=True)
     t[0] = HANDED
     from floorconsole.handover_gather import gather, handover_shifts
@@ -155,7 +156,7 @@ def test_review_nothing_waiting(snap_compare, tmp_path: Path) -> None:
 
 def test_hand_over_screen(snap_compare, tmp_path: Path) -> None:
     db = tmp_path / "out.db"
-    t = [datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc).timestamp()]
+    t = [datetime(2026, 11, 23, 10, 0, tzinfo=UTC).timestamp()]
     store = Store(db, clock=lambda: t[0])
     store.raise_escalation("c-1", "SIP/1001", "sales", "wants a refund", LIN, caller="13812345679")
     store.add_entry("staffing", "Wang Fang swaps to evening on Friday", LIN)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import collections
 import hashlib
-import os
 import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -70,7 +68,7 @@ def test_every_line_is_a_valid_modern_queue_log_line(three_hours: list[str]) -> 
         m = LINE.match(line)
         assert m, line
         assert "\n" not in line and "\r" not in line
-        t, callid, queue, agent, verb, data = m.groups()
+        t, callid, _queue, agent, verb, data = m.groups()
         assert int(t) >= last, f"time went back: {line}"
         last = int(t)
         assert verb in LAYOUTS, line
@@ -152,7 +150,7 @@ def check_agents(lines: list[str]) -> int:
     removed: set[str] = set()
     calls = 0
     for line in lines:
-        t, callid, queue, agent, verb, *data = line.split("|")
+        t, callid, _queue, agent, verb, *data = line.split("|")
         if verb == "CONNECT":
             calls += 1
             assert agent not in on_call, f"{agent} already on {on_call.get(agent)}: {line}"

@@ -8,7 +8,6 @@ looking at the new pictures.
 from __future__ import annotations
 
 import pytest
-
 from support.fixed_floor import make_app as _make_app
 from support.fixed_floor import settle  # the same fixed floor, feed and clock as test_app
 

@@ -4,6 +4,7 @@ import json
 import sqlite3
 
 import pytest
+from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.store import ComplaintDraft, HandoverItemDraft
 from floorconsole.store import migrations as schema
@@ -11,7 +12,6 @@ from floorconsole.store.chain import GENESIS, entry_hash_v1, head_hmac, heads_hm
 from floorconsole.store.db import write_tx
 from floorconsole.store.migrations import APPEND_ONLY_TABLES, RECORD_TABLES
 from floorconsole.store.rows import who
-from test_store_helpers import LI, WANG, open_store
 
 
 def _populated(tmp_path):

@@ -7,9 +7,9 @@ import multiprocessing
 import sqlite3
 
 import pytest
+from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.store import HandoverItemDraft, IntegrityProblem, Store, StoreError, ValidationError
-from test_store_helpers import LI, WANG, open_store
 
 KEY = b"0123456789abcdef0123456789abcdef"
 

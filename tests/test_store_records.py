@@ -1,14 +1,19 @@
 import os
-import stat
 import sqlite3
+import stat
 import threading
 
 import pytest
+from test_store_helpers import LI, WANG, FakeClock, open_store
 
 from floorconsole.store import (
-    AlreadyClaimed, ComplaintDraft, HandoverItemDraft, NotFound, StoreService, ValidationError,
+    AlreadyClaimed,
+    ComplaintDraft,
+    HandoverItemDraft,
+    NotFound,
+    StoreService,
+    ValidationError,
 )
-from test_store_helpers import LI, WANG, FakeClock, open_store
 
 SCORES = dict(service_language=5, attitude=4, tone=4, needs=3, composure=5)
 

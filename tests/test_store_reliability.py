@@ -9,8 +9,9 @@ import sys
 import time
 from collections import defaultdict
 
-from floorconsole.store import Store
 from test_store_helpers import LI
+
+from floorconsole.store import Store
 
 WRITER = r"""
 import sys

@@ -5,13 +5,17 @@ import os
 import stat
 
 import pytest
+from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.store import (
-    ComplaintDraft, HandoverItemDraft, ReadOnlyStore, Store, StoreFull,
+    ComplaintDraft,
+    HandoverItemDraft,
+    ReadOnlyStore,
+    Store,
+    StoreFull,
 )
 from floorconsole.store.db import connect
 from floorconsole.store.migrations import apply_migrations
-from test_store_helpers import LI, WANG, open_store
 
 
 def _write_methods() -> set[str]:
@@ -105,7 +109,7 @@ def test_full_disk_clear_error_nothing_lost(tmp_path) -> None:
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: a full disk
     with pytest.raises(StoreFull, match="NOT saved"):
-        for i in range(200):
+        for _ in range(200):
             store.add_entry("general", "x" * 3000, LI)
     assert not store.conn.in_transaction
     head_when_full = store.head()

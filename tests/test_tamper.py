@@ -9,11 +9,11 @@ triggers). What must catch it is said in each test: the key, or a head printed e
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 
 import pytest
+from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.cli import main
 from floorconsole.identity import Actor
@@ -22,7 +22,6 @@ from floorconsole.store import chain as chain_mod
 from floorconsole.store import migrations as schema
 from floorconsole.store.archive import _digest, verify_archive
 from floorconsole.store.migrations import RECORD_TABLES
-from test_store_helpers import LI, WANG, open_store
 
 ALICE = Actor("Alice", "alice", "pts/3")
 BOB = Actor("Bob", "bob", "pts/4")

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.waiting import wait_for
 
 from floorconsole import snapshot
 from floorconsole.clock import ManualClock
@@ -21,7 +22,6 @@ from floorconsole.config import Config
 from floorconsole.engine import FloorEngine
 from floorconsole.shifts import shift_at_epoch
 from floorconsole.wiring import build_parts, feed_state_files
-from support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,7 +95,7 @@ def test_an_escalation_written_while_only_watch_runs_is_recorded_once(tmp_path: 
         parts = build_parts(Config(db_path=tmp_path / "floor.db", feed_path=feed), feed, clock=time.time)
         try:
             parts.engine.start()
-            wait_for(lambda: parts.engine.health.caught_up, timeout=20)
+            wait_for(lambda parts=parts: parts.engine.health.caught_up, timeout=20)
             time.sleep(0.3)
             parts.service.call("data_version")  # the queue of writes is drained
         finally:

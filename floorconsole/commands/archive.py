@@ -7,8 +7,13 @@ Check the file later with `floorconsole verify --archive FILE`.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, parse_time, run_with_store
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(str(exc), EXIT_USAGE)
 
-    def body(store, config) -> int:
+    def body(store: Store, config: Config) -> int:
         res = store.archive(before, args.out, actor_for(args, config))
         total = sum(res.counts.values())
         print(f"archived {total} records ({res.counts['entries']} log entries, up to seq {res.head.seq}) "

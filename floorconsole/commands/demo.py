@@ -14,9 +14,20 @@ import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from floorconsole.config import ConfigError, load_config
 from floorconsole.store.cli_support import finite_float
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from floorconsole.clock import Clock
+    from floorconsole.config import Config
+    from floorconsole.demo import DemoFeed
+
+    # screens.app.run_console: (config, feed path, clock) -> exit code
+    ConsoleEntry = Callable[[Config, Path | str, Clock | None], int]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -62,16 +73,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         run_console = None if args.headless else _console_entry()
         if run_console is not None:
-            return int(run_console(config, config.feed_path, clock) or 0)
+            # feed.feed_path is the demo config's feed path (demo_config put it in demo_dir)
+            return int(run_console(config, feed.feed_path, clock) or 0)
         if not args.headless:
             print("(the full-screen console is not available in this build; "
                   "printing live measures, Ctrl-C to stop)", file=sys.stderr, flush=True)
-        return _headless(demo, config, feed, args.seconds, args.interval, clock)
+        return _headless(config, feed, args.seconds, args.interval, clock)
     finally:
         feed.stop()
 
 
-def _console_entry():
+def _console_entry() -> ConsoleEntry | None:
     """`screens.app.run_console` if the UI is installed, else None (headless fallback)."""
     try:
         from screens.app import run_console  # lazy: the domain never imports Textual
@@ -84,14 +96,16 @@ def _console_entry():
     return run_console
 
 
-def _headless(demo, config, feed, seconds: float | None, interval: float, clock) -> int:  # noqa: ANN001
+def _headless(config: Config, feed: DemoFeed, seconds: float | None, interval: float, clock: Clock) -> int:
+    from floorconsole import demo  # already imported by `run`: a lookup in sys.modules
+
     stop = threading.Event()
 
     def _stop(signum: int, frame: object) -> None:
         stop.set()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    source = demo.measures_source(config, config.feed_path, feed.layout, clock)
+    source = demo.measures_source(config, feed.feed_path, feed.layout, clock)
     try:
         demo.print_measures_loop(source, seconds=seconds, interval_s=interval, stop_event=stop)
     except BrokenPipeError:

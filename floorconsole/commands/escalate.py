@@ -6,9 +6,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import EXIT_OK, actor_for, run_with_store
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def _priority(text: str) -> int:
@@ -31,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Raise the escalation and print its id."""
-    def body(store, config) -> int:
+    def body(store: Store, config: Config) -> int:
         esc = store.raise_escalation(
             args.callid, args.agent, args.queue, args.reason, actor_for(args, config),
             caller=args.caller, priority=args.priority, event_key=args.event_key,

@@ -10,14 +10,27 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, parse_time, positive_int, print_json, run_with_store,
+    EXIT_OK,
+    EXIT_USAGE,
+    actor_for,
+    fail,
+    fmt_time,
+    parse_time,
+    positive_int,
+    print_json,
+    run_with_store,
 )
 from floorconsole.store.errors import AlreadyClaimed
-from floorconsole.store.models import OUTCOMES
+from floorconsole.store.models import OUTCOMES, Escalation
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pas.add_argument("--reason", required=True, help="why (recorded and audited)")
 
 
-def by_priority_then_age(rows: list) -> list:
+def by_priority_then_age(rows: list[Escalation]) -> list[Escalation]:
     """Most urgent first (P1), the oldest first within a priority."""
     return sorted(rows, key=lambda e: (e.priority, e.raised_at, e.id))
 
@@ -54,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the chosen escalations subcommand."""
     cmd = args.esc_command
     if cmd == "list":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             rows = by_priority_then_age(store.list_escalations(include_closed=args.all))
             if args.json:
                 print_json(rows)
@@ -68,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         return run_with_store(args, body, read_only=True)
     if cmd == "claim":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             try:
                 esc = store.claim_escalation(args.id, actor_for(args, config))
             except AlreadyClaimed as exc:
@@ -81,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             due = parse_time(args.due, "--due") if args.due else None
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             esc = store.resolve_escalation(args.id, args.outcome, actor_for(args, config), due=due,
                                            department=args.department, note=args.note)
             extra = f", callback due {fmt_time(esc.due)}" if esc.due else (f", referred to {esc.department}" if esc.department else "")
@@ -89,13 +102,13 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         return run_with_store(args, body)
     if cmd == "release":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             esc = store.release_escalation(args.id, args.reason, current_actor(config))
             print(f"escalation {esc.id} released: anyone may claim it")
             return EXIT_OK
         return run_with_store(args, body)
     if cmd == "pass":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             esc = store.pass_escalation(args.id, args.to, args.reason, current_actor(config))
             print(f"escalation {esc.id} passed to {esc.claimed_by}")
             return EXIT_OK

@@ -12,13 +12,24 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, fail, fmt_time, positive_int, print_json, run_with_store,
+    EXIT_OK,
+    EXIT_USAGE,
+    fail,
+    fmt_time,
+    positive_int,
+    print_json,
+    run_with_store,
 )
 from floorconsole.store.models import OpenItem
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,7 +57,7 @@ def item_line(i: OpenItem, now: float) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen followups subcommand."""
     if args.fu_command == "list":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             now = store.clock()
             items = store.list_open_items(include_closed=args.all)
             escalations = store.list_escalations()
@@ -66,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         return run_with_store(args, body, must_exist=True)
     if args.fu_command == "done":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             item = store.close_open_item(args.id, args.result, current_actor(config))
+            assert item.closed is not None  # close_open_item returns the item as closed
             print(f"open item {item.id} closed by {item.closed.name}: {item.result}")
             return EXIT_OK
         return run_with_store(args, body, must_exist=True)

@@ -11,13 +11,23 @@ receipt in the order they happened, so DOMAIN.md's responsibility rule can be ap
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, fail, fmt_time, positive_int, print_json, run_with_store,
+    EXIT_OK,
+    fail,
+    fmt_time,
+    positive_int,
+    print_json,
+    run_with_store,
 )
 from floorconsole.store.models import Handover, Signature
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -82,7 +92,7 @@ def summary_line(h: Handover) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen handover subcommand."""
     if args.ho_command == "show":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             h = store.get_handover(args.id)
             if args.json:
                 print_json(h)
@@ -91,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         return run_with_store(args, body, read_only=True)
     if args.ho_command == "list":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             rows = store.open_handovers() if args.open else store.list_handovers(limit=args.limit)
             if args.json:
                 print_json(rows)
@@ -103,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         return run_with_store(args, body, read_only=True)
     if args.ho_command == "answer":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             h = store.get_handover(args.id)
             item = next((i for i in h.items if i.position == args.item), None)
             if item is None:

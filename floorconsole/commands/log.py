@@ -7,12 +7,25 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, positive_int, print_json, run_with_store, shift_key,
+    EXIT_OK,
+    EXIT_USAGE,
+    actor_for,
+    fail,
+    fmt_time,
+    positive_int,
+    print_json,
+    run_with_store,
+    shift_key,
 )
 from floorconsole.store.models import ENTRY_KINDS
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,13 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run `log add` or `log list`."""
     if args.log_command == "add":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             entry = store.add_entry(args.kind, args.body, actor_for(args, config, "author"), args.refers_to)
             print(f"saved log entry {entry.seq} ({entry.kind}, {entry.shift}) hash {entry.hash[:16]}")
             return EXIT_OK
         return run_with_store(args, body)
     if args.log_command == "list":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             try:
                 shift = shift_key(store, config, args.shift)
             except ValueError as exc:

@@ -8,11 +8,23 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
-    EXIT_OK, EXIT_USAGE, actor_for, fail, fmt_time, print_json, run_with_store, shift_key,
+    EXIT_OK,
+    EXIT_USAGE,
+    actor_for,
+    fail,
+    fmt_time,
+    print_json,
+    run_with_store,
+    shift_key,
 )
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,14 +47,14 @@ def run(args: argparse.Namespace) -> int:
     """Run the chosen patrol subcommand."""
     cmd = args.patrol_command
     if cmd == "add":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             note = store.add_patrol_note(args.agent, actor_for(args, config), seat=args.seat, items=args.item,
                                          text=args.text, follow_up=args.follow_up)
             print(f"saved patrol note {note.id}: {printable(note.agent)} deductions {note.deduction_total}")
             return EXIT_OK
         return run_with_store(args, body)
     if cmd == "list":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             try:
                 shift = shift_key(store, config, args.shift)
             except ValueError as exc:
@@ -61,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         return run_with_store(args, body, read_only=True)
     if cmd == "items":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             for c in store.checklist():
                 print(f"{c.code:<16} -{c.deduction}  {c.label} / {c.label_zh}{'  (sensitive)' if c.sensitive else ''}")
             return EXIT_OK

@@ -16,8 +16,8 @@ from typing import Any
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
 from floorconsole.printable import json_escape_controls
-from floorconsole.store.cli_support import finite_float
 from floorconsole.replay import fold_files
+from floorconsole.store.cli_support import finite_float
 from floorconsole.tail import not_regular_reason
 
 
@@ -138,7 +138,7 @@ def render_table(result: dict[str, Any]) -> str:
         "",
     ]
     head = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon", "ASA", "AHT", "max wait", "waiting")
-    rows = [head]
+    rows: list[tuple[str, ...]] = [head]
     for name, q in result["queues"].items():
         rows.append(
             (
@@ -157,10 +157,10 @@ def render_table(result: dict[str, Any]) -> str:
         )
     out += _table(rows)
     out.append("")
-    rows = [("agent", "answered", "talk", "ring-no-answer", "state")]
+    agent_rows: list[tuple[str, ...]] = [("agent", "answered", "talk", "ring-no-answer", "state")]
     for name, a in result["agents"].items():
-        rows.append((name, str(a["answered"]), _fmt(a["talk_s"], "s"), str(a["ring_no_answer"]), a["state"]))
-    out += _table(rows)
+        agent_rows.append((name, str(a["answered"]), _fmt(a["talk_s"], "s"), str(a["ring_no_answer"]), a["state"]))
+    out += _table(agent_rows)
     return "\n".join(out)
 
 

@@ -9,13 +9,18 @@ duty-log head). docs/threat-model.md says what each catches.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.config import ConfigError
 from floorconsole.store.archive import verify_archive
 from floorconsole.store.chain import read_key
 from floorconsole.store.cli_support import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, load, print_json, run_with_store
-from floorconsole.store.models import ChainHead
+from floorconsole.store.models import ChainHead, Problem
 from floorconsole.store.verify import parse_head
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store.store import Store
 
 
 def _head(text: str) -> ChainHead:
@@ -47,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             problems = verify_archive(args.archive, key)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # parsed, wrong shape
-            problems = [f"archive: {args.archive} is not a well-formed archive file ({type(exc).__name__}: {exc})"]
+            # str(): "archive: <file> is not ...", as every other problem prints
+            problems = [Problem("archive", None, f"{args.archive} is not a well-formed archive file ({type(exc).__name__}: {exc})")]
         if args.json:
             print_json({"ok": not problems, "problems": [str(p) for p in problems]})
         else:
@@ -56,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             print("archive OK" if not problems else f"archive FAILED: {len(problems)} problem(s)")
         return EXIT_OK if not problems else EXIT_FAIL
 
-    def body(store, config) -> int:
+    def body(store: Store, config: Config) -> int:
         report = store.verify(args.head)
         if args.json:
             print_json({

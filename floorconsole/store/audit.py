@@ -6,7 +6,7 @@ from floorconsole.identity import Actor
 from floorconsole.store import validate
 from floorconsole.store.context import Ctx
 from floorconsole.store.models import AuditRecord
-from floorconsole.store.rows import append_row, dict_rows, who
+from floorconsole.store.rows import SqlValue, append_row, dict_rows, who
 
 
 def record(ctx: Ctx, action: str, actor: Actor, target: str, detail: str = "") -> AuditRecord:
@@ -23,7 +23,8 @@ def list_audit(
     ctx: Ctx, since: float | None = None, action: str | None = None, limit: int | None = None
 ) -> list[AuditRecord]:
     """Audit rows oldest first, optionally filtered; with `limit`, the newest `limit`."""
-    where, params = ["1=1"], []
+    where: list[str] = ["1=1"]
+    params: list[SqlValue] = []
     if since is not None:
         where.append("time >= ?")
         params.append(since)

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import os
+import sqlite3
 import stat
 from pathlib import Path
 from typing import Any
@@ -179,26 +180,26 @@ def check_seal_hmac(
 # --- writing the record chain ----------------------------------------------------------------
 
 
-def last_link(conn: Any) -> tuple[int, str]:
+def last_link(conn: sqlite3.Connection) -> tuple[int, str]:
     """(n, hash) of the record chain's last link; (0, GENESIS) when it is empty."""
     row = conn.execute("SELECT id, hash FROM ledger ORDER BY id DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def log_head(conn: Any) -> tuple[int, str]:
+def log_head(conn: sqlite3.Connection) -> tuple[int, str]:
     """(seq, hash) of the log's last entry; (0, GENESIS) when it is empty."""
     row = conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def records_head(conn: Any) -> tuple[int, int, str]:
+def records_head(conn: sqlite3.Connection) -> tuple[int, int, str]:
     """(links, log seq, records_hash): the head covering every record table right now."""
     n, link_h = last_link(conn)
     seq, entry_h = log_head(conn)
     return n, seq, records_hash(n, link_h, seq, entry_h)
 
 
-def link(conn: Any, table: str, key: int, row_h: str) -> int:
+def link(conn: sqlite3.Connection, table: str, key: int, row_h: str) -> int:
     """Append the record-chain link for a record row just written (inside its transaction).
 
     Every record row goes through here (rows.append_row), so the record chain lists every
@@ -214,7 +215,7 @@ def link(conn: Any, table: str, key: int, row_h: str) -> int:
     return n
 
 
-def seal(conn: Any, key: bytes | None, first_n: int, first_seq: int) -> None:
+def seal(conn: sqlite3.Connection, key: bytes | None, first_n: int, first_seq: int) -> None:
     """With a key, seal what this write transaction appended (links from `first_n`, entries
     from `first_seq`). One HMAC per transaction: rewriting anything earlier invalidates every
     later seal, and the seals must cover everything, so a rewrite without the key shows."""

@@ -10,6 +10,7 @@ from floorconsole.store.chain import GENESIS, chain_hmac, entry_hash, head_hmac,
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotFound, ValidationError
 from floorconsole.store.models import ENTRY_KINDS, ChainHead, LogEntry
+from floorconsole.store.rows import SqlValue
 
 _COLS = "seq, time, author, kind, body, refers_to, prev_hash, hash, shift, os_user, terminal"
 
@@ -75,7 +76,8 @@ def list_entries(
     refers_to: int | None = None,
 ) -> list[LogEntry]:
     """Entries in seq order, filtered; with `limit`, the last `limit` of them."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[SqlValue] = []
     if shift is not None:
         where.append("shift = ?")
         params.append(shift)

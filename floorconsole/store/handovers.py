@@ -271,8 +271,8 @@ def get_handover(ctx: Ctx, handover_id: int) -> Handover:
     for it in dict_rows(ctx.conn, "SELECT * FROM handover_items WHERE handover_id = ? ORDER BY position", (handover_id,)):
         evs = [HandoverEvent(e["id"], e["item_id"], e["action"], e["text"], _sig(e)) for e in events if e["item_id"] == it["id"]]
         evs += [HandoverEvent(a["id"], a["item_id"], "answer", a["text"], _sig(a)) for a in answers if a["item_id"] == it["id"]]
-        evs = tuple(sorted(evs, key=lambda ev: ev.signature.time))  # stable: same-time events keep their order
-        items.append(HandoverItem(it["id"], it["position"], duty_log.get_entry(ctx, it["entry_seq"]), it["note"], it["source"], evs))
+        ordered = tuple(sorted(evs, key=lambda ev: ev.signature.time))  # stable: same-time events keep their order
+        items.append(HandoverItem(it["id"], it["position"], duty_log.get_entry(ctx, it["entry_seq"]), it["note"], it["source"], ordered))
     receipt = next((e for e in events if e["action"] == "receive"), None)
     return Handover(
         id=h["id"], from_shift=h["from_shift"], to_shift=h["to_shift"], note=h["note"], handed=_sig(h),

@@ -14,7 +14,16 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from floorconsole.store.chain import (
-    ENTRY_COLUMNS, GENESIS, entry_hash_v1, last_link, link_hash, log_head, records_hash, row_hash, seal, seal_hmac,
+    ENTRY_COLUMNS,
+    GENESIS,
+    entry_hash_v1,
+    last_link,
+    link_hash,
+    log_head,
+    records_hash,
+    row_hash,
+    seal,
+    seal_hmac,
 )
 from floorconsole.store.errors import IntegrityProblem, ReadOnlyStore
 
@@ -68,7 +77,7 @@ OPEN_ITEM_TABLES: tuple[str, ...] = ("open_items", "open_item_events", "handover
 _WHO = "actor TEXT NOT NULL, os_user TEXT NOT NULL, terminal TEXT NOT NULL"
 
 _TABLES = [
-    f"""CREATE TABLE entries (
+    """CREATE TABLE entries (
         seq INTEGER PRIMARY KEY, time REAL NOT NULL, author TEXT NOT NULL, kind TEXT NOT NULL,
         body TEXT NOT NULL, refers_to INTEGER REFERENCES entries(seq), prev_hash TEXT NOT NULL,
         hash TEXT NOT NULL, shift TEXT NOT NULL, os_user TEXT NOT NULL, terminal TEXT NOT NULL)""",
@@ -341,9 +350,9 @@ def apply_migrations(db: Database, read_only: bool, path: object = "", key: byte
     """
     _refuse_foreign(db, path)
     try:
-        pending = migrations.pending(db)
+        pending = bool(migrations.pending(db))
     except sqlite3.DatabaseError:
-        pending = [None]  # unreadable schema: let the locked pass below report it
+        pending = True  # unreadable schema: let the locked pass below report it
     if not pending:
         return
     if read_only:

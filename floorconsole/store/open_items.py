@@ -21,7 +21,12 @@ from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotFound, ValidationError
 from floorconsole.store.models import (
-    OPEN_ITEM_KINDS, HandoverItemDraft, OpenItem, OpenItemCarry, OpenItemCounts, Signature,
+    OPEN_ITEM_KINDS,
+    HandoverItemDraft,
+    OpenItem,
+    OpenItemCarry,
+    OpenItemCounts,
+    Signature,
 )
 from floorconsole.store.rows import append_row, dict_rows, who
 from floorconsole.store.signers import require_signer

@@ -11,7 +11,7 @@ from floorconsole.store import validate
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import ValidationError
 from floorconsole.store.models import SCORE_DIMENSIONS, Inspection, PatrolFinding, PatrolNote, Praise
-from floorconsole.store.rows import append_row, dict_rows, who
+from floorconsole.store.rows import SqlValue, append_row, dict_rows, who
 
 # Praise that names nothing (DOMAIN.md: "vague praise is worse than none").
 _VAGUE = {
@@ -78,8 +78,9 @@ def _note(r: dict) -> PatrolNote:
     )
 
 
-def _filters(shift: str | None, since: float | None, agent: str | None) -> tuple[str, list]:
-    where, params = ["1=1"], []
+def _filters(shift: str | None, since: float | None, agent: str | None) -> tuple[str, list[SqlValue]]:
+    where: list[str] = ["1=1"]
+    params: list[SqlValue] = []
     for col, val, op in (("shift", shift, "="), ("time", since, ">="), ("agent", agent, "=")):
         if val is not None:
             where.append(f"{col} {op} ?")
@@ -113,9 +114,10 @@ def add_praise(ctx: Ctx, agent: str, what: str, why: str, actor: Actor, seat: st
     if what.lower() == why.lower():
         raise ValidationError("praise: 'why' must say more than repeating 'what'")
     t = float(ctx.clock())
-    fields = {"time": t, "shift": ctx.shift_key(t), "agent": agent, "seat": seat, "what": what, "why": why, **who(actor)}
+    shift = ctx.shift_key(t)
+    fields = {"time": t, "shift": shift, "agent": agent, "seat": seat, "what": what, "why": why, **who(actor)}
     rid = append_row(ctx.conn, "praise", fields)
-    return Praise(rid, t, fields["shift"], agent, seat, what, why, actor.name)
+    return Praise(rid, t, shift, agent, seat, what, why, actor.name)
 
 
 def list_praise(
@@ -142,16 +144,17 @@ def add_inspection(
             + (f"; missing {', '.join(missing)}" if missing else "")
             + (f"; unknown {', '.join(extra)}" if extra else "")
         )
-    clean = {}
+    clean: dict[str, int] = {}
     for dim in SCORE_DIMENSIONS:
         v = scores[dim]
         if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 5:
             raise ValidationError(f"score {dim} must be a whole number from 1 to 5, got {v!r}")
         clean[dim] = v
     t = float(ctx.clock())
-    fields = {"time": t, "shift": ctx.shift_key(t), "agent": agent, "call_id": call_id, **clean, "comment": comment, **who(actor)}
+    shift = ctx.shift_key(t)
+    fields = {"time": t, "shift": shift, "agent": agent, "call_id": call_id, **clean, "comment": comment, **who(actor)}
     rid = append_row(ctx.conn, "inspections", fields)
-    return Inspection(rid, t, fields["shift"], agent, call_id, clean, comment, actor.name)
+    return Inspection(rid, t, shift, agent, call_id, clean, comment, actor.name)
 
 
 def list_inspections(ctx: Ctx, agent: str | None = None, since: float | None = None) -> list[Inspection]:

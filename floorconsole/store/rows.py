@@ -8,6 +8,9 @@ from typing import Any
 from floorconsole.identity import Actor
 from floorconsole.store.chain import link, row_hash
 
+# A value bound to a "?" placeholder (what sqlite3 adapts without a registered adapter).
+SqlValue = str | int | float | bytes | None
+
 
 def who(actor: Actor) -> dict[str, str]:
     """The actor columns every signed row carries."""

@@ -2,7 +2,12 @@
 
 sqlite3 connections belong to the thread that opened them, and the UI thread must never wait
 on the disk, so every call is queued to this thread and answered through a Future
-(screens: `await asyncio.wrap_future(service.submit(...))`).
+(screens: `await asyncio.wrap_future(service.submit(Store.add_entry, ...))`).
+
+Pass the Store method itself (`Store.add_entry`) or any function whose first parameter is
+the Store: a type checker then checks the arguments and knows the Future's result type.
+A method *name* (`submit("add_entry", ...)`) still works but is deprecated: it is checked
+only at run time, and its result is untyped.
 """
 
 from __future__ import annotations
@@ -12,19 +17,24 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar, overload
 
 from floorconsole.config import Config
 from floorconsole.store.store import Store, store_kwargs
 
-_STOP = object()
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# One queued call: its Future, the method (a Store method name, or a function taking the
+# Store first), its arguments. None on the queue stops the thread.
+_Job = tuple[Future[Any], str | Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 
 
 class StoreService:
     """Runs a Store on its own thread. Construction raises what opening the Store raises."""
 
     def __init__(self, path: Path | str, **store_kw: Any) -> None:
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._closed = False
         self._lock = threading.Lock()
         ready: Future[None] = Future()
@@ -35,7 +45,7 @@ class StoreService:
         ready.result()  # re-raises ReadOnlyStore, IntegrityProblem, ... from the thread
 
     @classmethod
-    def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> "StoreService":
+    def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> StoreService:
         """A service over the Store the config describes."""
         return cls(path or config.db_path, **store_kwargs(config), **kw)
 
@@ -49,21 +59,28 @@ class StoreService:
         try:
             while True:
                 job = self._queue.get()
-                if job is _STOP:
+                if job is None:
                     break
                 fut, fn, args, kw = job
                 if not fut.set_running_or_notify_cancel():
                     continue
                 try:
-                    target = getattr(store, fn) if isinstance(fn, str) else (lambda *a, **k: fn(store, *a, **k))
-                    fut.set_result(target(*args, **kw))
+                    result = getattr(store, fn)(*args, **kw) if isinstance(fn, str) else fn(store, *args, **kw)
+                    fut.set_result(result)
                 except BaseException as exc:  # noqa: BLE001 - delivered through the Future
                     fut.set_exception(exc)
         finally:
             store.close()
 
+    @overload
+    def submit(self, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs) -> Future[T]: ...
+    @overload
+    def submit(self, method: str, *args: Any, **kw: Any) -> Future[Any]: ...  # deprecated: pass the method
+
     def submit(self, method: str | Callable[..., Any], *args: Any, **kw: Any) -> Future[Any]:
-        """Queue `store.<method>(*args, **kw)` (or `method(store, *args, **kw)`); a Future."""
+        """Queue `method(store, *args, **kw)` (e.g. `submit(Store.add_entry, kind, body, actor)`);
+        a Future of its result. A method name (`"add_entry"`) is deprecated: it is checked only
+        here, at run time (AttributeError unless a public Store method)."""
         if isinstance(method, str) and (method.startswith("_") or not callable(getattr(Store, method, None))):
             raise AttributeError(f"Store has no public method {method!r}")
         fut: Future[Any] = Future()
@@ -73,8 +90,26 @@ class StoreService:
             self._queue.put((fut, method, args, kw))
         return fut
 
-    def call(self, method: str | Callable[..., Any], *args: Any, timeout: float | None = None, **kw: Any) -> Any:
-        """submit() and wait for the result (for scripts and tests, not the UI thread)."""
+    @overload
+    def call(self, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs) -> T: ...
+    @overload
+    def call(self, method: str, *args: Any, **kw: Any) -> Any: ...  # deprecated: pass the method
+
+    def call(self, method: str | Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        """submit() and wait for the result (for scripts and tests, not the UI thread).
+        Every keyword goes to the method; to bound the wait use `call_with_timeout`."""
+        return self.submit(method, *args, **kw).result()
+
+    @overload
+    def call_with_timeout(
+        self, timeout: float | None, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs
+    ) -> T: ...
+    @overload
+    def call_with_timeout(self, timeout: float | None, method: str, *args: Any, **kw: Any) -> Any: ...
+
+    def call_with_timeout(self, timeout: float | None, method: str | Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        """call(), waiting at most `timeout` seconds (None: for ever); TimeoutError after
+        that (the call itself still runs on the store's thread)."""
         return self.submit(method, *args, **kw).result(timeout)
 
     def close(self, timeout: float | None = 10.0) -> None:
@@ -83,10 +118,10 @@ class StoreService:
             if self._closed:
                 return
             self._closed = True
-            self._queue.put(_STOP)
+            self._queue.put(None)
         self._thread.join(timeout)
 
-    def __enter__(self) -> "StoreService":
+    def __enter__(self) -> StoreService:
         return self
 
     def __exit__(self, *exc: object) -> None:
