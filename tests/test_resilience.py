@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.fixed_floor import make_app, settle
+from support.waiting import until
 
 import floorconsole.rules
 import screens.seat_table
@@ -15,8 +17,6 @@ from screens.header import FloorHeader
 from screens.queues_panel import QueuesPanel
 from screens.rejects_screen import RejectsScreen
 from screens.seat_table import SeatTable
-from support.fixed_floor import make_app, settle
-from support.waiting import until
 
 pytestmark = pytest.mark.anyio
 

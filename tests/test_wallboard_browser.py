@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from support.waiting import wait_for
 from test_wallboard import LONG_DIGITS, TOKEN, caller, enter, line, shift_feed, start_wallboard, stop
 

@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_serve(engine, board, server, settings.token is not None, args.seconds))
 
 
-async def _serve(engine: "FloorEngine", board: "Board", server: "Server", with_token: bool,
+async def _serve(engine: FloorEngine, board: Board, server: Server, with_token: bool,
                  seconds: float | None) -> int:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

@@ -30,7 +30,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'se
 HEARTBEAT_S = 20.0
 BOARD_KEY = web.AppKey("board", Board)
 TOKEN_KEY = web.AppKey("token", str)
-CLIENTS_KEY = web.AppKey("clients", set)
+CLIENTS_KEY: web.AppKey[set[web.WebSocketResponse]] = web.AppKey("clients", set)
 LIMIT_KEY = web.AppKey("max_clients", int)
 PAGE_KEY = web.AppKey("page", bytes)
 STATIC = {"wallboard.js": "application/javascript", "wallboard.css": "text/css"}
@@ -102,7 +102,7 @@ async def snapshot(request: web.Request) -> web.Response:
 
 async def websocket(request: web.Request) -> web.StreamResponse:
     app = request.app
-    clients: set = app[CLIENTS_KEY]
+    clients: set[web.WebSocketResponse] = app[CLIENTS_KEY]
     if len(clients) >= app[LIMIT_KEY]:
         return web.Response(status=503, text="503: too many boards open on this server\n")
     ws = web.WebSocketResponse(heartbeat=HEARTBEAT_S, max_msg_size=4096)
@@ -133,7 +133,8 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
 
 async def _on_shutdown(app: web.Application) -> None:
-    for ws in list(app[CLIENTS_KEY]):
+    clients: set[web.WebSocketResponse] = app[CLIENTS_KEY]
+    for ws in list(clients):
         with contextlib.suppress(Exception):
             await ws.close(code=1001, message=b"server shutting down")
 

@@ -56,7 +56,7 @@ class WallboardSettings:
 
     __str__ = __repr__
 
-    def with_overrides(self, **changes: Any) -> "WallboardSettings":
+    def with_overrides(self, **changes: Any) -> WallboardSettings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
@@ -175,7 +175,7 @@ def is_loopback(host: str) -> bool:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         return False
-    addrs = {info[4][0] for info in infos}
+    addrs = {str(info[4][0]) for info in infos}
     try:
         return bool(addrs) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addrs)
     except ValueError:
