@@ -440,13 +440,17 @@ class AmiGateway:
         if isinstance(exc, Message):
             reason = "Asterisk is shutting down"
         self.tracker.mark_stale()
-        if self._lost is not None and not self._lost.done():
-            self._lost.set_result(reason)
+        if self._lost is None or self._lost.done():
+            return  # we closed it ourselves (login refused, stop): the state says why already
+        self._lost.set_result(reason)
         self._fail_waiters(f"the AMI connection dropped ({reason})")
         if not self._stopping:
             self._set_state(ConnectionState.RECONNECTING, f"connection lost ({reason})")
 
     def _drop_connection(self) -> None:
+        if self._lost is not None and not self._lost.done():
+            self._lost.set_result("closed by the console")
+        self._fail_waiters("the AMI connection was closed")
         if self._heartbeat is not None:
             self._heartbeat.cancel()
             self._heartbeat = None
@@ -650,11 +654,11 @@ class AmiGateway:
         agent_ch = tracker.agent_channel(agent)
         caller = tracker.caller_channel(agent)
         assert agent_ch is not None
-        if caller is None:
+        peers = tracker.bridge_peers(agent_ch.uniqueid)
+        if caller is None and len(peers) < 2:
             return self._result(action, Outcome.UNAVAILABLE, f"{agent}'s channel is not bridged to a caller",
                                 agent, started, supervisor=supervisor)
-        peers = tracker.bridge_peers(agent_ch.uniqueid)
-        if len(peers) != 1 or peers[0].uniqueid != caller.uniqueid:
+        if caller is None or len(peers) != 1 or peers[0].uniqueid != caller.uniqueid:
             return self._result(action, Outcome.UNAVAILABLE,
                                 f"{agent} is in a call with {len(peers)} other parties; a transfer could move the wrong one",
                                 agent, started, supervisor=supervisor)

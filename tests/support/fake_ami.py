@@ -267,3 +267,169 @@ class FakeAmi:
         for item in items:
             await conn.send(with_id(item))
         await conn.send(with_id([("Event", complete), ("EventList", "Complete"), ("ListItems", str(len(items)))]))
+
+
+# -- app_queue events, field for field as the Asterisk AMI event reference lists them ------
+# (QueueCallerJoin/Leave/Abandon, AgentCalled/Connect/Complete/RingNoAnswer,
+# QueueMemberStatus/Pause, QueueMember/QueueEntry of QueueStatus, DeviceStateChange).
+# The recordings in shared/ami come from a PBX without app_queue, so these are written by hand.
+
+STATE_DESC = {"0": "Down", "4": "Ring", "5": "Ringing", "6": "Up"}
+
+
+def channel_fields(prefix: str, channel: str, uniqueid: str, linkedid: str, state: str = "6", num: str = "",
+                   connected: str = "", context: str = "default", exten: str = "s") -> Msg:
+    """The channel snapshot block every channel event carries (`Dest` prefix for the second)."""
+    return [
+        (f"{prefix}Channel", channel), (f"{prefix}ChannelState", state),
+        (f"{prefix}ChannelStateDesc", STATE_DESC.get(state, "Unknown")), (f"{prefix}CallerIDNum", num or "<unknown>"),
+        (f"{prefix}CallerIDName", "<unknown>"), (f"{prefix}ConnectedLineNum", connected or "<unknown>"),
+        (f"{prefix}ConnectedLineName", "<unknown>"), (f"{prefix}Language", "en"), (f"{prefix}AccountCode", ""),
+        (f"{prefix}Context", context), (f"{prefix}Exten", exten), (f"{prefix}Priority", "1"),
+        (f"{prefix}Uniqueid", uniqueid), (f"{prefix}Linkedid", linkedid),
+    ]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """A channel of a scripted call."""
+
+    channel: str
+    uniqueid: str
+    linkedid: str
+    num: str = ""
+
+    def fields(self, prefix: str = "", state: str = "6") -> Msg:
+        return channel_fields(prefix, self.channel, self.uniqueid, self.linkedid, state, self.num)
+
+
+def ev(name: str, *blocks: Msg, **extra: str) -> Msg:
+    """An event: `Event`, `Privilege`, the channel blocks, then the named fields in order."""
+    privilege = "agent,all" if name.startswith(("Agent", "QueueMember")) else "call,all"
+    out: Msg = [("Event", name), ("Privilege", privilege)]
+    for b in blocks:
+        out.extend(b)
+    out.extend(extra.items())
+    return out
+
+
+def member_fields(queue: str, name: str, interface: str, state_interface: str = "", status: str = "1",
+                  paused: str = "0", paused_reason: str = "", in_call: str = "0", calls_taken: str = "0") -> Msg:
+    """QueueMemberStatus / QueueMemberPause / QueueMemberAdded body (Asterisk 16+ field set)."""
+    return [
+        ("Queue", queue), ("MemberName", name), ("Interface", interface),
+        ("StateInterface", state_interface or interface), ("Membership", "dynamic"), ("Penalty", "0"),
+        ("CallsTaken", calls_taken), ("LastCall", "0"), ("LastPause", "0"), ("LoginTime", "1700000000"),
+        ("InCall", in_call), ("Status", status), ("Paused", paused), ("PausedReason", paused_reason),
+        ("Ringinuse", "0"), ("Wrapuptime", "0"),
+    ]
+
+
+def queue_member_status(queue: str, name: str, interface: str, **kw: str) -> Msg:
+    return [("Event", "QueueMemberStatus"), ("Privilege", "agent,all"), *member_fields(queue, name, interface, **kw)]
+
+
+def queue_member_pause(queue: str, name: str, interface: str, paused: bool, reason: str = "", **kw: str) -> Msg:
+    return [("Event", "QueueMemberPause"), ("Privilege", "agent,all"),
+            *member_fields(queue, name, interface, paused="1" if paused else "0", paused_reason=reason, **kw)]
+
+
+def queue_member_item(queue: str, name: str, location: str, status: str = "1", paused: str = "0",
+                      paused_reason: str = "", in_call: str = "0") -> dict[str, str]:
+    """A QueueStatus list item for a member: note Name and Location, not MemberName/Interface."""
+    return {"Event": "QueueMember", "Queue": queue, "Name": name, "Location": location, "StateInterface": location,
+            "Membership": "dynamic", "Penalty": "0", "CallsTaken": "3", "LastCall": "0", "LastPause": "0",
+            "LoginTime": "1700000000", "InCall": in_call, "Status": status, "Paused": paused,
+            "PausedReason": paused_reason, "Wrapuptime": "0"}
+
+
+def queue_entry_item(queue: str, leg: Leg, position: int, wait: int) -> dict[str, str]:
+    """A QueueStatus list item for a waiting caller."""
+    return {"Event": "QueueEntry", "Queue": queue, "Position": str(position), "Channel": leg.channel,
+            "Uniqueid": leg.uniqueid, "CallerIDNum": leg.num or "<unknown>", "CallerIDName": "<unknown>",
+            "ConnectedLineNum": "<unknown>", "ConnectedLineName": "<unknown>", "Wait": str(wait), "Priority": "0"}
+
+
+def core_show_channel(leg: Leg, duration: str = "00:01:00", bridge: str = "", app: str = "Queue",
+                      state: str = "6") -> dict[str, str]:
+    """A CoreShowChannels list item."""
+    return {"Event": "CoreShowChannel", **dict(leg.fields(state=state)), "BridgeId": bridge,
+            "Application": app, "ApplicationData": "", "Duration": duration}
+
+
+def queue_caller_join(queue: str, caller: Leg, position: int = 1, count: int = 1) -> Msg:
+    return ev("QueueCallerJoin", caller.fields(state="6"), Queue=queue, Position=str(position), Count=str(count))
+
+
+def queue_caller_leave(queue: str, caller: Leg, position: int = 1, count: int = 0) -> Msg:
+    return ev("QueueCallerLeave", caller.fields(), Queue=queue, Count=str(count), Position=str(position))
+
+
+def queue_caller_abandon(queue: str, caller: Leg, position: int = 1, hold: int = 30) -> Msg:
+    return ev("QueueCallerAbandon", caller.fields(), Queue=queue, Position=str(position),
+              OriginalPosition=str(position), HoldTime=str(hold))
+
+
+def agent_called(queue: str, caller: Leg, agent: Leg, interface: str, member: str) -> Msg:
+    return ev("AgentCalled", caller.fields(), agent.fields("Dest", state="5"), Queue=queue, Interface=interface,
+              MemberName=member)
+
+
+def agent_ring_no_answer(queue: str, caller: Leg, agent: Leg, interface: str, member: str, ring: int = 15) -> Msg:
+    return ev("AgentRingNoAnswer", caller.fields(), agent.fields("Dest", state="5"), Queue=queue,
+              Interface=interface, MemberName=member, RingTime=str(ring))
+
+
+def agent_connect(queue: str, caller: Leg, agent: Leg, interface: str, member: str, hold: int = 12,
+                  ring: int = 4) -> Msg:
+    return ev("AgentConnect", caller.fields(), agent.fields("Dest"), Queue=queue, MemberName=member,
+              Interface=interface, RingTime=str(ring), HoldTime=str(hold))
+
+
+def agent_complete(queue: str, caller: Leg, agent: Leg, interface: str, member: str, talk: int = 60,
+                   reason: str = "caller") -> Msg:
+    return ev("AgentComplete", caller.fields(), agent.fields("Dest"), Queue=queue, MemberName=member,
+              Interface=interface, HoldTime="12", TalkTime=str(talk), Reason=reason)
+
+
+def newchannel(leg: Leg, state: str = "0") -> Msg:
+    return ev("Newchannel", leg.fields(state=state))
+
+
+def newstate(leg: Leg, state: str) -> Msg:
+    return ev("Newstate", leg.fields(state=state))
+
+
+def hangup(leg: Leg, cause: str = "16", text: str = "Normal Clearing") -> Msg:
+    return ev("Hangup", leg.fields(), Cause=cause, **{"Cause-txt": text})
+
+
+def bridge_fields(bridge: str, num: int) -> Msg:
+    return [("BridgeUniqueid", bridge), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"),
+            ("BridgeCreator", "<unknown>"), ("BridgeName", "<unknown>"), ("BridgeNumChannels", str(num)),
+            ("BridgeVideoSourceMode", "none")]
+
+
+def bridge_enter(bridge: str, leg: Leg, num: int) -> Msg:
+    return ev("BridgeEnter", bridge_fields(bridge, num), leg.fields())
+
+
+def bridge_leave(bridge: str, leg: Leg, num: int) -> Msg:
+    return ev("BridgeLeave", bridge_fields(bridge, num), leg.fields())
+
+
+def device_state_change(device: str, state: str) -> Msg:
+    return [("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", device), ("State", state)]
+
+
+def blind_transfer(bridge: str, transferer: Leg, transferee: Leg, exten: str, context: str,
+                   result: str = "Success") -> Msg:
+    return ev("BlindTransfer", [("Result", result)], transferer.fields("Transferer"), bridge_fields(bridge, 2),
+              transferee.fields("Transferee"), IsExternal="Yes", Context=context, Extension=exten)
+
+
+def originate_response(response: str, channel: str, reason: str, uniqueid: str = "") -> Msg:
+    return [("Event", "OriginateResponse"), ("Privilege", "call,all"), ("Response", response),
+            ("Channel", channel), ("Context", ""), ("Exten", ""), ("Application", "ChanSpy"), ("Data", ""),
+            ("Reason", reason), ("Uniqueid", uniqueid or "<null>"), ("CallerIDNum", "<unknown>"),
+            ("CallerIDName", "<unknown>")]
