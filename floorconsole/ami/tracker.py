@@ -263,6 +263,7 @@ class AmiTracker:
         self.watchers: dict[str, set[str]] = {}  # state interface (device) -> member interfaces
         self.waiting: dict[str, dict[str, QueueCaller]] = {}  # queue -> Uniqueid -> caller
         self.agent_calls: dict[str, AgentCall] = {}  # member interface -> call
+        self._calls_by_uid: dict[str, set[str]] = {}  # channel Uniqueid -> interfaces whose call it is in
         self.transfers: deque[Transfer] = deque(maxlen=max_transfers)
         self.stats = TrackerStats()
         self.synced = False  # a snapshot was applied and nothing was lost since
@@ -343,7 +344,7 @@ class AmiTracker:
             self.changed_agents.add(key[1])
         for iface, call in list(self.agent_calls.items()):
             if call.agent_uniqueid not in self.channels or call.caller_uniqueid not in self.channels:
-                del self.agent_calls[iface]
+                self._drop_agent_call(iface)
                 self.changed_agents.add(iface)
         self.stats.snapshots += 1
         self.synced = True
@@ -524,10 +525,8 @@ class AmiTracker:
                 del self.by_linkedid[ch.linkedid]
                 if ch.linkedid != uid:
                     self._remember_end(EndedChannel(ch.name, ch.linkedid, ch.linkedid, ch.created, now, cause), ch.linkedid)
-        for iface, call in list(self.agent_calls.items()):
-            if uid in (call.agent_uniqueid, call.caller_uniqueid):
-                del self.agent_calls[iface]
-                self.changed_agents.add(iface)
+        for iface in list(self._calls_by_uid.get(uid, ())):
+            self._drop_agent_call(iface)
         for waiting in self.waiting.values():
             waiting.pop(uid, None)
         self.changed_calls.add(ch.linkedid)
@@ -622,9 +621,26 @@ class AmiTracker:
                 ch.bridge = None
 
     def _touch_agents_of(self, ch: Channel) -> None:
-        for iface, call in self.agent_calls.items():
-            if ch.uniqueid in (call.agent_uniqueid, call.caller_uniqueid):
-                self.changed_agents.add(iface)
+        self.changed_agents.update(self._calls_by_uid.get(ch.uniqueid, ()))
+
+    def _set_agent_call(self, call: AgentCall) -> None:
+        self._drop_agent_call(call.interface)
+        self.agent_calls[call.interface] = call
+        for uid in (call.agent_uniqueid, call.caller_uniqueid):
+            self._calls_by_uid.setdefault(uid, set()).add(call.interface)
+        self.changed_agents.add(call.interface)
+
+    def _drop_agent_call(self, iface: str) -> None:
+        call = self.agent_calls.pop(iface, None)
+        if call is None:
+            return
+        for uid in (call.agent_uniqueid, call.caller_uniqueid):
+            ifaces = self._calls_by_uid.get(uid)
+            if ifaces is not None:
+                ifaces.discard(iface)
+                if not ifaces:
+                    del self._calls_by_uid[uid]
+        self.changed_agents.add(iface)
 
     def _blind_transfer(self, ev: Fields, now: float) -> None:
         self.transfers.append(Transfer(
@@ -672,20 +688,20 @@ class AmiTracker:
         current = self.agent_calls.get(iface)
         if current is not None and current.connected:
             return  # ringinuse: a second call rings a busy agent; the connected call stays
-        self.agent_calls[iface] = AgentCall(
+        self._set_agent_call(AgentCall(
             iface, ev.get("queue", ""), ev["uniqueid"], ev.get("channel", ""), ev.get("destchannel", ""),
             ev.get("destuniqueid", ""), False, now,
-        )
+        ))
         self.changed_agents.add(iface)
 
     def _agent_connect(self, ev: Fields, now: float) -> None:
         self._add_channel(ev, now)
         self._add_channel(ev, now, prefix="dest")
         iface = ev["interface"]
-        self.agent_calls[iface] = AgentCall(
+        self._set_agent_call(AgentCall(
             iface, ev.get("queue", ""), ev["uniqueid"], ev.get("channel", ""), ev.get("destchannel", ""),
             ev.get("destuniqueid", ""), True, now,
-        )
+        ))
         self.changed_agents.add(iface)
         self.changed_calls.add(ev.get("linkedid", "") or ev["uniqueid"])
 
@@ -693,14 +709,14 @@ class AmiTracker:
         iface = ev["interface"]
         call = self.agent_calls.get(iface)
         if call is not None and call.caller_uniqueid == ev.get("uniqueid", call.caller_uniqueid):
-            del self.agent_calls[iface]
+            self._drop_agent_call(iface)
         self.changed_agents.add(iface)
 
     def _agent_ring_no_answer(self, ev: Fields, now: float) -> None:
         iface = ev["interface"]
         call = self.agent_calls.get(iface)
         if call is not None and not call.connected and call.caller_uniqueid == ev.get("uniqueid", ""):
-            del self.agent_calls[iface]
+            self._drop_agent_call(iface)
         self.changed_agents.add(iface)
 
     def _member(self, ev: Fields, now: float) -> None:
