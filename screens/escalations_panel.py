@@ -7,7 +7,8 @@ line per record, a cursor that stays on the same record when the list reloads.
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Generic, Hashable, Sequence, TypeVar
+from collections.abc import Hashable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -154,17 +155,17 @@ class RecordList(Widget, Generic[T], can_focus=True):
 
 
 class EscalationsPanel(RecordList[Any]):
-    """Open escalations (`Store.list_escalations()`), oldest first."""
+    """Open escalations (`Store.list_escalations()`), most urgent first (P1), then oldest."""
 
     title = "Escalations 投诉升级"
     empty_text = "no pending escalations"
-    names: dict[str, str] = {}  # agent -> display name, set by the App from the layout
+    names: dict[str, str] = {}  # noqa: RUF012 - agent -> display name; the App replaces it per panel, nothing mutates it
 
     def item_key(self, item: Any) -> Hashable:
         return item.id
 
     def set_escalations(self, escalations: Sequence[Any]) -> None:
-        self.set_items(sorted(escalations, key=lambda e: (e.raised_at, e.id)))
+        self.set_items(sorted(escalations, key=lambda e: (e.priority, e.raised_at, e.id)))
 
     def title_text(self) -> Text:
         text = Text(f"Escalations ({len(self.items)} pending)", style="bold")

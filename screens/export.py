@@ -8,9 +8,10 @@ The dialog then says where the file went.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -22,7 +23,13 @@ from textual.widgets import Label, ProgressBar, Static
 
 from floorconsole.printable import printable
 from floorconsole.report import (
-    audit_export, build_report, default_filename, feed_files, render, summarize_feed, write_report,
+    audit_export,
+    build_report,
+    default_filename,
+    feed_files,
+    render,
+    summarize_feed,
+    write_report,
 )
 from floorconsole.shifts import shift_at_epoch
 from screens.forms.base import FORMS_CSS
@@ -37,7 +44,7 @@ def reports_dir(config: Any) -> Path:
 class ExportScreen(ModalScreen[Path | None]):
     """Runs the export and shows its progress; dismisses with the file written (or None)."""
 
-    CSS_PATH = [str(FORMS_CSS), str(REVIEW_CSS)]
+    CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(REVIEW_CSS)]
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
 
     def __init__(self, service: Any, actor: Any, config: Any, feed_path: Path | None, *,

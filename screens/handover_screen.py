@@ -10,9 +10,10 @@ Built on the shared form scaffolding, so Escape/ctrl+s/error line behave like ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,16 +21,21 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from floorconsole.layout import FloorLayout
 from floorconsole.handover_gather import (
-    KIND_TITLES, Gathered, checklist_drafts, format_age, free_entry, gather, handover_shifts, kind_rank,
+    KIND_TITLES,
+    Gathered,
+    checklist_drafts,
+    format_age,
+    free_entry,
+    gather,
+    handover_shifts,
+    kind_rank,
     sort_gathered,
 )
+from floorconsole.layout import FloorLayout
 from floorconsole.printable import printable
 from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, field_row, literal
 from screens.forms.log_entry_form import check_body, kind_select
-
-
 
 
 def item_line(g: Gathered, now: float) -> Text:
@@ -141,7 +147,7 @@ def sign_handover(store: Any, out: Any, inc: Any, drafts: list, actor: Any, note
 class HandoverScreen(FormScreen[Any]):
     """Gathered items, notes, free entries, sign. Dismisses with the signed `Handover`."""
 
-    CSS_PATH = [str(FORMS_CSS), str(Path(__file__).with_name("review.tcss"))]
+    CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(Path(__file__).with_name("review.tcss"))]
     FORM_TITLE = "Hand over this shift 交接班"
     SAVE_LABEL = "Sign handover"
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -17,7 +17,6 @@ from floorconsole.views import FeedStatus
 from screens.messages import RejectsRequested
 from screens.resilience import guarded_text
 
-
 HealthView = FeedStatus  # the name the header and its callers use
 
 

@@ -8,7 +8,8 @@ pushes `FloorUpdate`s, and records feed escalations itself.)
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from floorconsole.config import Config
 from floorconsole.shifts import shift_at_epoch

@@ -8,7 +8,7 @@ hour. Columns are dropped from the right when the terminal is narrow.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style

@@ -8,7 +8,8 @@ screen's own guard for lines handed over by anything else).
 
 from __future__ import annotations
 
-from typing import ClassVar, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult

@@ -13,8 +13,9 @@ touches the engine and the two views cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Iterable
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -29,12 +30,12 @@ from floorconsole.config import Thresholds
 from floorconsole.printable import printable
 from floorconsole.rules import alert_marks, call_length, is_long_call, is_long_pause
 from floorconsole.views import SeatView
-
-SeatRow = SeatView  # the name the widgets and their tests use
-__all__ = ["SeatRow", "SeatTable", "alert_marks", "matches"]
 from screens import theme
 from screens.messages import SeatHighlighted
 from screens.resilience import guarded_line
+
+SeatRow = SeatView  # the name the widgets and their tests use
+__all__ = ["SeatRow", "SeatTable", "alert_marks", "matches"]
 
 
 @dataclass(frozen=True)
@@ -225,9 +226,11 @@ class SeatTable(ScrollView, can_focus=True):
             rows = [r for r in rows if matches(r, self._tokens)]
         if self.sort_column == "alerts":
             now, th, pat = self.now, self.thresholds, self.patrolled
-            key: Callable[[SeatRow], object] = lambda r: (-len(alert_marks(r, now, th, pat)), r.seat_id, r.agent)
+
+            def key(r: SeatRow) -> object:
+                return (-len(alert_marks(r, now, th, pat)), r.seat_id, r.agent)
         else:
-            key = _sort_key(self.sort_column)
+            key = _sort_key(self.sort_column)  # type: ignore[assignment]
         self.order = [r.agent for r in sorted(rows, key=key, reverse=self.sort_reverse)]
         self._index = {agent: i for i, agent in enumerate(self.order)}
         self.virtual_size = Size(self._content_width(), len(self.order) + 1)

@@ -334,3 +334,19 @@ async def test_main_screen_keys_are_off_while_another_screen_is_on_top(tmp_path,
         assert app.check_action("patrol", ()) is False and app.check_action("help", ()) is True
         await pilot.press("escape")
         assert app.check_action("patrol", ()) is True
+
+
+async def test_escalations_panel_puts_the_most_urgent_first_then_the_oldest(tmp_path, monkeypatch) -> None:
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(app, pilot)
+        someone = Actor("Wang Fang", "other", "pts/3")
+        for callid, priority, age in (("p3-old", 3, 900), ("p2-new", 2, 60), ("p1-new", 1, 30), ("p2-old", 2, 600)):
+            await asyncio.wrap_future(app.service.submit(
+                "raise_escalation", callid, "SIP/1002", "sales", f"reason {callid}", someone,
+                priority=priority, raised_at=T - age))
+        app.refresh_store()
+        panel = app.query_one(EscalationsPanel)
+        await settle(app, pilot, lambda: len(panel.items) == 5)
+        # c4 (the feed escalation of the fixed floor) is P1 and older than p1-new
+        assert [e.callid for e in panel.items] == ["c4", "p1-new", "p2-old", "p2-new", "p3-old"]

@@ -53,7 +53,7 @@ def _writes(method: F) -> F:
     """Run the method inside one BEGIN IMMEDIATE transaction."""
 
     @functools.wraps(method)
-    def wrapper(self: "Store", *args: Any, **kw: Any) -> Any:
+    def wrapper(self: Store, *args: Any, **kw: Any) -> Any:
         if self.read_only:
             raise ReadOnlyStore(f"the records database {self.path} is read-only: nothing was saved "
                                 "(check the file's permissions or the disk)")
@@ -72,7 +72,7 @@ def _reads(method: F) -> F:
     """Turn sqlite3 errors on a read into the matching StoreError."""
 
     @functools.wraps(method)
-    def wrapper(self: "Store", *args: Any, **kw: Any) -> Any:
+    def wrapper(self: Store, *args: Any, **kw: Any) -> Any:
         try:
             return method(self, *args, **kw)
         except sqlite3.ProgrammingError:
@@ -125,7 +125,7 @@ class Store:
         self._writes_done = 0
 
     @classmethod
-    def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> "Store":
+    def from_config(cls, config: Config, path: Path | None = None, **kw: Any) -> Store:
         """A Store with the path, shifts, checklist, HMAC key and mask width from `config`."""
         return cls(path or config.db_path, **store_kwargs(config), **kw)
 
@@ -143,7 +143,7 @@ class Store:
         """Close the connection; the Store cannot be used afterwards."""
         self.db.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
