@@ -326,7 +326,7 @@ class FloorEngine:
             path=str(h.path), state=h.state, lag_bytes=int(h.lag_bytes), last_event_time=h.last_event_time,
             rejected=sum(h.reject_counts.values()), backfill_pct=pct,
             problem=self._sink_error or self._error_now, live=self._caught_up,
-            last_error=(h.last_error or "").splitlines()[0][:200] or None,
+            last_error=next(iter((h.last_error or "").splitlines()), "")[:200] or None,
         )
 
     def _publish_status(self) -> None:

@@ -66,7 +66,7 @@ CRASHING_CONSOLE = textwrap.dedent('''
     feed.write_text("1795000000|c1|sales|NONE|ENTERQUEUE||13800000004|1\\n"
                     "1795000000|c1|sales|NONE|ENTERQUEUE||13800000004|1\\n")
 
-    def crashing_screen(feed_path, counts, last):
+    def crashing_screen(feed_path, counts, last, *more):
         caller = "13800000004"  # feed data in a local, as any handler may hold
         rejects = [("duplicate", "1795000000|c1|sales|NONE|ENTERQUEUE||" + caller + "|1")]
         raise RuntimeError("rejects screen failed on " + caller)
