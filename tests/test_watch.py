@@ -155,8 +155,8 @@ def test_a_snapshot_that_does_not_fit_means_a_refold_never_a_failure(tmp_path: P
     config = Config(db_path=tmp_path / "floor.db", feed_path=feed)
     snap = tmp_path / "floor.snapshot"
     watcher = _engine(config, feed, clock, snapshot_out=snap)
-    watcher.stop()  # saves on stop
-    assert snap.exists()
+    watcher.stop()  # saves on stop (its thread may finish after stop() returns on a loaded machine)
+    wait_for(snap.exists, timeout=20, what="the snapshot saved on stop")
     raw = snap.read_bytes()
     if spoil == "other shift":
         clock.advance(9 * 3600)
