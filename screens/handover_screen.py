@@ -34,6 +34,7 @@ from floorconsole.handover_gather import (
 )
 from floorconsole.layout import FloorLayout
 from floorconsole.printable import printable
+from floorconsole.store import Store
 from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, field_row, literal
 from screens.forms.log_entry_form import check_body, kind_select
 
@@ -119,7 +120,7 @@ class CloseItemForm(FormScreen[Any]):
         return text
 
     def store_call(self, values: str) -> StoreCall:
-        return StoreCall("close_open_item", (self.item_id, values, self.actor))
+        return StoreCall(Store.close_open_item, (self.item_id, values, self.actor))
 
 
 def short_label(label: str, width: int = 17) -> str:
@@ -280,7 +281,7 @@ class HandoverScreen(FormScreen[Any]):
         return {"drafts": drafts, "note": self.query_one("#ho-note", Input).value.strip()}
 
     def store_call(self, values: Any) -> StoreCall:
-        return StoreCall("create_handover")  # not used: write() signs in one store-thread call
+        return StoreCall(Store.create_handover)  # not used: write() signs in one store-thread call
 
     async def write(self, values: Any) -> Any:
         return await self.call_store(

@@ -13,6 +13,7 @@ from typing import Any
 
 from floorconsole.config import Config
 from floorconsole.shifts import shift_at_epoch
+from floorconsole.store import Store
 from screens.messages import StoreSnapshot
 
 
@@ -28,7 +29,7 @@ class StorePoller:
         self.shift_key: str | None = None
 
     def changed(self) -> bool:
-        marker = self.service.submit("data_version").result(timeout=30)
+        marker = self.service.submit(Store.data_version).result(timeout=30)
         key = shift_at_epoch(self.config.shifts, self.clock()).key
         if marker != self.marker or key != self.shift_key:
             self.marker, self.shift_key = marker, key
@@ -38,11 +39,11 @@ class StorePoller:
     def load(self) -> StoreSnapshot:
         key = self.shift_key or shift_at_epoch(self.config.shifts, self.clock()).key
         submit = self.service.submit
-        f_esc = submit("list_escalations")
-        f_log = submit("list_entries", shift=key)
-        f_patrol = submit("list_patrol_notes", shift=key)
-        f_open = submit("open_handovers")
-        f_recent = submit("list_handovers", limit=5)
+        f_esc = submit(Store.list_escalations)
+        f_log = submit(Store.list_entries, shift=key)
+        f_patrol = submit(Store.list_patrol_notes, shift=key)
+        f_open = submit(Store.open_handovers)
+        f_recent = submit(Store.list_handovers, limit=5)
         escalations = [e for e in f_esc.result(timeout=30) if not e.outcome]
         entries = f_log.result(timeout=30)
         notes = f_patrol.result(timeout=30)
@@ -60,9 +61,9 @@ class StorePoller:
             # Issue 10: by person, from the moment of signing (before the boundary too); the
             # signer is never offered their own handover to review.
             now = self.clock()
-            mine = submit("handovers_signed_not_received", self.actor).result(timeout=30)
-            for_me = submit("handovers_waiting_for", self.actor, now).result(timeout=30)
-            counts = submit("open_item_counts", now).result(timeout=30)
+            mine = submit(Store.handovers_signed_not_received, self.actor).result(timeout=30)
+            for_me = submit(Store.handovers_waiting_for, self.actor, now).result(timeout=30)
+            counts = submit(Store.open_item_counts, now).result(timeout=30)
             handed_over = "handed over, not yet received: you may not leave" if mine else None
             handover_waiting = f"handover from {for_me[0].from_shift} waiting (r)" if for_me else None
             warning = handover_waiting

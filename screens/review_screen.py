@@ -14,10 +14,11 @@ returns, so what is shown is what was recorded.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -34,6 +35,7 @@ from floorconsole.handover_gather import KIND_TITLES, format_age, kind_rank, ori
 from floorconsole.printable import printable
 from floorconsole.report import FeedSummary, feed_files, fmt_pct, fmt_s, resolve_shift, summarize_feed
 from floorconsole.shifts import ShiftWindow, previous_shift, shift_at_epoch
+from floorconsole.store import Store
 from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, error_message, field_row, literal
 
 REVIEW_CSS = Path(__file__).with_name("review.tcss")
@@ -148,7 +150,7 @@ class QuestionForm(FormScreen[Any]):
         return text
 
     def store_call(self, values: str) -> StoreCall:
-        return StoreCall("question_item", (self.handover_id, self.item.id, values, self.actor))
+        return StoreCall(Store.question_item, (self.handover_id, self.item.id, values, self.actor))
 
 
 class AnswerForm(QuestionForm):
@@ -172,7 +174,7 @@ class AnswerForm(QuestionForm):
         return text
 
     def store_call(self, values: str) -> StoreCall:
-        return StoreCall("answer_item", (self.handover_id, self.item.id, values, self.actor))
+        return StoreCall(Store.answer_item, (self.handover_id, self.item.id, values, self.actor))
 
 
 class ReviewOffer(ModalScreen[bool]):
@@ -406,7 +408,7 @@ class ReviewScreen(Screen[Any]):
 
     async def _ack(self, item_id: int) -> None:
         try:
-            ho = await self._store("acknowledge_item", self.handover.id, item_id, self.actor)
+            ho = await self._store(Store.acknowledge_item, self.handover.id, item_id, self.actor)
         except Exception as exc:  # noqa: BLE001 - shown on the error line
             self.show_error(error_message(exc))
             return

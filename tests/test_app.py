@@ -16,7 +16,7 @@ from support.waiting import until
 
 from floorconsole.clock import ManualClock
 from floorconsole.identity import Actor
-from floorconsole.store import StoreService
+from floorconsole.store import Store, StoreService
 from floorconsole.wiring import build_parts
 from screens.app import FloorApp
 from screens.escalations_panel import EscalationsPanel
@@ -242,9 +242,9 @@ async def test_another_console_shows_within_two_seconds(tmp_path, monkeypatch) -
         other = StoreService.from_config(app.config, clock=app.clock)
         try:
             someone = Actor("Wang Fang", "other", "pts/3")
-            await asyncio.wrap_future(other.submit("add_entry", "notice", "Queue 2 closed at 14:00", someone))
-            await asyncio.wrap_future(other.submit("claim_escalation", esc.id, someone))
-            await asyncio.wrap_future(other.submit("add_patrol_note", "SIP/1001", someone, text="all fine"))
+            await asyncio.wrap_future(other.submit(Store.add_entry, "notice", "Queue 2 closed at 14:00", someone))
+            await asyncio.wrap_future(other.submit(Store.claim_escalation, esc.id, someone))
+            await asyncio.wrap_future(other.submit(Store.add_patrol_note, "SIP/1001", someone, text="all fine"))
             t0 = time.monotonic()
             log = app.query_one(HandoverLogPanel)
             panel = app.query_one(EscalationsPanel)
@@ -342,8 +342,7 @@ async def test_escalations_panel_puts_the_most_urgent_first_then_the_oldest(tmp_
         await settle(app, pilot)
         someone = Actor("Wang Fang", "other", "pts/3")
         for callid, priority, age in (("p3-old", 3, 900), ("p2-new", 2, 60), ("p1-new", 1, 30), ("p2-old", 2, 600)):
-            await asyncio.wrap_future(app.service.submit(
-                "raise_escalation", callid, "SIP/1002", "sales", f"reason {callid}", someone,
+            await asyncio.wrap_future(app.service.submit(Store.raise_escalation, callid, "SIP/1002", "sales", f"reason {callid}", someone,
                 priority=priority, raised_at=T - age))
         app.refresh_store()
         panel = app.query_one(EscalationsPanel)

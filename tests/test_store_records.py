@@ -188,7 +188,7 @@ def test_data_version_changes_on_any_commit(tmp_path) -> None:
 
 def test_service_runs_on_its_own_thread(tmp_path) -> None:
     with StoreService(tmp_path / "svc.db", clock=FakeClock()) as svc:
-        fut = svc.submit("add_entry", "notice", "via service", LI)
+        fut = svc.submit(Store.add_entry, "notice", "via service", LI)
         assert fut.result(10).seq == 1
         tid = svc.call(lambda store: threading.get_ident())
         assert tid != threading.get_ident()

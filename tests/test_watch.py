@@ -21,6 +21,7 @@ from floorconsole.clock import ManualClock
 from floorconsole.config import Config
 from floorconsole.engine import FloorEngine
 from floorconsole.shifts import shift_at_epoch
+from floorconsole.store import Store
 from floorconsole.wiring import build_parts, feed_state_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +98,7 @@ def test_an_escalation_written_while_only_watch_runs_is_recorded_once(tmp_path: 
             parts.engine.start()
             wait_for(lambda parts=parts: parts.engine.health.caught_up, timeout=20)
             time.sleep(0.3)
-            parts.service.call("data_version")  # the queue of writes is drained
+            parts.service.call(Store.data_version)  # the queue of writes is drained
         finally:
             parts.close()
         assert len(_escalations(tmp_path / "floor.db")) == 1
