@@ -11,6 +11,7 @@ from floorconsole.store import (
     ComplaintDraft,
     HandoverItemDraft,
     NotFound,
+    Store,
     StoreService,
     ValidationError,
 )
