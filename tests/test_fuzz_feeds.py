@@ -32,7 +32,8 @@ from floorconsole.floor import Floor
 from floorconsole.rejects import NOT_APPLIED
 
 HERE = Path(__file__).parent / "fixtures"
-SHARED = Path("/work/shared/feeds")
+# shared/ sits beside the repository (in CI's clone too); the real logs add to the corpus
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "feeds"
 
 
 def _corpus() -> list[bytes]:
