@@ -24,13 +24,19 @@ from floorconsole.config import Thresholds
 from floorconsole.events import Escalation, Event
 from floorconsole.floor_fast import _reclassify, fold_queue_log
 from floorconsole.floor_model import (  # re-exported: `from floorconsole.floor import ...`
+    _AVAIL,
     _CALLER,
     _CONNECTED,
     _ENDED_GEN,
     _ENTERED,
     _EVICT_FRACTION,
+    _OFF,
+    _ON_CALL,
+    _PAUSED,
     _Q,
+    _RINGING,
     _SEAT,
+    _WRAP,
     HISTORY_MINUTES,
     MAX_ENDED,
     MAX_FEED_SEATS,
@@ -74,14 +80,6 @@ def _may_have_long_line(block: bytes) -> bool:
     w = MAX_LINE // 2
     find = block.find
     return any(find(b"\n", i, i + w) < 0 for i in range(0, len(block) - w + 1, w))
-
-
-_OFF = SeatState.LOGGED_OFF
-_AVAIL = SeatState.AVAILABLE
-_RINGING = SeatState.RINGING
-_ON_CALL = SeatState.ON_CALL
-_WRAP = SeatState.WRAP_UP
-_PAUSED = SeatState.PAUSED
 
 
 # A verb's handler: True when it knowingly did not apply the line and counted it (its

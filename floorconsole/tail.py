@@ -41,7 +41,7 @@ import re
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -58,12 +58,6 @@ WATCH_RETRY_S = 30.0  # after a failed watch, poll this long, then try watching 
 # -2026112312 (logrotate dateext), .2026-11-23; each optionally gzipped.
 _NUMBERED = re.compile(r"^\.(\d+)$")
 _DATED = re.compile(r"^[-.](\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}(?:[-_T]\d{2}(?:[-:]?\d{2}){0,2})?)$")
-
-
-def _named_like(prefix: str) -> Callable[[watchfiles.Change, str], bool]:
-    """A watchfiles filter: events for files whose name starts with `prefix` (the feed
-    and its rotated copies)."""
-    return lambda _change, p: os.path.basename(p).startswith(prefix)
 
 
 @dataclass(frozen=True)
@@ -661,10 +655,14 @@ class FileFollower:
                 yield Batch([], self.position, False, self.state, self._lag)
                 self.stop_event.wait(self.recheck_s)
                 continue
-            name = self.path.name
+            # No filter: any event in the directory leads to a look (a stat and a read, cheap).
+            # With a filter, other files written more often than the safety re-check (Asterisk's
+            # `full` log, our own position file) kept watchfiles from ever timing out while it
+            # dropped their events, so an append made before the watch was in place (or any
+            # missed event) was not read until the feed's next write: minutes on a quiet night.
             watcher = watchfiles.watch(
                 self.path.parent,
-                watch_filter=_named_like(name),
+                watch_filter=None,
                 debounce=self.debounce_ms,
                 step=self.step_ms,
                 rust_timeout=int(self.recheck_s * 1000),

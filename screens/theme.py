@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from rich.style import Style
 
+from floorconsole.views import STATE_LABEL as VIEW_STATE_LABEL
+
 # Keyed by SeatState member *name* (floorconsole.floor.SeatState), so this module does not
 # depend on the enum's string values.
-STATE_LABEL: dict[str, str] = {
-    "LOGGED_OFF": "logged off",
-    "AVAILABLE": "available",
-    "RINGING": "ringing",
-    "ON_CALL": "on call",
-    "WRAP_UP": "wrap-up",
-    "PAUSED": "paused",
-}
+STATE_LABEL: dict[str, str] = VIEW_STATE_LABEL  # one table: floorconsole/views.py
 
 STATE_GLYPH: dict[str, str] = {
     "LOGGED_OFF": "·",

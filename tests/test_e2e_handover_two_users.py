@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from support.tmux import keys, wait_for
 
 from floorconsole.clock import ManualClock
 from floorconsole.config import load_config
@@ -166,77 +167,58 @@ def _as(floor: dict, user: str, cfg: Path, *args: str) -> str:
     return r.stdout
 
 
-def _screen(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
-
-
-def _wait(session: str, predicate, what: str, timeout: float = 30.0) -> str:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = _screen(session)
-        if predicate(screen):
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}; the screen was:\n{screen}")
-
-
-def _keys(session: str, *keys: str, literal: bool = False) -> None:
-    subprocess.run(["tmux", "send-keys", "-t", session, *(["-l"] if literal else []), *keys], check=True)
-
-
 def test_a_shift_change_between_two_os_users_before_the_boundary(floor: dict) -> None:
     cfg, seeded = _scene(floor["dir"], floor["gid"])
     lin = _console(floor, OUT, cfg)
     zhao = _console(floor, IN, cfg)
-    _wait(lin, lambda s: "Lin Mei" in s.splitlines()[0] and "open items 2" in s, "Lin's console")
-    _wait(zhao, lambda s: "Zhao Lei" in s.splitlines()[0], "Zhao's console")
+    wait_for(lin, lambda s: "Lin Mei" in s.splitlines()[0] and "open items 2" in s, "Lin's console")
+    wait_for(zhao, lambda s: "Zhao Lei" in s.splitlines()[0], "Zhao's console")
 
     # The outgoing side closes the promised callback and logs a notice, then hands over.
     _as(floor, OUT, cfg, "followups", "done", str(seeded["callback"]), "--result", "called back: refund confirmed")
     _as(floor, OUT, cfg, "log", "add", "--kind", "notice", "--body", "Queue 2 closes at 18:00 today")
-    _keys(lin, "H")
-    _wait(lin, lambda s: "Queue 2 closes at 18:00 today" in s and "Order 10 spare" in s, "the hand-over screen")
-    _keys(lin, "C-s")
-    _wait(lin, lambda s: "you may not leave" in s.splitlines()[0], "Lin told to stay")
+    keys(lin, "H")
+    wait_for(lin, lambda s: "Queue 2 closes at 18:00 today" in s and "Order 10 spare" in s, "the hand-over screen")
+    keys(lin, "C-s")
+    wait_for(lin, lambda s: "you may not leave" in s.splitlines()[0], "Lin told to stay")
 
     # The incoming side is offered the review at once, 20 minutes before the boundary.
-    _wait(zhao, lambda s: "Review it now?" in s, "the review offered to Zhao")
-    _keys(zhao, "Enter")
-    _wait(zhao, lambda s: "0/2 acknowledged" in s, "Zhao's review")
-    _keys(zhao, "Space")  # the follow-up (first) is acknowledged, the cursor moves on
-    _wait(zhao, lambda s: "1/2 acknowledged" in s, "one acknowledged")
-    _keys(zhao, "q")
-    _wait(zhao, lambda s: "Question" in s, "the question form")
-    _keys(zhao, "Which number do callers get after 18:00?", literal=True)
-    _keys(zhao, "Enter")
-    _wait(zhao, lambda s: "? Zhao Lei: Which number do callers get after 18:00?" in s, "the question shown")
+    wait_for(zhao, lambda s: "Review it now?" in s, "the review offered to Zhao")
+    keys(zhao, "Enter")
+    wait_for(zhao, lambda s: "0/2 acknowledged" in s, "Zhao's review")
+    keys(zhao, "Space")  # the follow-up (first) is acknowledged, the cursor moves on
+    wait_for(zhao, lambda s: "1/2 acknowledged" in s, "one acknowledged")
+    keys(zhao, "q")
+    wait_for(zhao, lambda s: "Question" in s, "the question form")
+    keys(zhao, "Which number do callers get after 18:00?", literal=True)
+    keys(zhao, "Enter")
+    wait_for(zhao, lambda s: "? Zhao Lei: Which number do callers get after 18:00?" in s, "the question shown")
 
     # The outgoing side answers from her own (read-only) review of it.
-    _keys(lin, "r")
-    _wait(lin, lambda s: "You signed this handover" in s, "Lin's own review")
-    _keys(lin, "Down")
-    _keys(lin, "a")
-    _wait(lin, lambda s: "Answer the question" in s, "the answer form")
-    _keys(lin, "The overflow line 95000, announced from 17:55", literal=True)
-    _keys(lin, "Enter")
-    _wait(lin, lambda s: "↪ answer Lin Mei" in s, "the answer recorded")
-    _keys(lin, "Escape")
+    keys(lin, "r")
+    wait_for(lin, lambda s: "You signed this handover" in s, "Lin's own review")
+    keys(lin, "Down")
+    keys(lin, "a")
+    wait_for(lin, lambda s: "Answer the question" in s, "the answer form")
+    keys(lin, "The overflow line 95000, announced from 17:55", literal=True)
+    keys(lin, "Enter")
+    wait_for(lin, lambda s: "↪ answer Lin Mei" in s, "the answer recorded")
+    keys(lin, "Escape")
 
     # Zhao sees the answer, acknowledges the notice and signs receipt.
-    _keys(zhao, "Escape")
-    _wait(zhao, lambda s: "Queue" in s.splitlines()[1], "Zhao back on the main screen")
-    _keys(zhao, "r")
-    _wait(zhao, lambda s: "↪ answer Lin Mei: The overflow line" in s, "the answer on Zhao's review")
-    _keys(zhao, "Down")
-    _keys(zhao, "Space")
-    _wait(zhao, lambda s: "2/2 acknowledged" in s, "both acknowledged")
-    _keys(zhao, "S")
-    _wait(zhao, lambda s: "Sign receipt of handover" in s, "the receipt confirmation")
-    _keys(zhao, "C-s")
-    _wait(zhao, lambda s: "received by Zhao Lei" in s or "received" in s.split("acknowledged", 1)[-1][:80], "receipt signed")
-    _keys(zhao, "Escape")
-    _wait(lin, lambda s: "you may not leave" not in s.splitlines()[0], "Lin free to go")
+    keys(zhao, "Escape")
+    wait_for(zhao, lambda s: "Queue" in s.splitlines()[1], "Zhao back on the main screen")
+    keys(zhao, "r")
+    wait_for(zhao, lambda s: "↪ answer Lin Mei: The overflow line" in s, "the answer on Zhao's review")
+    keys(zhao, "Down")
+    keys(zhao, "Space")
+    wait_for(zhao, lambda s: "2/2 acknowledged" in s, "both acknowledged")
+    keys(zhao, "S")
+    wait_for(zhao, lambda s: "Sign receipt of handover" in s, "the receipt confirmation")
+    keys(zhao, "C-s")
+    wait_for(zhao, lambda s: "received by Zhao Lei" in s or "received" in s.split("acknowledged", 1)[-1][:80], "receipt signed")
+    keys(zhao, "Escape")
+    wait_for(lin, lambda s: "you may not leave" not in s.splitlines()[0], "Lin free to go")
     assert time.time() < seeded["boundary"], "all of it before the boundary"
 
     # The follow-up, now carried a third time, is closed by the shift holding it.

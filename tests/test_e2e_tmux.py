@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.tmux import keys, wait_for
 
 from floorconsole.config import load_config
 from floorconsole.store import Store
@@ -22,25 +23,6 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-
-
-def capture(session: str) -> str:
-    return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
-
-
-def wait_for(session: str, predicate, timeout: float = 20.0, what: str = "") -> str:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = capture(session)
-        if predicate(screen):
-            return screen
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what or predicate}; the screen was:\n{screen}")
-
-
-def keys(session: str, *keys: str) -> None:
-    subprocess.run(["tmux", "send-keys", "-t", session, *keys], check=True)
 
 
 def seat_line(screen: str, seat: str) -> str:

@@ -79,7 +79,10 @@ def test_an_escalation_written_while_only_watch_runs_is_recorded_once(tmp_path: 
             wait_for(lambda: len(_escalations(tmp_path / "floor.db")) == 1, timeout=60, what="the escalation recorded")
         except AssertionError:
             proc.terminate()
-            raise AssertionError(f"not recorded; watch said: {proc.communicate(timeout=20)[1][-2000:]}") from None
+            said = proc.communicate(timeout=20)[1][-1500:]
+            files = {p.name: (p.read_text() if p.suffix == ".json" else p.stat().st_size) for p in tmp_path.iterdir()}
+            raise AssertionError(f"not recorded; watch said: {said}\nfiles: {files}\n"
+                                 f"feed tail: {feed.read_bytes()[-300:]!r}") from None
         time.sleep(0.5)  # a second chance to record it twice
         (row,) = _escalations(tmp_path / "floor.db")
         assert row[1] == "SIP/1001" and row[2] == "SIP/1001" and row[3] == "feed"  # raised by the agent

@@ -18,9 +18,8 @@ from pathlib import Path
 from floorconsole.layout import configured_layout
 from floorconsole.report import FORMATS, audit_export, build_report, feed_files, render, resolve_shift, write_report
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
-from floorconsole.tail import not_regular_reason
 from floorconsole.store.errors import ReadOnlyStore
-
+from floorconsole.tail import not_regular_reason
 
 NOT_AUDITED = ("no report was produced: every export is recorded in the audit trail, and the records "
                "database is read-only (check the file's and the folder's permissions)")

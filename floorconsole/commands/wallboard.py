@@ -21,7 +21,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from floorconsole.config import ConfigError, load_config
+from floorconsole.commands.common import feed_config
+from floorconsole.config import ConfigError
 
 if TYPE_CHECKING:  # the command list imports every command: aiohttp only once it runs
     from floorconsole.engine import FloorEngine
@@ -55,13 +56,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     try:
-        config = load_config(getattr(args, "config", None))
-        config = config.with_overrides(
-            db_path=Path(args.db) if getattr(args, "db", None) else None,
-            feed_path=Path(args.feed) if args.feed else None,
-        )
-        if config.feed_path is None:
-            raise ConfigError("no feed to follow: give --feed FILE or set [feed] path in the config file")
+        config = feed_config(args)
         settings = load_settings(config.config_path)
         token = None
         if args.token_file:

@@ -15,9 +15,9 @@ import argparse
 import signal
 import sys
 import threading
-from pathlib import Path
 
-from floorconsole.config import ConfigError, load_config
+from floorconsole.commands.common import feed_config
+from floorconsole.config import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,13 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print("floorconsole watch: --interval must be positive and --seconds not negative", file=sys.stderr)
         return 2
     try:
-        config = load_config(getattr(args, "config", None))
-        config = config.with_overrides(
-            db_path=Path(args.db) if getattr(args, "db", None) else None,
-            feed_path=Path(args.feed) if args.feed else None,
-        )
-        if config.feed_path is None:
-            raise ConfigError("no feed to follow: give --feed FILE or set [feed] path in the config file")
+        config = feed_config(args)
         clock = wall_clock(config)
         layout = configured_layout(config.layout_path)
         service = StoreService.from_config(config, clock=clock)
