@@ -133,6 +133,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.service = service
         self.actor = actor
         self.saving = False
+        self._save_queued = False  # ctrl+s seen; waiting for the keys typed before it
 
     # -- what subclasses provide -------------------------------------------------------
     def compose_form(self) -> ComposeResult:
@@ -192,7 +193,29 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.dismiss(None)
 
     def action_save(self) -> None:
-        if self.saving:
+        """Save once every key typed before ctrl+s has reached its field.
+
+        ctrl+s is a priority binding: the App runs it as soon as it reads the key, while
+        the keys typed just before it (a fast burst, an IME commit, a paste) may still be
+        queued on the focused field. Reading the field now would store a cut entry and
+        leave the rest to reach the main screen as shortcuts once the form has gone. So
+        the save is queued behind them on the focused widget's own message queue (which
+        is FIFO), and only then are the fields read.
+        """
+        if self.saving or self._save_queued:
+            return
+        self._save_queued = True
+        target = self.focused if self.focused is not None else self
+        target.call_later(self._save_after_input)
+
+    def _save_after_input(self) -> None:
+        """The focused field has handled its queued input; now the screen's own queue
+        (keys that bubbled up from the field) drains before the fields are read."""
+        self.call_later(self._save_now)
+
+    def _save_now(self) -> None:
+        self._save_queued = False
+        if self.saving or not self.is_attached:
             return
         problems = Problems()
         values = self.collect(problems)
