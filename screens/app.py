@@ -22,7 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
 from floorconsole.alerts import AlertTracker, patrol_coverage, patrol_due
@@ -36,6 +36,7 @@ from floorconsole.wiring import ConsoleParts, build_parts
 from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
 from screens.floor_map import FloorMap
+from screens.footer import FloorFooter
 from screens.handover_log_panel import HandoverLogPanel
 from screens.header import FloorHeader
 from screens.messages import (
@@ -73,7 +74,8 @@ class FloorApp(App[int]):
         Binding("i", "inspect", "Inspect"),
         Binding("t", "take_over", "Take over"),
         Binding("e", "escalate", "Escalate"),
-        Binding("h", "log_entry", "Log"),
+        Binding("h", "log_entry", "New entry"),
+        Binding("l", "toggle_log", "Log"),
         Binding("c", "correct", "Correct"),
         Binding("m", "toggle_map", "Map/table"),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -146,7 +148,7 @@ class FloorApp(App[int]):
             with Vertical(id="side"):
                 yield EscalationsPanel(id="escalations")
                 yield HandoverLogPanel(id="log")
-        yield Footer()
+        yield FloorFooter()
 
     # ---- lifecycle -----------------------------------------------------------------
 
@@ -432,12 +434,38 @@ class FloorApp(App[int]):
 
         self.push_screen(LogEntryForm(self.service, self.actor), self._saved("Log entry added"))
 
+    def _log_hidden(self) -> bool:
+        """True when the duty log is not on screen (narrow, and `l` has not shown it)."""
+        main = self.screen_stack[0]
+        return main.has_class("-narrow") and not main.has_class("-log-view")
+
+    def action_toggle_log(self) -> None:
+        """`l`: go to the duty log and back. When narrow (80x24) the log takes the side
+        panel's place under the seats, taller; `l` again brings the escalations back."""
+        main = self.screen_stack[0]
+        log = self._panel(HandoverLogPanel)
+        if main.has_class("-narrow"):
+            showing = not main.has_class("-log-view")
+            main.set_class(showing, "-log-view")
+        else:
+            showing = not log.has_focus
+        if showing:
+            log.focus()
+        else:
+            self._seat_view().focus()
+
     def action_correct(self) -> None:
         from screens.forms import CorrectionForm
 
-        entry = self._panel(HandoverLogPanel).selected_entry
+        log = self._panel(HandoverLogPanel)
+        if self._log_hidden():
+            self.action_toggle_log()
+            self.notify("Duty log shown: pick the entry with ↑/↓, then press c (l hides the log).",
+                        severity="information")
+            return
+        entry = log.selected_entry
         if entry is None:
-            self.notify("Select a duty-log entry first (Tab to the log panel).", severity="warning")
+            self.notify("No duty-log entry this shift to correct (h adds one).", severity="warning")
             return
         self.push_screen(CorrectionForm(self.service, self.actor, entry), self._saved("Correction added"))
 
@@ -515,6 +543,7 @@ _ACTION_HELP = {
     "take_over": "Take over the selected escalation (claim, outcome, complaint)",
     "escalate": "Record an escalation by hand",
     "log_entry": "Add a duty-log / handover entry",
+    "toggle_log": "Show the duty log and carried items (at 80x24 in place of the escalations)",
     "correct": "Add a correction to the selected duty-log entry",
     "toggle_map": "Switch between the seat table and the floor map",
     "filter": "Filter seats by name, seat, queue (q:) or state (s:)",
