@@ -469,10 +469,42 @@ class FloorApp(App[int]):
             return
         self.push_screen(CorrectionForm(self.service, self.actor, entry), self._saved("Correction added"))
 
+    def screen_bindings(self, screen: Screen) -> list[tuple[Any, Binding]]:
+        """The keys that work on `screen` (not the main one) as (node, binding): its own,
+        the focused widget's that are shown, and the App's it does not shadow (a screen's
+        `q` is its own: on the review it means Question, not Quit). Main-screen keys are
+        off there, so they are left out."""
+        shown: list[tuple[Any, Binding]] = []
+        seen: set[tuple[int, str]] = set()
+        for node, binding, enabled, _ in screen.active_bindings.values():
+            if not enabled or (node is not screen and node is not self and not binding.show):
+                continue
+            if node is self and binding.action in self.MAIN_SCREEN_ACTIONS:
+                continue
+            if (id(node), binding.action) in seen:
+                continue
+            seen.add((id(node), binding.action))
+            shown.append((node, binding))
+        return shown
+
     def action_help(self) -> None:
         from screens.forms import HelpScreen
 
-        self.push_screen(HelpScreen(self.BINDINGS, title="floorconsole keys"))
+        screen = self.screen
+        if screen is self.screen_stack[0]:
+            self.push_screen(HelpScreen(self.BINDINGS, title="floorconsole keys"))
+            return
+        # the keys of the screen on top (the review, the hand-over, a list), not the main ones
+        bindings = [self._help_binding(node, b) for node, b in self.screen_bindings(screen)]
+        title = getattr(screen, "HELP_TITLE", "") or f"{type(screen).__name__} keys"
+        self.push_screen(HelpScreen(bindings, title=title))
+
+    def _help_binding(self, node: Any, binding: Binding) -> Binding:
+        """The binding as help lists it: every key that triggers the action on `node`."""
+        keys = ",".join(k.key for n, k, _, _ in self.screen.active_bindings.values()
+                        if n is node and k.action == binding.action) or binding.key
+        return Binding(keys, binding.action, binding.description or binding.action,
+                       key_display=binding.key_display)
 
     _review_offered = False  # the start-up offer to review a waiting handover is made once
 
@@ -524,6 +556,18 @@ class FloorApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:
+            # the screen on top: its own keys (the main screen's are off there)
+            for node, binding in self.screen_bindings(screen):
+                if node is self:
+                    continue
+                key = binding.key_display or self.get_key_display(binding)
+                yield SystemCommand(
+                    f"{binding.description} ({key})",
+                    binding.tooltip or binding.description,
+                    lambda node=node, action=binding.action: node.run_action(action),
+                )
+            return
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.action == "quit":
