@@ -86,12 +86,14 @@ class FloorApp(App[int]):
         Binding("x", "export", "Export"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
+        # ctrl+c copies a selection in a text field, else asks before losing typed text
+        Binding("ctrl+c", "help_quit", "Quit?", show=False, priority=True),
     ]
     # Everything but help and quit acts on the main screen's selection; while another
     # screen (the review, the hand-over, a list) is on top these keys are off and hidden,
     # so its footer shows its own keys and `p` there cannot patrol a seat nobody sees.
     MAIN_SCREEN_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        b.action for b in BINDINGS if isinstance(b, Binding) and b.action not in ("help", "quit")
+        b.action for b in BINDINGS if isinstance(b, Binding) and b.action not in ("help", "quit", "help_quit")
     )
 
     def __init__(
@@ -486,6 +488,47 @@ class FloorApp(App[int]):
             seen.add((id(node), binding.action))
             shown.append((node, binding))
         return shown
+
+    def _form_with_text(self) -> Any | None:
+        """The topmost open form holding text typed and not saved, if any."""
+        from screens.forms.base import FormScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, FormScreen) and screen.has_unsaved_text():
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        """q / ctrl+q: quit, but ask first when a form holds text that is not saved
+        (an entry half-written when the shift ends is otherwise lost without a word).
+        A form is modal, so over a form only ctrl+q (and ctrl+c) reach this; there `q`
+        is text, or nothing."""
+        from screens.forms.base import ConfirmLeave
+
+        form = self._form_with_text()
+        if form is None:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmLeave):
+            return
+        self.push_screen(
+            ConfirmLeave("Quit floorconsole?",
+                         f"{form.form_title()} holds text you typed and have not saved. Quit and lose it?"),
+            lambda leave: self.exit() if leave else None,
+        )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: copies the selection of the focused text field if there is one; with
+        unsaved text in a form, the same question as quit; otherwise Textual's hint of
+        how to quit."""
+        focused = self.focused
+        if getattr(focused, "selected_text", "") and hasattr(focused, "action_copy"):
+            focused.action_copy()
+            return
+        if self._form_with_text() is not None:
+            self.run_worker(self.action_quit(), group="quit", exclusive=True)
+            return
+        super().action_help_quit()
 
     def action_help(self) -> None:
         from screens.forms import HelpScreen

@@ -18,6 +18,7 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 from floorconsole.checklist import load_checklist
 from floorconsole.identity import Actor
 from floorconsole.store import Store, StoreService
+from screens.forms.base import ConfirmLeave
 from screens.forms import (
     CorrectionForm,
     EscalationForm,
@@ -178,6 +179,9 @@ def test_patrol_escape_cancels_without_writing(service, db) -> None:
         await type_into(pilot, "#note", "x")
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: patrol(service), steps)
     assert app.results == [None]
@@ -224,6 +228,9 @@ def test_praise_escape_cancels(service, db) -> None:
     async def steps(pilot: Pilot, app: Host) -> None:
         await type_into(pilot, "#what", WHAT)
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
         await pilot.pause()
 
     app = drive(lambda: PraiseForm(service, ME, SEAT), steps)
@@ -312,6 +319,9 @@ def test_escalation_escape_cancels(service, db) -> None:
         await type_into(pilot, "#reason", "x")
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: EscalationForm(service, ME, SEAT), steps)
     assert app.results == [None] and read(db, lambda s: s.list_escalations()) == []
@@ -359,6 +369,9 @@ def test_log_entry_escape_cancels(service, db) -> None:
         assert value(app, "#body") == "half a thought"
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: LogEntryForm(service, ME), steps)
     assert app.results == [None] and read(db, lambda s: s.list_entries()) == []
@@ -393,6 +406,9 @@ def test_correction_unchanged_refused_and_escape(service, db) -> None:
         await save(pilot, app)
         assert "same as the original" in error_text(app)
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
         await pilot.pause()
 
     app = drive(lambda: CorrectionForm(service, ME, original), steps)
@@ -518,6 +534,9 @@ def test_takeover_escape_after_claim_writes_no_outcome(service, db) -> None:
         await _claimed(pilot, app)
         await type_into(pilot, "#c-problem", "x")
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
         await pilot.pause()
 
     app = drive(lambda: TakeoverScreen(service, ME, esc_id, clock=clock), steps)
