@@ -550,7 +550,8 @@ class Floor:
                         wq.dirty = True
                     c[_CONNECTED] = t
                     c[_SEAT] = seat
-                    if inw:
+                    e = c[_ENTERED]  # an outcome counts in the window the call entered in
+                    if ws <= e < we:
                         tl = q.tally
                         tl.answered += 1
                         tl.answer_wait_sum += hold
@@ -559,7 +560,7 @@ class Floor:
                         if hold > tl.max_wait:
                             tl.max_wait = hold
                         if bsz:
-                            q.bucket(t, bsz).answer(hold, sl_f)
+                            q.bucket(e, bsz).answer(hold, sl_f)
                         seat.answered += 1
                     q.dirty = True
                     seat.state = ON_CALL
@@ -614,12 +615,13 @@ class Floor:
                     ended[callid] = c[_CALLER]
                     if len(ended) >= _ENDED_GEN:
                         self._rotate_ended()
-                    if inw:
+                    e = c[_ENTERED]
+                    if ws <= e < we:
                         tl = q.tally
                         tl.handled += 1
                         tl.talk_sum += talk
                         if bsz:
-                            q.bucket(t, bsz).ended(talk)
+                            q.bucket(e, bsz).ended(talk)
                         seat.talk_s += talk
                     q.dirty = True
                     seat.call_raw = seat.call_start = None
@@ -964,7 +966,8 @@ class Floor:
                 wq.dirty = True
         c[_CONNECTED] = t
         c[_SEAT] = seat
-        if self._ws <= t < self._we:
+        entered = c[_ENTERED]  # counted in the window the call entered in (an orphan: t - hold)
+        if self._ws <= entered < self._we:
             tl = q.tally
             tl.answered += 1
             tl.answer_wait_sum += hold
@@ -973,7 +976,7 @@ class Floor:
             if hold > tl.max_wait:
                 tl.max_wait = hold
             if self.bucket_s:
-                q.bucket(t, self.bucket_s).answer(hold, self._sl)
+                q.bucket(entered, self.bucket_s).answer(hold, self._sl)
             if seat is not None:
                 seat.answered += 1
         q.dirty = True
@@ -1026,12 +1029,14 @@ class Floor:
             # calltime, so it still counts in AHT.
             self._anomaly("orphan", p)
             self._end_id(callid, b"")
-        if self._ws <= t < self._we:
+        # counted in the window the call entered in; an orphan end, by its own time
+        entered = c[_ENTERED] if c is not None else t
+        if self._ws <= entered < self._we:
             tl = q.tally
             tl.handled += 1
             tl.talk_sum += talk
             if self.bucket_s:
-                q.bucket(t, self.bucket_s).ended(talk)
+                q.bucket(entered, self.bucket_s).ended(talk)
             if seat is not None:
                 seat.talk_s += talk
         q.dirty = True
@@ -1084,6 +1089,7 @@ class Floor:
             wq.dirty = True
             if wait is None:  # old layouts without waittime: from the ENTERQUEUE time
                 wait = max(0, t - c[_ENTERED])
+            entered = c[_ENTERED]
         elif c is not None:
             self._anomaly("outcome_after_connect", p)
             return
@@ -1095,7 +1101,8 @@ class Floor:
             self._end_id(callid, b"")
             if wait is None:
                 wait = 0
-        if self._ws <= t < self._we:
+            entered = t - wait
+        if self._ws <= entered < self._we:  # counted in the window the call entered in
             tl = q.tally
             if abandoned:
                 tl.abandoned += 1
@@ -1104,7 +1111,7 @@ class Floor:
             if wait > tl.max_wait:
                 tl.max_wait = wait
             if self.bucket_s:
-                q.bucket(t, self.bucket_s).unanswered(wait, abandoned)
+                q.bucket(entered, self.bucket_s).unanswered(wait, abandoned)
         q.dirty = True
 
     def _h_ringnoanswer(self, p: list, t: float) -> None:

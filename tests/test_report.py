@@ -39,13 +39,18 @@ def feed(tmp_path_factory) -> Path:
 
 
 def raw_counts(path: Path, start: float, end: float) -> dict[str, int]:
-    """An independent count straight from the lines (DOMAIN.md's verbs)."""
+    """An independent count straight from the lines (DOMAIN.md's verbs): a call counts in
+    the window its ENTERQUEUE is in, its outcome with it (an orphan, by its own time)."""
     out = {"offered": 0, "answered": 0, "abandoned": 0, "exited": 0}
     verbs = {"ENTERQUEUE": "offered", "CONNECT": "answered", "ABANDON": "abandoned",
              "EXITWITHTIMEOUT": "exited", "EXITWITHKEY": "exited", "EXITEMPTY": "exited"}
+    entered: dict[str, int] = {}
     for line in path.read_text().splitlines():
         p = line.split("|")
-        if start <= int(p[0]) < end and p[4] in verbs:
+        if p[4] == "ENTERQUEUE":
+            entered[p[1]] = int(p[0])
+        when = entered.get(p[1], int(p[0]))
+        if start <= when < end and p[4] in verbs:
             out[verbs[p[4]]] += 1
     return out
 
