@@ -31,9 +31,11 @@ from floorconsole.replay import CHUNK, read_blocks
 from floorconsole.safe_write import write_private
 from floorconsole.shifts import ShiftWindow, parse_hhmm, previous_shift, shift_at, shift_at_epoch
 from floorconsole.store import ChainHead, Complaint, Escalation, FollowUp, Handover, PatrolNote, Praise, Store
+from floorconsole.store.models import SCORE_DIMENSIONS, SCORE_LABELS, Inspection, LogEntry
 from floorconsole.tail import rotated_siblings
 
 FORMATS = ("md", "csv", "html")
+CSV_BOM = "\ufeff"  # UTF-8 byte-order mark (see render_csv)
 HOUR = 3600.0
 READ_PAST_END_S = 600.0  # keep reading this long past the window: lines arrive slightly out of order
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -326,6 +328,8 @@ class ShiftReport:
     patrol: dict[str, tuple[PatrolNote, ...]] = field(default_factory=dict)
     praise: dict[str, tuple[Praise, ...]] = field(default_factory=dict)
     handovers: tuple[Handover, ...] = ()
+    log_entries: tuple[LogEntry, ...] = ()  # this shift's duty log, in seq order
+    inspections: tuple[Inspection, ...] = ()  # quality inspections written in the window
     head: ChainHead | None = None
     chain: ChainHead | None = None  # Store.chain_head(): covers every record table
     sl_threshold_s: float = 15.0
@@ -403,11 +407,13 @@ def build_report(
     handovers = tuple(
         h for h in reversed(store.list_handovers(limit=500)) if shift.key in (h.from_shift, h.to_shift)
     )
+    log_entries = tuple(store.list_entries(shift=shift.key))
+    inspections = tuple(i for i in store.list_inspections(since=start) if i.time < end)
     return ShiftReport(
         feed=feed, feed_problem=problem, escalations=escalations,
         patrol={a: tuple(v) for a, v in sorted(patrol.items())},
         praise={a: tuple(v) for a, v in sorted(praise.items())},
-        handovers=handovers, **base,
+        handovers=handovers, log_entries=log_entries, inspections=inspections, **base,
     )
 
 
@@ -498,6 +504,23 @@ def praise_cells(p: Praise, agent: Callable[[str], str] = str) -> list[str]:
     return [agent(p.agent), fmt_time(p.time), p.what, p.why, p.author]
 
 
+LOG_COLUMNS = ("#", "time", "kind", "corrects", "entry", "by")
+
+
+def log_cells(e: LogEntry) -> list[str]:
+    """One duty-log entry: a correction names the entry it corrects (nothing is edited)."""
+    return [str(e.seq), fmt_time(e.time), e.kind, f"#{e.refers_to}" if e.refers_to else "", e.body, e.author]
+
+
+INSPECTION_COLUMNS = ("agent", "time", "call", *(SCORE_LABELS[d] for d in SCORE_DIMENSIONS), "total", "comment", "by")
+
+
+def inspection_cells(i: Inspection, agent: Callable[[str], str] = str) -> list[str]:
+    """One quality inspection: the five scores (1–5) in the rulebook's order, their total."""
+    return [agent(i.agent), fmt_time(i.time), i.call_id, *(str(i.scores.get(d, "")) for d in SCORE_DIMENSIONS),
+            str(i.total), i.comment, i.author]
+
+
 HANDOVER_COLUMNS = ("#", "from", "to", "handed by", "handed at", "items", "acknowledged", "questioned", "received")
 
 
@@ -526,10 +549,14 @@ def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[s
                     "All queues; peak waiting = most callers waiting at once in the hour"))
     else:
         out.append(("Queue KPIs", ("note",), [[report.feed_problem]], ""))
+    out.append(("Duty log", LOG_COLUMNS, [log_cells(e) for e in report.log_entries],
+                "" if report.log_entries else "No duty-log entry this shift"))
     out.append(("Escalations", ESC_COLUMNS, [escalation_cells(e, report.agent) for e in report.escalations], "Caller numbers masked"))
     out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
     out.append(("Patrol findings by agent", PATROL_COLUMNS,
                 [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes], ""))
+    out.append(("Quality inspections", INSPECTION_COLUMNS,
+                [inspection_cells(i, report.agent) for i in report.inspections], "Scores 1–5"))
     out.append(("Praise by agent", PRAISE_COLUMNS, [praise_cells(p, report.agent) for ps in report.praise.values() for p in ps], ""))
     out.append(("Handover", HANDOVER_COLUMNS, [handover_cells(h) for h in report.handovers],
                 "" if report.handovers else "No handover recorded for this shift"))
@@ -621,8 +648,12 @@ def _is_number(text: str) -> bool:
 
 
 def render_csv(report: ShiftReport, complaints_only: bool = False) -> str:
-    """One CSV with sections: a title row, a header row, the data rows, a blank row."""
+    """One CSV with sections: a title row, a header row, the data rows, a blank row.
+
+    It starts with a UTF-8 byte-order mark: Excel on a Chinese Windows opens a CSV without
+    one in the local code page (GBK) and shows every Chinese name as mojibake."""
     buf = io.StringIO()
+    buf.write(CSV_BOM)
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([_csv_cell(title_line(report, complaints_only))])
     w.writerow([])

@@ -262,7 +262,7 @@ def test_inspection_missing_scores_say_which(service, db) -> None:
         await type_into(pilot, "#comment", "half done")
         await save(pilot, app)
         text = error_text(app)
-        assert "Score 1–5 needed for: Attitude, Tone, Grasp of need, Composure" in text
+        assert "Score 1–5 needed for: Attitude, Tone, Grasp of need, Adaptability 应变" in text
         assert value(app, "#service_language") == "4" and value(app, "#comment") == "half done"
 
     app = drive(lambda: InspectionForm(service, ME, SEAT, call_id="c-1"), steps)

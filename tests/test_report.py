@@ -278,3 +278,35 @@ def test_stats_json_escapes_controls_from_the_feed(tmp_path: Path, capsys) -> No
     feed.write_text("1795000000|c1|sal\u202ees|NONE|ENTERQUEUE||13800000004|1\n", encoding="utf-8")
     code, out, _ = run_cli(capsys, "stats", "--feed", str(feed), "--json")
     assert code == 0 and "\u202e" not in out and "sal\\u202ees" in out
+
+
+def test_report_has_the_duty_log_and_inspections_and_a_bom_csv(tmp_path: Path, capsys) -> None:
+    """Issue 10: the report carries the shift's duty log and quality inspections (the fifth
+    score is adaptability, 接待客户应变能力), and its CSV opens in Excel on Chinese Windows."""
+    db = tmp_path / "r.db"
+    records(db)
+    store = Store(db, clock=lambda: DAY_START + 7200)
+    first = store.add_entry("equipment", "耳机 A07 有杂音，已报修", ME)
+    store.correct_entry(first.seq, "耳机 A08 有杂音，已报修", ME)
+    store.add_inspection("SIP/1004", "c-77", dict(service_language=5, attitude=4, tone=4, needs=3, composure=2),
+                         "slow to adapt when the caller changed topic", ME)
+    store.close()
+    config = Config(supervisor="Lin Mei", db_path=db)
+    store = Store(db)
+    report = build_report(store, config, resolve_shift(config, KEY, DAY_END + 7200), DAY_END + 7200)
+    store.close()
+    for fmt in ("md", "csv", "html"):
+        text = render(report, fmt)
+        assert "Duty log" in text and "耳机 A07 有杂音，已报修" in text and "#1" in text, fmt
+        assert "Quality inspections" in text and "Adaptability 接待客户应变能力" in text, fmt
+        assert "slow to adapt" in text and "Composure" not in text, fmt
+    text = render(report, "csv")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    cols = next(r for r in rows if r and r[0] == "agent" and "total" in r)
+    row = next(r for r in rows if r and "c-77" in r)
+    assert row[cols.index("Adaptability 接待客户应变能力")] == "2" and row[cols.index("total")] == "18"
+    out = tmp_path / "rep.csv"
+    code, _, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv", "--out", str(out))
+    assert code == 0, err
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")

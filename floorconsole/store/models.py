@@ -16,7 +16,19 @@ ENTRY_KINDS: tuple[str, ...] = (
     "general",
     "correction",
 )
+# The five inspection dimensions (DOMAIN.md), as stored. The fifth is "adaptability in
+# handling the customer" (接待客户应变能力); its column keeps the name `composure` it was
+# first written under, because every sealed inspection row's hash covers its column names
+# (renaming it would make `verify` fail on every inspection already recorded). Show it
+# through SCORE_LABELS, never by its key.
 SCORE_DIMENSIONS: tuple[str, ...] = ("service_language", "attitude", "tone", "needs", "composure")
+SCORE_LABELS: dict[str, str] = {
+    "service_language": "Service language 服务用语",
+    "attitude": "Attitude 服务态度",
+    "tone": "Tone 语气语调",
+    "needs": "Grasp of need 把握客户需求",
+    "composure": "Adaptability 接待客户应变能力",
+}
 OUTCOMES: tuple[str, ...] = ("resolved", "callback", "referred")
 
 
