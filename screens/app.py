@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
-from floorconsole.alerts import AlertTracker, patrol_coverage, patrol_due
+from floorconsole.alerts import AlertTracker, morning_check_by, patrol_coverage, patrol_due
 from floorconsole.clock import Clock
 from floorconsole.config import Config
 from floorconsole.handover_gather import open_items_text
@@ -216,7 +216,8 @@ class FloorApp(App[int]):
         header = self._panel(FloorHeader)
         if self._patrol_counts is None:
             self._patrol_counts = patrol_coverage(self.floor.seats.values(), table.patrolled)
-        due = patrol_due(self._last_patrol, shift.start.timestamp(), now, self.config.thresholds)
+        due = patrol_due(self._last_patrol, shift.start.timestamp(), now, self.config.thresholds,
+                         morning_check_by(shift))
         header.set_patrol(*self._patrol_counts, due)
         header.set_now(now, shift.name, span)
         for widget in (table, self._panel(FloorMap), self._panel(EscalationsPanel)):
