@@ -261,6 +261,7 @@ class Floor:
         self._ws = -math.inf if window_start is None else window_start
         self._we = math.inf if window_end is None else window_end
         self._sl = thresholds.sl_threshold_s
+        self._apology = thresholds.apology_wait_s  # answered after this: a call needing an apology
         self._rna_ms = thresholds.ring_no_answer_min_s * 1000.0
         # The same bounds as whole numbers, for the hot path's int-to-int comparisons
         # (holdtime and ring time are whole numbers): hold <= 15.5 iff hold <= 15.
@@ -485,7 +486,7 @@ class Floor:
         max_calls = self._max_calls
         ws, we = self._ws, self._we
         bsz = self.bucket_s
-        sl, sl_f, rna = self._sl_int, self._sl, self._rna_int
+        sl, sl_f, rna, apology = self._sl_int, self._sl, self._rna_int, self._apology
         wrapup, explicit = self._wrapup, self._explicit_wrapup
         enter_h, connect_h, end_h, rna_h = self._h_enterqueue, self._h_connect, self._end_call, self._h_ringnoanswer
         ON_CALL, RINGING, OFF, WRAP, AVAIL, PAUSED = _ON_CALL, _RINGING, _OFF, _WRAP, _AVAIL, _PAUSED
@@ -559,8 +560,10 @@ class Floor:
                             tl.within_sl += 1
                         if hold > tl.max_wait:
                             tl.max_wait = hold
+                        if hold > apology:
+                            tl.past_apology += 1
                         if bsz:
-                            q.bucket(e, bsz).answer(hold, sl_f)
+                            q.bucket(e, bsz).answer(hold, sl_f, apology)
                         seat.answered += 1
                     q.dirty = True
                     seat.state = ON_CALL
@@ -975,8 +978,10 @@ class Floor:
                 tl.within_sl += 1
             if hold > tl.max_wait:
                 tl.max_wait = hold
+            if hold > self._apology:
+                tl.past_apology += 1
             if self.bucket_s:
-                q.bucket(entered, self.bucket_s).answer(hold, self._sl)
+                q.bucket(entered, self.bucket_s).answer(hold, self._sl, self._apology)
             if seat is not None:
                 seat.answered += 1
         q.dirty = True

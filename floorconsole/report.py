@@ -333,6 +333,7 @@ class ShiftReport:
     head: ChainHead | None = None
     chain: ChainHead | None = None  # Store.chain_head(): covers every record table
     sl_threshold_s: float = 15.0
+    apology_text: str = ""  # the apology rule in force, in words (Thresholds.apology_text)
     agent_names: dict[str, str] = field(default_factory=dict)  # agent -> name, from the layout
 
     def agent(self, agent: str) -> str:
@@ -383,6 +384,7 @@ def build_report(
         shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
         supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
         head=store.head(), chain=store.chain_head(), sl_threshold_s=config.thresholds.sl_threshold_s,
+        apology_text=config.thresholds.apology_text(),
         agent_names={p.agent: p.name for p in layout.seats if p.name != p.agent} if layout else {},
     )
     if complaints_only:
@@ -442,7 +444,8 @@ def fmt_s(v: float | None) -> str:
     return "—" if v is None else f"{v:.0f}s"
 
 
-KPI_COLUMNS = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT", "peak wait")
+KPI_COLUMNS = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT", "peak wait",
+               "needing apology")
 
 
 def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
@@ -450,6 +453,7 @@ def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
     return [
         name if name is not None else m.queue, str(m.offered), str(m.answered), str(m.abandoned), str(m.exited),
         fmt_pct(m.service_level), fmt_pct(m.abandon_rate), fmt_s(m.asa_s), fmt_s(m.aht_s), fmt_s(m.max_wait_s),
+        str(m.answered_past_apology),
     ]
 
 
@@ -543,6 +547,7 @@ def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[s
     if f is not None:
         rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, "All queues")]
         note = (f"SL = answered within {report.sl_threshold_s:.0f} s ÷ (answered + abandoned + exited); "
+                f"needing apology = calls answered after the rule in force: {report.apology_text}; "
                 f"{f.lines} feed lines read, {f.rejected} rejected")
         out.append(("Queue KPIs", KPI_COLUMNS, rows, note))
         out.append(("By hour", HOUR_COLUMNS, [hour_cells(h) for h in f.hours],

@@ -117,6 +117,10 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     report = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed])
     md = render(report, "md")
     assert "| All queues | %d |" % report.feed.total.offered in md
+    # calls needing an apology, under the rule in force (issue 10)
+    assert "needing apology" in md and "apology after 6 rings (30 s, hotline rule)" in md
+    assert report.feed.total.answered_past_apology > 0
+    assert md.split("| All queues |")[1].split("\n")[0].rstrip(" |").endswith(str(report.feed.total.answered_past_apology))
     assert "•" in md and "13812345679" not in md and "8613812345679" not in md
     assert "\\[bold\\]refund\\[/bold\\] \\| now" in md  # literal: brackets and pipe escaped
     assert "callback due 2026-11-23 17:00; engineer visit" in md
@@ -191,7 +195,7 @@ def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> N
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(text)))
     start = rows.index(["queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT",
-                        "peak wait"])
+                        "peak wait", "needing apology"])
     got = {r[0]: r for r in rows[start + 1:] if r and r[0] in ref}
     assert set(got) == set(ref)
     for q, r in ref.items():
