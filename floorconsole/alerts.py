@@ -134,3 +134,13 @@ def patrol_status(
     """(seats patrolled this shift, seats logged in, patrol due?) for the header."""
     return (*patrol_coverage(seats, patrolled),
             patrol_due(last_patrol, shift_start, now, thresholds, morning_check_by))
+
+
+COMPLAINT_SUMMARY_LEAD_MIN = 30.0  # remind this long before the shift ends
+
+
+def complaint_summary_reminder_due(now: float, shift_end: float, sent: bool,
+                                   lead_min: float = COMPLAINT_SUMMARY_LEAD_MIN) -> bool:
+    """DOMAIN.md: the day's complaints are sent to management before the shift ends. True in
+    the last `lead_min` minutes of the shift while no summary has been recorded as sent."""
+    return not sent and shift_end - lead_min * 60 <= now < shift_end

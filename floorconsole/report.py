@@ -31,7 +31,7 @@ from floorconsole.replay import CHUNK, read_blocks
 from floorconsole.safe_write import write_private
 from floorconsole.shifts import ShiftWindow, parse_hhmm, previous_shift, shift_at, shift_at_epoch
 from floorconsole.store import ChainHead, Complaint, Escalation, FollowUp, Handover, PatrolNote, Praise, Store
-from floorconsole.store.models import SCORE_DIMENSIONS, SCORE_LABELS, Inspection, LogEntry
+from floorconsole.store.models import SCORE_DIMENSIONS, SCORE_LABELS, ComplaintSummarySent, Inspection, LogEntry
 from floorconsole.tail import rotated_siblings
 
 FORMATS = ("md", "csv", "html")
@@ -325,6 +325,10 @@ class ShiftReport:
     complaints: tuple[ComplaintRow, ...]
     complaints_start: float
     complaints_end: float
+    # the daily summary also lists every escalation resolved that day (console or CLI), and
+    # to whom earlier summaries of this shift were sent
+    resolved: tuple[Escalation, ...] = ()
+    summaries_sent: tuple[ComplaintSummarySent, ...] = ()
     patrol: dict[str, tuple[PatrolNote, ...]] = field(default_factory=dict)
     praise: dict[str, tuple[Praise, ...]] = field(default_factory=dict)
     handovers: tuple[Handover, ...] = ()
@@ -361,6 +365,14 @@ def gather_complaints(store: Store, start: float, end: float) -> tuple[Complaint
     return tuple(rows)
 
 
+def gather_resolved(store: Store, start: float, end: float) -> tuple[Escalation, ...]:
+    """Escalations given an outcome in [start, end): resolved on the call, callback promised,
+    referred — whether from the console or `floorconsole escalations resolve`."""
+    since = start - 31 * 86400  # raised up to a month before, resolved today
+    return tuple(e for e in store.list_escalations(include_closed=True, since=since)
+                 if e.outcome_at is not None and start <= e.outcome_at < end)
+
+
 def build_report(
     store: Store,
     config: Config,
@@ -376,6 +388,8 @@ def build_report(
     start, end = shift.start.timestamp(), shift.end.timestamp()
     c_start, c_end = complaints_window(shift)
     complaints = gather_complaints(store, c_start, c_end)
+    resolved = gather_resolved(store, c_start, c_end)
+    sent = tuple(store.list_summaries_sent(shift.key))
     try:
         supervisor = store.get_shift(shift.key).supervisor
     except Exception:  # noqa: BLE001 - a shift nobody recorded: no name to show
@@ -383,6 +397,7 @@ def build_report(
     base = dict(
         shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
         supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
+        resolved=resolved, summaries_sent=sent,
         head=store.head(), chain=store.chain_head(), sl_threshold_s=config.thresholds.sl_threshold_s,
         apology_text=config.thresholds.apology_text(),
         agent_names={p.agent: p.name for p in layout.seats if p.name != p.agent} if layout else {},
@@ -417,6 +432,13 @@ def build_report(
         praise={a: tuple(v) for a, v in sorted(praise.items())},
         handovers=handovers, log_entries=log_entries, inspections=inspections, **base,
     )
+
+
+def record_sent(store: Store, actor: object, report: ShiftReport, sent_to: str, fmt: str, out: str) -> ComplaintSummarySent:
+    """Record that this daily complaint summary went to `sent_to` (DOMAIN.md: the day's
+    complaints are sent to management before the shift ends)."""
+    return store.record_summary_sent(report.shift_key, sent_to, len(report.complaints), len(report.resolved),
+                                     fmt, out, actor)
 
 
 def audit_export(store: Store, actor: object, report: ShiftReport, fmt: str, out: str, complaints_only: bool) -> None:
@@ -481,7 +503,12 @@ def escalation_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[s
     return [str(e.id), fmt_time(e.raised_at), agent(e.agent), e.queue, e.caller_masked or "-", e.reason, e.status, by, note]
 
 
-COMPLAINT_COLUMNS = ("#", "time", "customer", "phone", "product", "batch", "problem", "wants", "agent", "outcome")
+COMPLAINT_COLUMNS = ("#", "time", "customer", "phone", "product", "batch", "problem", "wants", "agent", "outcome",
+                     "company at fault", "apology", "reported to")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
 
 
 def complaint_cells(r: ComplaintRow) -> list[str]:
@@ -489,7 +516,25 @@ def complaint_cells(r: ComplaintRow) -> list[str]:
     return [
         str(c.id), fmt_time(c.complaint_time or c.time), c.customer_name or "-", c.phone_masked or "-",
         c.product or "-", c.batch_number or "-", c.problem, c.wants, c.agent or "-", r.outcome,
+        _yes_no(c.company_at_fault), _yes_no(c.apology_given), c.reported_to or "-",
     ]
+
+
+RESOLVED_COLUMNS = ("#", "raised", "resolved", "agent", "queue", "caller", "reason", "outcome", "by", "note")
+
+
+def resolved_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
+    """An escalation given its outcome today (the daily summary lists every one)."""
+    cells = escalation_cells(e, agent)
+    return [cells[0], cells[1], fmt_time(e.outcome_at), cells[2], cells[3], cells[4], cells[5], e.outcome or "",
+            e.outcome_by or "", cells[8]]
+
+
+def sent_note(report: "ShiftReport") -> str:
+    """To whom this shift's complaint summary has been sent so far."""
+    if not report.summaries_sent:
+        return "Not yet sent to management this shift"
+    return "Sent to " + "; ".join(f"{s.sent_to} ({fmt_hm(s.time)}, by {s.sent_by})" for s in report.summaries_sent)
 
 
 PATROL_COLUMNS = ("agent", "time", "seat", "findings", "deduction", "follow-up", "note", "by")
@@ -541,8 +586,10 @@ def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[s
     out: list[tuple[str, tuple[str, ...], list[list[str]], str]] = []
     c_note = f"Complaints recorded {fmt_time(report.complaints_start)} – {fmt_time(report.complaints_end)}"
     complaints = [complaint_cells(r) for r in report.complaints]
+    resolved = ("Escalations resolved today", RESOLVED_COLUMNS,
+                [resolved_cells(e, report.agent) for e in report.resolved], sent_note(report))
     if complaints_only:
-        return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note)]
+        return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note), resolved]
     f = report.feed
     if f is not None:
         rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, "All queues")]
@@ -558,6 +605,7 @@ def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[s
                 "" if report.log_entries else "No duty-log entry this shift"))
     out.append(("Escalations", ESC_COLUMNS, [escalation_cells(e, report.agent) for e in report.escalations], "Caller numbers masked"))
     out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
+    out.append(resolved)
     out.append(("Patrol findings by agent", PATROL_COLUMNS,
                 [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes], ""))
     out.append(("Quality inspections", INSPECTION_COLUMNS,

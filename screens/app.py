@@ -25,7 +25,9 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
-from floorconsole.alerts import AlertTracker, morning_check_by, patrol_coverage, patrol_due
+from floorconsole.alerts import (
+    AlertTracker, complaint_summary_reminder_due, morning_check_by, patrol_coverage, patrol_due,
+)
 from floorconsole.clock import Clock
 from floorconsole.config import Config
 from floorconsole.handover_gather import open_items_text
@@ -84,6 +86,8 @@ class FloorApp(App[int]):
         Binding("r", "review", "Review"),
         Binding("H", "hand_over", "Hand over"),
         Binding("x", "export", "Export"),
+        Binding("K", "complaint", "Complaint"),
+        Binding("D", "complaint_summary", "Complaint summary"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         # ctrl+c copies a selection in a text field, else asks before losing typed text
@@ -129,6 +133,7 @@ class FloorApp(App[int]):
         self._last_patrol: float | None = None
         self._patrol_counts: tuple[int, int] | None = None  # (patrolled, logged in), kept until seats change
         self._pending_alerts: list[str] = []
+        self._summary_checked: set[str] = set()  # shifts whose complaint-summary reminder was considered
         self._last_alert = -ALERT_EVERY_S
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -201,6 +206,7 @@ class FloorApp(App[int]):
         main = self.screen_stack[0]
         main.set_class(event.size.width < 110, "-narrow")
         main.set_class(110 <= event.size.width < 150, "-medium")
+        main.set_class(event.size.width >= 230, "-huge")  # room for every key in the footer
 
     # ---- routing -------------------------------------------------------------------
 
@@ -227,8 +233,24 @@ class FloorApp(App[int]):
         queues.set_now(now)
         self._alert(self.alerts.floor(self.floor.queues.values(), self.floor.on_call.values(), now,
                                       self.config.thresholds))
+        end = shift.end.timestamp()
+        if shift.key not in self._summary_checked and complaint_summary_reminder_due(now, end, sent=False):
+            self._summary_checked.add(shift.key)  # asked once per shift
+            self.run_worker(self._remind_complaint_summary(shift.key, end), group="summary-check",
+                            exit_on_error=False)
         if self._pending_alerts and time.monotonic() - self._last_alert >= ALERT_EVERY_S:
             self._flush_alerts()
+
+    async def _remind_complaint_summary(self, shift_key: str, end: float) -> None:
+        """30 minutes before the shift ends: remind when the day's complaint summary has not
+        been recorded as sent to management (DOMAIN.md: before the shift ends)."""
+        import asyncio
+        from datetime import datetime
+
+        sent = await asyncio.wrap_future(self.service.submit("list_summaries_sent", shift_key))
+        if complaint_summary_reminder_due(self.clock(), end, sent=bool(sent)):
+            self._alert([f"Daily complaint summary not sent yet: the shift ends at "
+                         f"{datetime.fromtimestamp(end):%H:%M} (D writes it and records to whom)"])
 
     @on(FloorUpdated)
     def _floor_updated(self, msg: FloorUpdated) -> None:
@@ -431,6 +453,29 @@ class FloorApp(App[int]):
         if seat is not None and (row := self.floor.seats.get(seat.agent)) and row.queues:
             queue = row.queues[0]
         self.push_screen(EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded"))
+
+    def action_complaint(self) -> None:
+        """`K`: register a complaint that came in without an escalation."""
+        from screens.forms import ComplaintForm
+
+        seat = self.selected_seat()
+        self.push_screen(ComplaintForm(self.service, self.actor, agent=seat.agent if seat else "", clock=self.clock),
+                         self._saved("Complaint registered"))
+
+    def action_complaint_summary(self) -> None:
+        """`D`: write the daily complaint summary and record to whom it is sent."""
+        from screens.export import reports_dir
+        from screens.forms import ComplaintSummaryForm
+
+        def done(result: Any) -> None:
+            if result is not None:
+                path, sent = result
+                self.notify(f"Complaint summary written to {printable(str(path))}, recorded as sent to "
+                            f"{printable(sent.sent_to)}", timeout=8, markup=False)
+                self.refresh_store()
+
+        self.push_screen(ComplaintSummaryForm(self.service, self.actor, self.config, clock=self.clock,
+                                              out_dir=reports_dir(self.config), layout=self.floor_layout), done)
 
     def action_log_entry(self) -> None:
         from screens.forms import LogEntryForm
@@ -640,6 +685,8 @@ _ACTION_HELP = {
     "review": "Shift-start handover review",
     "hand_over": "Hand over this shift",
     "export": "Export this shift's report",
+    "complaint": "Register a complaint that came without an escalation (投诉登记)",
+    "complaint_summary": "Write the daily complaint summary and record to whom it is sent",
     "help": "List every key",
 }
 

@@ -443,6 +443,15 @@ def test_takeover_claims_reveals_and_records_outcome_and_complaint(service, db) 
         await type_into(pilot, "#c-problem", "charged twice in May")
         await type_into(pilot, "#c-wants", "refund of one charge")
         await save(pilot, app)
+        # a complaint says whether the company is at fault, the apology, reported to whom
+        assert "is the company at fault" in error_text(app) and "apology" in error_text(app)
+        assert read(db, lambda s: s.get_escalation(esc_id)).outcome is None
+        app.screen.query_one("#c-fault").value = True
+        app.screen.query_one("#c-apology").value = True
+        await save(pilot, app)
+        assert "reported upwards" in error_text(app)
+        await type_into(pilot, "#c-reported", "Manager Wang")
+        await save(pilot, app)
 
     app = drive(lambda: TakeoverScreen(service, ME, esc_id, clock=clock), steps)
     esc = read(db, lambda s: s.get_escalation(esc_id))
@@ -453,6 +462,7 @@ def test_takeover_claims_reveals_and_records_outcome_and_complaint(service, db) 
     assert (c.product, c.problem, c.wants, c.agent) == (
         "Router X2", "charged twice in May", "refund of one charge", "SIP/1002")
     assert c.complaint_time == NOW - 300
+    assert (c.company_at_fault, c.apology_given, c.reported_to) == (True, True, "Manager Wang")
     reveals = read(db, lambda s: s.list_audit(action="escalation.reveal"))
     assert [(a.actor, a.detail) for a in reveals] == [("Lin Mei", "take-over")]
     assert app.results == [{"escalation": esc, "complaint": c}]
@@ -496,6 +506,8 @@ def test_takeover_complaint_with_card_number_refused_and_kept(service, db) -> No
         await pilot.press("enter")
         await type_into(pilot, "#c-problem", f"paid with {CARD}")
         await type_into(pilot, "#c-wants", "refund")
+        app.screen.query_one("#c-fault").value = False
+        app.screen.query_one("#c-apology").value = False
         await save(pilot, app)
         assert "payment card number" in error_text(app)
         assert value(app, "#c-problem") == f"paid with {CARD}"

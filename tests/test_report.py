@@ -98,7 +98,8 @@ def records(db: Path) -> None:
     e = store.raise_escalation("c-1", "SIP/1001", "sales", "[bold]refund[/bold] | now", ME, caller="+8613812345679")
     store.resolve_escalation(e.id, "callback", ME, due=DAY_END + 3600, note="engineer visit")
     store.record_complaint(ComplaintDraft(problem="Router broken twice", wants="A new router",
-                                          customer_name="Li Wei", phone="13812345679", agent="SIP/1001"), ME, e.id)
+                                          customer_name="Li Wei", phone="13812345679", agent="SIP/1001",
+                                          company_at_fault=True, apology_given=True, reported_to="Manager Wang"), ME, e.id)
     store.add_patrol_note("SIP/1002", ME, items=["phone"], text="=HYPERLINK(\"x\")", follow_up=True)
     store.add_praise("SIP/1003", "calmed an angry caller about a lost parcel", "kept the customer with us", ME)
     clock_t[0] = DAY_END - 600

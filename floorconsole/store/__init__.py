@@ -25,6 +25,7 @@ from floorconsole.store.models import (
     ChainHead,
     Complaint,
     ComplaintDraft,
+    ComplaintSummarySent,
     Escalation,
     FollowUp,
     Handover,
@@ -47,7 +48,7 @@ from floorconsole.store.service import StoreService
 from floorconsole.store.store import Store, store_kwargs
 
 __all__ = [
-    "AlreadyClaimed", "ArchiveResult", "AuditRecord", "ChainHead", "Complaint", "ComplaintDraft",
+    "AlreadyClaimed", "ArchiveResult", "AuditRecord", "ChainHead", "Complaint", "ComplaintDraft", "ComplaintSummarySent",
     "ENTRY_KINDS", "Escalation", "FollowUp", "Handover", "HandoverEvent", "HandoverItem",
     "HandoverItemDraft", "Inspection", "IntegrityProblem", "LogEntry", "NotAllowed", "NotFound", "OUTCOMES", "OpenItem", "OpenItemCounts",
     "PatrolFinding", "PatrolNote", "Praise", "Problem", "ReadOnlyStore", "SCORE_DIMENSIONS",

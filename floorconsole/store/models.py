@@ -334,6 +334,11 @@ class ComplaintDraft:
     used_when: str = ""
     agent: str = ""
     complaint_time: float | None = None
+    # DOMAIN.md: apologise for the company only when it is at fault, then decide whether to
+    # report upwards. Both yes/no answers are required; `reported_to` when at fault.
+    company_at_fault: bool | None = None
+    apology_given: bool | None = None
+    reported_to: str = ""  # to whom it was reported upwards ("not reported" is an answer)
 
 
 @dataclass(frozen=True)
@@ -351,6 +356,24 @@ class Complaint:
     agent: str
     complaint_time: float | None
     recorded_by: str
+    time: float
+    company_at_fault: bool | None = None  # None: recorded before these were asked (m005)
+    apology_given: bool | None = None
+    reported_to: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintSummarySent:
+    """One daily complaint summary sent to management (DOMAIN.md: before the shift ends)."""
+
+    id: int
+    shift: str
+    sent_to: str
+    complaints: int
+    escalations: int
+    format: str
+    destination: str
+    sent_by: str
     time: float
 
 
