@@ -58,8 +58,9 @@ class FloorMap(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(0,-1)", "Up", show=False),
         Binding("down,j", "move(0,1)", "Down", show=False),
-        Binding("left,h", "move(-1,0)", "Left", show=False),
-        Binding("right,l", "move(1,0)", "Right", show=False),
+        # Arrows only: `h` (new log entry) and `l` (the duty log) are the console's keys.
+        Binding("left", "move(-1,0)", "Left", show=False),
+        Binding("right", "move(1,0)", "Right", show=False),
     ]
 
     DEFAULT_CSS = """

@@ -63,3 +63,19 @@ async def test_queue_panel_says_which_apology_rule_is_in_force(tmp_path: Path, m
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
         assert shown in screen_lines(app)[1]
+
+
+async def test_h_and_l_work_on_the_floor_map(tmp_path: Path, monkeypatch) -> None:
+    """The map used h/l as vim arrows, so `h` (log entry) and `l` (duty log) did nothing there."""
+    from screens.forms import LogEntryForm
+
+    app = make_app(tmp_path, monkeypatch, T, alert_toasts=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.query_one(HandoverLogPanel).region.height > 0
+        await pilot.press("l", "m", "h")
+        await until(pilot, lambda: isinstance(app.screen, LogEntryForm))
