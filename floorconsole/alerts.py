@@ -8,9 +8,11 @@ on every tick. The console shows what these functions return as toasts.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, time
 from typing import Any
 
 from floorconsole.config import Thresholds
+from floorconsole.shifts import ShiftWindow
 from floorconsole.printable import printable
 from floorconsole.rules import is_long_call, is_past_apology, is_sl_below_target
 from floorconsole.views import QueueView, SeatView
@@ -83,11 +85,41 @@ def patrol_coverage(seats: Iterable[SeatView], patrolled: frozenset[str] | None)
     return sum(1 for a in logged_in if patrolled and a in patrolled), len(logged_in)
 
 
-def patrol_due(last_patrol: float | None, shift_start: float, now: float, thresholds: Thresholds) -> bool:
-    """A patrol is due when none has been recorded for `patrol_interval_min` (counting from
-    the shift start when there has been none yet this shift)."""
-    since = last_patrol if last_patrol is not None else shift_start
-    return now - since >= thresholds.patrol_interval_min * 60
+MORNING_CHECK_BY = time(9, 30)  # DOMAIN.md: the front desk and handover are checked before 9:30
+
+
+def morning_check_by(shift: ShiftWindow) -> float | None:
+    """When the day's fixed check is due by (9:30 on the shift's day), for the shift that
+    covers 9:30; None for the others."""
+    at = datetime.combine(shift.start.date(), MORNING_CHECK_BY, shift.start.tzinfo)
+    return at.timestamp() if shift.start <= at < shift.end else None
+
+
+def patrol_due(
+    last_patrol: float | None,
+    shift_start: float,
+    now: float,
+    thresholds: Thresholds,
+    morning_check_by: float | None = None,
+) -> bool:
+    """Whether the header says "patrol due" (DOMAIN.md, patrol: no rulebook gives an interval).
+
+    The fixed checks: when no patrol has been recorded yet this shift, one is due within
+    `patrol_after_change_min` of the shift change, and until `morning_check_by` (9:30, on
+    the shift that covers it). Any other rhythm is the centre's setting: with
+    `patrol_interval_min` > 0, one is also due that long after the last patrol (or after the
+    shift start when there has been none); 0, the default, means no rhythm.
+    """
+    done = last_patrol is not None and last_patrol >= shift_start
+    if not done:
+        if now - shift_start < thresholds.patrol_after_change_min * 60:
+            return True
+        if morning_check_by is not None and now < morning_check_by:
+            return True
+    if thresholds.patrol_interval_min > 0:
+        since = last_patrol if done else shift_start
+        return now - since >= thresholds.patrol_interval_min * 60
+    return False
 
 
 def patrol_status(
@@ -97,6 +129,18 @@ def patrol_status(
     shift_start: float,
     now: float,
     thresholds: Thresholds,
+    morning_check_by: float | None = None,
 ) -> tuple[int, int, bool]:
     """(seats patrolled this shift, seats logged in, patrol due?) for the header."""
-    return (*patrol_coverage(seats, patrolled), patrol_due(last_patrol, shift_start, now, thresholds))
+    return (*patrol_coverage(seats, patrolled),
+            patrol_due(last_patrol, shift_start, now, thresholds, morning_check_by))
+
+
+COMPLAINT_SUMMARY_LEAD_MIN = 30.0  # remind this long before the shift ends
+
+
+def complaint_summary_reminder_due(now: float, shift_end: float, sent: bool,
+                                   lead_min: float = COMPLAINT_SUMMARY_LEAD_MIN) -> bool:
+    """DOMAIN.md: the day's complaints are sent to management before the shift ends. True in
+    the last `lead_min` minutes of the shift while no summary has been recorded as sent."""
+    return not sent and shift_end - lead_min * 60 <= now < shift_end

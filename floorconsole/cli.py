@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "archive": "archive",
     "handover": "handover",
     "followups": "followups",
+    "complaint": "complaint",
     "report": "report",
     "watch": "watch",
     "wallboard": "wallboard",

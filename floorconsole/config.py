@@ -24,19 +24,48 @@ class ConfigError(ValueError):
     """A config file that cannot be used; the message says which key and why."""
 
 
+# The two apology rules of the rulebooks (DOMAIN.md, the three-ring rule): the complaint
+# manual's (an apology script whenever the call is answered after three rings, ~15 s) and the
+# hotline rule's (a call answered after six rings, ~30 s, opens with "抱歉，让您久等").
+APOLOGY_RULES: dict[str, tuple[float, str]] = {
+    "3-rings": (15.0, "complaint manual"),
+    "6-rings": (30.0, "hotline rule"),
+}
+
+
 @dataclass(frozen=True)
 class Thresholds:
-    """Alert and measure thresholds (DOMAIN.md: three-ring rule, long calls)."""
+    """Alert and measure thresholds (DOMAIN.md: three-ring rule, long calls).
+
+    `apology_rule` names the apology rule in force ("3-rings" or "6-rings"); its wait is
+    `apology_wait_s` (the config file sets it from the rule unless given too)."""
 
     sl_threshold_s: float = 15.0  # three rings of ~5 s
     apology_wait_s: float = 30.0  # six rings: the call opens with an apology
+    apology_rule: str = "6-rings"
     sl_target_pct: float = 80.0  # service level below this is an alert
     abandon_target_pct: float = 5.0  # abandon rate above this is shown in warning colour
     long_call_s: float = 900.0
     long_pause_s: float = 900.0
     ring_no_answer_min_s: float = 10.0  # a RINGNOANSWER shorter than this is ring-all noise
     wrapup_s: float = 0.0  # after-call work per call, when the feed does not report it
-    patrol_interval_min: float = 60.0
+    # Patrol: the fixed checks are before 9:30 (day) and at each shift change; a patrol is
+    # due within `patrol_after_change_min` of a shift start until one is recorded. Any
+    # other rhythm is the centre's own: `patrol_interval_min` (0 = none, the default).
+    patrol_interval_min: float = 0.0
+    patrol_after_change_min: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.apology_rule not in APOLOGY_RULES:
+            raise ValueError(f"apology_rule must be one of {', '.join(APOLOGY_RULES)}, not {self.apology_rule!r}")
+
+    def apology_text(self, short: bool = False) -> str:
+        """Which apology rule is in force, in words: `apology after 6 rings (30 s, hotline rule)`."""
+        rings = self.apology_rule.split("-")[0]
+        if short:
+            return f"apol≥{self.apology_wait_s:.0f}s"
+        source = APOLOGY_RULES[self.apology_rule][1]
+        return f"apology after {rings} rings ({self.apology_wait_s:.0f} s, {source})"
 
 
 DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
@@ -221,11 +250,18 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         unknown = set(thresholds) - known
         if unknown:
             raise ConfigError(f"thresholds: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
-        values = {}
+        values: dict[str, Any] = {}
         for key, value in thresholds.items():
+            if key == "apology_rule":
+                if value not in APOLOGY_RULES:
+                    raise ConfigError(f"thresholds.apology_rule: expected one of {', '.join(map(repr, APOLOGY_RULES))}, got {value!r}")
+                values[key] = value
+                continue
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < float("inf"):
                 raise ConfigError(f"thresholds.{key}: expected a non-negative number, got {value!r}")
             values[key] = float(value)
+        if "apology_rule" in values and "apology_wait_s" not in values:
+            values["apology_wait_s"] = APOLOGY_RULES[values["apology_rule"]][0]
         changes["thresholds"] = Thresholds(**values)
     if "shifts" in raw:
         changes["shifts"] = _parse_shifts(raw["shifts"])

@@ -131,6 +131,7 @@ class Floor:
         # The same bounds as whole numbers, for the hot path's int-to-int comparisons
         # (holdtime and ring time are whole numbers): hold <= 15.5 iff hold <= 15.
         self._sl_int = math.floor(self._sl) if math.isfinite(self._sl) else self._sl
+        self._apology = thresholds.apology_wait_s  # answered after this: a call needing an apology
         self._rna_int = math.ceil(self._rna_ms) if math.isfinite(self._rna_ms) else self._rna_ms
         self._wrapup = thresholds.wrapup_s
         self._explicit_wrapup = False  # set once the JSON feed reports wrap-up itself
@@ -679,7 +680,8 @@ class Floor:
                 wq.dirty = True
         c[_CONNECTED] = t
         c[_SEAT] = seat
-        if self._ws <= t < self._we:
+        entered = c[_ENTERED]  # counted in the window the call entered in (an orphan: t - hold)
+        if self._ws <= entered < self._we:
             tl = q.tally
             tl.answered += 1
             tl.answer_wait_sum += hold
@@ -687,8 +689,10 @@ class Floor:
                 tl.within_sl += 1
             if hold > tl.max_wait:
                 tl.max_wait = hold
+            if hold > self._apology:
+                tl.past_apology += 1
             if self.bucket_s:
-                q.bucket(t, self.bucket_s).answer(hold, self._sl)
+                q.bucket(entered, self.bucket_s).answer(hold, self._sl, self._apology)
             if seat is not None:
                 seat.answered += 1
         q.dirty = True
@@ -735,12 +739,14 @@ class Floor:
             # calltime, so it still counts in AHT.
             self._anomaly("orphan", p)
             self._end_id(callid, b"", t)
-        if self._ws <= t < self._we:
+        # counted in the window the call entered in; an orphan end, by its own time
+        entered = c[_ENTERED] if c is not None else t
+        if self._ws <= entered < self._we:
             tl = q.tally
             tl.handled += 1
             tl.talk_sum += talk
             if self.bucket_s:
-                q.bucket(t, self.bucket_s).ended(talk)
+                q.bucket(entered, self.bucket_s).ended(talk)
             if seat is not None:
                 seat.talk_s += talk
         q.dirty = True
@@ -786,6 +792,7 @@ class Floor:
             wq.dirty = True
             if wait is None:  # old layouts without waittime: from the ENTERQUEUE time
                 wait = max(0, t - c[_ENTERED])
+            entered = c[_ENTERED]
         elif c is not None:
             return self._skip("outcome_after_connect", p)
         else:
@@ -795,7 +802,8 @@ class Floor:
             self._end_id(callid, b"", t)
             if wait is None:
                 wait = 0
-        if self._ws <= t < self._we:
+            entered = t - wait
+        if self._ws <= entered < self._we:  # counted in the window the call entered in
             tl = q.tally
             if abandoned:
                 tl.abandoned += 1
@@ -804,7 +812,7 @@ class Floor:
             if wait > tl.max_wait:
                 tl.max_wait = wait
             if self.bucket_s:
-                q.bucket(t, self.bucket_s).unanswered(wait, abandoned)
+                q.bucket(entered, self.bucket_s).unanswered(wait, abandoned)
         q.dirty = True
         return None
 

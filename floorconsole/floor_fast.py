@@ -18,6 +18,7 @@ from floorconsole.floor_model import (
     _CALLER,
     _CONNECTED,
     _ENDED_GEN,
+    _ENTERED,
     _Q,
     _SEAT,
     CallRecord,
@@ -79,7 +80,7 @@ def fold_queue_log(floor: Floor, lines: list[bytes]) -> None:
     max_calls = floor._max_calls
     ws, we = floor._ws, floor._we
     bsz = floor.bucket_s
-    sl, sl_f, rna = floor._sl_int, floor._sl, floor._rna_int
+    sl, sl_f, rna, apology = floor._sl_int, floor._sl, floor._rna_int, floor._apology
     wrapup, explicit = floor._wrapup, floor._explicit_wrapup
     enter_h, connect_h, end_h, rna_h = floor._h_enterqueue, floor._h_connect, floor._end_call, floor._h_ringnoanswer
     ON_CALL, RINGING, OFF, WRAP, AVAIL, PAUSED = (
@@ -151,7 +152,8 @@ def fold_queue_log(floor: Floor, lines: list[bytes]) -> None:
                     wq.dirty = True
                 c[_CONNECTED] = t
                 c[_SEAT] = seat
-                if inw:
+                e = c[_ENTERED]  # an outcome counts in the window the call entered in
+                if ws <= e < we:
                     tl = q.tally
                     tl.answered += 1
                     tl.answer_wait_sum += hold
@@ -159,8 +161,10 @@ def fold_queue_log(floor: Floor, lines: list[bytes]) -> None:
                         tl.within_sl += 1
                     if hold > tl.max_wait:
                         tl.max_wait = hold
+                    if hold > apology:
+                        tl.past_apology += 1
                     if bsz:
-                        q.bucket(t, bsz).answer(hold, sl_f)
+                        q.bucket(e, bsz).answer(hold, sl_f, apology)
                     seat.answered += 1
                 q.dirty = True
                 seat.state = ON_CALL
@@ -213,12 +217,13 @@ def fold_queue_log(floor: Floor, lines: list[bytes]) -> None:
                 ended[callid] = (c[_CALLER], t)
                 if len(ended) >= _ENDED_GEN:
                     floor._rotate_ended()
-                if inw:
+                e = c[_ENTERED]
+                if ws <= e < we:
                     tl = q.tally
                     tl.handled += 1
                     tl.talk_sum += talk
                     if bsz:
-                        q.bucket(t, bsz).ended(talk)
+                        q.bucket(e, bsz).ended(talk)
                     seat.talk_s += talk
                 q.dirty = True
                 seat.call_raw = seat.call_start = None

@@ -22,6 +22,7 @@ class Tally:
         "max_wait",
         "offered",
         "talk_sum",
+        "past_apology",
         "within_sl",
     )
 
@@ -35,6 +36,7 @@ class Tally:
         self.max_wait: float = 0  # longest finished wait (answered, abandoned, exited)
         self.handled = 0  # answered calls that ended (COMPLETE*, *TRANSFER)
         self.talk_sum = 0.0  # sum of their calltime (AHT)
+        self.past_apology = 0  # answered with wait > the apology threshold in force
 
     def merge(self, other: Tally) -> None:
         """Add `other`'s counts into this tally (floor-wide totals)."""
@@ -48,14 +50,17 @@ class Tally:
             self.max_wait = other.max_wait
         self.handled += other.handled
         self.talk_sum += other.talk_sum
+        self.past_apology += other.past_apology
 
     # The slow, readable update methods; the floor's hot path inlines the same arithmetic.
-    def answer(self, wait: float, sl_threshold_s: float) -> None:
+    def answer(self, wait: float, sl_threshold_s: float, apology_s: float = float("inf")) -> None:
         """One CONNECT with holdtime `wait`."""
         self.answered += 1
         self.answer_wait_sum += wait
         if wait <= sl_threshold_s:
             self.within_sl += 1
+        if wait > apology_s:
+            self.past_apology += 1
         if wait > self.max_wait:
             self.max_wait = wait
 
@@ -95,6 +100,7 @@ class QueueMeasures:
     handled: int
     waiting_now: int
     longest_wait_now_s: float
+    answered_past_apology: int = 0  # calls needing an apology: answered after the rule's wait
 
 
 def _ratio_pct(num: float, den: float) -> float | None:
@@ -119,6 +125,7 @@ def compute(queue: str, tally: Tally, waiting_now: int = 0, longest_wait_now_s: 
         handled=tally.handled,
         waiting_now=waiting_now,
         longest_wait_now_s=longest_wait_now_s,
+        answered_past_apology=tally.past_apology,
     )
 
 

@@ -31,9 +31,11 @@ from floorconsole.replay import CHUNK, read_blocks
 from floorconsole.safe_write import write_private
 from floorconsole.shifts import ShiftWindow, parse_hhmm, previous_shift, shift_at, shift_at_epoch
 from floorconsole.store import ChainHead, Complaint, Escalation, FollowUp, Handover, PatrolNote, Praise, Store
+from floorconsole.store.models import SCORE_DIMENSIONS, SCORE_LABELS, ComplaintSummarySent, Inspection, LogEntry
 from floorconsole.tail import rotated_siblings
 
 FORMATS = ("md", "csv", "html")
+CSV_BOM = "\ufeff"  # UTF-8 byte-order mark (see render_csv)
 HOUR = 3600.0
 READ_PAST_END_S = 600.0  # keep reading this long past the window: lines arrive slightly out of order
 Progress = Callable[[int, int], None]  # (bytes done, bytes total)
@@ -323,12 +325,19 @@ class ShiftReport:
     complaints: tuple[ComplaintRow, ...]
     complaints_start: float
     complaints_end: float
+    # the daily summary also lists every escalation resolved that day (console or CLI), and
+    # to whom earlier summaries of this shift were sent
+    resolved: tuple[Escalation, ...] = ()
+    summaries_sent: tuple[ComplaintSummarySent, ...] = ()
     patrol: dict[str, tuple[PatrolNote, ...]] = field(default_factory=dict)
     praise: dict[str, tuple[Praise, ...]] = field(default_factory=dict)
     handovers: tuple[Handover, ...] = ()
+    log_entries: tuple[LogEntry, ...] = ()  # this shift's duty log, in seq order
+    inspections: tuple[Inspection, ...] = ()  # quality inspections written in the window
     head: ChainHead | None = None
     chain: ChainHead | None = None  # Store.chain_head(): covers every record table
     sl_threshold_s: float = 15.0
+    apology_text: str = ""  # the apology rule in force, in words (Thresholds.apology_text)
     agent_names: dict[str, str] = field(default_factory=dict)  # agent -> name, from the layout
 
     def agent(self, agent: str) -> str:
@@ -356,6 +365,14 @@ def gather_complaints(store: Store, start: float, end: float) -> tuple[Complaint
     return tuple(rows)
 
 
+def gather_resolved(store: Store, start: float, end: float) -> tuple[Escalation, ...]:
+    """Escalations given an outcome in [start, end): resolved on the call, callback promised,
+    referred — whether from the console or `floorconsole escalations resolve`."""
+    since = start - 31 * 86400  # raised up to a month before, resolved today
+    return tuple(e for e in store.list_escalations(include_closed=True, since=since)
+                 if e.outcome_at is not None and start <= e.outcome_at < end)
+
+
 def build_report(
     store: Store,
     config: Config,
@@ -371,6 +388,8 @@ def build_report(
     start, end = shift.start.timestamp(), shift.end.timestamp()
     c_start, c_end = complaints_window(shift)
     complaints = gather_complaints(store, c_start, c_end)
+    resolved = gather_resolved(store, c_start, c_end)
+    sent = tuple(store.list_summaries_sent(shift.key))
     try:
         supervisor = store.get_shift(shift.key).supervisor
     except Exception:  # noqa: BLE001 - a shift nobody recorded: no name to show
@@ -378,7 +397,9 @@ def build_report(
     base = dict(
         shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
         supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
+        resolved=resolved, summaries_sent=sent,
         head=store.head(), chain=store.chain_head(), sl_threshold_s=config.thresholds.sl_threshold_s,
+        apology_text=config.thresholds.apology_text(),
         agent_names={p.agent: p.name for p in layout.seats if p.name != p.agent} if layout else {},
     )
     if complaints_only:
@@ -403,12 +424,21 @@ def build_report(
     handovers = tuple(
         h for h in reversed(store.list_handovers(limit=500)) if shift.key in (h.from_shift, h.to_shift)
     )
+    log_entries = tuple(store.list_entries(shift=shift.key))
+    inspections = tuple(i for i in store.list_inspections(since=start) if i.time < end)
     return ShiftReport(
         feed=feed, feed_problem=problem, escalations=escalations,
         patrol={a: tuple(v) for a, v in sorted(patrol.items())},
         praise={a: tuple(v) for a, v in sorted(praise.items())},
-        handovers=handovers, **base,
+        handovers=handovers, log_entries=log_entries, inspections=inspections, **base,
     )
+
+
+def record_sent(store: Store, actor: object, report: ShiftReport, sent_to: str, fmt: str, out: str) -> ComplaintSummarySent:
+    """Record that this daily complaint summary went to `sent_to` (DOMAIN.md: the day's
+    complaints are sent to management before the shift ends)."""
+    return store.record_summary_sent(report.shift_key, sent_to, len(report.complaints), len(report.resolved),
+                                     fmt, out, actor)
 
 
 def audit_export(store: Store, actor: object, report: ShiftReport, fmt: str, out: str, complaints_only: bool) -> None:
@@ -436,7 +466,8 @@ def fmt_s(v: float | None) -> str:
     return "—" if v is None else f"{v:.0f}s"
 
 
-KPI_COLUMNS = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT", "peak wait")
+KPI_COLUMNS = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT", "peak wait",
+               "needing apology")
 
 
 def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
@@ -444,6 +475,7 @@ def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
     return [
         name if name is not None else m.queue, str(m.offered), str(m.answered), str(m.abandoned), str(m.exited),
         fmt_pct(m.service_level), fmt_pct(m.abandon_rate), fmt_s(m.asa_s), fmt_s(m.aht_s), fmt_s(m.max_wait_s),
+        str(m.answered_past_apology),
     ]
 
 
@@ -471,7 +503,12 @@ def escalation_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[s
     return [str(e.id), fmt_time(e.raised_at), agent(e.agent), e.queue, e.caller_masked or "-", e.reason, e.status, by, note]
 
 
-COMPLAINT_COLUMNS = ("#", "time", "customer", "phone", "product", "batch", "problem", "wants", "agent", "outcome")
+COMPLAINT_COLUMNS = ("#", "time", "customer", "phone", "product", "batch", "problem", "wants", "agent", "outcome",
+                     "company at fault", "apology", "reported to")
+
+
+def _yes_no(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
 
 
 def complaint_cells(r: ComplaintRow) -> list[str]:
@@ -479,7 +516,25 @@ def complaint_cells(r: ComplaintRow) -> list[str]:
     return [
         str(c.id), fmt_time(c.complaint_time or c.time), c.customer_name or "-", c.phone_masked or "-",
         c.product or "-", c.batch_number or "-", c.problem, c.wants, c.agent or "-", r.outcome,
+        _yes_no(c.company_at_fault), _yes_no(c.apology_given), c.reported_to or "-",
     ]
+
+
+RESOLVED_COLUMNS = ("#", "raised", "resolved", "agent", "queue", "caller", "reason", "outcome", "by", "note")
+
+
+def resolved_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
+    """An escalation given its outcome today (the daily summary lists every one)."""
+    cells = escalation_cells(e, agent)
+    return [cells[0], cells[1], fmt_time(e.outcome_at), cells[2], cells[3], cells[4], cells[5], e.outcome or "",
+            e.outcome_by or "", cells[8]]
+
+
+def sent_note(report: "ShiftReport") -> str:
+    """To whom this shift's complaint summary has been sent so far."""
+    if not report.summaries_sent:
+        return "Not yet sent to management this shift"
+    return "Sent to " + "; ".join(f"{s.sent_to} ({fmt_hm(s.time)}, by {s.sent_by})" for s in report.summaries_sent)
 
 
 PATROL_COLUMNS = ("agent", "time", "seat", "findings", "deduction", "follow-up", "note", "by")
@@ -498,6 +553,23 @@ def praise_cells(p: Praise, agent: Callable[[str], str] = str) -> list[str]:
     return [agent(p.agent), fmt_time(p.time), p.what, p.why, p.author]
 
 
+LOG_COLUMNS = ("#", "time", "kind", "corrects", "entry", "by")
+
+
+def log_cells(e: LogEntry) -> list[str]:
+    """One duty-log entry: a correction names the entry it corrects (nothing is edited)."""
+    return [str(e.seq), fmt_time(e.time), e.kind, f"#{e.refers_to}" if e.refers_to else "", e.body, e.author]
+
+
+INSPECTION_COLUMNS = ("agent", "time", "call", *(SCORE_LABELS[d] for d in SCORE_DIMENSIONS), "total", "comment", "by")
+
+
+def inspection_cells(i: Inspection, agent: Callable[[str], str] = str) -> list[str]:
+    """One quality inspection: the five scores (1–5) in the rulebook's order, their total."""
+    return [agent(i.agent), fmt_time(i.time), i.call_id, *(str(i.scores.get(d, "")) for d in SCORE_DIMENSIONS),
+            str(i.total), i.comment, i.author]
+
+
 HANDOVER_COLUMNS = ("#", "from", "to", "handed by", "handed at", "items", "acknowledged", "questioned", "received")
 
 
@@ -514,22 +586,30 @@ def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[s
     out: list[tuple[str, tuple[str, ...], list[list[str]], str]] = []
     c_note = f"Complaints recorded {fmt_time(report.complaints_start)} – {fmt_time(report.complaints_end)}"
     complaints = [complaint_cells(r) for r in report.complaints]
+    resolved = ("Escalations resolved today", RESOLVED_COLUMNS,
+                [resolved_cells(e, report.agent) for e in report.resolved], sent_note(report))
     if complaints_only:
-        return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note)]
+        return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note), resolved]
     f = report.feed
     if f is not None:
         rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, "All queues")]
         note = (f"SL = answered within {report.sl_threshold_s:.0f} s ÷ (answered + abandoned + exited); "
+                f"needing apology = calls answered after the rule in force: {report.apology_text}; "
                 f"{f.lines} feed lines read, {f.rejected} rejected")
         out.append(("Queue KPIs", KPI_COLUMNS, rows, note))
         out.append(("By hour", HOUR_COLUMNS, [hour_cells(h) for h in f.hours],
                     "All queues; peak waiting = most callers waiting at once in the hour"))
     else:
         out.append(("Queue KPIs", ("note",), [[report.feed_problem]], ""))
+    out.append(("Duty log", LOG_COLUMNS, [log_cells(e) for e in report.log_entries],
+                "" if report.log_entries else "No duty-log entry this shift"))
     out.append(("Escalations", ESC_COLUMNS, [escalation_cells(e, report.agent) for e in report.escalations], "Caller numbers masked"))
     out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
+    out.append(resolved)
     out.append(("Patrol findings by agent", PATROL_COLUMNS,
                 [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes], ""))
+    out.append(("Quality inspections", INSPECTION_COLUMNS,
+                [inspection_cells(i, report.agent) for i in report.inspections], "Scores 1–5"))
     out.append(("Praise by agent", PRAISE_COLUMNS, [praise_cells(p, report.agent) for ps in report.praise.values() for p in ps], ""))
     out.append(("Handover", HANDOVER_COLUMNS, [handover_cells(h) for h in report.handovers],
                 "" if report.handovers else "No handover recorded for this shift"))
@@ -621,8 +701,12 @@ def _is_number(text: str) -> bool:
 
 
 def render_csv(report: ShiftReport, complaints_only: bool = False) -> str:
-    """One CSV with sections: a title row, a header row, the data rows, a blank row."""
+    """One CSV with sections: a title row, a header row, the data rows, a blank row.
+
+    It starts with a UTF-8 byte-order mark: Excel on a Chinese Windows opens a CSV without
+    one in the local code page (GBK) and shows every Chinese name as mojibake."""
     buf = io.StringIO()
+    buf.write(CSV_BOM)
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([_csv_cell(title_line(report, complaints_only))])
     w.writerow([])

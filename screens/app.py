@@ -22,10 +22,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
-from floorconsole.alerts import AlertTracker, patrol_coverage, patrol_due
+from floorconsole.alerts import (
+    AlertTracker, complaint_summary_reminder_due, morning_check_by, patrol_coverage, patrol_due,
+)
 from floorconsole.clock import Clock
 from floorconsole.config import Config
 from floorconsole.handover_gather import open_items_text
@@ -36,6 +38,7 @@ from floorconsole.wiring import ConsoleParts, build_parts
 from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
 from screens.floor_map import FloorMap
+from screens.footer import FloorFooter
 from screens.handover_log_panel import HandoverLogPanel
 from screens.header import FloorHeader
 from screens.messages import (
@@ -74,7 +77,8 @@ class FloorApp(App[int]):
         Binding("i", "inspect", "Inspect"),
         Binding("t", "take_over", "Take over"),
         Binding("e", "escalate", "Escalate"),
-        Binding("h", "log_entry", "Log"),
+        Binding("h", "log_entry", "New entry"),
+        Binding("l", "toggle_log", "Log"),
         Binding("c", "correct", "Correct"),
         Binding("m", "toggle_map", "Map/table"),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -83,14 +87,18 @@ class FloorApp(App[int]):
         Binding("r", "review", "Review"),
         Binding("H", "hand_over", "Hand over"),
         Binding("x", "export", "Export"),
+        Binding("K", "complaint", "Complaint"),
+        Binding("D", "complaint_summary", "Complaint summary"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
+        # ctrl+c copies a selection in a text field, else asks before losing typed text
+        Binding("ctrl+c", "help_quit", "Quit?", show=False, priority=True),
     ]
     # Everything but help and quit acts on the main screen's selection; while another
     # screen (the review, the hand-over, a list) is on top these keys are off and hidden,
     # so its footer shows its own keys and `p` there cannot patrol a seat nobody sees.
     MAIN_SCREEN_ACTIONS: ClassVar[frozenset[str]] = frozenset(
-        b.action for b in BINDINGS if isinstance(b, Binding) and b.action not in ("help", "quit")
+        b.action for b in BINDINGS if isinstance(b, Binding) and b.action not in ("help", "quit", "help_quit")
     )
 
     def __init__(
@@ -126,6 +134,7 @@ class FloorApp(App[int]):
         self._last_patrol: float | None = None
         self._patrol_counts: tuple[int, int] | None = None  # (patrolled, logged in), kept until seats change
         self._pending_alerts: list[str] = []
+        self._summary_checked: set[str] = set()  # shifts whose complaint-summary reminder was considered
         self._last_alert = -ALERT_EVERY_S
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -147,7 +156,7 @@ class FloorApp(App[int]):
             with Vertical(id="side"):
                 yield EscalationsPanel(id="escalations")
                 yield HandoverLogPanel(id="log")
-        yield Footer()
+        yield FloorFooter()
 
     # ---- lifecycle -----------------------------------------------------------------
 
@@ -198,6 +207,7 @@ class FloorApp(App[int]):
         main = self.screen_stack[0]
         main.set_class(event.size.width < 110, "-narrow")
         main.set_class(110 <= event.size.width < 150, "-medium")
+        main.set_class(event.size.width >= 230, "-huge")  # room for every key in the footer
 
     # ---- routing -------------------------------------------------------------------
 
@@ -217,7 +227,8 @@ class FloorApp(App[int]):
         header = self._panel(FloorHeader)
         if self._patrol_counts is None:
             self._patrol_counts = patrol_coverage(self.floor.seats.values(), table.patrolled)
-        due = patrol_due(self._last_patrol, shift.start.timestamp(), now, self.config.thresholds)
+        due = patrol_due(self._last_patrol, shift.start.timestamp(), now, self.config.thresholds,
+                         morning_check_by(shift))
         header.set_patrol(*self._patrol_counts, due)
         header.set_now(now, shift.name, span)
         for widget in (table, self._panel(FloorMap), self._panel(EscalationsPanel)):
@@ -227,8 +238,24 @@ class FloorApp(App[int]):
         queues.set_now(now)
         self._alert(self.alerts.floor(self.floor.queues.values(), self.floor.on_call.values(), now,
                                       self.config.thresholds))
+        end = shift.end.timestamp()
+        if shift.key not in self._summary_checked and complaint_summary_reminder_due(now, end, sent=False):
+            self._summary_checked.add(shift.key)  # asked once per shift
+            self.run_worker(self._remind_complaint_summary(shift.key, end), group="summary-check",
+                            exit_on_error=False)
         if self._pending_alerts and time.monotonic() - self._last_alert >= ALERT_EVERY_S:
             self._flush_alerts()
+
+    async def _remind_complaint_summary(self, shift_key: str, end: float) -> None:
+        """30 minutes before the shift ends: remind when the day's complaint summary has not
+        been recorded as sent to management (DOMAIN.md: before the shift ends)."""
+        import asyncio
+        from datetime import datetime
+
+        sent = await asyncio.wrap_future(self.service.submit("list_summaries_sent", shift_key))
+        if complaint_summary_reminder_due(self.clock(), end, sent=bool(sent)):
+            self._alert([f"Daily complaint summary not sent yet: the shift ends at "
+                         f"{datetime.fromtimestamp(end):%H:%M} (D writes it and records to whom)"])
 
     @on(FloorUpdated)
     def _floor_updated(self, msg: FloorUpdated) -> None:
@@ -432,24 +459,146 @@ class FloorApp(App[int]):
             queue = row.queues[0]
         self.push_screen(EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded"))
 
+    def action_complaint(self) -> None:
+        """`K`: register a complaint that came in without an escalation."""
+        from screens.forms import ComplaintForm
+
+        seat = self.selected_seat()
+        self.push_screen(ComplaintForm(self.service, self.actor, agent=seat.agent if seat else "", clock=self.clock),
+                         self._saved("Complaint registered"))
+
+    def action_complaint_summary(self) -> None:
+        """`D`: write the daily complaint summary and record to whom it is sent."""
+        from screens.export import reports_dir
+        from screens.forms import ComplaintSummaryForm
+
+        def done(result: Any) -> None:
+            if result is not None:
+                path, sent = result
+                self.notify(f"Complaint summary written to {printable(str(path))}, recorded as sent to "
+                            f"{printable(sent.sent_to)}", timeout=8, markup=False)
+                self.refresh_store()
+
+        self.push_screen(ComplaintSummaryForm(self.service, self.actor, self.config, clock=self.clock,
+                                              out_dir=reports_dir(self.config), layout=self.floor_layout), done)
+
     def action_log_entry(self) -> None:
         from screens.forms import LogEntryForm
 
         self.push_screen(LogEntryForm(self.service, self.actor), self._saved("Log entry added"))
 
+    def _log_hidden(self) -> bool:
+        """True when the duty log is not on screen (narrow, and `l` has not shown it)."""
+        main = self.screen_stack[0]
+        return main.has_class("-narrow") and not main.has_class("-log-view")
+
+    def action_toggle_log(self) -> None:
+        """`l`: go to the duty log and back. When narrow (80x24) the log takes the side
+        panel's place under the seats, taller; `l` again brings the escalations back."""
+        main = self.screen_stack[0]
+        log = self._panel(HandoverLogPanel)
+        if main.has_class("-narrow"):
+            showing = not main.has_class("-log-view")
+            main.set_class(showing, "-log-view")
+        else:
+            showing = not log.has_focus
+        if showing:
+            log.focus()
+        else:
+            self._seat_view().focus()
+
     def action_correct(self) -> None:
         from screens.forms import CorrectionForm
 
-        entry = self._panel(HandoverLogPanel).selected_entry
+        log = self._panel(HandoverLogPanel)
+        if self._log_hidden():
+            self.action_toggle_log()
+            self.notify("Duty log shown: pick the entry with ↑/↓, then press c (l hides the log).",
+                        severity="information")
+            return
+        entry = log.selected_entry
         if entry is None:
-            self.notify("Select a duty-log entry first (Tab to the log panel).", severity="warning")
+            self.notify("No duty-log entry this shift to correct (h adds one).", severity="warning")
             return
         self.push_screen(CorrectionForm(self.service, self.actor, entry), self._saved("Correction added"))
+
+    def screen_bindings(self, screen: Screen) -> list[tuple[Any, Binding]]:
+        """The keys that work on `screen` (not the main one) as (node, binding): its own,
+        the focused widget's that are shown, and the App's it does not shadow (a screen's
+        `q` is its own: on the review it means Question, not Quit). Main-screen keys are
+        off there, so they are left out."""
+        shown: list[tuple[Any, Binding]] = []
+        seen: set[tuple[int, str]] = set()
+        for node, binding, enabled, _ in screen.active_bindings.values():
+            if not enabled or (node is not screen and node is not self and not binding.show):
+                continue
+            if node is self and binding.action in self.MAIN_SCREEN_ACTIONS:
+                continue
+            if (id(node), binding.action) in seen:
+                continue
+            seen.add((id(node), binding.action))
+            shown.append((node, binding))
+        return shown
+
+    def _form_with_text(self) -> Any | None:
+        """The topmost open form holding text typed and not saved, if any."""
+        from screens.forms.base import FormScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, FormScreen) and screen.has_unsaved_text():
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        """q / ctrl+q: quit, but ask first when a form holds text that is not saved
+        (an entry half-written when the shift ends is otherwise lost without a word).
+        A form is modal, so over a form only ctrl+q (and ctrl+c) reach this; there `q`
+        is text, or nothing."""
+        from screens.forms.base import ConfirmLeave
+
+        form = self._form_with_text()
+        if form is None:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmLeave):
+            return
+        self.push_screen(
+            ConfirmLeave("Quit floorconsole?",
+                         f"{form.form_title()} holds text you typed and have not saved. Quit and lose it?"),
+            lambda leave: self.exit() if leave else None,
+        )
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: copies the selection of the focused text field if there is one; with
+        unsaved text in a form, the same question as quit; otherwise Textual's hint of
+        how to quit."""
+        focused = self.focused
+        if getattr(focused, "selected_text", "") and hasattr(focused, "action_copy"):
+            focused.action_copy()
+            return
+        if self._form_with_text() is not None:
+            self.run_worker(self.action_quit(), group="quit", exclusive=True)
+            return
+        super().action_help_quit()
 
     def action_help(self) -> None:
         from screens.forms import HelpScreen
 
-        self.push_screen(HelpScreen(self.BINDINGS, title="floorconsole keys"))
+        screen = self.screen
+        if screen is self.screen_stack[0]:
+            self.push_screen(HelpScreen(self.BINDINGS, title="floorconsole keys"))
+            return
+        # the keys of the screen on top (the review, the hand-over, a list), not the main ones
+        bindings = [self._help_binding(node, b) for node, b in self.screen_bindings(screen)]
+        title = getattr(screen, "HELP_TITLE", "") or f"{type(screen).__name__} keys"
+        self.push_screen(HelpScreen(bindings, title=title))
+
+    def _help_binding(self, node: Any, binding: Binding) -> Binding:
+        """The binding as help lists it: every key that triggers the action on `node`."""
+        keys = ",".join(k.key for n, k, _, _ in self.screen.active_bindings.values()
+                        if n is node and k.action == binding.action) or binding.key
+        return Binding(keys, binding.action, binding.description or binding.action,
+                       key_display=binding.key_display)
 
     _review_offered = False  # the start-up offer to review a waiting handover is made once
 
@@ -501,6 +650,18 @@ class FloorApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        if screen is not self.screen_stack[0]:
+            # the screen on top: its own keys (the main screen's are off there)
+            for node, binding in self.screen_bindings(screen):
+                if node is self:
+                    continue
+                key = binding.key_display or self.get_key_display(binding)
+                yield SystemCommand(
+                    f"{binding.description} ({key})",
+                    binding.tooltip or binding.description,
+                    lambda node=node, action=binding.action: node.run_action(action),
+                )
+            return
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             if binding.action == "quit":
@@ -520,6 +681,7 @@ _ACTION_HELP = {
     "take_over": "Take over the selected escalation (claim, outcome, complaint)",
     "escalate": "Record an escalation by hand",
     "log_entry": "Add a duty-log / handover entry",
+    "toggle_log": "Show the duty log and carried items (at 80x24 in place of the escalations)",
     "correct": "Add a correction to the selected duty-log entry",
     "toggle_map": "Switch between the seat table and the floor map",
     "filter": "Filter seats by name, seat, queue (q:) or state (s:)",
@@ -528,6 +690,8 @@ _ACTION_HELP = {
     "review": "Shift-start handover review",
     "hand_over": "Hand over this shift",
     "export": "Export this shift's report",
+    "complaint": "Register a complaint that came without an escalation (投诉登记)",
+    "complaint_summary": "Write the daily complaint summary and record to whom it is sent",
     "help": "List every key",
 }
 

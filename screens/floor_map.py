@@ -4,22 +4,29 @@ Line API again (a 5,000-seat floor is 500 rows): one line per layout row, each s
 tile coloured by state, with a red `!` when the seat has an alert. Agents the feed knows
 but the layout does not are never dropped: they fill "unplaced" rows at the bottom.
 Seats that do not match the filter are dimmed, not hidden, so the floor keeps its shape.
+
+A tile names its seat (the layout's seat id; for an agent the layout does not place, the
+extension out of the interface: `Local/2001@from-internal/n` -> `2001`), and the agent's
+name when the map is wide enough. The top line names the selected seat's agent and state,
+then the colour legend.
 """
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar, Iterable
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorconsole.config import Thresholds
-from floorconsole.layout import FloorLayout
+from floorconsole.layout import FloorLayout, SeatPlace
 from floorconsole.printable import printable
 from screens import theme
 from screens.messages import SeatHighlighted
@@ -29,6 +36,20 @@ from screens.resilience import guarded_line
 
 LABEL_WIDTH = 5
 UNPLACED_PER_ROW = 10
+NAME_CHARS = 12  # the most a tile widens to show the agent's name
+MIN_NAME_CELLS = 5  # a name cut shorter than this says nothing; the status line names the seat
+MAX_ID_CHARS = 10  # an unplaced agent's label is cut to this
+_TECH = re.compile(r"^[A-Za-z0-9_-]+/")
+
+
+def agent_label(agent: str) -> str:
+    """A short label for an interface the layout does not place: the extension.
+
+    `SIP/1001` -> `1001`, `Local/2001@from-internal/n` -> `2001`, `PJSIP/a-07` -> `a-07`;
+    free-text agent names (JSON feeds) are kept as they are."""
+    label = _TECH.sub("", agent, count=1)
+    label = label.split("@", 1)[0].split("/", 1)[0]
+    return label or agent
 _DIMMED = Style(color="grey35", bgcolor="grey11")
 
 
@@ -38,8 +59,9 @@ class FloorMap(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(0,-1)", "Up", show=False),
         Binding("down,j", "move(0,1)", "Down", show=False),
-        Binding("left,h", "move(-1,0)", "Left", show=False),
-        Binding("right,l", "move(1,0)", "Right", show=False),
+        # Arrows only: `h` (new log entry) and `l` (the duty log) are the console's keys.
+        Binding("left", "move(-1,0)", "Left", show=False),
+        Binding("right", "move(1,0)", "Right", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -58,8 +80,10 @@ class FloorMap(ScrollView, can_focus=True):
         self._lines: list[tuple[str, list[str | None]]] = []  # (row label, agent per slot)
         self._where: dict[str, tuple[int, int]] = {}  # agent -> (line, slot)
         self._placed: set[str] = set()
+        self._places: dict[str, SeatPlace] = {}
         self._unplaced: list[str] = []
-        self._tile = 4
+        self._id_tile = 4  # wide enough for the longest seat label
+        self._tile = 4  # as drawn: the seat label, and the name when there is room
         self._cursor = (0, 0)
         self._strips: dict[int, tuple[tuple, Strip]] = {}
         self._build_from_layout(layout)
@@ -71,7 +95,8 @@ class FloorMap(ScrollView, can_focus=True):
         for place in layout.seats:
             by_row.setdefault(place.row, {})[place.pos] = place.agent
             self._placed.add(place.agent)
-            self._tile = max(self._tile, len(printable(place.seat_id)) + 2)
+            self._places[place.agent] = place
+            self._id_tile = max(self._id_tile, len(printable(place.seat_id)) + 2)
         for row in layout.rows:
             slots = by_row[row]
             width = max(slots)
@@ -84,8 +109,23 @@ class FloorMap(ScrollView, can_focus=True):
             for si, agent in enumerate(slots):
                 if agent is not None:
                     self._where[agent] = (li, si)
-        width = LABEL_WIDTH + self._tile * max((len(s) for _, s in self._lines), default=0)
-        self.virtual_size = Size(width, len(self._lines) + 1)
+        self._fit_tiles()
+
+    def _fit_tiles(self) -> None:
+        """Tile width: the seat label, widened (up to NAME_CHARS) to fill the map's width
+        so names show when there is room; the virtual size follows."""
+        slots = max((len(s) for _, s in self._lines), default=0)
+        tile = self._id_tile
+        if slots and self.size.width:
+            tile = max(tile, min(tile + NAME_CHARS, (self.size.width - LABEL_WIDTH) // slots))
+        if tile != self._tile:
+            self._tile = tile
+            self._strips.clear()
+            self.refresh()
+        self.virtual_size = Size(LABEL_WIDTH + self._tile * slots, len(self._lines) + 1)
+
+    def on_resize(self) -> None:
+        self._fit_tiles()
 
     def _add_unplaced(self, agents: list[str]) -> None:
         for agent in agents:
@@ -93,6 +133,7 @@ class FloorMap(ScrollView, can_focus=True):
                 self._lines.append(("?", []))
             self._lines[-1][1].append(agent)
             self._unplaced.append(agent)
+            self._id_tile = max(self._id_tile, len(printable(agent_label(agent), MAX_ID_CHARS)) + 2)
         self._index_lines()
 
     # ---- data in ---------------------------------------------------------------------
@@ -183,6 +224,7 @@ class FloorMap(ScrollView, can_focus=True):
         self._cursor = where
         self._refresh_line(old[0])
         self._refresh_line(where[0])
+        self.refresh(Region(0, 0, self.size.width, 1))  # the selected seat's line
         body = max(1, self.size.height - 1)
         top = round(self.scroll_y)
         if where[0] < top:
@@ -230,9 +272,50 @@ class FloorMap(ScrollView, can_focus=True):
         self._strips[li] = (key, strip)
         return strip
 
+    def seat_label(self, agent: str) -> str:
+        """The seat's id from the layout (or the feed), else the interface's extension."""
+        row = self.rows.get(agent)
+        place = self._places.get(agent)
+        seat_id = (row.seat_id if row else None) or (place.seat_id if place else None)
+        return printable(seat_id) if seat_id else printable(agent_label(agent), MAX_ID_CHARS)
+
+    def agent_name(self, agent: str) -> str:
+        """The person at the seat: the feed's/layout's name, or "" when only the interface is known."""
+        row = self.rows.get(agent)
+        place = self._places.get(agent)
+        for name in (row.name if row else "", place.name if place else ""):
+            if name and name != agent:
+                return printable(name)
+        return ""
+
+    def status_text(self) -> Text:
+        """The selected seat: seat, agent's name, state and time in it."""
+        agent = self.selected_agent
+        if agent is None:
+            return Text("")
+        row = self.rows.get(agent)
+        state = row.state if row else "LOGGED_OFF"
+        text = Text(f"{self.seat_label(agent)} ", style="bold")
+        name = self.agent_name(agent)
+        text.append(name or printable(agent), style="bold")
+        if name:
+            text.append(f" ({printable(agent)})", style="dim")
+        text.append(" · ")
+        text.append(theme.state_label(state), style=theme.state_style(state))
+        if row is not None and row.since and state != "LOGGED_OFF":
+            text.append(f" {theme.format_duration(self.now - row.since)}")
+        if row is not None and row.pause_reason and state == "PAUSED":
+            text.append(f" ({printable(row.pause_reason, 20)})", style="dim")
+        return text
+
     def _legend(self, width: int) -> Strip:
         base = self.rich_style
+        status = self.status_text()
         segments = [Segment(" " * LABEL_WIDTH, base)]
+        if status.plain:
+            segments.extend(Segment(seg.text, base + (seg.style or Style()))
+                            for seg in status.render(self.app.console))
+            segments.append(Segment("   ", base))
         for name in ("AVAILABLE", "RINGING", "ON_CALL", "WRAP_UP", "PAUSED", "LOGGED_OFF"):
             segments.append(Segment(f" {theme.state_label(name)} ", base + theme.state_tile(name)))
             segments.append(Segment(" ", base))
@@ -250,7 +333,12 @@ class FloorMap(ScrollView, can_focus=True):
                 segments.append(Segment(" " * tile, base))
                 continue
             row = self.rows.get(agent)
-            text = printable(row.seat_id or row.agent) if row else agent
+            text = self.seat_label(agent)
+            name = self.agent_name(agent)
+            if name and tile - 2 - cell_len(text) - 1 >= MIN_NAME_CELLS:
+                text = f"{text} {name}"
+                if cell_len(text) > tile - 2:
+                    text = set_cell_size(text, tile - 3) + "…"
             state = row.state if row else "LOGGED_OFF"
             style = theme.state_tile(state)
             marks = alert_marks(row, self.now, self.thresholds, self.patrolled) if row else ""

@@ -100,11 +100,26 @@ class QueuesPanel(Widget):
             cols = [c for c in cols if c[0] != "spark"]
             spark_w = 0
         out = Text(no_wrap=True, overflow="crop")
+        # the apology rule in force (DOMAIN.md: 3 or 6 rings), in the spark's header or after
+        # the last column when there is room
+        rule = self.thresholds.apology_text()
+        rest = width - sum((spark_w if c[0] == "spark" else c[2]) + 1 for c in cols)
         for key, label, w, _ in cols:
             w = spark_w if key == "spark" else w
             right = key not in ("queue", "spark")
-            out.append(_fit(label, w, right), style="bold underline")
+            if key == "spark" and len(label) + 3 + len(rule) <= w:
+                out.append(_fit(label, w - len(rule) - 3, right), style="bold underline")
+                out.append(" · ")
+                out.append(rule, style="dim")
+            else:
+                out.append(_fit(label, w, right), style="bold underline")
             out.append(" ")
+        if spark_w == 0:
+            short = self.thresholds.apology_text(short=True)
+            if rest >= len(rule):
+                out.append(rule, style="dim")
+            elif rest >= len(short):
+                out.append(short, style="dim")
         if not self.queues:
             out.append("\n")
             out.append("no queue activity yet", style="dim")

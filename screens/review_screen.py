@@ -206,6 +206,7 @@ class ReviewOffer(ModalScreen[bool]):
 class ReviewScreen(Screen[Any]):
     """The incoming supervisor's review; dismisses with the last `Handover` seen (or None)."""
 
+    HELP_TITLE = "Handover review keys"
     CSS_PATH = str(REVIEW_CSS)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "ack", "Acknowledge"),

@@ -18,6 +18,7 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 from floorconsole.checklist import load_checklist
 from floorconsole.identity import Actor
 from floorconsole.store import Store, StoreService
+from screens.forms.base import ConfirmLeave
 from screens.forms import (
     CorrectionForm,
     EscalationForm,
@@ -178,6 +179,9 @@ def test_patrol_escape_cancels_without_writing(service, db) -> None:
         await type_into(pilot, "#note", "x")
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: patrol(service), steps)
     assert app.results == [None]
@@ -225,6 +229,9 @@ def test_praise_escape_cancels(service, db) -> None:
         await type_into(pilot, "#what", WHAT)
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: PraiseForm(service, ME, SEAT), steps)
     assert app.results == [None] and read(db, lambda s: s.list_praise()) == []
@@ -255,7 +262,7 @@ def test_inspection_missing_scores_say_which(service, db) -> None:
         await type_into(pilot, "#comment", "half done")
         await save(pilot, app)
         text = error_text(app)
-        assert "Score 1–5 needed for: Attitude, Tone, Grasp of need, Composure" in text
+        assert "Score 1–5 needed for: Attitude, Tone, Grasp of need, Adaptability 应变" in text
         assert value(app, "#service_language") == "4" and value(app, "#comment") == "half done"
 
     app = drive(lambda: InspectionForm(service, ME, SEAT, call_id="c-1"), steps)
@@ -312,6 +319,9 @@ def test_escalation_escape_cancels(service, db) -> None:
         await type_into(pilot, "#reason", "x")
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: EscalationForm(service, ME, SEAT), steps)
     assert app.results == [None] and read(db, lambda s: s.list_escalations()) == []
@@ -359,6 +369,9 @@ def test_log_entry_escape_cancels(service, db) -> None:
         assert value(app, "#body") == "half a thought"
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: LogEntryForm(service, ME), steps)
     assert app.results == [None] and read(db, lambda s: s.list_entries()) == []
@@ -394,6 +407,9 @@ def test_correction_unchanged_refused_and_escape(service, db) -> None:
         assert "same as the original" in error_text(app)
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
+        await pilot.pause()
 
     app = drive(lambda: CorrectionForm(service, ME, original), steps)
     assert app.results == [None]
@@ -427,6 +443,15 @@ def test_takeover_claims_reveals_and_records_outcome_and_complaint(service, db) 
         await type_into(pilot, "#c-problem", "charged twice in May")
         await type_into(pilot, "#c-wants", "refund of one charge")
         await save(pilot, app)
+        # a complaint says whether the company is at fault, the apology, reported to whom
+        assert "is the company at fault" in error_text(app) and "apology" in error_text(app)
+        assert read(db, lambda s: s.get_escalation(esc_id)).outcome is None
+        app.screen.query_one("#c-fault").value = True
+        app.screen.query_one("#c-apology").value = True
+        await save(pilot, app)
+        assert "reported upwards" in error_text(app)
+        await type_into(pilot, "#c-reported", "Manager Wang")
+        await save(pilot, app)
 
     app = drive(lambda: TakeoverScreen(service, ME, esc_id, clock=clock), steps)
     esc = read(db, lambda s: s.get_escalation(esc_id))
@@ -437,6 +462,7 @@ def test_takeover_claims_reveals_and_records_outcome_and_complaint(service, db) 
     assert (c.product, c.problem, c.wants, c.agent) == (
         "Router X2", "charged twice in May", "refund of one charge", "SIP/1002")
     assert c.complaint_time == NOW - 300
+    assert (c.company_at_fault, c.apology_given, c.reported_to) == (True, True, "Manager Wang")
     reveals = read(db, lambda s: s.list_audit(action="escalation.reveal"))
     assert [(a.actor, a.detail) for a in reveals] == [("Lin Mei", "take-over")]
     assert app.results == [{"escalation": esc, "complaint": c}]
@@ -480,6 +506,8 @@ def test_takeover_complaint_with_card_number_refused_and_kept(service, db) -> No
         await pilot.press("enter")
         await type_into(pilot, "#c-problem", f"paid with {CARD}")
         await type_into(pilot, "#c-wants", "refund")
+        app.screen.query_one("#c-fault").value = False
+        app.screen.query_one("#c-apology").value = False
         await save(pilot, app)
         assert "payment card number" in error_text(app)
         assert value(app, "#c-problem") == f"paid with {CARD}"
@@ -518,6 +546,9 @@ def test_takeover_escape_after_claim_writes_no_outcome(service, db) -> None:
         await _claimed(pilot, app)
         await type_into(pilot, "#c-problem", "x")
         await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmLeave)  # typed text: asks first
+        await pilot.press("y")
         await pilot.pause()
 
     app = drive(lambda: TakeoverScreen(service, ME, esc_id, clock=clock), steps)

@@ -64,11 +64,12 @@ def test_sl_threshold_is_inclusive_and_configurable() -> None:
 def test_window_counts_only_events_inside_but_state_follows_all() -> None:
     floor = fold(window_start=250, window_end=480)
     m = floor.measures("sales", 1030)
-    # Inside [250, 480): c2's transfer end (AHT), c3 enter+abandon, c4 enter+exit.
-    assert (m.offered, m.answered, m.abandoned, m.exited, m.handled) == (2, 0, 1, 1, 1)
-    assert m.aht_s == 50 and m.service_level == 0.0
+    # Entered inside [250, 480): c3 (abandoned), c4 (exited). c2's transfer end at 270 is
+    # inside, but c2 entered at 200: a call's outcome counts in the window it entered in.
+    assert (m.offered, m.answered, m.abandoned, m.exited, m.handled) == (2, 0, 1, 1, 0)
+    assert m.aht_s is None and m.service_level == 0.0
     assert floor.seats["SIP/1"].state == "ON_CALL"  # c5 connected after the window
-    assert floor.seats["SIP/1"].answered == 0 and floor.seats["SIP/2"].talk_s == 50
+    assert floor.seats["SIP/1"].answered == 0 and floor.seats["SIP/2"].talk_s == 0
     assert m.waiting_now == 1  # waiting now is the present, not the window
 
 

@@ -39,13 +39,18 @@ def feed(tmp_path_factory) -> Path:
 
 
 def raw_counts(path: Path, start: float, end: float) -> dict[str, int]:
-    """An independent count straight from the lines (DOMAIN.md's verbs)."""
+    """An independent count straight from the lines (DOMAIN.md's verbs): a call counts in
+    the window its ENTERQUEUE is in, its outcome with it (an orphan, by its own time)."""
     out = {"offered": 0, "answered": 0, "abandoned": 0, "exited": 0}
     verbs = {"ENTERQUEUE": "offered", "CONNECT": "answered", "ABANDON": "abandoned",
              "EXITWITHTIMEOUT": "exited", "EXITWITHKEY": "exited", "EXITEMPTY": "exited"}
+    entered: dict[str, int] = {}
     for line in path.read_text().splitlines():
         p = line.split("|")
-        if start <= int(p[0]) < end and p[4] in verbs:
+        if p[4] == "ENTERQUEUE":
+            entered[p[1]] = int(p[0])
+        when = entered.get(p[1], int(p[0]))
+        if start <= when < end and p[4] in verbs:
             out[verbs[p[4]]] += 1
     return out
 
@@ -93,7 +98,8 @@ def records(db: Path) -> None:
     e = store.raise_escalation("c-1", "SIP/1001", "sales", "[bold]refund[/bold] | now", ME, caller="+8613812345679")
     store.resolve_escalation(e.id, "callback", ME, due=DAY_END + 3600, note="engineer visit")
     store.record_complaint(ComplaintDraft(problem="Router broken twice", wants="A new router",
-                                          customer_name="Li Wei", phone="13812345679", agent="SIP/1001"), ME, e.id)
+                                          customer_name="Li Wei", phone="13812345679", agent="SIP/1001",
+                                          company_at_fault=True, apology_given=True, reported_to="Manager Wang"), ME, e.id)
     store.add_patrol_note("SIP/1002", ME, items=["phone"], text="=HYPERLINK(\"x\")", follow_up=True)
     store.add_praise("SIP/1003", "calmed an angry caller about a lost parcel", "kept the customer with us", ME)
     clock_t[0] = DAY_END - 600
@@ -112,6 +118,10 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     report = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed])
     md = render(report, "md")
     assert f"| All queues | {report.feed.total.offered:d} |" in md
+    # calls needing an apology, under the rule in force (issue 10)
+    assert "needing apology" in md and "apology after 6 rings (30 s, hotline rule)" in md
+    assert report.feed.total.answered_past_apology > 0
+    assert md.split("| All queues |")[1].split("\n")[0].rstrip(" |").endswith(str(report.feed.total.answered_past_apology))
     assert "•" in md and "13812345679" not in md and "8613812345679" not in md
     assert "\\[bold\\]refund\\[/bold\\] \\| now" in md  # literal: brackets and pipe escaped
     assert "callback due 2026-11-23 17:00; engineer visit" in md
@@ -186,7 +196,7 @@ def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> N
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(text)))
     start = rows.index(["queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT",
-                        "peak wait"])
+                        "peak wait", "needing apology"])
     got = {r[0]: r for r in rows[start + 1:] if r and r[0] in ref}
     assert set(got) == set(ref)
     for q, r in ref.items():
@@ -273,3 +283,35 @@ def test_stats_json_escapes_controls_from_the_feed(tmp_path: Path, capsys) -> No
     feed.write_text("1795000000|c1|sal\u202ees|NONE|ENTERQUEUE||13800000004|1\n", encoding="utf-8")
     code, out, _ = run_cli(capsys, "stats", "--feed", str(feed), "--json")
     assert code == 0 and "\u202e" not in out and "sal\\u202ees" in out
+
+
+def test_report_has_the_duty_log_and_inspections_and_a_bom_csv(tmp_path: Path, capsys) -> None:
+    """Issue 10: the report carries the shift's duty log and quality inspections (the fifth
+    score is adaptability, 接待客户应变能力), and its CSV opens in Excel on Chinese Windows."""
+    db = tmp_path / "r.db"
+    records(db)
+    store = Store(db, clock=lambda: DAY_START + 7200)
+    first = store.add_entry("equipment", "耳机 A07 有杂音，已报修", ME)
+    store.correct_entry(first.seq, "耳机 A08 有杂音，已报修", ME)
+    store.add_inspection("SIP/1004", "c-77", dict(service_language=5, attitude=4, tone=4, needs=3, composure=2),
+                         "slow to adapt when the caller changed topic", ME)
+    store.close()
+    config = Config(supervisor="Lin Mei", db_path=db)
+    store = Store(db)
+    report = build_report(store, config, resolve_shift(config, KEY, DAY_END + 7200), DAY_END + 7200)
+    store.close()
+    for fmt in ("md", "csv", "html"):
+        text = render(report, fmt)
+        assert "Duty log" in text and "耳机 A07 有杂音，已报修" in text and "#1" in text, fmt
+        assert "Quality inspections" in text and "Adaptability 接待客户应变能力" in text, fmt
+        assert "slow to adapt" in text and "Composure" not in text, fmt
+    text = render(report, "csv")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    cols = next(r for r in rows if r and r[0] == "agent" and "total" in r)
+    row = next(r for r in rows if r and "c-77" in r)
+    assert row[cols.index("Adaptability 接待客户应变能力")] == "2" and row[cols.index("total")] == "18"
+    out = tmp_path / "rep.csv"
+    code, _, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv", "--out", str(out))
+    assert code == 0, err
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")

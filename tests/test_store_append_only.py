@@ -28,12 +28,13 @@ def _populated(tmp_path):
     store.add_inspection("a1", "c1", dict(service_language=5, attitude=5, tone=5, needs=5, composure=5), "", LI)
     e = store.raise_escalation("c1", "a1", "q", "r", LI, caller="13800001111", event_key="k")
     store.resolve_escalation(e.id, "callback", LI, due=e.raised_at + 60)
-    store.record_complaint(ComplaintDraft(problem="p", wants="w"), LI, e.id)
+    store.record_complaint(ComplaintDraft(problem="p", wants="w", company_at_fault=False, apology_given=False), LI, e.id)
     fu = store.list_follow_ups()[0]
     store.complete_follow_up(fu.id, LI)
     e2 = store.raise_escalation("c2", "a1", "q", "r", LI)
     store.claim_escalation(e2.id, LI)
     store.release_escalation(e2.id, "going on a break", LI)
+    store.record_summary_sent("k1", "Director Zhou", 1, 1, "md", "stdout", LI)
     store.close()
     return tmp_path / "floor.db"
 

@@ -170,11 +170,12 @@ def test_escalations_lifecycle(tmp_path) -> None:
     reveal = store.list_audit(action="escalation.reveal")[0]
     assert (reveal.actor, reveal.os_user, reveal.terminal, reveal.detail) == (LI.name, "lina", "pts/1", "calling the customer back")
     c = store.record_complaint(ComplaintDraft(problem="Kettle leaks", wants="Replacement", customer_name="Ms Zhao",
-                                              phone="13900002222", product="K-200", batch_number="B77"), LI, e.id)
+                                              phone="13900002222", product="K-200", batch_number="B77",
+                                              company_at_fault=False, apology_given=False), LI, e.id)
     assert c.phone_masked.endswith("2222") and "13900002222" not in repr(c)
     assert store.list_complaints(escalation_id=e.id) == [c]
     with pytest.raises(ValidationError, match="what the customer wants"):
-        store.record_complaint(ComplaintDraft(problem="x", wants=""), LI)
+        store.record_complaint(ComplaintDraft(problem="x", wants="", company_at_fault=False, apology_given=False), LI)
     assert store.verify().ok
 
 
@@ -241,7 +242,8 @@ def test_archive_exports_and_deletes_nothing(tmp_path) -> None:
 def test_outcome_and_complaint_are_saved_together_or_not_at_all(tmp_path) -> None:
     store = open_store(tmp_path)
     e = store.raise_escalation("c1", "agent1", "sales", "refund dispute", LI, caller="13812345678")
-    draft = ComplaintDraft(customer_name="Mr Liu", problem="charged twice", wants="refund")
+    draft = ComplaintDraft(customer_name="Mr Liu", problem="charged twice", wants="refund",
+                           company_at_fault=True, apology_given=True, reported_to="Manager Wang")
     with pytest.raises(ValidationError, match="due time"):
         store.resolve_escalation(e.id, "callback", LI, complaint=draft)  # no due time: refused
     assert store.list_complaints(escalation_id=e.id) == []  # ...and no stray complaint either

@@ -47,7 +47,7 @@ def test_every_write_method_uses_begin_immediate(tmp_path) -> None:
     call("claim_escalation", esc.id, LI)
     call("resolve_escalation", esc.id, "callback", LI, due=esc.raised_at + 60)
     call("reveal_caller", esc.id, "calling back", LI)
-    call("record_complaint", ComplaintDraft(problem="p", wants="w"), LI, esc.id)
+    call("record_complaint", ComplaintDraft(problem="p", wants="w", company_at_fault=False, apology_given=False), LI, esc.id)
     fu = call("add_follow_up", "check stock", esc.raised_at + 120, LI)
     call("complete_follow_up", fu.id, LI)
     oi = call("add_follow_up", "send the form", esc.raised_at + 180, LI)
@@ -58,6 +58,7 @@ def test_every_write_method_uses_begin_immediate(tmp_path) -> None:
     call("pass_escalation", esc2.id, WANG.os_user, "my shift ends", LI)
     call("release_escalation", esc2.id, "needs the day team", WANG)
     call("record_audit", "report.export", LI, "report.md")
+    call("record_summary_sent", "s1", "Director Zhou", 1, 1, "md", "stdout", LI)
     call("archive", esc.raised_at + 1e6, tmp_path / "a.json", LI)
     # A refused write still starts with BEGIN IMMEDIATE and leaves nothing behind.
     with pytest.raises(Exception):

@@ -1,11 +1,13 @@
 """Write a shift's report: KPIs, hourly table, escalations, complaints, patrol, handover.
 
   floorconsole report [--shift ID|current|previous] [--format md|csv|html] [--out FILE]
-                      [--complaints-only] [--feed FILE]
+                      [--complaints-only [--sent-to WHO]] [--feed FILE]
 
 `--shift` is `current` (default), `previous` or a key such as `2026-11-23 day`. Without
 `--out` the report goes to stdout. `--complaints-only` writes just the daily complaint
-summary for management. The feed defaults to the configured one; its rotated files are
+summary for management: every complaint of the day and every escalation resolved that day;
+with `--sent-to WHO` it is recorded as sent to WHO (the console reminds 30 minutes before the
+shift ends until it is). The feed defaults to the configured one; its rotated files are
 read too. Every report produced is recorded in the store's audit trail.
 """
 
@@ -16,7 +18,9 @@ import sys
 from pathlib import Path
 
 from floorconsole.layout import configured_layout
-from floorconsole.report import FORMATS, audit_export, build_report, feed_files, render, resolve_shift, write_report
+from floorconsole.report import (
+    FORMATS, audit_export, build_report, feed_files, record_sent, render, resolve_shift, write_report,
+)
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
 from floorconsole.tail import not_regular_reason
@@ -31,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=FORMATS, default="md")
     parser.add_argument("--out", help="file to write (default: stdout)")
     parser.add_argument("--complaints-only", action="store_true", help="only the daily complaint summary")
+    parser.add_argument("--sent-to", default="", metavar="WHO",
+                        help="with --complaints-only: record that the summary is sent to WHO")
     parser.add_argument("--feed", help="feed file (default: the configured feed)")
     parser.add_argument("--as", dest="as_name", metavar="NAME", help="who is exporting (audit)")
 
@@ -39,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
     """Build, audit and write the report."""
     def body(store, config) -> int:
         now = store.clock()
+        if args.sent_to and not args.complaints_only:
+            return fail("--sent-to goes with --complaints-only (the daily complaint summary)", EXIT_USAGE)
         try:
             shift = resolve_shift(config, args.shift, now)
         except ValueError as exc:
@@ -57,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
         if not args.out:
             # Audited before anything leaves: no audit record, no report.
             audit_export(store, actor, report, args.format, "stdout", args.complaints_only)
+            if args.sent_to:
+                record_sent(store, actor, report, args.sent_to, args.format, "stdout")
             sys.stdout.write(text)
             return EXIT_OK
         out = Path(args.out)
@@ -68,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
             # Audited once the file is in place (an export that failed is no export);
             # if the audit cannot be recorded, the report does not stay.
             audit_export(store, actor, report, args.format, args.out, args.complaints_only)
+            if args.sent_to:
+                record_sent(store, actor, report, args.sent_to, args.format, args.out)
         except BaseException:
             out.unlink(missing_ok=True)
             raise

@@ -11,7 +11,9 @@ from floorconsole.masking import is_phone_number, mask_caller
 from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import AlreadyClaimed, NotAllowed, NotFound, ValidationError
-from floorconsole.store.models import OUTCOMES, Complaint, ComplaintDraft, Escalation, FollowUp, Signature
+from floorconsole.store.models import (
+    OUTCOMES, Complaint, ComplaintDraft, ComplaintSummarySent, Escalation, FollowUp, Signature,
+)
 from floorconsole.store.rows import append_row, dict_rows, who
 from floorconsole.store.signers import require_signer
 
@@ -268,10 +270,34 @@ def reveal_caller(ctx: Ctx, escalation_id: int, reason: str, actor: Actor) -> st
     return row[0]
 
 
+def _assessment(draft: ComplaintDraft) -> dict:
+    """The complaint's follow-through answers, checked against DOMAIN.md's rule: apologise
+    for the company only when it is at fault, and then say whether it went upwards, to whom."""
+    if draft.company_at_fault is None:
+        raise ValidationError("Complaint: say whether the company is at fault (yes or no).")
+    if draft.apology_given is None:
+        raise ValidationError("Complaint: say whether an apology was given (yes or no).")
+    reported_to = validate.text("reported upwards to", draft.reported_to, required=False, max_len=200)
+    if draft.apology_given and not draft.company_at_fault:
+        raise ValidationError(
+            "Complaint: apologise for the company only when it is at fault; if it is not, "
+            "no apology is given for it.")
+    if draft.company_at_fault and not reported_to:
+        raise ValidationError(
+            "Complaint: the company is at fault, so say to whom it was reported upwards "
+            "(or write 'not reported').")
+    return {"company_at_fault": bool(draft.company_at_fault), "apology_given": bool(draft.apology_given),
+            "reported_to": reported_to}
+
+
 def record_complaint(ctx: Ctx, draft: ComplaintDraft, actor: Actor, escalation_id: int | None = None) -> Complaint:
-    """Append a complaint register entry (inside write_tx), optionally tied to an escalation."""
+    """Append a complaint register entry (inside write_tx), optionally tied to an escalation;
+    a complaint that came in without any escalation is registered all the same. Its
+    follow-through (company at fault, apology, reported to whom) is required and appended
+    with it (`complaint_assessments`)."""
     if escalation_id is not None:
         get_escalation(ctx, escalation_id)
+    assessment = _assessment(draft)
     phone = validate.text("phone", draft.phone, required=False, max_len=40)
     fields = {
         "escalation_id": escalation_id,
@@ -289,14 +315,19 @@ def record_complaint(ctx: Ctx, draft: ComplaintDraft, actor: Actor, escalation_i
         "time": float(ctx.clock()),
     }
     rid = append_row(ctx.conn, "complaints", fields)
-    return _complaint(ctx, {"id": rid, **fields})
+    append_row(ctx.conn, "complaint_assessments", {"complaint_id": rid, **assessment, **who(actor),
+                                                   "time": fields["time"]})
+    return _complaint(ctx, {"id": rid, **fields, **assessment})
 
 
 def _complaint(ctx: Ctx, r: dict) -> Complaint:
+    at_fault, apology = r.get("company_at_fault"), r.get("apology_given")
     return Complaint(
         r["id"], r["escalation_id"], r["customer_name"], mask_caller(r["phone"], ctx.mask_keep), r["address"],
         r["product"], r["batch_number"], r["used_when"], r["problem"], r["wants"], r["agent"],
         r["complaint_time"], r["actor"], r["time"],
+        None if at_fault is None else bool(at_fault), None if apology is None else bool(apology),
+        r.get("reported_to") or "",
     )
 
 
@@ -309,8 +340,41 @@ def list_complaints(ctx: Ctx, since: float | None = None, escalation_id: int | N
     if escalation_id is not None:
         where.append("escalation_id = ?")
         params.append(escalation_id)
-    rows = dict_rows(ctx.conn, f"SELECT * FROM complaints WHERE {' AND '.join(where)} ORDER BY id", params)
+    rows = dict_rows(
+        ctx.conn,
+        "SELECT c.*, a.company_at_fault, a.apology_given, a.reported_to FROM complaints c "
+        "LEFT JOIN complaint_assessments a ON a.complaint_id = c.id "
+        f"WHERE {' AND '.join('c.' + w if w != '1=1' else w for w in where)} ORDER BY c.id", params)
     return [_complaint(ctx, r) for r in rows]
+
+
+def record_summary_sent(
+    ctx: Ctx, shift: str, sent_to: str, complaints: int, escalations: int, fmt: str, destination: str,
+    actor: Actor,
+) -> ComplaintSummarySent:
+    """Record that the daily complaint summary of `shift` was sent, to whom (inside write_tx)."""
+    shift = validate.text("shift", shift, max_len=100)
+    sent_to = validate.text("sent to", sent_to, max_len=200)
+    destination = validate.text("destination", destination, required=False, max_len=500)
+    fields = {"shift": shift, "sent_to": sent_to, "complaints": int(complaints), "escalations": int(escalations),
+              "format": validate.text("format", fmt, max_len=10), "destination": destination, **who(actor),
+              "time": float(ctx.clock())}
+    rid = append_row(ctx.conn, "complaint_summaries", fields)
+    return _summary({"id": rid, **fields})
+
+
+def _summary(r: dict) -> ComplaintSummarySent:
+    return ComplaintSummarySent(r["id"], r["shift"], r["sent_to"], r["complaints"], r["escalations"], r["format"],
+                                r["destination"], r["actor"], r["time"])
+
+
+def list_summaries_sent(ctx: Ctx, shift: str | None = None) -> list[ComplaintSummarySent]:
+    """Daily complaint summaries sent, oldest first (of one shift if given)."""
+    if shift is None:
+        rows = dict_rows(ctx.conn, "SELECT * FROM complaint_summaries ORDER BY id")
+    else:
+        rows = dict_rows(ctx.conn, "SELECT * FROM complaint_summaries WHERE shift = ? ORDER BY id", (shift,))
+    return [_summary(r) for r in rows]
 
 
 def add_follow_up(

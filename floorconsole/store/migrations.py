@@ -60,6 +60,10 @@ RECORD_TABLES: dict[str, str] = {
     ),
     "handover_answers": "",
     "escalation_claims": "",
+    # m005_complaint_followthrough: is the company at fault, apology, reported upwards (one
+    # per complaint); and each daily complaint summary sent, to whom.
+    "complaint_assessments": "EXISTS (SELECT 1 FROM complaint_assessments WHERE complaint_id = NEW.complaint_id)",
+    "complaint_summaries": "",
 }
 APPEND_ONLY_TABLES: tuple[str, ...] = ("entries", *RECORD_TABLES)
 # The record chain (m003): one link per appended row of any table, and the HMAC seals over it.
@@ -73,6 +77,8 @@ M001_TABLES: tuple[str, ...] = APPEND_ONLY_TABLES[: APPEND_ONLY_TABLES.index("au
 M001_RECORD_TABLES: tuple[str, ...] = M001_TABLES[1:]  # without "entries"
 # m004: open items live until closed; answers to questions; claim hand-ons.
 OPEN_ITEM_TABLES: tuple[str, ...] = ("open_items", "open_item_events", "handover_answers", "escalation_claims")
+# m005: the complaint's follow-through and the daily summary's sending.
+COMPLAINT_TABLES: tuple[str, ...] = ("complaint_assessments", "complaint_summaries")
 
 _WHO = "actor TEXT NOT NULL, os_user TEXT NOT NULL, terminal TEXT NOT NULL"
 
@@ -318,6 +324,31 @@ def m004_open_items(db: Database) -> None:
     first_n, first_seq = last_link(db.conn)[0] + 1, log_head(db.conn)[0] + 1
     backfill_follow_ups(db.conn)  # appended rows are linked on the record chain...
     seal(db.conn, _MIGRATION_KEY.get(), first_n, first_seq)  # ...and sealed with the key
+
+
+_COMPLAINT_SQL = [
+    # DOMAIN.md: apologise for the company only when it is at fault, then decide whether to
+    # report it upwards. One row per complaint, written with it (complaints rows never change).
+    f"""CREATE TABLE complaint_assessments (
+        id INTEGER PRIMARY KEY, complaint_id INTEGER NOT NULL UNIQUE REFERENCES complaints(id),
+        company_at_fault INTEGER NOT NULL CHECK (company_at_fault IN (0, 1)),
+        apology_given INTEGER NOT NULL CHECK (apology_given IN (0, 1)),
+        reported_to TEXT NOT NULL, {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # The day's complaints sent to management before the shift ends: to whom, what it held.
+    f"""CREATE TABLE complaint_summaries (
+        id INTEGER PRIMARY KEY, shift TEXT NOT NULL, sent_to TEXT NOT NULL,
+        complaints INTEGER NOT NULL, escalations INTEGER NOT NULL, format TEXT NOT NULL,
+        destination TEXT NOT NULL, {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    "CREATE INDEX complaint_summaries_shift ON complaint_summaries(shift)",
+]
+
+
+@migrations(name="m005_complaint_followthrough")
+def m005_complaint_followthrough(db: Database) -> None:
+    """Complaints followed through (issue 10): the company-at-fault / apology / reported-to
+    record of each complaint, and every daily complaint summary sent, with its recipient."""
+    for sql in [*_COMPLAINT_SQL, *expected_triggers(COMPLAINT_TABLES).values()]:
+        db.execute(sql)
 
 
 def _refuse_foreign(db: Database, path: object) -> None:

@@ -6,7 +6,19 @@ from dataclasses import dataclass, field
 
 from floorconsole.log_kinds import ENTRY_KINDS  # noqa: F401 - the store validates kinds by it
 
+# The five inspection dimensions (DOMAIN.md), as stored. The fifth is "adaptability in
+# handling the customer" (接待客户应变能力); its column keeps the name `composure` it was
+# first written under, because every sealed inspection row's hash covers its column names
+# (renaming it would make `verify` fail on every inspection already recorded). Show it
+# through SCORE_LABELS, never by its key.
 SCORE_DIMENSIONS: tuple[str, ...] = ("service_language", "attitude", "tone", "needs", "composure")
+SCORE_LABELS: dict[str, str] = {
+    "service_language": "Service language 服务用语",
+    "attitude": "Attitude 服务态度",
+    "tone": "Tone 语气语调",
+    "needs": "Grasp of need 把握客户需求",
+    "composure": "Adaptability 接待客户应变能力",
+}
 OUTCOMES: tuple[str, ...] = ("resolved", "callback", "referred")
 
 
@@ -312,6 +324,11 @@ class ComplaintDraft:
     used_when: str = ""
     agent: str = ""
     complaint_time: float | None = None
+    # DOMAIN.md: apologise for the company only when it is at fault, then decide whether to
+    # report upwards. Both yes/no answers are required; `reported_to` when at fault.
+    company_at_fault: bool | None = None
+    apology_given: bool | None = None
+    reported_to: str = ""  # to whom it was reported upwards ("not reported" is an answer)
 
 
 @dataclass(frozen=True)
@@ -329,6 +346,24 @@ class Complaint:
     agent: str
     complaint_time: float | None
     recorded_by: str
+    time: float
+    company_at_fault: bool | None = None  # None: recorded before these were asked (m005)
+    apology_given: bool | None = None
+    reported_to: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintSummarySent:
+    """One daily complaint summary sent to management (DOMAIN.md: before the shift ends)."""
+
+    id: int
+    shift: str
+    sent_to: str
+    complaints: int
+    escalations: int
+    format: str
+    destination: str
+    sent_by: str
     time: float
 
 

@@ -31,6 +31,7 @@ from floorconsole.store.models import (
     AuditRecord,
     ChainHead,
     Complaint,
+    ComplaintSummarySent,
     ComplaintDraft,
     Escalation,
     FollowUp,
@@ -410,6 +411,20 @@ class Store:
     def list_complaints(self, since: float | None = None, escalation_id: int | None = None) -> list[Complaint]:
         """Complaints oldest first."""
         return escalations.list_complaints(self._ctx, since, escalation_id)
+
+    @_writes
+    def record_summary_sent(
+        self, shift: str, sent_to: str, complaints: int, escalations_count: int, fmt: str, destination: str,
+        actor: Actor,
+    ) -> ComplaintSummarySent:
+        """Record that the daily complaint summary of `shift` was sent to `sent_to`."""
+        return escalations.record_summary_sent(self._ctx, shift, sent_to, complaints, escalations_count, fmt,
+                                               destination, actor)
+
+    @_reads
+    def list_summaries_sent(self, shift: str | None = None) -> list[ComplaintSummarySent]:
+        """Daily complaint summaries sent, oldest first."""
+        return escalations.list_summaries_sent(self._ctx, shift)
 
     @_writes
     def add_follow_up(

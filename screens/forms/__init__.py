@@ -14,6 +14,8 @@ value below (`None` always means: cancelled with Escape, nothing was written).
 | `e` | `EscalationForm` | `(service, actor, seat=None, queue="", call_id="")` | `Escalation` |
 | `h` | `LogEntryForm` | `(service, actor)` | `LogEntry` |
 | `c` | `CorrectionForm` | `(service, actor, entry)` — `entry`: the `LogEntry` being corrected | `LogEntry` (kind "correction", refers_to=entry.seq) |
+| `K` | `ComplaintForm` | `(service, actor, agent="", clock=...)` — a complaint without an escalation | `Complaint` |
+| `D` | `ComplaintSummaryForm` | `(service, actor, config, clock=..., out_dir=..., layout=None)` | `(Path, ComplaintSummarySent)` |
 | `?` | `HelpScreen` | `(bindings, title="Keys")` — pass the App's bindings, e.g. `app.BINDINGS` | `None` |
 
 Every form: Escape cancels (nothing written), ctrl+s or Enter in a one-line field saves,
@@ -22,6 +24,7 @@ are shown on the form's error line and nothing typed is lost.
 """
 
 from .base import FormScreen, SeatRef
+from .complaint_form import ComplaintForm, ComplaintSummaryForm
 from .correction_form import CorrectionForm
 from .escalation_form import EscalationForm
 from .help_screen import HelpScreen
@@ -32,6 +35,8 @@ from .praise_form import PraiseForm
 from .takeover_screen import TakeoverScreen
 
 __all__ = [
+    "ComplaintForm",
+    "ComplaintSummaryForm",
     "CorrectionForm",
     "EscalationForm",
     "FormScreen",

@@ -27,7 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from floorconsole.printable import printable
 
@@ -116,6 +116,30 @@ class FormBody(VerticalScroll, can_focus=False):
     """
 
 
+class ConfirmLeave(ModalScreen[bool]):
+    """"Discard what you typed?" before a form with unsaved text is closed or the console
+    quits: `y`/Enter leaves (True), `n`/Escape goes back to the form (False)."""
+
+    CSS_PATH = str(FORMS_CSS)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Discard", priority=True),
+        Binding("n,escape", "answer(False)", "Keep editing", priority=True),
+    ]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(classes="form-screen")
+        self.title_text, self.message = title, message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Label(self.title_text, id="form-title")
+            yield Static(literal(self.message), classes="info")
+            yield Static("y / enter: discard it · n / esc: back to the form", classes="hint")
+
+    def action_answer(self, leave: bool) -> None:
+        self.dismiss(leave)
+
+
 class FormScreen(ModalScreen[R], Generic[R]):
     """A modal form: subclasses give `compose_form`, `collect` and `store_call`."""
 
@@ -133,6 +157,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
         self.service = service
         self.actor = actor
         self.saving = False
+        self._save_queued = False  # ctrl+s seen; waiting for the keys typed before it
 
     # -- what subclasses provide -------------------------------------------------------
     def compose_form(self) -> ComposeResult:
@@ -184,15 +209,63 @@ class FormScreen(ModalScreen[R], Generic[R]):
             for widget in self.query(f"#{field_id}"):
                 widget.add_class("-invalid")
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._remember_initial)
+
+    def _text_fields(self) -> list[Widget]:
+        return [w for w in self.query("Input, TextArea") if isinstance(w, (Input, TextArea))]
+
+    def _remember_initial(self) -> None:
+        """What the fields held when the form opened (pre-filled values are not "typed")."""
+        self._initial_text = {id(w): _field_text(w) for w in self._text_fields()}
+
+    def has_unsaved_text(self) -> bool:
+        """True when a text field holds something typed since the form opened."""
+        if self.saving:
+            return False
+        initial = getattr(self, "_initial_text", {})
+        return any(_field_text(w).strip() and _field_text(w) != initial.get(id(w), "")
+                   for w in self._text_fields())
+
     def action_cancel(self) -> None:
         if self.saving:
             # The write is already with the store: leaving now would hide its outcome.
             self.show_error("Saving… wait for the result.")
             return
+        if self.has_unsaved_text():
+            def answered(leave: bool | None) -> None:
+                if leave:
+                    self.dismiss(None)
+
+            self.app.push_screen(ConfirmLeave(
+                "Discard this form?", f"{self.form_title()}: what you typed is not saved and will be lost."), answered)
+            return
         self.dismiss(None)
 
     def action_save(self) -> None:
-        if self.saving:
+        """Save once every key typed before ctrl+s has reached its field.
+
+        ctrl+s is a priority binding: the App runs it as soon as it reads the key, while
+        the keys typed just before it (a fast burst, an IME commit, a paste) may still be
+        queued on the focused field. Reading the field now would store a cut entry and
+        leave the rest to reach the main screen as shortcuts once the form has gone. So
+        the save is queued behind them on the focused widget's own message queue (which
+        is FIFO), and only then are the fields read.
+        """
+        if self.saving or self._save_queued:
+            return
+        self._save_queued = True
+        target = self.focused if self.focused is not None else self
+        target.call_later(self._save_after_input)
+
+    def _save_after_input(self) -> None:
+        """The focused field has handled its queued input; now the screen's own queue
+        (keys that bubbled up from the field) drains before the fields are read."""
+        self.call_later(self._save_now)
+
+    def _save_now(self) -> None:
+        self._save_queued = False
+        if self.saving or not self.is_attached:
             return
         problems = Problems()
         values = self.collect(problems)
@@ -249,6 +322,10 @@ class FormScreen(ModalScreen[R], Generic[R]):
     def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
+
+
+def _field_text(widget: Widget) -> str:
+    return widget.text if isinstance(widget, TextArea) else str(getattr(widget, "value", ""))
 
 
 def field_row(

@@ -11,13 +11,15 @@ from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, 
 
 from floorconsole.store.models import SCORE_DIMENSIONS
 
-# Labels for the store's five dimensions (DOMAIN.md), in the rulebook's order.
+# Labels for the store's five dimensions (DOMAIN.md), in the rulebook's order. The fifth is
+# adaptability in handling the customer (接待客户应变能力; stored as `composure`).
+# Short labels fit the form's label column; the report uses SCORE_LABELS (with Chinese).
 DIMENSION_LABELS = {
     "service_language": "Service language",
     "attitude": "Attitude",
     "tone": "Tone",
     "needs": "Grasp of need",
-    "composure": "Composure",
+    "composure": "Adaptability 应变",
 }
 # (field id == store key, label)
 DIMENSIONS: tuple[tuple[str, str], ...] = tuple(

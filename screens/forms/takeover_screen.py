@@ -5,7 +5,8 @@
 2. Shows the full record. The caller number is revealed here and only here, and the
    store audits the reveal with the reason "take-over".
 3. The outcome form: resolved on call / callback promised (due time, in the future) /
-   referred (department), and the complaint record (投诉登记表), agent and time pre-filled.
+   referred (department), and the complaint record (投诉登记表), agent and time pre-filled;
+   a complaint needs "company at fault?", "apology given?" and "reported upwards to whom".
 4. ctrl+r instead: release the claim or pass it to another supervisor (their OS user),
    with a reason; both are recorded and audited.
 """
@@ -24,11 +25,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from floorconsole.printable import printable
 
 from .base import FormScreen, Problems, error_message, field_row
+from .complaint_form import COMPLAINT_FIELDS, assessment_rows, read_assessment
 
 REVEAL_REASON = "take-over"
 
@@ -39,19 +41,7 @@ OUTCOMES: tuple[tuple[str, str], ...] = (
     ("referred", "Referred to a department"),
 )
 
-# (ComplaintDraft field, label, input id) — DOMAIN.md's complaint record.
-COMPLAINT_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("customer_name", "Customer name", "c-name"),
-    ("phone", "Phone", "c-phone"),
-    ("address", "Address", "c-address"),
-    ("product", "Product", "c-product"),
-    ("batch_number", "Batch number", "c-batch"),
-    ("used_when", "When used", "c-used"),
-    ("problem", "What went wrong", "c-problem"),
-    ("wants", "Customer wants", "c-wants"),
-    ("agent", "Agent", "c-agent"),
-    ("complaint_time", "Time", "c-time"),
-)
+# The complaint record's fields (DOMAIN.md 投诉登记表): shared with the complaint form.
 # Filled in for the supervisor; a complaint is recorded only when something else is typed.
 PREFILLED = {"phone", "agent", "complaint_time"}
 
@@ -251,10 +241,12 @@ class TakeoverScreen(FormScreen[Any]):
                             classes="-tight")
             yield field_row("Note", Input(placeholder="what was agreed", id="note",
                                           compact=True))
-            yield Static(Text("Complaint record 投诉登记表 (optional)", style="bold"),
-                         classes="hint")
+            yield Static(Text("Complaint record 投诉登记表", style="bold"), classes="hint")
+            yield Checkbox("The caller is making a complaint 投诉 (the record is then required)",
+                           id="is-complaint", compact=True)
             for _name, label, input_id in COMPLAINT_FIELDS:
                 yield field_row(label, Input(id=input_id, compact=True), classes="-tight")
+            yield from assessment_rows()
             yield Static("ctrl+r release or pass on to another supervisor", classes="hint")
 
     def on_mount(self) -> None:
@@ -340,9 +332,11 @@ class TakeoverScreen(FormScreen[Any]):
             problems.add("department", "Referred: name the department that takes it over.")
         fields: dict[str, Any] = {name: self.query_one(f"#{input_id}", Input).value.strip()
                                   for name, _label, input_id in COMPLAINT_FIELDS}
-        wants_complaint = any(
+        # A complaint when ticked, or when anything beyond the pre-filled fields is typed;
+        # then the record is required, with its at-fault / apology / reported-to answers.
+        wants_complaint = self.query_one("#is-complaint", Checkbox).value or any(
             value for name, value in fields.items() if name not in PREFILLED
-        )
+        ) or self.query_one("#c-reported", Input).value.strip()
         if wants_complaint:
             if not fields["problem"]:
                 problems.add("c-problem", "Complaint: say what went wrong.")
@@ -352,6 +346,7 @@ class TakeoverScreen(FormScreen[Any]):
                 fields["complaint_time"] = parse_when(fields["complaint_time"], self.clock())
             except ValueError as exc:
                 problems.add("c-time", str(exc))
+            fields.update(read_assessment(self, problems))
         return {
             "outcome": {"outcome": outcome, "due": due, "department": department or None,
                         "note": note},

@@ -1,0 +1,85 @@
+"""Register a complaint that never came through an escalation (投诉登记表), or list them.
+
+  floorconsole complaint add --problem TEXT --wants TEXT --at-fault yes|no --apology yes|no
+                             [--reported-to WHO] [--customer NAME] [--phone NUM] [--address A]
+                             [--product P] [--batch B] [--used-when W] [--agent A]
+                             [--escalation ID] [--as NAME]
+  floorconsole complaint list [--since-hours H] [--json]
+
+DOMAIN.md: a complaint can come in without any escalation and is registered all the same;
+apologise for the company only when it is at fault, then say to whom it was reported upwards.
+The day's complaints go to management with `floorconsole report --complaints-only --sent-to WHO`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from floorconsole.printable import printable
+from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, positive_int, print_json, run_with_store
+from floorconsole.store.models import ComplaintDraft
+
+
+def _yes_no(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("yes", "y", "true", "1", "是"):
+        return True
+    if value in ("no", "n", "false", "0", "否"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register add / list."""
+    sub = parser.add_subparsers(dest="complaint_command", metavar="add|list")
+    add = sub.add_parser("add", help="register a complaint (with or without an escalation)")
+    add.add_argument("--problem", required=True, help="what went wrong")
+    add.add_argument("--wants", required=True, help="what the customer wants")
+    add.add_argument("--at-fault", dest="at_fault", type=_yes_no, required=True, metavar="yes|no",
+                     help="is the company at fault?")
+    add.add_argument("--apology", type=_yes_no, required=True, metavar="yes|no",
+                     help="was an apology given for the company? (only when it is at fault)")
+    add.add_argument("--reported-to", default="", help="to whom it was reported upwards (required when at fault)")
+    add.add_argument("--customer", default="", help="customer name")
+    add.add_argument("--phone", default="", help="customer phone (stored; shown masked)")
+    add.add_argument("--address", default="")
+    add.add_argument("--product", default="")
+    add.add_argument("--batch", default="", help="batch number")
+    add.add_argument("--used-when", default="", help="when the product was used")
+    add.add_argument("--agent", default="", help="the agent who took the call")
+    add.add_argument("--escalation", type=positive_int, help="the escalation it came from, if any")
+    add.add_argument("--as", dest="as_name", metavar="NAME", help="who registers it (default: configured supervisor)")
+    lst = sub.add_parser("list", help="complaints registered in the last hours")
+    lst.add_argument("--since-hours", type=float, default=24.0)
+    lst.add_argument("--json", action="store_true", help="JSON output")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen complaint subcommand."""
+    if args.complaint_command == "add":
+        def body(store, config) -> int:
+            draft = ComplaintDraft(
+                problem=args.problem, wants=args.wants, customer_name=args.customer, phone=args.phone,
+                address=args.address, product=args.product, batch_number=args.batch, used_when=args.used_when,
+                agent=args.agent, complaint_time=store.clock(), company_at_fault=args.at_fault,
+                apology_given=args.apology, reported_to=args.reported_to,
+            )
+            c = store.record_complaint(draft, actor_for(args, config), args.escalation)
+            via = f" (escalation {c.escalation_id})" if c.escalation_id else " (no escalation)"
+            print(f"complaint {c.id}{via}: {printable(c.problem, 120)}")
+            return EXIT_OK
+        return run_with_store(args, body)
+    if args.complaint_command == "list":
+        def body(store, config) -> int:
+            complaints = store.list_complaints(since=store.clock() - args.since_hours * 3600)
+            if args.json:
+                print_json({"complaints": complaints})
+                return EXIT_OK
+            for c in complaints:
+                fault = "-" if c.company_at_fault is None else ("at fault" if c.company_at_fault else "not at fault")
+                print(f"{c.id:>5}  {printable(c.problem, 80)}  [{fault}; reported to {printable(c.reported_to) or '-'}]")
+            if not complaints:
+                print("no complaints")
+            return EXIT_OK
+        return run_with_store(args, body, must_exist=True)
+    return fail("say what to do: floorconsole complaint add|list", EXIT_USAGE)
