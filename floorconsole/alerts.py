@@ -12,9 +12,9 @@ from datetime import datetime, time
 from typing import Any
 
 from floorconsole.config import Thresholds
-from floorconsole.shifts import ShiftWindow
 from floorconsole.printable import printable
 from floorconsole.rules import is_long_call, is_past_apology, is_sl_below_target
+from floorconsole.shifts import ShiftWindow
 from floorconsole.views import QueueView, SeatView
 
 
@@ -117,7 +117,7 @@ def patrol_due(
         if morning_check_by is not None and now < morning_check_by:
             return True
     if thresholds.patrol_interval_min > 0:
-        since = last_patrol if done else shift_start
+        since = last_patrol if done and last_patrol is not None else shift_start
         return now - since >= thresholds.patrol_interval_min * 60
     return False
 

@@ -133,7 +133,7 @@ class Config:
         """Where to add people, for messages ("add [people.alice] to ...")."""
         return str(self.config_path or default_config_path())
 
-    def with_overrides(self, **changes: Any) -> "Config":
+    def with_overrides(self, **changes: Any) -> Config:
         """A copy with the given fields replaced (None values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 

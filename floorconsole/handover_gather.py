@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from floorconsole.config import ShiftDef
 from floorconsole import log_kinds
+from floorconsole.config import ShiftDef
 from floorconsole.layout import FloorLayout
 from floorconsole.shifts import ShiftWindow, shift_at_epoch
 from floorconsole.store import HandoverItem, HandoverItemDraft, Store

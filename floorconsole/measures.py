@@ -21,8 +21,8 @@ class Tally:
         "handled",
         "max_wait",
         "offered",
-        "talk_sum",
         "past_apology",
+        "talk_sum",
         "within_sl",
     )
 

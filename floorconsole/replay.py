@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from floorconsole.config import Thresholds
 from floorconsole.floor import MAX_LINE, Floor

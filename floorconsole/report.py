@@ -13,17 +13,19 @@ without a second pass. Reading stops a few minutes after the window ends.
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from floorconsole.config import Config, Thresholds
 from floorconsole.floor import Floor
+from floorconsole.identity import Actor
 from floorconsole.layout import FloorLayout, label_agent
 from floorconsole.measures import QueueMeasures
 from floorconsole.printable import printable
@@ -394,7 +396,8 @@ def build_report(
         supervisor = store.get_shift(shift.key).supervisor
     except Exception:  # noqa: BLE001 - a shift nobody recorded: no name to show
         supervisor = ""
-    base = dict(
+    make = functools.partial(
+        ShiftReport,
         shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
         supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
         resolved=resolved, summaries_sent=sent,
@@ -403,7 +406,7 @@ def build_report(
         agent_names={p.agent: p.name for p in layout.seats if p.name != p.agent} if layout else {},
     )
     if complaints_only:
-        return ShiftReport(feed=None, feed_problem="", escalations=(), **base)
+        return make(feed=None, feed_problem="", escalations=())
     feed: FeedSummary | None = None
     problem = ""
     if not feed_paths:
@@ -426,22 +429,22 @@ def build_report(
     )
     log_entries = tuple(store.list_entries(shift=shift.key))
     inspections = tuple(i for i in store.list_inspections(since=start) if i.time < end)
-    return ShiftReport(
+    return make(
         feed=feed, feed_problem=problem, escalations=escalations,
         patrol={a: tuple(v) for a, v in sorted(patrol.items())},
         praise={a: tuple(v) for a, v in sorted(praise.items())},
-        handovers=handovers, log_entries=log_entries, inspections=inspections, **base,
+        handovers=handovers, log_entries=log_entries, inspections=inspections,
     )
 
 
-def record_sent(store: Store, actor: object, report: ShiftReport, sent_to: str, fmt: str, out: str) -> ComplaintSummarySent:
+def record_sent(store: Store, actor: Actor, report: ShiftReport, sent_to: str, fmt: str, out: str) -> ComplaintSummarySent:
     """Record that this daily complaint summary went to `sent_to` (DOMAIN.md: the day's
     complaints are sent to management before the shift ends)."""
     return store.record_summary_sent(report.shift_key, sent_to, len(report.complaints), len(report.resolved),
                                      fmt, out, actor)
 
 
-def audit_export(store: Store, actor: object, report: ShiftReport, fmt: str, out: str, complaints_only: bool) -> None:
+def audit_export(store: Store, actor: Actor, report: ShiftReport, fmt: str, out: str, complaints_only: bool) -> None:
     """Record that a report left the system (confidential records: who, what, where)."""
     what = "complaint summary" if complaints_only else "shift report"
     store.record_audit("report.export", actor, f"shift:{report.shift_key}", f"{what} as {fmt} to {out}")
@@ -530,7 +533,7 @@ def resolved_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str
             e.outcome_by or "", cells[8]]
 
 
-def sent_note(report: "ShiftReport") -> str:
+def sent_note(report: ShiftReport) -> str:
     """To whom this shift's complaint summary has been sent so far."""
     if not report.summaries_sent:
         return "Not yet sent to management this shift"

@@ -10,11 +10,12 @@ thread worker; `floorconsole.alerts` decides which alerts to raise, each once pe
 from __future__ import annotations
 
 import gc
-from dataclasses import replace
 import threading
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, ClassVar, Iterable, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
@@ -26,13 +27,18 @@ from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
 from floorconsole.alerts import (
-    AlertTracker, complaint_summary_reminder_due, morning_check_by, patrol_coverage, patrol_due,
+    AlertTracker,
+    complaint_summary_reminder_due,
+    morning_check_by,
+    patrol_coverage,
+    patrol_due,
 )
 from floorconsole.clock import Clock
 from floorconsole.config import Config
 from floorconsole.handover_gather import open_items_text
 from floorconsole.printable import printable
 from floorconsole.shifts import shift_at_epoch
+from floorconsole.store import Store
 from floorconsole.views import FloorModel, FloorUpdate
 from floorconsole.wiring import ConsoleParts, build_parts
 from screens.escalations_panel import EscalationsPanel
@@ -50,10 +56,10 @@ from screens.messages import (
     StoreSnapshot,
     WorkerProblem,
 )
+from screens.pollers import StorePoller
 from screens.queues_panel import QueuesPanel
 from screens.rejects_screen import RejectsScreen
 from screens.resilience import guarded_call
-from screens.pollers import StorePoller
 from screens.seat_table import SeatTable
 
 W = TypeVar("W", bound=Widget)
@@ -139,9 +145,7 @@ class FloorApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen keys work only on the main screen (see MAIN_SCREEN_ACTIONS)."""
-        if action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
-            return False
-        return True
+        return not (action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1)
 
     def compose(self) -> ComposeResult:
         th = self.config.thresholds
@@ -252,7 +256,7 @@ class FloorApp(App[int]):
         import asyncio
         from datetime import datetime
 
-        sent = await asyncio.wrap_future(self.service.submit("list_summaries_sent", shift_key))
+        sent = await asyncio.wrap_future(self.service.submit(Store.list_summaries_sent, shift_key))
         if complaint_summary_reminder_due(self.clock(), end, sent=bool(sent)):
             self._alert([f"Daily complaint summary not sent yet: the shift ends at "
                          f"{datetime.fromtimestamp(end):%H:%M} (D writes it and records to whom)"])
@@ -420,8 +424,8 @@ class FloorApp(App[int]):
         self.push_screen(RejectsScreen(str(self.feed_path), counts, last, self.floor.status.last_error))
 
     def action_patrol(self) -> None:
-        from screens.forms import PatrolForm
         from floorconsole.checklist import load_checklist
+        from screens.forms import PatrolForm
 
         if (seat := self._need_seat()) is not None:
             checklist = load_checklist(self.config.checklist_path)

@@ -14,7 +14,8 @@ then the colour legend.
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Iterable
+from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -28,11 +29,11 @@ from textual.strip import Strip
 from floorconsole.config import Thresholds
 from floorconsole.layout import FloorLayout, SeatPlace
 from floorconsole.printable import printable
+from floorconsole.rules import alert_marks
 from screens import theme
 from screens.messages import SeatHighlighted
-from floorconsole.rules import alert_marks
-from screens.seat_table import SeatRow, matches
 from screens.resilience import guarded_line
+from screens.seat_table import SeatRow, matches
 
 LABEL_WIDTH = 5
 UNPLACED_PER_ROW = 10

@@ -4,9 +4,10 @@ handover. The cursor picks the entry `c` corrects.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Hashable, Sequence
+from typing import Any
 
 from rich.text import Text
 

@@ -180,7 +180,7 @@ class AnswerForm(QuestionForm):
 class ReviewOffer(ModalScreen[bool]):
     """Offered on start when a handover is waiting: review now, or later with r."""
 
-    CSS_PATH = [str(FORMS_CSS), str(REVIEW_CSS)]
+    CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(REVIEW_CSS)]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "later", "Later"),
         Binding("enter", "now", "Review now", priority=True),
@@ -461,7 +461,7 @@ class ReviewScreen(Screen[Any]):
                        "the record will show that.", style="bold yellow")
         self.app.push_screen(ConfirmForm(
             self.service, self.actor, "Sign receipt 接班签字", msg, "Sign receipt",
-            "receive_handover", self.handover.id, self.actor,
+            Store.receive_handover, self.handover.id, self.actor,
         ), self._signed)
 
     def _signed(self, handover: Any) -> None:

@@ -11,14 +11,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from support.fixed_floor import day_instant, make_app, settle
+from support.waiting import until
 
 from floorconsole.alerts import complaint_summary_reminder_due
 from floorconsole.cli import main
 from floorconsole.identity import Actor
 from floorconsole.store import ComplaintDraft, Store, ValidationError
 from screens.forms import ComplaintForm, ComplaintSummaryForm
-from support.fixed_floor import day_instant, make_app, settle
-from support.waiting import until
 
 LI = Actor("Li Na", "li", "pts/1")
 T = day_instant()
@@ -124,7 +124,7 @@ async def test_K_registers_a_complaint_without_an_escalation(tmp_path: Path, mon
         form.query_one("#c-apology").value = False
         await pilot.press("ctrl+s")
         await until(pilot, lambda: len(app.screen_stack) == 1, what="saved")
-        (c,) = app.service.call("list_complaints")
+        (c,) = app.service.call(Store.list_complaints)
         assert (c.problem, c.escalation_id, c.company_at_fault, c.apology_given) == (
             "wrong bill twice", None, False, False)
 
@@ -138,7 +138,7 @@ async def test_D_writes_the_summary_and_records_to_whom(tmp_path: Path, monkeypa
         await until(pilot, lambda: isinstance(app.screen, ComplaintSummaryForm))
         await pilot.press(*"Director Zhou", "ctrl+s")
         await until(pilot, lambda: len(app.screen_stack) == 1, what="written")
-        (sent,) = app.service.call("list_summaries_sent")
+        (sent,) = app.service.call(Store.list_summaries_sent)
         assert sent.sent_to == "Director Zhou" and sent.format == "html"
         page = Path(sent.destination).read_text()
         assert "Daily complaint summary" in page and "Escalations resolved today" in page

@@ -103,7 +103,7 @@ async def test_filter_dims_non_matching_seats() -> None:
 async def test_tiles_name_seats_and_agents_and_the_top_line_the_selected_seat() -> None:
     """Issue 10: a seat nobody is logged into shows its seat id (not `SIP`), wide tiles
     show the agent's name, and the top line names the selected seat's agent and state."""
-    layout = FloorLayout(LAYOUT.seats + (SeatPlace("B02", "B", 2, "SIP/6", "Zhang Ting"),))
+    layout = FloorLayout((*LAYOUT.seats, SeatPlace("B02", "B", 2, "SIP/6", "Zhang Ting")))
 
     class App2(MapApp):
         def compose(self) -> ComposeResult:

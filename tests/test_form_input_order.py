@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.fixed_floor import day_instant, make_app, settle
+from support.waiting import until
 from textual import events
 
 from floorconsole.store import Store
 from screens.forms import LogEntryForm
-from support.fixed_floor import day_instant, make_app, settle
-from support.waiting import until
 
 pytestmark = pytest.mark.anyio
 

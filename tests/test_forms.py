@@ -18,7 +18,6 @@ from textual.widgets import Input, SelectionList, Static, TextArea
 from floorconsole.checklist import load_checklist
 from floorconsole.identity import Actor
 from floorconsole.store import Store, StoreService
-from screens.forms.base import ConfirmLeave
 from screens.forms import (
     CorrectionForm,
     EscalationForm,
@@ -30,6 +29,7 @@ from screens.forms import (
     SeatRef,
     TakeoverScreen,
 )
+from screens.forms.base import ConfirmLeave
 
 # Fixed local time (10:00 on a day shift): screens and records never depend on the wall clock.
 NOW = datetime(2026, 11, 23, 10, 0).timestamp()

@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from support.fixed_floor import make_app, settle
 
 from screens.header import FloorHeader
-from support.fixed_floor import make_app, settle
 
 pytestmark = pytest.mark.anyio
 

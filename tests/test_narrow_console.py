@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from screens.forms import CorrectionForm
-from screens.handover_log_panel import HandoverLogPanel
 from support.fixed_floor import ACTOR, day_instant, make_app, settle
 from support.waiting import until
+
+from floorconsole.store import Store
+from screens.forms import CorrectionForm
+from screens.handover_log_panel import HandoverLogPanel
 
 pytestmark = pytest.mark.anyio
 
@@ -35,7 +36,7 @@ async def test_c_at_80x24_shows_the_log_then_corrects(tmp_path: Path, monkeypatc
     app = make_app(tmp_path, monkeypatch, T, alert_toasts=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        app.service.submit("add_entry", "equipment", "Headset at A07 crackles", ACTOR).result()
+        app.service.submit(Store.add_entry, "equipment", "Headset at A07 crackles", ACTOR).result()
         app.refresh_store()
         log = app.query_one(HandoverLogPanel)
         await until(pilot, lambda: log.items, what="entry loaded")

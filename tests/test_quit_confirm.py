@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.fixed_floor import day_instant, make_app, settle
+from support.waiting import until
 
 from screens.forms import LogEntryForm
 from screens.forms.base import ConfirmLeave
-from support.fixed_floor import day_instant, make_app, settle
-from support.waiting import until
 
 pytestmark = pytest.mark.anyio
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.fixed_floor import day_instant, make_app, settle
+from support.waiting import until
 
 from screens.forms import HelpScreen
 from screens.forms.help_screen import key_rows
 from screens.review_screen import ReviewScreen
-from support.fixed_floor import day_instant, make_app, settle
-from support.waiting import until
 
 pytestmark = pytest.mark.anyio
 

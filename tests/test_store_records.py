@@ -195,11 +195,11 @@ def test_service_runs_on_its_own_thread(tmp_path) -> None:
         tid = svc.call(lambda store: threading.get_ident())
         assert tid != threading.get_ident()
         with pytest.raises(ValidationError):
-            svc.call("add_entry", "bogus", "x", LI)
-        with pytest.raises(AttributeError):
-            svc.submit("_ctx")
+            svc.call(Store.add_entry, "bogus", "x", LI)
+        with pytest.raises(TypeError):
+            svc.submit("head")  # a name: refused
     with pytest.raises(RuntimeError):
-        svc.submit("head")
+        svc.submit(Store.head)
 
 
 def test_store_refuses_other_threads(tmp_path) -> None:

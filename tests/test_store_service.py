@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from test_store_helpers import LI, FakeClock
 
-from floorconsole.store import StoreService, ValidationError
-from floorconsole.store.store import Store
+from floorconsole.store import Store, StoreService, ValidationError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,13 +19,12 @@ def test_submit_and_call_take_the_store_method(tmp_path: Path) -> None:
         assert entry.seq == 1 and entry.body == "by method"
         again = svc.call(Store.add_entry, "notice", "refers back", LI, refers_to=entry.seq)
         assert again.refers_to == 1
-        assert svc.call_with_timeout(10, Store.data_version) == svc.call("data_version")
+        assert svc.call_with_timeout(10, Store.data_version) == svc.call(Store.data_version)
         with pytest.raises(ValidationError):
             svc.call(Store.add_entry, "bogus", "x", LI)  # the Store's own error, through the Future
-        # The deprecated name path still works, and is still checked when queued.
-        assert svc.submit("add_entry", "notice", "by name", LI).result(10).seq == 3
-        with pytest.raises(AttributeError):
-            svc.submit("_ctx")
+        # A method name is refused: the seam is typed, not a string.
+        with pytest.raises(TypeError, match=r"Store\.add_entry"):
+            svc.submit("add_entry", "notice", "by name", LI)  # type: ignore[arg-type]
 
 
 def _mypy(tmp_path: Path, body: str) -> list[str]:
@@ -58,7 +56,6 @@ def test_mypy_accepts_the_method_and_infers_its_result(tmp_path: Path) -> None:
         fut: Future[LogEntry] = svc.submit(Store.add_entry, "notice", "typed", actor)
         entry: LogEntry = svc.call(Store.add_entry, "notice", "typed", actor, refers_to=fut.result().seq)
         version: tuple[int, int] = svc.call_with_timeout(5.0, Store.data_version)
-        legacy = svc.submit("add_entry", "notice", "by name", actor)  # deprecated, still accepted
     """)
     assert errors == []
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from floorconsole.config import Config, ConfigError, load_config
 
 
-def feed_config(args: argparse.Namespace) -> Config:
-    """The config file (`--config`) with `--db` and `--feed` applied; ConfigError when no feed
-    is named either way."""
+def feed_config(args: argparse.Namespace) -> tuple[Config, Path]:
+    """The config file (`--config`) with `--db` and `--feed` applied, and the feed to follow;
+    ConfigError when no feed is named either way."""
     config = load_config(getattr(args, "config", None))
     config = config.with_overrides(
         db_path=Path(args.db) if getattr(args, "db", None) else None,
@@ -18,4 +18,4 @@ def feed_config(args: argparse.Namespace) -> Config:
     )
     if config.feed_path is None:
         raise ConfigError("no feed to follow: give --feed FILE or set [feed] path in the config file")
-    return config
+    return config, config.feed_path

@@ -14,10 +14,23 @@ The day's complaints go to management with `floorconsole report --complaints-onl
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from floorconsole.printable import printable
-from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, positive_int, print_json, run_with_store
+from floorconsole.store.cli_support import (
+    EXIT_OK,
+    EXIT_USAGE,
+    actor_for,
+    fail,
+    positive_int,
+    print_json,
+    run_with_store,
+)
 from floorconsole.store.models import ComplaintDraft
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store import Store
 
 
 def _yes_no(text: str) -> bool:
@@ -57,7 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen complaint subcommand."""
     if args.complaint_command == "add":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             draft = ComplaintDraft(
                 problem=args.problem, wants=args.wants, customer_name=args.customer, phone=args.phone,
                 address=args.address, product=args.product, batch_number=args.batch, used_when=args.used_when,
@@ -70,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
         return run_with_store(args, body)
     if args.complaint_command == "list":
-        def body(store, config) -> int:
+        def body(store: Store, config: Config) -> int:
             complaints = store.list_complaints(since=store.clock() - args.since_hours * 3600)
             if args.json:
                 print_json({"complaints": complaints})

@@ -16,14 +16,26 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from floorconsole.layout import configured_layout
 from floorconsole.report import (
-    FORMATS, audit_export, build_report, feed_files, record_sent, render, resolve_shift, write_report,
+    FORMATS,
+    audit_export,
+    build_report,
+    feed_files,
+    record_sent,
+    render,
+    resolve_shift,
+    write_report,
 )
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
 from floorconsole.tail import not_regular_reason
+
+if TYPE_CHECKING:
+    from floorconsole.config import Config
+    from floorconsole.store import Store
 
 NOT_AUDITED = ("no report was produced: every export is recorded in the audit trail, and the records "
                "database is read-only (check the file's and the folder's permissions)")
@@ -43,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build, audit and write the report."""
-    def body(store, config) -> int:
+    def body(store: Store, config: Config) -> int:
         now = store.clock()
         if args.sent_to and not args.complaints_only:
             return fail("--sent-to goes with --complaints-only (the daily complaint summary)", EXIT_USAGE)
@@ -52,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
         feed = Path(args.feed) if args.feed else config.feed_path
-        if args.feed and not feed.exists():
+        if args.feed and feed is not None and not feed.exists():
             return fail(f"feed file not found: {feed}")
         if feed and (reason := not_regular_reason(feed)):
             return fail(reason)  # a FIFO would block the fold for ever
@@ -86,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
         return EXIT_OK
 
-    def audited_body(store, config) -> int:
+    def audited_body(store: Store, config: Config) -> int:
         try:
             return body(store, config)
         except ReadOnlyStore:  # reading for the report, or recording its export

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     )
 
     try:
-        config = feed_config(args)
+        config, _feed = feed_config(args)
         settings = load_settings(config.config_path)
         token = None
         if args.token_file:
@@ -96,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     # Read-only: no position file, no escalation sink, no records database. `watch` (or a
     # console) records the floor; the board only starts from watch's snapshot when it can.
-    _, snapshot_file = feed_state_files(config, config.feed_path)
-    engine = FloorEngine(config, config.feed_path, clock=clock, layout=layout, snapshot_in=snapshot_file)
+    feed = config.feed_path
+    assert feed is not None  # feed_config refused a config without one
+    _, snapshot_file = feed_state_files(config, feed)
+    engine = FloorEngine(config, feed, clock=clock, layout=layout, snapshot_in=snapshot_file)
     board = Board(clock, config.thresholds, show_agents=settings.show_agents, max_rate_hz=settings.max_rate_hz)
     engine.subscribe(board.on_update)
     app = make_app(board, lang=lang, token=settings.token, max_clients=settings.max_clients)

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         print("floorconsole watch: --interval must be positive and --seconds not negative", file=sys.stderr)
         return 2
     try:
-        config = feed_config(args)
+        config, feed = feed_config(args)
         clock = wall_clock(config)
         layout = configured_layout(config.layout_path)
         service = StoreService.from_config(config, clock=clock)
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    engine = build_engine(config, config.feed_path, clock, layout, service, watcher=True)
+    engine = build_engine(config, feed, clock, layout, service, watcher=True)
     status = _Status(quiet=args.quiet, tty=sys.stderr.isatty())
     try:
         engine.start()

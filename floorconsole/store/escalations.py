@@ -12,9 +12,15 @@ from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import AlreadyClaimed, NotAllowed, NotFound, ValidationError
 from floorconsole.store.models import (
-    OUTCOMES, Complaint, ComplaintDraft, ComplaintSummarySent, Escalation, FollowUp, Signature,
+    OUTCOMES,
+    Complaint,
+    ComplaintDraft,
+    ComplaintSummarySent,
+    Escalation,
+    FollowUp,
+    Signature,
 )
-from floorconsole.store.rows import append_row, dict_rows, who
+from floorconsole.store.rows import SqlValue, append_row, dict_rows, who
 from floorconsole.store.signers import require_signer
 
 
@@ -100,7 +106,8 @@ def list_escalations(
     ctx: Ctx, include_closed: bool = False, since: float | None = None, agent: str | None = None
 ) -> list[Escalation]:
     """Escalations oldest first; by default only those without an outcome."""
-    where, params = ["1=1"], []
+    where: list[str] = ["1=1"]
+    params: list[SqlValue] = []
     if since is not None:
         where.append("e.time >= ?")
         params.append(since)
@@ -247,6 +254,7 @@ def resolve_escalation(
         "outcome": outcome, "due": due, "department": department, "note": note,
     })
     if outcome == "callback":
+        assert due is not None  # checked above: a callback is promised by a time
         add_follow_up(ctx, f"Call back the customer (escalation {escalation_id}, call {esc.callid})", due, actor,
                       escalation_id=escalation_id)
     elif outcome == "referred":

@@ -5,9 +5,8 @@ on the disk, so every call is queued to this thread and answered through a Futur
 (screens: `await asyncio.wrap_future(service.submit(Store.add_entry, ...))`).
 
 Pass the Store method itself (`Store.add_entry`) or any function whose first parameter is
-the Store: a type checker then checks the arguments and knows the Future's result type.
-A method *name* (`submit("add_entry", ...)`) still works but is deprecated: it is checked
-only at run time, and its result is untyped.
+the Store: a type checker then checks the arguments and knows the Future's result type, and
+a reader can follow a screen to the database. A method *name* is refused (TypeError).
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar, overload
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from floorconsole.config import Config
 from floorconsole.store.store import Store, store_kwargs
@@ -25,9 +24,9 @@ from floorconsole.store.store import Store, store_kwargs
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# One queued call: its Future, the method (a Store method name, or a function taking the
-# Store first), its arguments. None on the queue stops the thread.
-_Job = tuple[Future[Any], str | Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+# One queued call: its Future, the function taking the Store first (a Store method), its
+# arguments. None on the queue stops the thread.
+_Job = tuple[Future[Any], Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 
 
 class StoreService:
@@ -65,49 +64,33 @@ class StoreService:
                 if not fut.set_running_or_notify_cancel():
                     continue
                 try:
-                    result = getattr(store, fn)(*args, **kw) if isinstance(fn, str) else fn(store, *args, **kw)
-                    fut.set_result(result)
+                    fut.set_result(fn(store, *args, **kw))
                 except BaseException as exc:  # noqa: BLE001 - delivered through the Future
                     fut.set_exception(exc)
         finally:
             store.close()
 
-    @overload
-    def submit(self, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs) -> Future[T]: ...
-    @overload
-    def submit(self, method: str, *args: Any, **kw: Any) -> Future[Any]: ...  # deprecated: pass the method
-
-    def submit(self, method: str | Callable[..., Any], *args: Any, **kw: Any) -> Future[Any]:
+    def submit(self, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs) -> Future[T]:
         """Queue `method(store, *args, **kw)` (e.g. `submit(Store.add_entry, kind, body, actor)`);
-        a Future of its result. A method name (`"add_entry"`) is deprecated: it is checked only
-        here, at run time (AttributeError unless a public Store method)."""
-        if isinstance(method, str) and (method.startswith("_") or not callable(getattr(Store, method, None))):
-            raise AttributeError(f"Store has no public method {method!r}")
-        fut: Future[Any] = Future()
+        a Future of its result."""
+        if not callable(method):
+            raise TypeError(f"pass the Store method itself (Store.{method}), not its name" if isinstance(method, str)
+                            else f"not a store call: {method!r}")
+        fut: Future[T] = Future()
         with self._lock:
             if self._closed:
                 raise RuntimeError("the store service is closed")
             self._queue.put((fut, method, args, kw))
         return fut
 
-    @overload
-    def call(self, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs) -> T: ...
-    @overload
-    def call(self, method: str, *args: Any, **kw: Any) -> Any: ...  # deprecated: pass the method
-
-    def call(self, method: str | Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    def call(self, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs) -> T:
         """submit() and wait for the result (for scripts and tests, not the UI thread).
         Every keyword goes to the method; to bound the wait use `call_with_timeout`."""
         return self.submit(method, *args, **kw).result()
 
-    @overload
     def call_with_timeout(
         self, timeout: float | None, method: Callable[Concatenate[Store, P], T], *args: P.args, **kw: P.kwargs
-    ) -> T: ...
-    @overload
-    def call_with_timeout(self, timeout: float | None, method: str, *args: Any, **kw: Any) -> Any: ...
-
-    def call_with_timeout(self, timeout: float | None, method: str | Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    ) -> T:
         """call(), waiting at most `timeout` seconds (None: for ever); TimeoutError after
         that (the call itself still runs on the store's thread)."""
         return self.submit(method, *args, **kw).result(timeout)

@@ -15,7 +15,7 @@ Every form in this package is a `FormScreen`:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
@@ -82,7 +82,7 @@ class Problems:
 class StoreCall:
     """One `service.submit(method, *args, **kwargs)` call."""
 
-    method: str
+    method: Callable[..., Any]  # a Store method (Store.add_entry), never its name
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
 

@@ -8,11 +8,14 @@ upwards; every complaint record says so (`assessment_rows`, used by the take-ove
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
+
+from floorconsole.store import Store
 
 from .base import FormScreen, Problems, StoreCall, field_row
 
@@ -99,7 +102,7 @@ class ComplaintForm(FormScreen[Any]):
     def store_call(self, values: dict[str, Any]) -> StoreCall:
         from floorconsole.store import ComplaintDraft
 
-        return StoreCall("record_complaint", (ComplaintDraft(**values), self.actor, None))
+        return StoreCall(Store.record_complaint, (ComplaintDraft(**values), self.actor, None))
 
 
 FORMATS = (("HTML page", "html"), ("Markdown", "md"), ("CSV (Excel)", "csv"))

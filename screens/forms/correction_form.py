@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static, TextArea
 
 from floorconsole.printable import printable
+from floorconsole.store import Store
 
 from .base import FormScreen, Problems, StoreCall
 from .log_entry_form import KIND_LABELS, check_body
@@ -64,4 +65,4 @@ class CorrectionForm(FormScreen[Any]):
         return {"body": body}
 
     def store_call(self, values: dict[str, str]) -> StoreCall:
-        return StoreCall("correct_entry", (self.entry.seq, values["body"], self.actor))
+        return StoreCall(Store.correct_entry, (self.entry.seq, values["body"], self.actor))

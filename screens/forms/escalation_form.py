@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
+
+from floorconsole.store import Store
 
 from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row
 
@@ -89,7 +90,7 @@ class EscalationForm(FormScreen[Any]):
 
     def store_call(self, values: dict[str, Any]) -> StoreCall:
         return StoreCall(
-            "raise_escalation",
+            Store.raise_escalation,
             (values["call_id"], values["agent"], values["queue"], values["reason"], self.actor),
             {"caller": values["caller"], "priority": values["priority"]},
         )

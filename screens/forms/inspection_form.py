@@ -7,9 +7,10 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
-from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, seat_text
-
+from floorconsole.store import Store
 from floorconsole.store.models import SCORE_DIMENSIONS
+
+from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, seat_text
 
 # Labels for the store's five dimensions (DOMAIN.md), in the rulebook's order. The fifth is
 # adaptability in handling the customer (接待客户应变能力; stored as `composure`).
@@ -80,7 +81,7 @@ class InspectionForm(FormScreen[Any]):
 
     def store_call(self, values: dict[str, Any]) -> StoreCall:
         return StoreCall(
-            "add_inspection",
+            Store.add_inspection,
             (self.seat.agent, values["call_id"], values["scores"], values["comment"],
              self.actor),
         )

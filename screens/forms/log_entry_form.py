@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Select, Static, TextArea
 
 from floorconsole.log_kinds import LOG_KINDS as ALL_KINDS
+from floorconsole.store import Store
 
 from .base import FormScreen, Problems, StoreCall, field_row
 
@@ -57,4 +58,4 @@ class LogEntryForm(FormScreen[Any]):
         return {"kind": str(kind), "body": body}
 
     def store_call(self, values: dict[str, str]) -> StoreCall:
-        return StoreCall("add_entry", (values["kind"], values["body"], self.actor))
+        return StoreCall(Store.add_entry, (values["kind"], values["body"], self.actor))

@@ -13,6 +13,7 @@ from textual.widgets.selection_list import Selection
 
 from floorconsole.checklist import ChecklistItem
 from floorconsole.printable import printable
+from floorconsole.store import Store
 
 from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, seat_text
 
@@ -85,7 +86,7 @@ class PatrolForm(FormScreen[Any]):
 
     def store_call(self, values: dict[str, Any]) -> StoreCall:
         return StoreCall(
-            "add_patrol_note",
+            Store.add_patrol_note,
             (self.seat.agent, self.actor),
             {
                 "seat": self.seat.seat_id,

@@ -9,6 +9,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from floorconsole.store import Store
+
 from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, seat_text
 
 MIN_CHARS = 12
@@ -92,7 +94,7 @@ class PraiseForm(FormScreen[Any]):
 
     def store_call(self, values: dict[str, str]) -> StoreCall:
         return StoreCall(
-            "add_praise",
+            Store.add_praise,
             (self.seat.agent, values["what"], values["why"], self.actor),
             {"seat": self.seat.seat_id},
         )

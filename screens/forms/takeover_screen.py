@@ -15,19 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
 from floorconsole.printable import printable
+from floorconsole.store import Store
 
 from .base import FormScreen, Problems, error_message, field_row
 from .complaint_form import COMPLAINT_FIELDS, assessment_rows, read_assessment
@@ -189,9 +189,9 @@ class PassOnForm(FormScreen[Any]):
 
     async def write(self, values: dict[str, str]) -> Any:
         if values["to"]:
-            return await self.call_store("pass_escalation", self.escalation_id, values["to"], values["reason"],
+            return await self.call_store(Store.pass_escalation, self.escalation_id, values["to"], values["reason"],
                                          self.actor)
-        return await self.call_store("release_escalation", self.escalation_id, values["reason"], self.actor)
+        return await self.call_store(Store.release_escalation, self.escalation_id, values["reason"], self.actor)
 
 
 class TakeoverScreen(FormScreen[Any]):
@@ -204,7 +204,7 @@ class TakeoverScreen(FormScreen[Any]):
 
     FORM_TITLE = "Take over an escalation"
     SAVE_LABEL = "Save outcome"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "pass_on", "Release / pass on", priority=True),
     ]
 
@@ -259,7 +259,7 @@ class TakeoverScreen(FormScreen[Any]):
         status = self.query_one("#claim-status", Static)
         try:
             escalation = await asyncio.wrap_future(
-                self.service.submit("claim_escalation", self.escalation_id, self.actor)
+                self.service.submit(Store.claim_escalation, self.escalation_id, self.actor)
             )
         except AlreadyClaimed as exc:
             self.taken_by_other = True
@@ -275,7 +275,7 @@ class TakeoverScreen(FormScreen[Any]):
         self.escalation = escalation
         try:
             number = await asyncio.wrap_future(
-                self.service.submit("reveal_caller", self.escalation_id, REVEAL_REASON,
+                self.service.submit(Store.reveal_caller, self.escalation_id, REVEAL_REASON,
                                     self.actor)
             )
         except Exception as exc:  # noqa: BLE001
@@ -358,14 +358,13 @@ class TakeoverScreen(FormScreen[Any]):
         # together or not at all, so saving again after an error can never duplicate one.
         outcome = values["outcome"]
         complaint = make_complaint_draft(values["complaint"]) if values["complaint"] is not None else None
-        escalation = await self.call_store(
-            "resolve_escalation", self.escalation_id, outcome["outcome"], self.actor,
+        escalation = await self.call_store(Store.resolve_escalation, self.escalation_id, outcome["outcome"], self.actor,
             due=outcome["due"], department=outcome["department"], note=outcome["note"],
             complaint=complaint,
         )
         saved = None
         if complaint is not None:
-            complaints = await self.call_store("list_complaints", escalation_id=self.escalation_id)
+            complaints = await self.call_store(Store.list_complaints, escalation_id=self.escalation_id)
             saved = complaints[-1] if complaints else None
         return {"escalation": escalation, "complaint": saved}
 
