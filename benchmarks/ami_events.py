@@ -59,13 +59,24 @@ def call_events(i: int, seats: int) -> list[dict[str, str]]:
     agent = Leg(f"{iface}-{i:08x}", f"1700000000.{2 * i + 1}", caller.uniqueid, str(1000 + seat))
     bridge = f"bridge-{i}"
     seq = [
-        newchannel(caller, "4"), newstate(caller, "6"), queue_caller_join(queue, caller),
-        newchannel(agent, "0"), agent_called(queue, caller, agent, iface, f"Agent {seat}"),
-        device_state_change(iface, "RINGING"), newstate(agent, "6"), queue_caller_leave(queue, caller),
-        agent_connect(queue, caller, agent, iface, f"Agent {seat}"), bridge_enter(bridge, caller, 1),
-        bridge_enter(bridge, agent, 2), device_state_change(iface, "INUSE"),
-        agent_complete(queue, caller, agent, iface, f"Agent {seat}"), bridge_leave(bridge, caller, 1),
-        bridge_leave(bridge, agent, 0), hangup(caller), hangup(agent), device_state_change(iface, "NOT_INUSE"),
+        newchannel(caller, "4"),
+        newstate(caller, "6"),
+        queue_caller_join(queue, caller),
+        newchannel(agent, "0"),
+        agent_called(queue, caller, agent, iface, f"Agent {seat}"),
+        device_state_change(iface, "RINGING"),
+        newstate(agent, "6"),
+        queue_caller_leave(queue, caller),
+        agent_connect(queue, caller, agent, iface, f"Agent {seat}"),
+        bridge_enter(bridge, caller, 1),
+        bridge_enter(bridge, agent, 2),
+        device_state_change(iface, "INUSE"),
+        agent_complete(queue, caller, agent, iface, f"Agent {seat}"),
+        bridge_leave(bridge, caller, 1),
+        bridge_leave(bridge, agent, 0),
+        hangup(caller),
+        hangup(agent),
+        device_state_change(iface, "NOT_INUSE"),
     ]
     if i % 10 == 0:
         seq.append(queue_member_pause(queue, f"Agent {seat}", iface, i % 20 == 0, "break"))
@@ -95,8 +106,10 @@ def bench_tracker(seats: int, n_events: int) -> None:
     dt = time.perf_counter() - t0
     per = dt / len(stream) * 1e6
     print(f"tracker: {seats} seats, snapshot of {len(members)} members in {snap * 1000:.0f} ms")
-    print(f"tracker: {len(stream)} events in {dt:.2f} s = {per:.1f} µs/event = {len(stream) / dt:,.0f} events/s "
-          f"(target 2,000/s uses {2000 * per / 1e6 * 100:.1f}% of a core)")
+    print(
+        f"tracker: {len(stream)} events in {dt:.2f} s = {per:.1f} µs/event = {len(stream) / dt:,.0f} events/s "
+        f"(target 2,000/s uses {2000 * per / 1e6 * 100:.1f}% of a core)"
+    )
     print(f"tracker: live channels {len(tr.channels)}, ended kept {len(tr.ended)}, malformed {tr.stats.malformed}")
 
 
@@ -105,8 +118,10 @@ async def bench_actions(n: int) -> None:
     (tmp / "s").write_text("s3cret\n")
     os.chmod(tmp / "s", 0o600)
     async with FakeAmi() as ami:
-        settings = parse_ami_settings({"host": "127.0.0.1", "port": ami.port, "username": "floor",
-                                       "secret_file": "s", "ping_interval_s": 600}, tmp)
+        settings = parse_ami_settings(
+            {"host": "127.0.0.1", "port": ami.port, "username": "floor", "secret_file": "s", "ping_interval_s": 600},
+            tmp,
+        )
         gw = AmiGateway(settings, ManualClock(0))
         await gw.start()
         assert await gw.wait_connected(10)
@@ -137,8 +152,10 @@ async def bench_actions(n: int) -> None:
 
     print(f"actions: {n} QueuePause over TCP to the fake server")
     print(f"actions: key -> action sent: median {statistics.median(to_sent):.0f} µs, p99 {p(to_sent, 0.99):.0f} µs")
-    print(f"actions: action -> confirmed: median {statistics.median(to_confirmed) / 1000:.2f} ms, "
-          f"p99 {p(to_confirmed, 0.99) / 1000:.2f} ms")
+    print(
+        f"actions: action -> confirmed: median {statistics.median(to_confirmed) / 1000:.2f} ms, "
+        f"p99 {p(to_confirmed, 0.99) / 1000:.2f} ms"
+    )
 
 
 def main() -> None:

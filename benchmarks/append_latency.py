@@ -123,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  events written {n}, applied {len(got)} ({'all' if len(got) == n else 'MISSING ' + str(n - len(got))})")
     if got:
         print(f"  rate            {len(got) / elapsed:,.0f} events/s over {elapsed:.1f} s")
-        print(f"  latency ms      p50 {percentile(got, 50):.1f}  p95 {percentile(got, 95):.1f}  "
-              f"p99 {percentile(got, 99):.1f}  max {got[-1]:.1f}")
+        print(
+            f"  latency ms      p50 {percentile(got, 50):.1f}  p95 {percentile(got, 95):.1f}  "
+            f"p99 {percentile(got, 99):.1f}  max {got[-1]:.1f}"
+        )
         ok = percentile(got, 95) <= 100.0 and len(got) == n
         print(f"  target p95 <= 100 ms: {'met' if ok else 'NOT met'}")
         return 0 if ok else 1

@@ -80,8 +80,10 @@ def main() -> None:
         watcher.start()
         wait(lambda: watcher.health.caught_up)
         watcher.stop()  # saves the snapshot
-        print(f"  watch: fold + save snapshot:          {time.perf_counter() - t0:6.2f} s "
-              f"({snap.stat().st_size / 1e6:.1f} MB)")
+        print(
+            f"  watch: fold + save snapshot:          {time.perf_counter() - t0:6.2f} s "
+            f"({snap.stat().st_size / 1e6:.1f} MB)"
+        )
 
         took = asyncio.run(console_first_frame(config, feed, clock, args.seats))
         print(f"  console first live frame, snapshot:   {took:6.2f} s   (target <= 1 s)")

@@ -160,7 +160,9 @@ def main() -> int:
     _floor = fold(blocks, layout)  # kept alive: `current` counts it
     current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    print(f"memory of the {args.seats:,}-seat state after the fold: {current / 1e6:.1f} MB (tracemalloc; peak during fold {peak / 1e6:.1f} MB)")
+    print(
+        f"memory of the {args.seats:,}-seat state after the fold: {current / 1e6:.1f} MB (tracemalloc; peak during fold {peak / 1e6:.1f} MB)"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process max RSS: {rss:.0f} MB (includes the {size_mb:.0f} MB file held in memory)")
     return 0

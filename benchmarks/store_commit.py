@@ -59,8 +59,11 @@ def main() -> int:
     Store(path).close()
     start_at = time.time() + 3.0
     procs = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(path), f"w{n}", str(start_at), str(args.seconds), str(args.pause)],
-                         stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(path), f"w{n}", str(start_at), str(args.seconds), str(args.pause)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for n in range(args.writers)
     ]
     lat: list[float] = []

@@ -141,7 +141,9 @@ def write_floor(tmp: Path, seats: int) -> Path:
     from floorconsole.simulator import DEFAULT_QUEUES
 
     layout = generated_layout(seats, DEFAULT_QUEUES)
-    lines = ['[[seat]]\nid = "0BM"\nrow = "0"\npos = 1\nagent = "SIP/BENCH"\nname = "Bench Marker"\nqueues = ["sales"]\n']
+    lines = [
+        '[[seat]]\nid = "0BM"\nrow = "0"\npos = 1\nagent = "SIP/BENCH"\nname = "Bench Marker"\nqueues = ["sales"]\n'
+    ]
     for s in layout.seats:
         queues = ", ".join(json.dumps(q) for q in s.queues)
         lines.append(
@@ -184,9 +186,27 @@ def run_bench(args: argparse.Namespace) -> int:
     feed = tmp / "queue_log"
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(ROOT))
     sim = subprocess.Popen(
-        [py, "-m", "floorconsole", "simulate", "--config", str(cfg), "--seats", str(args.seats), "--out", str(feed),
-         "--rate", str(args.rate), "--history", str(args.history), "--seed", "7"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+        [
+            py,
+            "-m",
+            "floorconsole",
+            "simulate",
+            "--config",
+            str(cfg),
+            "--seats",
+            str(args.seats),
+            "--out",
+            str(feed),
+            "--rate",
+            str(args.rate),
+            "--history",
+            str(args.history),
+            "--seed",
+            "7",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
     )
     for _ in range(200):
         if feed.exists() and feed.stat().st_size > 0:
@@ -202,7 +222,12 @@ def run_bench(args: argparse.Namespace) -> int:
     reader.expect(b"Agent")  # the seat table's header row
     console = subprocess.Popen(
         [py, str(Path(__file__).resolve()), "--child", str(cfg), str(frame_log)],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=str(tmp),
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        cwd=str(tmp),
     )
     os.close(slave)
     results: dict[str, float] = {}

@@ -34,7 +34,9 @@ def main() -> int:
         for start in range(0, args.entries, batch):
             with write_tx(store.conn):
                 for i in range(start, min(args.entries, start + batch)):
-                    append_entry(store._ctx, "general", f"entry {i}: seat B{i % 40} headset replaced, queue 2 busy", actor)
+                    append_entry(
+                        store._ctx, "general", f"entry {i}: seat B{i % 40} headset replaced, queue 2 busy", actor
+                    )
         build = time.perf_counter() - t0
         times = []
         for _ in range(3):

@@ -73,9 +73,11 @@ def backfill(path: Path, seats: int, now: float) -> None:
         t = int(start + span * i / (seats * 4))
         a = i % seats
         q, agent, cid = QUEUES[a % 20], f"SIP/{1000 + a}", f"old-{i}"
-        lines += [f"{t}|{cid}|{q}|NONE|ENTERQUEUE||1391234{i % 10000:04d}|1\n",
-                  f"{t + 5}|{cid}|{q}|{agent}|CONNECT|5|{cid}.1|2\n",
-                  f"{t + 60}|{cid}|{q}|{agent}|COMPLETEAGENT|5|55|1\n"]
+        lines += [
+            f"{t}|{cid}|{q}|NONE|ENTERQUEUE||1391234{i % 10000:04d}|1\n",
+            f"{t + 5}|{cid}|{q}|{agent}|CONNECT|5|{cid}.1|2\n",
+            f"{t + 60}|{cid}|{q}|{agent}|COMPLETEAGENT|5|55|1\n",
+        ]
     path.write_text("".join(lines))
 
 
@@ -177,14 +179,32 @@ def main(argv: list[str] | None = None) -> int:
         feed = tmp_path / "queue_log"
         t = time.monotonic()
         backfill(feed, args.seats, time.time())
-        print(f"floor: {args.seats} seats, {len(QUEUES)} queues, backfill {feed.stat().st_size / 1e6:.1f} MB "
-              f"written in {time.monotonic() - t:.1f} s; background load {args.rate:.0f} lines/s")
+        print(
+            f"floor: {args.seats} seats, {len(QUEUES)} queues, backfill {feed.stat().st_size / 1e6:.1f} MB "
+            f"written in {time.monotonic() - t:.1f} s; background load {args.rate:.0f} lines/s"
+        )
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         env.pop("FLOORCONSOLE_WALLBOARD_TOKEN", None)
         server = subprocess.Popen(
-            [sys.executable, "-m", "floorconsole", "--db", str(tmp_path / "floor.db"), "wallboard",
-             "--feed", str(feed), "--port", "0", "--lang", "en"],
-            stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+            [
+                sys.executable,
+                "-m",
+                "floorconsole",
+                "--db",
+                str(tmp_path / "floor.db"),
+                "wallboard",
+                "--feed",
+                str(feed),
+                "--port",
+                "0",
+                "--lang",
+                "en",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
         assert server.stderr is not None
         line = server.stderr.readline()
         m = re.search(r":(\d+)/", line)
@@ -195,9 +215,17 @@ def main(argv: list[str] | None = None) -> int:
         writer = subprocess.Popen([sys.executable, "-c", WRITER, str(feed), str(args.rate), str(args.seats)])
         options = webdriver.ChromeOptions()
         options.binary_location = browser
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1600,900", "--no-proxy-server", "--disable-background-timer-throttling",
-                    "--disable-renderer-backgrounding", "--disable-backgrounding-occluded-windows"):
+        for arg in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--window-size=1600,900",
+            "--no-proxy-server",
+            "--disable-background-timer-throttling",
+            "--disable-renderer-backgrounding",
+            "--disable-backgrounding-occluded-windows",
+        ):
             options.add_argument(arg)
         drv = webdriver.Chrome(service=Service(executable_path=driver), options=options)
         drv.set_script_timeout(30)
@@ -206,8 +234,10 @@ def main(argv: list[str] | None = None) -> int:
             t = time.monotonic()
             drv.get(url)
             drv.execute_async_script(WATCH_JS, "0")
-            print(f"board up with the whole floor {time.monotonic() - t:.1f} s after the page was opened "
-                  f"(backfill of the shift included)")
+            print(
+                f"board up with the whole floor {time.monotonic() - t:.1f} s after the page was opened "
+                f"(backfill of the shift included)"
+            )
             counter = PushCounter(url.replace("http", "ws") + "ws")
             state = {"n": 0}
             results = {}
@@ -223,16 +253,25 @@ def main(argv: list[str] | None = None) -> int:
                 lat = measure(drv, feed, args.samples, state)
                 cpu1, wall1 = proc_cpu_s(server.pid), time.monotonic()
                 span = wall1 - wall0
-                results[phase] = (lat, (cpu1 - cpu0) / span * 100, proc_rss_mb(server.pid),
-                                  (counter.count - pushes0) / span, (counter.bytes - bytes0) / max(1, counter.count - pushes0))
-            print(f"\n{'phase':<9} {'n':>3} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'server CPU':>10} "
-                  f"{'RSS MB':>7} {'pushes/s':>8} {'payload B':>9}")
+                results[phase] = (
+                    lat,
+                    (cpu1 - cpu0) / span * 100,
+                    proc_rss_mb(server.pid),
+                    (counter.count - pushes0) / span,
+                    (counter.bytes - bytes0) / max(1, counter.count - pushes0),
+                )
+            print(
+                f"\n{'phase':<9} {'n':>3} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'server CPU':>10} "
+                f"{'RSS MB':>7} {'pushes/s':>8} {'payload B':>9}"
+            )
             for phase, (lat, cpu, rss, rate, size) in results.items():
                 if not lat:
                     print(f"{phase:<9} no probe was shown")
                     continue
-                print(f"{phase:<9} {len(lat):>3} {percentile(lat, 50) * 1000:>7.0f} {percentile(lat, 95) * 1000:>7.0f} "
-                      f"{max(lat) * 1000:>7.0f} {cpu:>9.1f}% {rss:>7.0f} {rate:>8.1f} {size:>9.0f}")
+                print(
+                    f"{phase:<9} {len(lat):>3} {percentile(lat, 50) * 1000:>7.0f} {percentile(lat, 95) * 1000:>7.0f} "
+                    f"{max(lat) * 1000:>7.0f} {cpu:>9.1f}% {rss:>7.0f} {rate:>8.1f} {size:>9.0f}"
+                )
             worst = max((percentile(lat, 95) for lat, *_ in results.values() if lat), default=float("inf"))
             print(f"\ntarget p95 <= 1000 ms: {'met' if worst <= 1.0 else 'MISSED'} (worst p95 {worst * 1000:.0f} ms)")
         finally:

@@ -57,8 +57,9 @@ def add_records(config, with_handover: bool) -> None:  # noqa: ANN001
                 night.key,
                 current.key,
                 [
-                    HandoverItemDraft("follow-up", "Callback promised to Mr Liu (order 5521) before 11:00",
-                                      note="he has called twice"),
+                    HandoverItemDraft(
+                        "follow-up", "Callback promised to Mr Liu (order 5521) before 11:00", note="he has called twice"
+                    ),
                     HandoverItemDraft("equipment", "Headset at seat C04 crackles; IT ticket 8812 open"),
                     HandoverItemDraft("staffing", "Gao Min swaps to the evening shift on Thursday"),
                     HandoverItemDraft("notice", "New refund rule from 1 December: see notice 2026-47"),
@@ -102,17 +103,31 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         config, feed = build_floor(Path(tmp))
         add_records(config, with_handover=False)
-        asyncio.run(shoot(config, feed, out, [
-            ("main", ()),
-            ("floor-map", ("m",)),
-            ("patrol-form", ("m", "down", "down", "p")),
-        ]))
+        asyncio.run(
+            shoot(
+                config,
+                feed,
+                out,
+                [
+                    ("main", ()),
+                    ("floor-map", ("m",)),
+                    ("patrol-form", ("m", "down", "down", "p")),
+                ],
+            )
+        )
     with tempfile.TemporaryDirectory() as tmp:
         config, feed = build_floor(Path(tmp))
         add_records(config, with_handover=True)
-        asyncio.run(shoot(config, feed, out, [
-            ("review", ("enter", "space", "down", "space")),
-        ]))
+        asyncio.run(
+            shoot(
+                config,
+                feed,
+                out,
+                [
+                    ("review", ("enter", "space", "down", "space")),
+                ],
+            )
+        )
     with tempfile.TemporaryDirectory() as tmp:
         config, feed = build_floor(Path(tmp))
         add_records(config, with_handover=False)

@@ -34,7 +34,9 @@ class AlertTracker:
         n = int(getattr(counts, "overdue", 0) or 0)
         before, self.overdue_items = self.overdue_items, n
         if n > before:
-            return [f"{n} open item{'s' if n > 1 else ''} overdue: close them with a result (H, or floorconsole followups)"]
+            return [
+                f"{n} open item{'s' if n > 1 else ''} overdue: close them with a result (H, or floorconsole followups)"
+            ]
         return []
 
     def escalations(self, escalations: Iterable[Any]) -> list[Any]:
@@ -74,7 +76,9 @@ class AlertTracker:
         if new_calls:
             who = ", ".join(printable(names[c]) for c in new_calls[:3])
             more = f" and {len(new_calls) - 3} more" if len(new_calls) > 3 else ""
-            out.append(f"Long call{'s' if len(new_calls) > 1 else ''} (≥ {thresholds.long_call_s / 60:.0f} min): {who}{more}")
+            out.append(
+                f"Long call{'s' if len(new_calls) > 1 else ''} (≥ {thresholds.long_call_s / 60:.0f} min): {who}{more}"
+            )
         self.long_calls = calls
         return out
 
@@ -132,15 +136,15 @@ def patrol_status(
     morning_check_by: float | None = None,
 ) -> tuple[int, int, bool]:
     """(seats patrolled this shift, seats logged in, patrol due?) for the header."""
-    return (*patrol_coverage(seats, patrolled),
-            patrol_due(last_patrol, shift_start, now, thresholds, morning_check_by))
+    return (*patrol_coverage(seats, patrolled), patrol_due(last_patrol, shift_start, now, thresholds, morning_check_by))
 
 
 COMPLAINT_SUMMARY_LEAD_MIN = 30.0  # remind this long before the shift ends
 
 
-def complaint_summary_reminder_due(now: float, shift_end: float, sent: bool,
-                                   lead_min: float = COMPLAINT_SUMMARY_LEAD_MIN) -> bool:
+def complaint_summary_reminder_due(
+    now: float, shift_end: float, sent: bool, lead_min: float = COMPLAINT_SUMMARY_LEAD_MIN
+) -> bool:
     """DOMAIN.md: the day's complaints are sent to management before the shift ends. True in
     the last `lead_min` minutes of the shift while no summary has been recorded as sent."""
     return not sent and shift_end - lead_min * 60 <= now < shift_end

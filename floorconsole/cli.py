@@ -86,8 +86,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from floorconsole.masking import mask_digit_runs
 
-        print(f"floorconsole: error: unexpected {type(exc).__name__}: {mask_digit_runs(str(exc))[:300]} "
-              f"(set {DEBUG_ENV}=1 for details)", file=sys.stderr)
+        print(
+            f"floorconsole: error: unexpected {type(exc).__name__}: {mask_digit_runs(str(exc))[:300]} "
+            f"(set {DEBUG_ENV}=1 for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -220,7 +220,9 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         changes["supervisor"] = _as_str("floor.supervisor", floor["supervisor"])
     if "timezone" in floor:
         if not isinstance(floor["timezone"], str) or not floor["timezone"]:
-            raise ConfigError(f"floor.timezone: expected an IANA zone name such as Asia/Shanghai, got {floor['timezone']!r}")
+            raise ConfigError(
+                f"floor.timezone: expected an IANA zone name such as Asia/Shanghai, got {floor['timezone']!r}"
+            )
         changes["timezone"] = floor["timezone"]
     if "layout" in floor:
         changes["layout_path"] = as_path("floor.layout", floor["layout"])
@@ -254,7 +256,9 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         for key, value in thresholds.items():
             if key == "apology_rule":
                 if value not in APOLOGY_RULES:
-                    raise ConfigError(f"thresholds.apology_rule: expected one of {', '.join(map(repr, APOLOGY_RULES))}, got {value!r}")
+                    raise ConfigError(
+                        f"thresholds.apology_rule: expected one of {', '.join(map(repr, APOLOGY_RULES))}, got {value!r}"
+                    )
                 values[key] = value
                 continue
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < float("inf"):
@@ -279,7 +283,7 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
 def _parse_people(raw: Any) -> tuple[Person, ...]:
     """`[people.<os user>] name = "...", role = "supervisor"` tables -> Person tuple."""
     if not isinstance(raw, dict):
-        raise ConfigError("people: expected tables such as [people.alice] name = \"Alice Wu\" role = \"supervisor\"")
+        raise ConfigError('people: expected tables such as [people.alice] name = "Alice Wu" role = "supervisor"')
     out = []
     for user, entry in raw.items():
         if not isinstance(entry, dict):

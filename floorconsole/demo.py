@@ -105,8 +105,7 @@ class DemoFeed:
         self.speed = speed
         self.history_s = history_seconds(config, clock()) if history_s is None else history_s
         # The floor follows the time of day (a quiet night); `flat` keeps it daytime-busy.
-        self.simulator = Simulator(self.layout, config.thresholds, seed=self.seed,
-                                   profile=None if flat else "daily")
+        self.simulator = Simulator(self.layout, config.thresholds, seed=self.seed, profile=None if flat else "daily")
         self.stats: RunStats | None = None
         self.error: BaseException | None = None
         self._stop = threading.Event()
@@ -164,8 +163,10 @@ def format_measures(rows: list[QueueMeasures], seat_counts: dict[str, int], stat
     clock = time.strftime("%H:%M:%S", time.localtime(now))
     seats = ", ".join(f"{n} {state}" for state, n in seat_counts.items() if n) or "no seats yet"
     out = [f"[{clock}] {status} | seats: {seats}"]
-    out.append(f"  {'queue':<10} {'waiting':>7} {'longest':>7} {'offered':>7} {'answered':>8} "
-               f"{'abandoned':>9} {'exited':>6} {'SL':>7} {'aband%':>7} {'ASA':>5} {'AHT':>5}")
+    out.append(
+        f"  {'queue':<10} {'waiting':>7} {'longest':>7} {'offered':>7} {'answered':>8} "
+        f"{'abandoned':>9} {'exited':>6} {'SL':>7} {'aband%':>7} {'ASA':>5} {'AHT':>5}"
+    )
     for m in rows:
         out.append(
             f"  {printable(m.queue, 10):<10} {m.waiting_now:>7} {_fmt_s(m.longest_wait_now_s):>7} "

@@ -107,8 +107,13 @@ class FloorEngine:
         window = shift_at_epoch(config.shifts, clock())
         self._window_start = window.start.timestamp()
         self._window_end = window.end.timestamp()
-        self._floor: Floor = Floor(config.thresholds, layout, window_start=self._window_start,
-                                   window_end=self._window_end, feed_format=config.feed_format)
+        self._floor: Floor = Floor(
+            config.thresholds,
+            layout,
+            window_start=self._window_start,
+            window_end=self._window_end,
+            feed_format=config.feed_format,
+        )
         self._follower: FileFollower | None = None
         self._position: Position | None = None
         self._state = "backfilling"
@@ -222,8 +227,18 @@ class FloorEngine:
         last_error = self._sink_error or self._last_error
         if self._saver is not None and self._saver.save_error:
             last_error = self._saver.save_error
-        return FeedHealth(self.feed_path, state, message, self._lag, last_event, counts, last,
-                          last_error, self._lines_applied, self._caught_up)
+        return FeedHealth(
+            self.feed_path,
+            state,
+            message,
+            self._lag,
+            last_event,
+            counts,
+            last,
+            last_error,
+            self._lines_applied,
+            self._caught_up,
+        )
 
     # ---- the worker -----------------------------------------------------------------
     def _run(self) -> None:
@@ -310,8 +325,9 @@ class FloorEngine:
             return
         try:
             with self._lock:
-                data = snapshot.take(self._floor, self.feed_path, (self._window_start, self._window_end),
-                                     position, self.clock())
+                data = snapshot.take(
+                    self._floor, self.feed_path, (self._window_start, self._window_end), position, self.clock()
+                )
             snapshot.write(self._snapshot_out, data)
         except Exception as exc:  # noqa: BLE001 - a snapshot is an optimisation, never fatal
             self._last_error = f"could not save the floor snapshot: {type(exc).__name__}: {exc}"
@@ -323,9 +339,14 @@ class FloorEngine:
         p = self.progress
         pct = None if p.finished else (100.0 * p.done_bytes / p.total_bytes if p.total_bytes else 0.0)
         return FeedStatus(
-            path=str(h.path), state=h.state, lag_bytes=int(h.lag_bytes), last_event_time=h.last_event_time,
-            rejected=sum(h.reject_counts.values()), backfill_pct=pct,
-            problem=self._sink_error or self._error_now, live=self._caught_up,
+            path=str(h.path),
+            state=h.state,
+            lag_bytes=int(h.lag_bytes),
+            last_event_time=h.last_event_time,
+            rejected=sum(h.reject_counts.values()),
+            backfill_pct=pct,
+            problem=self._sink_error or self._error_now,
+            live=self._caught_up,
             last_error=next(iter((h.last_error or "").splitlines()), "")[:200] or None,
         )
 
@@ -352,7 +373,11 @@ class FloorEngine:
             everything = minute != self._last_minute or not self._published_live
             names = list(floor.queues) if everything else [q for q in changes.queues if q in floor.queues]
             queues = {name: queue_view(floor, name, now) for name in names}
-            rejects = (dict(floor.rejects.counts), list(floor.rejects.last)) if changes.rejects or not self._published_live else None
+            rejects = (
+                (dict(floor.rejects.counts), list(floor.rejects.last))
+                if changes.rejects or not self._published_live
+                else None
+            )
         self._last_minute = minute
         self._published_live = True
         if changes.escalations and self._on_escalations is not None:
@@ -413,9 +438,7 @@ class FloorEngine:
                     self._floor.feed((b"\n".join(block),))
                 self._lines_applied += len(block)
             except Exception as exc:  # noqa: BLE001 - one bad line must not cost a block
-                self._last_error = (
-                    f"{len(block)}-line block fed line by line: {type(exc).__name__}: {exc}"
-                )
+                self._last_error = f"{len(block)}-line block fed line by line: {type(exc).__name__}: {exc}"
                 self._apply_lines(block)
 
     def _apply_lines(self, lines: list[bytes]) -> None:

@@ -38,9 +38,7 @@ INFORMATIONAL = frozenset({"QUEUESTART", "CONFIGRELOAD", "SYSCOMPAT", "PENALTY",
 # The dialplan's custom escalation verb: epoch|callid|queue|agent|ESCALATE|reason|priority.
 ESCALATE = "ESCALATE"
 
-QUEUE_LOG_VERBS = (
-    CALL_ENTER | ANSWER | CALL_ENDED | ABANDONED | EXITED | RING | MEMBER | INFORMATIONAL | {ESCALATE}
-)
+QUEUE_LOG_VERBS = CALL_ENTER | ANSWER | CALL_ENDED | ABANDONED | EXITED | RING | MEMBER | INFORMATIONAL | {ESCALATE}
 # Only the JSON-lines feed can report ringing and the end of wrap-up explicitly.
 JSONL_ONLY_VERBS = frozenset({"RINGING", "WRAPUP", "WRAPUPEND"})
 KNOWN_VERBS = QUEUE_LOG_VERBS | JSONL_ONLY_VERBS

@@ -103,8 +103,7 @@ class PositionFile:
     def save(self, pos: Position) -> None:
         """Write `pos` atomically (tmp + fsync + rename, mode 0600); raises OSError."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        body = json.dumps({"format": FORMAT, "feed": self.feed, "position": pos.to_dict()},
-                          sort_keys=True)
+        body = json.dumps({"format": FORMAT, "feed": self.feed, "position": pos.to_dict()}, sort_keys=True)
         # mkstemp creates the file 0600 and in the same directory, so the rename is atomic
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
         try:

@@ -58,8 +58,20 @@ from floorconsole.measures import QueueMeasures, Tally, compute, total
 from floorconsole.rejects import UNKNOWN_EVENT, Rejects
 
 __all__ = [
-    "HISTORY_MINUTES", "MAX_ENDED", "MAX_FEED_SEATS", "MAX_LINE", "MAX_OPEN_CALLS", "MAX_QUEUES",
-    "MAX_WAIT_S", "Call", "Changes", "Floor", "QueueState", "Seat", "SeatState", "Waiting",
+    "HISTORY_MINUTES",
+    "MAX_ENDED",
+    "MAX_FEED_SEATS",
+    "MAX_LINE",
+    "MAX_OPEN_CALLS",
+    "MAX_QUEUES",
+    "MAX_WAIT_S",
+    "Call",
+    "Changes",
+    "Floor",
+    "QueueState",
+    "Seat",
+    "SeatState",
+    "Waiting",
 ]
 
 
@@ -367,7 +379,11 @@ class Floor:
                     del self._calls[callid]
                 q.dirty = True
                 first = stale[0].decode("utf-8", "replace")
-                self.rejects.add("stale_waiting", f"{len(stale)} caller(s) in {q.name} waiting over {self._max_wait:g} s, e.g. {first}", n=len(stale))
+                self.rejects.add(
+                    "stale_waiting",
+                    f"{len(stale)} caller(s) in {q.name} waiting over {self._max_wait:g} s, e.g. {first}",
+                    n=len(stale),
+                )
             for c in w.values():
                 if c[_ENTERED] < oldest:
                     oldest = c[_ENTERED]

@@ -84,8 +84,12 @@ def fold_queue_log(floor: Floor, lines: list[bytes]) -> None:
     wrapup, explicit = floor._wrapup, floor._explicit_wrapup
     enter_h, connect_h, end_h, rna_h = floor._h_enterqueue, floor._h_connect, floor._end_call, floor._h_ringnoanswer
     ON_CALL, RINGING, OFF, WRAP, AVAIL, PAUSED = (
-        SeatState.ON_CALL, SeatState.RINGING, SeatState.LOGGED_OFF, SeatState.WRAP_UP,
-        SeatState.AVAILABLE, SeatState.PAUSED,
+        SeatState.ON_CALL,
+        SeatState.RINGING,
+        SeatState.LOGGED_OFF,
+        SeatState.WRAP_UP,
+        SeatState.AVAILABLE,
+        SeatState.PAUSED,
     )
     last = t = prev = floor._last_t
     ts = tline = None  # the raw time field of `last`, and the line it came from

@@ -118,7 +118,19 @@ class Call:
 class QueueState:
     """One queue: its waiting callers, its window tally and optional hourly buckets."""
 
-    __slots__ = ("_hist", "_hist_min", "bit", "buckets", "calls", "dirty", "hist_next", "hist_peak", "name", "raw", "tally")
+    __slots__ = (
+        "_hist",
+        "_hist_min",
+        "bit",
+        "buckets",
+        "calls",
+        "dirty",
+        "hist_next",
+        "hist_peak",
+        "name",
+        "raw",
+        "tally",
+    )
 
     def __init__(self, name: str, raw: bytes | None = None, bit: int = 0) -> None:
         self.name = name

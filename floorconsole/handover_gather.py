@@ -74,8 +74,9 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
         owner = e.claimed_by or e.raised_by
         state = f"claimed by {e.claimed_by}" if e.claimed_by else "not claimed"
         caller = f", caller {e.caller_masked}" if e.caller_masked else ""
-        body = (f"Escalation #{e.id} ({state}): agent {label(e.agent)}, queue {e.queue}{caller}, "
-                f"P{e.priority}: {e.reason}")
+        body = (
+            f"Escalation #{e.id} ({state}): agent {label(e.agent)}, queue {e.queue}{caller}, P{e.priority}: {e.reason}"
+        )
         out.append(Gathered(HandoverItemDraft("escalation", body, source=f"escalation:{e.id}"), e.raised_at, owner))
     entries = store.list_entries(shift=key, kinds=list(CARRIED_ENTRY_KINDS))
     for entry in entries:
@@ -86,10 +87,13 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
         if corrections:
             last = corrections[-1]
             note = f"Corrected by #{last.seq}: {last.body}"
-        out.append(Gathered(
-            HandoverItemDraft(entry.kind, entry.body, note=note, entry_seq=entry.seq, source=f"entry:{entry.seq}"),
-            entry.time, entry.author,
-        ))
+        out.append(
+            Gathered(
+                HandoverItemDraft(entry.kind, entry.body, note=note, entry_seq=entry.seq, source=f"entry:{entry.seq}"),
+                entry.time,
+                entry.author,
+            )
+        )
     for n in store.list_patrol_notes(shift=key, follow_up_only=True):
         findings = ", ".join(i.label for i in n.items) or "note"
         seat = f" at seat {n.seat}" if n.seat else ""
@@ -112,8 +116,13 @@ def sort_gathered(items: list[Gathered]) -> list[Gathered]:
 def checklist_kind(label: str) -> str:
     """The log kind a handover checklist line is filed under (by its words; else general)."""
     low = label.lower()
-    for word, kind in (("equipment", "equipment"), ("staff", "staffing"), ("swap", "staffing"),
-                       ("notice", "notice"), ("customer", "customer-info")):
+    for word, kind in (
+        ("equipment", "equipment"),
+        ("staff", "staffing"),
+        ("swap", "staffing"),
+        ("notice", "notice"),
+        ("customer", "customer-info"),
+    ):
         if word in low:
             return kind
     return "general"
@@ -121,8 +130,10 @@ def checklist_kind(label: str) -> str:
 
 def checklist_drafts(labels: tuple[str, ...], notes: list[str]) -> list[HandoverItemDraft]:
     """One item per handover checklist line (config `[handover] checklist`), with its note."""
-    return [HandoverItemDraft(checklist_kind(label), f"{label}: {note}", source=f"checklist:{i}")
-            for i, (label, note) in enumerate(zip(labels, notes), 1)]
+    return [
+        HandoverItemDraft(checklist_kind(label), f"{label}: {note}", source=f"checklist:{i}")
+        for i, (label, note) in enumerate(zip(labels, notes), 1)
+    ]
 
 
 def free_entry(kind: str, body: str, note: str = "") -> HandoverItemDraft:
@@ -189,6 +200,12 @@ def open_items_text(counts: object) -> str | None:
     total = getattr(counts, "open", 0) + getattr(counts, "escalations", 0)
     if not total:
         return None
-    extra = [f"{n} {what}" for n, what in ((getattr(counts, "overdue", 0), "overdue"),
-                                            (getattr(counts, "due_this_shift", 0), "due this shift")) if n]
+    extra = [
+        f"{n} {what}"
+        for n, what in (
+            (getattr(counts, "overdue", 0), "overdue"),
+            (getattr(counts, "due_this_shift", 0), "due this shift"),
+        )
+        if n
+    ]
     return f"open items {total}" + (f" ({', '.join(extra)})" if extra else "")

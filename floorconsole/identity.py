@@ -72,8 +72,10 @@ def signing_problem(config: Config, os_user: str) -> str | None:
         return None
     person = config.person(os_user)
     if person is None:
-        return (f"OS user {os_user!r} is not a configured person and can watch but not sign: "
-                f"add [people.{os_user}] with name and role = \"supervisor\" to {config.config_file_name()}")
+        return (
+            f"OS user {os_user!r} is not a configured person and can watch but not sign: "
+            f'add [people.{os_user}] with name and role = "supervisor" to {config.config_file_name()}'
+        )
     if not person.can_sign:
         return f"{person.name} ({os_user}) has the role {person.role!r}, which may watch but not sign"
     return None

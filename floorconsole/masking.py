@@ -91,18 +91,19 @@ def luhn_ok(digits: str) -> bool:
 # schemes' published ranges). (low prefix, high prefix, lengths): a number is a candidate
 # when its first len(low) digits lie in [low, high] and its length is one of `lengths`.
 _CARD_RANGES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
-    ("4", "4", (13, 16, 19)),                         # Visa
-    ("51", "55", (16,)),                              # Mastercard
-    ("2221", "2720", (16,)),                          # Mastercard 2-series
-    ("34", "34", (15,)), ("37", "37", (15,)),         # American Express
-    ("6011", "6011", (16, 17, 18, 19)),               # Discover
+    ("4", "4", (13, 16, 19)),  # Visa
+    ("51", "55", (16,)),  # Mastercard
+    ("2221", "2720", (16,)),  # Mastercard 2-series
+    ("34", "34", (15,)),
+    ("37", "37", (15,)),  # American Express
+    ("6011", "6011", (16, 17, 18, 19)),  # Discover
     ("644", "649", (16, 17, 18, 19)),
     ("65", "65", (16, 17, 18, 19)),
-    ("3528", "3589", (16, 17, 18, 19)),               # JCB
-    ("62", "62", (16, 17, 18, 19)),                   # UnionPay
-    ("36", "36", (14, 15, 16, 17, 18, 19)),           # Diners Club
+    ("3528", "3589", (16, 17, 18, 19)),  # JCB
+    ("62", "62", (16, 17, 18, 19)),  # UnionPay
+    ("36", "36", (14, 15, 16, 17, 18, 19)),  # Diners Club
     ("300", "305", (14, 15, 16, 17, 18, 19)),
-    ("5018", "5018", tuple(range(12, 20))),           # Maestro
+    ("5018", "5018", tuple(range(12, 20))),  # Maestro
     ("5020", "5020", tuple(range(12, 20))),
     ("5038", "5038", tuple(range(12, 20))),
     ("5893", "5893", tuple(range(12, 20))),
@@ -211,7 +212,8 @@ def _card_spans(text: str) -> list[tuple[int, int, str]]:
         # A resident ID number (17 digits and X, or 18 digits) is nobody's card, whole or
         # joined to a neighbouring group.
         ids = {
-            gi for gi, (a, b) in enumerate(groups)
+            gi
+            for gi, (a, b) in enumerate(groups)
             if is_resident_id(norm[a:b] + (norm[b].upper() if b - a == 17 and b < n and norm[b] in "xX" else ""))
         }
         g = 0

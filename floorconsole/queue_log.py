@@ -193,4 +193,3 @@ def to_line(event: Event) -> bytes:
     fields += [s.replace("|", "_") for s in (event.callid, event.queue, event.agent, event.verb)]
     fields += [s.replace("|", "_") for s in event.data] or [""]
     return "|".join(fields).encode("utf-8", "replace")
-

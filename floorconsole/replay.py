@@ -63,9 +63,7 @@ def fold_files(
 
     Raises FileNotFoundError / PermissionError for a file that cannot be opened.
     """
-    floor = Floor(
-        thresholds, layout, window_start, window_end, feed_format=feed_format, bucket_s=bucket_s
-    )
+    floor = Floor(thresholds, layout, window_start, window_end, feed_format=feed_format, bucket_s=bucket_s)
     for path in paths:
         floor.feed(read_blocks(Path(path)))
     return floor

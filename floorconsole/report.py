@@ -226,16 +226,19 @@ def summarize_feed(
     now = min(end, last_seen) if last_seen is not None else end
     queues = tuple(floor.measures(q, now) for q in sorted(floor.queues) if q != "NONE")
     hours_m = floor.bucket_measures()
-    hours = tuple(
-        HourRow(b, m, peaks.get(b, 0)) for b, m in sorted(hours_m.items()) if start - HOUR < b < end
-    )
+    hours = tuple(HourRow(b, m, peaks.get(b, 0)) for b, m in sorted(hours_m.items()) if start - HOUR < b < end)
     # Hours with callers waiting but no finished call still belong in the table.
     seen = {h.start for h in hours}
     extra = [HourRow(b, _empty("*"), p) for b, p in peaks.items() if b not in seen and p]
     hours = tuple(sorted(hours + tuple(extra), key=lambda h: h.start))
     return FeedSummary(
-        start=start, end=end, queues=queues, total=floor.measures_total(now), hours=hours,
-        lines=floor.lines_total, rejected=sum(floor.rejects.counts.values()),
+        start=start,
+        end=end,
+        queues=queues,
+        total=floor.measures_total(now),
+        hours=hours,
+        lines=floor.lines_total,
+        rejected=sum(floor.rejects.counts.values()),
         files=tuple(str(p) for p in kept),
     )
 
@@ -371,8 +374,11 @@ def gather_resolved(store: Store, start: float, end: float) -> tuple[Escalation,
     """Escalations given an outcome in [start, end): resolved on the call, callback promised,
     referred — whether from the console or `floorconsole escalations resolve`."""
     since = start - 31 * 86400  # raised up to a month before, resolved today
-    return tuple(e for e in store.list_escalations(include_closed=True, since=since)
-                 if e.outcome_at is not None and start <= e.outcome_at < end)
+    return tuple(
+        e
+        for e in store.list_escalations(include_closed=True, since=since)
+        if e.outcome_at is not None and start <= e.outcome_at < end
+    )
 
 
 def build_report(
@@ -398,10 +404,20 @@ def build_report(
         supervisor = ""
     make = functools.partial(
         ShiftReport,
-        shift_key=shift.key, shift_name=shift.name, start=start, end=end, generated_at=now,
-        supervisor=supervisor, complaints=complaints, complaints_start=c_start, complaints_end=c_end,
-        resolved=resolved, summaries_sent=sent,
-        head=store.head(), chain=store.chain_head(), sl_threshold_s=config.thresholds.sl_threshold_s,
+        shift_key=shift.key,
+        shift_name=shift.name,
+        start=start,
+        end=end,
+        generated_at=now,
+        supervisor=supervisor,
+        complaints=complaints,
+        complaints_start=c_start,
+        complaints_end=c_end,
+        resolved=resolved,
+        summaries_sent=sent,
+        head=store.head(),
+        chain=store.chain_head(),
+        sl_threshold_s=config.thresholds.sl_threshold_s,
         apology_text=config.thresholds.apology_text(),
         agent_names={p.agent: p.name for p in layout.seats if p.name != p.agent} if layout else {},
     )
@@ -413,8 +429,15 @@ def build_report(
         problem = "no feed file given or configured"
     else:
         try:
-            feed = summarize_feed(feed_paths, config.thresholds, start, end,
-                                  layout=layout, feed_format=config.feed_format, progress=progress)
+            feed = summarize_feed(
+                feed_paths,
+                config.thresholds,
+                start,
+                end,
+                layout=layout,
+                feed_format=config.feed_format,
+                progress=progress,
+            )
         except OSError as exc:
             problem = f"feed could not be read: {exc}"
     escalations = tuple(e for e in store.list_escalations(include_closed=True, since=start) if e.raised_at < end)
@@ -424,24 +447,29 @@ def build_report(
     praise: dict[str, list[Praise]] = {}
     for p in store.list_praise(shift=shift.key):
         praise.setdefault(p.agent, []).append(p)
-    handovers = tuple(
-        h for h in reversed(store.list_handovers(limit=500)) if shift.key in (h.from_shift, h.to_shift)
-    )
+    handovers = tuple(h for h in reversed(store.list_handovers(limit=500)) if shift.key in (h.from_shift, h.to_shift))
     log_entries = tuple(store.list_entries(shift=shift.key))
     inspections = tuple(i for i in store.list_inspections(since=start) if i.time < end)
     return make(
-        feed=feed, feed_problem=problem, escalations=escalations,
+        feed=feed,
+        feed_problem=problem,
+        escalations=escalations,
         patrol={a: tuple(v) for a, v in sorted(patrol.items())},
         praise={a: tuple(v) for a, v in sorted(praise.items())},
-        handovers=handovers, log_entries=log_entries, inspections=inspections,
+        handovers=handovers,
+        log_entries=log_entries,
+        inspections=inspections,
     )
 
 
-def record_sent(store: Store, actor: Actor, report: ShiftReport, sent_to: str, fmt: str, out: str) -> ComplaintSummarySent:
+def record_sent(
+    store: Store, actor: Actor, report: ShiftReport, sent_to: str, fmt: str, out: str
+) -> ComplaintSummarySent:
     """Record that this daily complaint summary went to `sent_to` (DOMAIN.md: the day's
     complaints are sent to management before the shift ends)."""
-    return store.record_summary_sent(report.shift_key, sent_to, len(report.complaints), len(report.resolved),
-                                     fmt, out, actor)
+    return store.record_summary_sent(
+        report.shift_key, sent_to, len(report.complaints), len(report.resolved), fmt, out, actor
+    )
 
 
 def audit_export(store: Store, actor: Actor, report: ShiftReport, fmt: str, out: str, complaints_only: bool) -> None:
@@ -469,15 +497,34 @@ def fmt_s(v: float | None) -> str:
     return "—" if v is None else f"{v:.0f}s"
 
 
-KPI_COLUMNS = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT", "peak wait",
-               "needing apology")
+KPI_COLUMNS = (
+    "queue",
+    "offered",
+    "answered",
+    "abandoned",
+    "exited",
+    "SL",
+    "abandon rate",
+    "ASA",
+    "AHT",
+    "peak wait",
+    "needing apology",
+)
 
 
 def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
     """One KPI table row (same columns as `KPI_COLUMNS`)."""
     return [
-        name if name is not None else m.queue, str(m.offered), str(m.answered), str(m.abandoned), str(m.exited),
-        fmt_pct(m.service_level), fmt_pct(m.abandon_rate), fmt_s(m.asa_s), fmt_s(m.aht_s), fmt_s(m.max_wait_s),
+        name if name is not None else m.queue,
+        str(m.offered),
+        str(m.answered),
+        str(m.abandoned),
+        str(m.exited),
+        fmt_pct(m.service_level),
+        fmt_pct(m.abandon_rate),
+        fmt_s(m.asa_s),
+        fmt_s(m.aht_s),
+        fmt_s(m.max_wait_s),
         str(m.answered_past_apology),
     ]
 
@@ -488,8 +535,14 @@ HOUR_COLUMNS = ("hour", "offered", "answered", "abandoned", "SL", "abandon rate"
 def hour_cells(h: HourRow) -> list[str]:
     m = h.measures
     return [
-        f"{fmt_hm(h.start)}–{fmt_hm(h.start + HOUR)}", str(m.offered), str(m.answered), str(m.abandoned),
-        fmt_pct(m.service_level), fmt_pct(m.abandon_rate), fmt_s(m.asa_s), str(h.peak_waiting),
+        f"{fmt_hm(h.start)}–{fmt_hm(h.start + HOUR)}",
+        str(m.offered),
+        str(m.answered),
+        str(m.abandoned),
+        fmt_pct(m.service_level),
+        fmt_pct(m.abandon_rate),
+        fmt_s(m.asa_s),
+        str(h.peak_waiting),
     ]
 
 
@@ -503,11 +556,34 @@ def escalation_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[s
         note = f"callback due {fmt_time(e.due)}" + (f"; {note}" if note else "")
     if e.department:
         note = f"referred to {e.department}" + (f"; {note}" if note else "")
-    return [str(e.id), fmt_time(e.raised_at), agent(e.agent), e.queue, e.caller_masked or "-", e.reason, e.status, by, note]
+    return [
+        str(e.id),
+        fmt_time(e.raised_at),
+        agent(e.agent),
+        e.queue,
+        e.caller_masked or "-",
+        e.reason,
+        e.status,
+        by,
+        note,
+    ]
 
 
-COMPLAINT_COLUMNS = ("#", "time", "customer", "phone", "product", "batch", "problem", "wants", "agent", "outcome",
-                     "company at fault", "apology", "reported to")
+COMPLAINT_COLUMNS = (
+    "#",
+    "time",
+    "customer",
+    "phone",
+    "product",
+    "batch",
+    "problem",
+    "wants",
+    "agent",
+    "outcome",
+    "company at fault",
+    "apology",
+    "reported to",
+)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -517,9 +593,19 @@ def _yes_no(value: bool | None) -> str:
 def complaint_cells(r: ComplaintRow) -> list[str]:
     c = r.complaint
     return [
-        str(c.id), fmt_time(c.complaint_time or c.time), c.customer_name or "-", c.phone_masked or "-",
-        c.product or "-", c.batch_number or "-", c.problem, c.wants, c.agent or "-", r.outcome,
-        _yes_no(c.company_at_fault), _yes_no(c.apology_given), c.reported_to or "-",
+        str(c.id),
+        fmt_time(c.complaint_time or c.time),
+        c.customer_name or "-",
+        c.phone_masked or "-",
+        c.product or "-",
+        c.batch_number or "-",
+        c.problem,
+        c.wants,
+        c.agent or "-",
+        r.outcome,
+        _yes_no(c.company_at_fault),
+        _yes_no(c.apology_given),
+        c.reported_to or "-",
     ]
 
 
@@ -529,8 +615,18 @@ RESOLVED_COLUMNS = ("#", "raised", "resolved", "agent", "queue", "caller", "reas
 def resolved_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
     """An escalation given its outcome today (the daily summary lists every one)."""
     cells = escalation_cells(e, agent)
-    return [cells[0], cells[1], fmt_time(e.outcome_at), cells[2], cells[3], cells[4], cells[5], e.outcome or "",
-            e.outcome_by or "", cells[8]]
+    return [
+        cells[0],
+        cells[1],
+        fmt_time(e.outcome_at),
+        cells[2],
+        cells[3],
+        cells[4],
+        cells[5],
+        e.outcome or "",
+        e.outcome_by or "",
+        cells[8],
+    ]
 
 
 def sent_note(report: ShiftReport) -> str:
@@ -545,8 +641,16 @@ PATROL_COLUMNS = ("agent", "time", "seat", "findings", "deduction", "follow-up",
 
 def patrol_cells(n: PatrolNote, agent: Callable[[str], str] = str) -> list[str]:
     findings = ", ".join(i.label for i in n.items) or "-"
-    return [agent(n.agent), fmt_time(n.time), n.seat or "-", findings, str(n.deduction_total),
-            "yes" if n.follow_up else "", n.text, n.author]
+    return [
+        agent(n.agent),
+        fmt_time(n.time),
+        n.seat or "-",
+        findings,
+        str(n.deduction_total),
+        "yes" if n.follow_up else "",
+        n.text,
+        n.author,
+    ]
 
 
 PRAISE_COLUMNS = ("agent", "time", "what", "why", "by")
@@ -569,8 +673,15 @@ INSPECTION_COLUMNS = ("agent", "time", "call", *(SCORE_LABELS[d] for d in SCORE_
 
 def inspection_cells(i: Inspection, agent: Callable[[str], str] = str) -> list[str]:
     """One quality inspection: the five scores (1–5) in the rulebook's order, their total."""
-    return [agent(i.agent), fmt_time(i.time), i.call_id, *(str(i.scores.get(d, "")) for d in SCORE_DIMENSIONS),
-            str(i.total), i.comment, i.author]
+    return [
+        agent(i.agent),
+        fmt_time(i.time),
+        i.call_id,
+        *(str(i.scores.get(d, "")) for d in SCORE_DIMENSIONS),
+        str(i.total),
+        i.comment,
+        i.author,
+    ]
 
 
 HANDOVER_COLUMNS = ("#", "from", "to", "handed by", "handed at", "items", "acknowledged", "questioned", "received")
@@ -580,42 +691,103 @@ def handover_cells(h: Handover) -> list[str]:
     acked = sum(1 for i in h.items if i.acknowledged is not None)
     questioned = sum(1 for i in h.items if i.questions)
     received = f"{h.received.name} {fmt_time(h.received.time)}" if h.received else "NOT RECEIVED"
-    return [str(h.id), h.from_shift, h.to_shift, h.handed.name, fmt_time(h.handed.time), str(len(h.items)),
-            str(acked), str(questioned), received]
+    return [
+        str(h.id),
+        h.from_shift,
+        h.to_shift,
+        h.handed.name,
+        fmt_time(h.handed.time),
+        str(len(h.items)),
+        str(acked),
+        str(questioned),
+        received,
+    ]
 
 
-def sections(report: ShiftReport, complaints_only: bool = False) -> list[tuple[str, tuple[str, ...], list[list[str]], str]]:
+def sections(
+    report: ShiftReport, complaints_only: bool = False
+) -> list[tuple[str, tuple[str, ...], list[list[str]], str]]:
     """The report as (title, columns, rows, note) tables, in reading order (every format uses this)."""
     out: list[tuple[str, tuple[str, ...], list[list[str]], str]] = []
     c_note = f"Complaints recorded {fmt_time(report.complaints_start)} – {fmt_time(report.complaints_end)}"
     complaints = [complaint_cells(r) for r in report.complaints]
-    resolved = ("Escalations resolved today", RESOLVED_COLUMNS,
-                [resolved_cells(e, report.agent) for e in report.resolved], sent_note(report))
+    resolved = (
+        "Escalations resolved today",
+        RESOLVED_COLUMNS,
+        [resolved_cells(e, report.agent) for e in report.resolved],
+        sent_note(report),
+    )
     if complaints_only:
         return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note), resolved]
     f = report.feed
     if f is not None:
         rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, "All queues")]
-        note = (f"SL = answered within {report.sl_threshold_s:.0f} s ÷ (answered + abandoned + exited); "
-                f"needing apology = calls answered after the rule in force: {report.apology_text}; "
-                f"{f.lines} feed lines read, {f.rejected} rejected")
+        note = (
+            f"SL = answered within {report.sl_threshold_s:.0f} s ÷ (answered + abandoned + exited); "
+            f"needing apology = calls answered after the rule in force: {report.apology_text}; "
+            f"{f.lines} feed lines read, {f.rejected} rejected"
+        )
         out.append(("Queue KPIs", KPI_COLUMNS, rows, note))
-        out.append(("By hour", HOUR_COLUMNS, [hour_cells(h) for h in f.hours],
-                    "All queues; peak waiting = most callers waiting at once in the hour"))
+        out.append(
+            (
+                "By hour",
+                HOUR_COLUMNS,
+                [hour_cells(h) for h in f.hours],
+                "All queues; peak waiting = most callers waiting at once in the hour",
+            )
+        )
     else:
         out.append(("Queue KPIs", ("note",), [[report.feed_problem]], ""))
-    out.append(("Duty log", LOG_COLUMNS, [log_cells(e) for e in report.log_entries],
-                "" if report.log_entries else "No duty-log entry this shift"))
-    out.append(("Escalations", ESC_COLUMNS, [escalation_cells(e, report.agent) for e in report.escalations], "Caller numbers masked"))
+    out.append(
+        (
+            "Duty log",
+            LOG_COLUMNS,
+            [log_cells(e) for e in report.log_entries],
+            "" if report.log_entries else "No duty-log entry this shift",
+        )
+    )
+    out.append(
+        (
+            "Escalations",
+            ESC_COLUMNS,
+            [escalation_cells(e, report.agent) for e in report.escalations],
+            "Caller numbers masked",
+        )
+    )
     out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
     out.append(resolved)
-    out.append(("Patrol findings by agent", PATROL_COLUMNS,
-                [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes], ""))
-    out.append(("Quality inspections", INSPECTION_COLUMNS,
-                [inspection_cells(i, report.agent) for i in report.inspections], "Scores 1–5"))
-    out.append(("Praise by agent", PRAISE_COLUMNS, [praise_cells(p, report.agent) for ps in report.praise.values() for p in ps], ""))
-    out.append(("Handover", HANDOVER_COLUMNS, [handover_cells(h) for h in report.handovers],
-                "" if report.handovers else "No handover recorded for this shift"))
+    out.append(
+        (
+            "Patrol findings by agent",
+            PATROL_COLUMNS,
+            [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes],
+            "",
+        )
+    )
+    out.append(
+        (
+            "Quality inspections",
+            INSPECTION_COLUMNS,
+            [inspection_cells(i, report.agent) for i in report.inspections],
+            "Scores 1–5",
+        )
+    )
+    out.append(
+        (
+            "Praise by agent",
+            PRAISE_COLUMNS,
+            [praise_cells(p, report.agent) for ps in report.praise.values() for p in ps],
+            "",
+        )
+    )
+    out.append(
+        (
+            "Handover",
+            HANDOVER_COLUMNS,
+            [handover_cells(h) for h in report.handovers],
+            "" if report.handovers else "No handover recorded for this shift",
+        )
+    )
     return out
 
 
@@ -753,6 +925,11 @@ def write_report(path: Path, text: str) -> None:
 def kpi_summary(m: QueueMeasures) -> dict[str, float | int | None]:
     """The review screen's KPIs of one window (numbers, None where undefined)."""
     return {
-        "offered": m.offered, "answered": m.answered, "service_level": m.service_level,
-        "abandon_rate": m.abandon_rate, "asa_s": m.asa_s, "aht_s": m.aht_s, "max_wait_s": m.max_wait_s,
+        "offered": m.offered,
+        "answered": m.answered,
+        "service_level": m.service_level,
+        "abandon_rate": m.abandon_rate,
+        "asa_s": m.asa_s,
+        "aht_s": m.aht_s,
+        "max_wait_s": m.max_wait_s,
     }

@@ -33,21 +33,28 @@ def chart_svg(hours: tuple[HourRow, ...], sl_target: float | None = None) -> str
     n = len(hours)
     slot = pw / n
     peak = max(max(r.peak_waiting for r in hours), 1)
-    parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-             f'viewBox="0 0 {w} {h}" role="img" aria-label="Waiting callers and service level by hour">']
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" role="img" aria-label="Waiting callers and service level by hour">'
+    ]
     parts.append(f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#ccc"/>')
     for i, r in enumerate(hours):
         bh = ph * r.peak_waiting / peak
         x = left + i * slot + slot * 0.15
-        parts.append(f'<rect x="{x:.1f}" y="{top + ph - bh:.1f}" width="{slot * 0.7:.1f}" height="{bh:.1f}" '
-                     f'fill="#8ab4f8"><title>{fmt_hm(r.start)}: {r.peak_waiting} waiting at peak</title></rect>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top + ph - bh:.1f}" width="{slot * 0.7:.1f}" height="{bh:.1f}" '
+            f'fill="#8ab4f8"><title>{fmt_hm(r.start)}: {r.peak_waiting} waiting at peak</title></rect>'
+        )
         if n <= 12 or i % 2 == 0:
-            parts.append(f'<text x="{left + i * slot + slot / 2:.1f}" y="{h - 12}" font-size="10" '
-                         f'text-anchor="middle">{fmt_hm(r.start)}</text>')
+            parts.append(
+                f'<text x="{left + i * slot + slot / 2:.1f}" y="{h - 12}" font-size="10" '
+                f'text-anchor="middle">{fmt_hm(r.start)}</text>'
+            )
     if sl_target is not None:
         y = top + ph * (1 - sl_target / 100)
-        parts.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e37400" '
-                     f'stroke-dasharray="4 3"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e37400" stroke-dasharray="4 3"/>'
+        )
     points = []
     for i, r in enumerate(hours):
         sl = r.measures.service_level
@@ -55,8 +62,10 @@ def chart_svg(hours: tuple[HourRow, ...], sl_target: float | None = None) -> str
             continue
         x, y = left + i * slot + slot / 2, top + ph * (1 - sl / 100)
         points.append(f"{x:.1f},{y:.1f}")
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#188038"><title>{fmt_hm(r.start)}: '
-                     f'SL {sl:.1f}%</title></circle>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#188038"><title>{fmt_hm(r.start)}: '
+            f"SL {sl:.1f}%</title></circle>"
+        )
     if len(points) > 1:
         parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#188038" stroke-width="2"/>')
     parts.append(f'<text x="4" y="{top + 8}" font-size="10">{peak}</text>')
@@ -74,8 +83,12 @@ def chart_svg(hours: tuple[HourRow, ...], sl_target: float | None = None) -> str
 def render_html(report: ShiftReport, complaints_only: bool = False, sl_target: float | None = 80.0) -> str:
     """The whole page."""
     title = _e(title_line(report, complaints_only))
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{title}</title><style>{_CSS}</style></head><body>", f"<h1>{title}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{title}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{title}</h1>",
+    ]
     for sec_title, cols, rows, note in sections(report, complaints_only):
         out.append(f"<h2>{_e(sec_title)}</h2>")
         if note:

@@ -89,11 +89,30 @@ ESCALATION_REASONS: tuple[str, ...] = (
 # afternoon peak 14:00-16:00, a taper after work that steepens after 19:00. About 9 % of the
 # 08:00-16:00 volume arrives between 00:00 and 08:00.
 DAILY_PROFILE: tuple[float, ...] = (
-    0.10, 0.06, 0.04, 0.03, 0.03, 0.04, 0.08, 0.22,  # 00-07 night, first callers at 07
-    0.60, 0.88, 1.00, 0.97,                          # 08-11 ramp-up, morning peak
-    0.68, 0.76,                                      # 12-13 lunch dip
-    0.95, 1.00, 0.92,                                # 14-16 afternoon peak
-    0.80, 0.66, 0.56, 0.48, 0.38, 0.27, 0.16,        # 17-23 taper
+    0.10,
+    0.06,
+    0.04,
+    0.03,
+    0.03,
+    0.04,
+    0.08,
+    0.22,  # 00-07 night, first callers at 07
+    0.60,
+    0.88,
+    1.00,
+    0.97,  # 08-11 ramp-up, morning peak
+    0.68,
+    0.76,  # 12-13 lunch dip
+    0.95,
+    1.00,
+    0.92,  # 14-16 afternoon peak
+    0.80,
+    0.66,
+    0.56,
+    0.48,
+    0.38,
+    0.27,
+    0.16,  # 17-23 taper
 )
 PROFILES: dict[str, tuple[float, ...]] = {"daily": DAILY_PROFILE}
 
@@ -287,7 +306,9 @@ class Simulator:
 
     def natural_event_rate(self) -> float:
         """Estimated lines per second this floor writes at its natural (uncompressed) pace."""
-        calls = sum(self.natural_rates.values()) * (1 + (self.burst_factor * 330.0 / self.burst_every_s) / len(self.queues))
+        calls = sum(self.natural_rates.values()) * (
+            1 + (self.burst_factor * 330.0 / self.burst_every_s) / len(self.queues)
+        )
         memberships = sum(len(a.queues) for a in self._agents.values())
         agent_lines = memberships * (2.0 / self.pause_every_s + 2.0 / self.logoff_every_s)
         return calls * _LINES_PER_CALL + agent_lines
@@ -427,7 +448,7 @@ class Simulator:
         for agent in on:
             if not agent.on_duty:
                 self._push(t + rng.uniform(0, 900), _SHIFT_START, agent.name)
-        for agent in self._roster_order[len(on):]:
+        for agent in self._roster_order[len(on) :]:
             if agent.on_duty:
                 self._push(t + rng.uniform(600, 1500), _SHIFT_END, agent.name)
         self._push(end - _ROSTER_LEAD_S, _ROSTER, None)
@@ -705,14 +726,36 @@ class Simulator:
         roll = rng.random()
         if roll < self.transfer_p / 2:
             exten = rng.choice(("8000", "8001", "2100", "2200"))
-            self._emit(t, caller.callid, caller.queue, agent.name, "BLINDTRANSFER",
-                       exten, "from-internal", hold, talk, caller.origpos)
+            self._emit(
+                t,
+                caller.callid,
+                caller.queue,
+                agent.name,
+                "BLINDTRANSFER",
+                exten,
+                "from-internal",
+                hold,
+                talk,
+                caller.origpos,
+            )
         elif roll < self.transfer_p:
             # a UUID-shaped id; the five draws in this order (same seed, same lines)
-            bridge = (f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-{0x4000 | rng.getrandbits(12):04x}-"
-                      f"{0x8000 | rng.getrandbits(14):04x}-{rng.getrandbits(48):012x}")
-            self._emit(t, caller.callid, caller.queue, agent.name, "ATTENDEDTRANSFER",
-                       "BRIDGE", bridge, hold, talk, caller.origpos)
+            bridge = (
+                f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-{0x4000 | rng.getrandbits(12):04x}-"
+                f"{0x8000 | rng.getrandbits(14):04x}-{rng.getrandbits(48):012x}"
+            )
+            self._emit(
+                t,
+                caller.callid,
+                caller.queue,
+                agent.name,
+                "ATTENDEDTRANSFER",
+                "BRIDGE",
+                bridge,
+                hold,
+                talk,
+                caller.origpos,
+            )
         else:
             verb = "COMPLETEAGENT" if rng.random() < 0.48 else "COMPLETECALLER"
             self._emit(t, caller.callid, caller.queue, agent.name, verb, hold, talk, caller.origpos)

@@ -37,13 +37,26 @@ FORMAT = 1
 _HANDLER_TABLES = ("_ql", "_all")
 # What a snapshot may contain besides builtin scalars, lists, dicts and tuples.
 _ALLOWED = {
-    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "bytearray"),
-    ("collections", "deque"), ("collections", "Counter"), ("collections", "OrderedDict"),
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+    ("builtins", "bytearray"),
+    ("collections", "deque"),
+    ("collections", "Counter"),
+    ("collections", "OrderedDict"),
     ("collections", "defaultdict"),
-    ("floorconsole.snapshot", "FloorSnapshot"), ("floorconsole.tail", "Position"),
+    ("floorconsole.snapshot", "FloorSnapshot"),
+    ("floorconsole.tail", "Position"),
 }
-_ALLOWED_MODULES = ("floorconsole.floor", "floorconsole.floor_model", "floorconsole.shifts", "floorconsole.config", "floorconsole.measures",
-                    "floorconsole.rejects", "floorconsole.events", "floorconsole.layout")
+_ALLOWED_MODULES = (
+    "floorconsole.floor",
+    "floorconsole.floor_model",
+    "floorconsole.shifts",
+    "floorconsole.config",
+    "floorconsole.measures",
+    "floorconsole.rejects",
+    "floorconsole.events",
+    "floorconsole.layout",
+)
 
 
 def snapshot_file_for(db_path: str | os.PathLike[str], position_file: Path) -> Path:

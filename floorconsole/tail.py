@@ -79,8 +79,9 @@ class Position:
         """Inverse of `to_dict`; raises ValueError on a malformed dict. `raw` is decoded
         JSON whose values are not checked yet (hence Any): int() and str() check them."""
         try:
-            return cls(str(raw["path"]), int(raw["dev"]), int(raw["inode"]),
-                       str(raw["fingerprint"]), int(raw["offset"]))
+            return cls(
+                str(raw["path"]), int(raw["dev"]), int(raw["inode"]), str(raw["fingerprint"]), int(raw["offset"])
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a saved feed position: {exc}") from None
 
@@ -142,7 +143,7 @@ def rotated_siblings(path: Path) -> list[Path]:
         name = entry.name
         if not name.startswith(base) or name == base:
             continue
-        rest = name[len(base):]
+        rest = name[len(base) :]
         if rest.endswith(".gz"):
             rest = rest[:-3]
         if m := _NUMBERED.match(rest):
@@ -308,7 +309,7 @@ class _Source:
                 return []
             self.offset += nl + 1
             self.discarding = False
-            chunk = chunk[nl + 1:]
+            chunk = chunk[nl + 1 :]
         self.pending += chunk
         last_nl = self.pending.rfind(b"\n")
         if last_nl < 0:
@@ -477,7 +478,7 @@ class FileFollower:
                 continue
             if p == self.path:
                 return [(p, offset)]
-            newer = self._distinct(siblings[siblings.index(p) + 1:], head)
+            newer = self._distinct(siblings[siblings.index(p) + 1 :], head)
             return [(p, offset), *((q, 0) for q in newer), (self.path, 0)]
         return []
 
@@ -525,7 +526,7 @@ class FileFollower:
                 except (OSError, EOFError):
                     continue
         if idx is not None:
-            later = siblings[idx + 1:]
+            later = siblings[idx + 1 :]
         else:  # ours was deleted: whatever was written since our last write
             mtime = os.fstat(cur.raw.fileno()).st_mtime_ns
             later = []

@@ -45,8 +45,14 @@ class SeatView:
     def search_text(self) -> str:
         """Lower-case text the filter matches against (name, agent, seat, queues, state)."""
         return " ".join(
-            (self.name, self.agent, self.seat_id, " ".join(self.queues), STATE_LABEL.get(self.state, self.state),
-             self.state)
+            (
+                self.name,
+                self.agent,
+                self.seat_id,
+                " ".join(self.queues),
+                STATE_LABEL.get(self.state, self.state),
+                self.state,
+            )
         ).lower()
 
 

@@ -62,8 +62,13 @@ def feed_state_files(config: Config, feed_path: Path | str) -> tuple[Path, Path]
 
 
 def build_engine(
-    config: Config, feed_path: Path | str, clock: Clock, layout: FloorLayout, service: StoreService,
-    *, watcher: bool = False,
+    config: Config,
+    feed_path: Path | str,
+    clock: Clock,
+    layout: FloorLayout,
+    service: StoreService,
+    *,
+    watcher: bool = False,
 ) -> FloorEngine:
     """The feed engine, recording feed escalations into `service` as it reads them.
 
@@ -77,7 +82,10 @@ def build_engine(
 
     position_file, snapshot_file = feed_state_files(config, feed_path)
     engine = FloorEngine(
-        config, Path(feed_path), clock=clock, layout=layout,
+        config,
+        Path(feed_path),
+        clock=clock,
+        layout=layout,
         on_escalations=recorder(service, layout, problem),
         position_file=position_file if watcher else None,
         snapshot_in=None if watcher else snapshot_file,

@@ -231,8 +231,9 @@ class FloorApp(App[int]):
         header = self._panel(FloorHeader)
         if self._patrol_counts is None:
             self._patrol_counts = patrol_coverage(self.floor.seats.values(), table.patrolled)
-        due = patrol_due(self._last_patrol, shift.start.timestamp(), now, self.config.thresholds,
-                         morning_check_by(shift))
+        due = patrol_due(
+            self._last_patrol, shift.start.timestamp(), now, self.config.thresholds, morning_check_by(shift)
+        )
         header.set_patrol(*self._patrol_counts, due)
         header.set_now(now, shift.name, span)
         for widget in (table, self._panel(FloorMap), self._panel(EscalationsPanel)):
@@ -240,13 +241,13 @@ class FloorApp(App[int]):
         queues = self._panel(QueuesPanel)
         queues.set_counts(self.floor.counts)
         queues.set_now(now)
-        self._alert(self.alerts.floor(self.floor.queues.values(), self.floor.on_call.values(), now,
-                                      self.config.thresholds))
+        self._alert(
+            self.alerts.floor(self.floor.queues.values(), self.floor.on_call.values(), now, self.config.thresholds)
+        )
         end = shift.end.timestamp()
         if shift.key not in self._summary_checked and complaint_summary_reminder_due(now, end, sent=False):
             self._summary_checked.add(shift.key)  # asked once per shift
-            self.run_worker(self._remind_complaint_summary(shift.key, end), group="summary-check",
-                            exit_on_error=False)
+            self.run_worker(self._remind_complaint_summary(shift.key, end), group="summary-check", exit_on_error=False)
         if self._pending_alerts and time.monotonic() - self._last_alert >= ALERT_EVERY_S:
             self._flush_alerts()
 
@@ -258,8 +259,12 @@ class FloorApp(App[int]):
 
         sent = await asyncio.wrap_future(self.service.submit(Store.list_summaries_sent, shift_key))
         if complaint_summary_reminder_due(self.clock(), end, sent=bool(sent)):
-            self._alert([f"Daily complaint summary not sent yet: the shift ends at "
-                         f"{datetime.fromtimestamp(end):%H:%M} (D writes it and records to whom)"])
+            self._alert(
+                [
+                    f"Daily complaint summary not sent yet: the shift ends at "
+                    f"{datetime.fromtimestamp(end):%H:%M} (D writes it and records to whom)"
+                ]
+            )
 
     @on(FloorUpdated)
     def _floor_updated(self, msg: FloorUpdated) -> None:
@@ -300,7 +305,8 @@ class FloorApp(App[int]):
         self._panel(FloorMap).set_patrolled(snap.patrolled)
         self._patrol_counts = None
         self._panel(FloorHeader).set_handover_state(
-            handed_over=snap.handed_over, waiting=snap.handover_waiting, open_items=open_items_text(snap.open_items))
+            handed_over=snap.handed_over, waiting=snap.handover_waiting, open_items=open_items_text(snap.open_items)
+        )
         self._last_patrol = snap.last_patrol
         # only the incoming side is offered the review, from the moment the handover is signed
         if snap.handover_waiting and not self._review_offered and self.screen is self.screen_stack[0]:
@@ -461,15 +467,19 @@ class FloorApp(App[int]):
         queue = ""
         if seat is not None and (row := self.floor.seats.get(seat.agent)) and row.queues:
             queue = row.queues[0]
-        self.push_screen(EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded"))
+        self.push_screen(
+            EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded")
+        )
 
     def action_complaint(self) -> None:
         """`K`: register a complaint that came in without an escalation."""
         from screens.forms import ComplaintForm
 
         seat = self.selected_seat()
-        self.push_screen(ComplaintForm(self.service, self.actor, agent=seat.agent if seat else "", clock=self.clock),
-                         self._saved("Complaint registered"))
+        self.push_screen(
+            ComplaintForm(self.service, self.actor, agent=seat.agent if seat else "", clock=self.clock),
+            self._saved("Complaint registered"),
+        )
 
     def action_complaint_summary(self) -> None:
         """`D`: write the daily complaint summary and record to whom it is sent."""
@@ -479,12 +489,25 @@ class FloorApp(App[int]):
         def done(result: Any) -> None:
             if result is not None:
                 path, sent = result
-                self.notify(f"Complaint summary written to {printable(str(path))}, recorded as sent to "
-                            f"{printable(sent.sent_to)}", timeout=8, markup=False)
+                self.notify(
+                    f"Complaint summary written to {printable(str(path))}, recorded as sent to "
+                    f"{printable(sent.sent_to)}",
+                    timeout=8,
+                    markup=False,
+                )
                 self.refresh_store()
 
-        self.push_screen(ComplaintSummaryForm(self.service, self.actor, self.config, clock=self.clock,
-                                              out_dir=reports_dir(self.config), layout=self.floor_layout), done)
+        self.push_screen(
+            ComplaintSummaryForm(
+                self.service,
+                self.actor,
+                self.config,
+                clock=self.clock,
+                out_dir=reports_dir(self.config),
+                layout=self.floor_layout,
+            ),
+            done,
+        )
 
     def action_log_entry(self) -> None:
         from screens.forms import LogEntryForm
@@ -517,8 +540,9 @@ class FloorApp(App[int]):
         log = self._panel(HandoverLogPanel)
         if self._log_hidden():
             self.action_toggle_log()
-            self.notify("Duty log shown: pick the entry with ↑/↓, then press c (l hides the log).",
-                        severity="information")
+            self.notify(
+                "Duty log shown: pick the entry with ↑/↓, then press c (l hides the log).", severity="information"
+            )
             return
         entry = log.selected_entry
         if entry is None:
@@ -567,8 +591,9 @@ class FloorApp(App[int]):
         if isinstance(self.screen, ConfirmLeave):
             return
         self.push_screen(
-            ConfirmLeave("Quit floorconsole?",
-                         f"{form.form_title()} holds text you typed and have not saved. Quit and lose it?"),
+            ConfirmLeave(
+                "Quit floorconsole?", f"{form.form_title()} holds text you typed and have not saved. Quit and lose it?"
+            ),
             lambda leave: self.exit() if leave else None,
         )
 
@@ -599,10 +624,13 @@ class FloorApp(App[int]):
 
     def _help_binding(self, node: Any, binding: Binding) -> Binding:
         """The binding as help lists it: every key that triggers the action on `node`."""
-        keys = ",".join(k.key for n, k, _, _ in self.screen.active_bindings.values()
-                        if n is node and k.action == binding.action) or binding.key
-        return Binding(keys, binding.action, binding.description or binding.action,
-                       key_display=binding.key_display)
+        keys = (
+            ",".join(
+                k.key for n, k, _, _ in self.screen.active_bindings.values() if n is node and k.action == binding.action
+            )
+            or binding.key
+        )
+        return Binding(keys, binding.action, binding.description or binding.action, key_display=binding.key_display)
 
     _review_offered = False  # the start-up offer to review a waiting handover is made once
 
@@ -615,8 +643,9 @@ class FloorApp(App[int]):
     def action_review(self) -> None:
         from screens.review_screen import ReviewScreen
 
-        screen = ReviewScreen(self.service, self.actor, self.config, clock=self.clock,
-                              feed_path=self.feed_path, layout=self.floor_layout)
+        screen = ReviewScreen(
+            self.service, self.actor, self.config, clock=self.clock, feed_path=self.feed_path, layout=self.floor_layout
+        )
         self.push_screen(screen, lambda _: self.refresh_store())
 
     def action_hand_over(self) -> None:
@@ -624,18 +653,26 @@ class FloorApp(App[int]):
 
         def done(handover: Any) -> None:
             if handover is not None:
-                self.notify(f"Handover #{handover.id} signed to {handover.to_shift} "
-                            f"({len(handover.items)} items, chain head {handover.head.seq})", timeout=6, markup=False)
+                self.notify(
+                    f"Handover #{handover.id} signed to {handover.to_shift} "
+                    f"({len(handover.items)} items, chain head {handover.head.seq})",
+                    timeout=6,
+                    markup=False,
+                )
                 self.refresh_store()
 
-        self.push_screen(HandoverScreen(self.service, self.actor, self.config, clock=self.clock,
-                                        layout=self.floor_layout), done)
+        self.push_screen(
+            HandoverScreen(self.service, self.actor, self.config, clock=self.clock, layout=self.floor_layout), done
+        )
 
     def action_export(self) -> None:
         from screens.export import ExportScreen
 
-        self.push_screen(ExportScreen(self.service, self.actor, self.config, self.feed_path,
-                                      clock=self.clock, layout=self.floor_layout))
+        self.push_screen(
+            ExportScreen(
+                self.service, self.actor, self.config, self.feed_path, clock=self.clock, layout=self.floor_layout
+            )
+        )
 
     def _saved(self, what: str) -> Callable[[Any], None]:
         def done(result: Any) -> None:

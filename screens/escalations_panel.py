@@ -120,8 +120,11 @@ class RecordList(Widget, Generic[T], can_focus=True):
         body = self._visible_items()
         above, below = self.top, max(0, len(self.items) - self.top - body)
         if above or below:
-            text.append(f"  {'↑' + str(above) if above else ''}{' ' if above and below else ''}"
-                        f"{'↓' + str(below) if below else ''}", style="dim")
+            text.append(
+                f"  {'↑' + str(above) if above else ''}{' ' if above and below else ''}"
+                f"{'↓' + str(below) if below else ''}",
+                style="dim",
+            )
         return text
 
     def on_focus(self) -> None:

@@ -47,9 +47,18 @@ class ExportScreen(ModalScreen[Path | None]):
     CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(REVIEW_CSS)]
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
 
-    def __init__(self, service: Any, actor: Any, config: Any, feed_path: Path | None, *,
-                 clock: Callable[[], float], fmt: str = "html", out_dir: Path | None = None,
-                 layout: Any = None) -> None:
+    def __init__(
+        self,
+        service: Any,
+        actor: Any,
+        config: Any,
+        feed_path: Path | None,
+        *,
+        clock: Callable[[], float],
+        fmt: str = "html",
+        out_dir: Path | None = None,
+        layout: Any = None,
+    ) -> None:
         super().__init__(classes="form-screen export-screen")
         self.service, self.actor, self.config = service, actor, config
         self.feed_path, self.clock, self.fmt, self.floor_layout = feed_path, clock, fmt, layout
@@ -85,14 +94,19 @@ class ExportScreen(ModalScreen[Path | None]):
             now = self.clock()
             shift = shift_at_epoch(self.config.shifts, now)
             report = self.service.submit(
-                lambda store: build_report(store, self.config, shift, now, feed_paths=None,
-                                           layout=self.floor_layout)
+                lambda store: build_report(store, self.config, shift, now, feed_paths=None, layout=self.floor_layout)
             ).result(timeout=60)
             if self.feed_path is not None:
                 call(self._status, f"Folding the feed for {shift.key}…")
-                summary = summarize_feed(feed_files(Path(self.feed_path)), self.config.thresholds,
-                                         report.start, report.end, layout=self.floor_layout,
-                                         feed_format=self.config.feed_format, progress=self._progress)
+                summary = summarize_feed(
+                    feed_files(Path(self.feed_path)),
+                    self.config.thresholds,
+                    report.start,
+                    report.end,
+                    layout=self.floor_layout,
+                    feed_format=self.config.feed_format,
+                    progress=self._progress,
+                )
                 report = replace(report, feed=summary, feed_problem="")
             text = render(report, self.fmt)
             self.out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -29,7 +29,9 @@ class FilterBar(Input):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="filter: name, seat, queue (q:sales), state (s:paused) — Enter keeps, Esc clears", id=id)
+        super().__init__(
+            placeholder="filter: name, seat, queue (q:sales), state (s:paused) — Enter keeps, Esc clears", id=id
+        )
 
     def open(self) -> None:
         self.add_class("-open")

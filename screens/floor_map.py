@@ -51,6 +51,8 @@ def agent_label(agent: str) -> str:
     label = _TECH.sub("", agent, count=1)
     label = label.split("@", 1)[0].split("/", 1)[0]
     return label or agent
+
+
 _DIMMED = Style(color="grey35", bgcolor="grey11")
 
 
@@ -71,7 +73,9 @@ class FloorMap(ScrollView, can_focus=True):
     }
     """
 
-    def __init__(self, layout: FloorLayout, thresholds: Thresholds, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, layout: FloorLayout, thresholds: Thresholds, *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.thresholds = thresholds
         self.rows: dict[str, SeatRow] = {}
@@ -314,8 +318,7 @@ class FloorMap(ScrollView, can_focus=True):
         status = self.status_text()
         segments = [Segment(" " * LABEL_WIDTH, base)]
         if status.plain:
-            segments.extend(Segment(seg.text, base + (seg.style or Style()))
-                            for seg in status.render(self.app.console))
+            segments.extend(Segment(seg.text, base + (seg.style or Style())) for seg in status.render(self.app.console))
             segments.append(Segment("   ", base))
         for name in ("AVAILABLE", "RINGING", "ON_CALL", "WRAP_UP", "PAUSED", "LOGGED_OFF"):
             segments.append(Segment(f" {theme.state_label(name)} ", base + theme.state_tile(name)))

@@ -65,8 +65,9 @@ class ItemNoteForm(FormScreen[str]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.body, 300), classes="info")
-        yield field_row("Note", Input(self.note, id="note", compact=True,
-                                      placeholder="e.g. customer promised a call before 18:00"))
+        yield field_row(
+            "Note", Input(self.note, id="note", compact=True, placeholder="e.g. customer promised a call before 18:00")
+        )
 
     def collect(self, problems: Problems) -> str:
         return self.query_one("#note", Input).value.strip()
@@ -157,8 +158,9 @@ class HandoverScreen(FormScreen[Any]):
         Binding("d", "close_item", "Done (close item)"),
     ]
 
-    def __init__(self, service: Any, actor: Any, config: Any, *, clock: Callable[[], float],
-                 layout: FloorLayout | None = None) -> None:
+    def __init__(
+        self, service: Any, actor: Any, config: Any, *, clock: Callable[[], float], layout: FloorLayout | None = None
+    ) -> None:
         super().__init__(service, actor)
         self.add_class("handover-screen")
         self.config = config
@@ -176,14 +178,19 @@ class HandoverScreen(FormScreen[Any]):
     def compose_form(self) -> ComposeResult:
         yield Static(Text("Gathering open items…"), id="ho-summary", classes="info")
         yield OptionList(id="ho-items", compact=True)
-        yield Static("n note on item · a add item · d done (close an open item) · ctrl+s sign · esc cancel",
-                     classes="hint")
+        yield Static(
+            "n note on item · a add item · d done (close an open item) · ctrl+s sign · esc cancel", classes="hint"
+        )
         yield Static(Text("Handover checklist 交接清单: a note on each line", style="bold"), classes="hint")
         for i, label in enumerate(self.checklist):
-            yield field_row(short_label(label), Input(id=f"ck-{i}", compact=True,
-                                                           placeholder=f"{label}: what the next shift must know"),
-                            classes="-tight")
-        yield field_row("Handover note", Input(id="ho-note", compact=True, placeholder="optional, for the whole handover"))
+            yield field_row(
+                short_label(label),
+                Input(id=f"ck-{i}", compact=True, placeholder=f"{label}: what the next shift must know"),
+                classes="-tight",
+            )
+        yield field_row(
+            "Handover note", Input(id="ho-note", compact=True, placeholder="optional, for the whole handover")
+        )
 
     def on_mount(self) -> None:
         self.run_worker(self._load(), group="handover-load", exit_on_error=False)
@@ -217,8 +224,11 @@ class HandoverScreen(FormScreen[Any]):
         elif self.items:
             ol.highlighted = ol.get_option_index("item-0")
         n = len(self.items)
-        summary = Text(f"{n} item{'s' if n != 1 else ''} to hand over" if n else
-                       "Nothing open to hand over. Add items with a, or sign an empty handover.")
+        summary = Text(
+            f"{n} item{'s' if n != 1 else ''} to hand over"
+            if n
+            else "Nothing open to hand over. Add items with a, or sign an empty handover."
+        )
         summary.append(f"  · signing as {printable(str(self.actor))}", style="dim")
         self.query_one("#ho-summary", Static).update(summary)
 
@@ -276,7 +286,7 @@ class HandoverScreen(FormScreen[Any]):
         notes = [self.query_one(f"#ck-{i}", Input).value.strip() for i in range(len(self.checklist))]
         for i, (label, note) in enumerate(zip(self.checklist, notes)):
             if not note:
-                problems.add(f"ck-{i}", f"Checklist: write a note for {label!r} (\"all fine\", \"none\" will do).")
+                problems.add(f"ck-{i}", f'Checklist: write a note for {label!r} ("all fine", "none" will do).')
         drafts = [g.draft for g in self.items] + checklist_drafts(self.checklist, notes)
         return {"drafts": drafts, "note": self.query_one("#ho-note", Input).value.strip()}
 

@@ -72,8 +72,9 @@ class FloorHeader(Widget):
         self.open_handover = text
         self._changed()
 
-    def set_handover_state(self, *, handed_over: str | None = None, waiting: str | None = None,
-                           open_items: str | None = None) -> None:
+    def set_handover_state(
+        self, *, handed_over: str | None = None, waiting: str | None = None, open_items: str | None = None
+    ) -> None:
         """The handover warnings: "handed over, not yet received: you may not leave" (outgoing
         console), "handover waiting" (incoming), and the open-items count (issue 10)."""
         self.open_handover = " · ".join(p for p in (handed_over, waiting) if p) or None

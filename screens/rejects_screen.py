@@ -56,8 +56,9 @@ class RejectsScreen(ModalScreen[None]):
     RejectsScreen #rejects-title { text-style: bold; height: 1; }
     """
 
-    def __init__(self, feed_path: str, counts: Mapping[str, int], last: Sequence[tuple[str, str]],
-                 last_error: str | None = None) -> None:
+    def __init__(
+        self, feed_path: str, counts: Mapping[str, int], last: Sequence[tuple[str, str]], last_error: str | None = None
+    ) -> None:
         super().__init__()
         self.feed_path = feed_path
         self.counts = dict(counts)

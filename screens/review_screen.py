@@ -80,8 +80,7 @@ def load_review(store: Any, actor: Any, now: float, shift_key: str) -> Loaded:
         ho = mine[-1]
     else:
         ho = next((h for h in store.list_handovers(limit=20) if h.to_shift == shift_key), None)
-    return Loaded(ho, origins(store, ho.items) if ho is not None else {},
-                  ho is not None and is_signer(actor, ho))
+    return Loaded(ho, origins(store, ho.items) if ho is not None else {}, ho is not None and is_signer(actor, ho))
 
 
 def acknowledge_all(store: Any, handover_id: int, actor: Any) -> Any:
@@ -109,8 +108,16 @@ def kpi_table(prev_key: str, prev: FeedSummary | None, week_key: str, week: Feed
 class ConfirmForm(FormScreen[Any]):
     """A yes/no step before a write that cannot be undone; dismisses with the store result."""
 
-    def __init__(self, service: Any, actor: Any, title: str, message: Text | str, label: str,
-                 call: Callable[..., Any], *args: Any) -> None:
+    def __init__(
+        self,
+        service: Any,
+        actor: Any,
+        title: str,
+        message: Text | str,
+        label: str,
+        call: Callable[..., Any],
+        *args: Any,
+    ) -> None:
         super().__init__(service, actor)
         self._title, self.message, self.call, self.args = title, message, call, args
         self.save_label = label
@@ -288,20 +295,28 @@ class ReviewScreen(Screen[Any]):
             paths = feed_files(Path(self.feed_path))
             for i, w in enumerate((prev, week)):
                 try:
-                    summaries[i] = summarize_feed(paths, self.config.thresholds, w.start.timestamp(),
-                                                  w.end.timestamp(), layout=self.floor_layout,
-                                                  feed_format=self.config.feed_format)
+                    summaries[i] = summarize_feed(
+                        paths,
+                        self.config.thresholds,
+                        w.start.timestamp(),
+                        w.end.timestamp(),
+                        layout=self.floor_layout,
+                        feed_format=self.config.feed_format,
+                    )
                 except OSError as exc:
                     note = f"feed could not be read: {exc}"
-            missing = [label for label, summary in (("the previous shift", summaries[0]),
-                                                    ("the same shift last week", summaries[1]))
-                       if summary is None or not summary.has_data]
+            missing = [
+                label
+                for label, summary in (("the previous shift", summaries[0]), ("the same shift last week", summaries[1]))
+                if summary is None or not summary.has_data
+            ]
             if missing and not note:
                 note = f"no feed data for {' or '.join(missing)}"
         self.app.call_from_thread(self.show_kpis, prev.key, summaries[0], week.key, summaries[1], note)
 
-    def show_kpis(self, prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None,
-                  note: str) -> None:
+    def show_kpis(
+        self, prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None, note: str
+    ) -> None:
         """Put the folded figures on screen (UI thread)."""
         self.kpis = (prev, week)
         self.query_one("#rv-kpis", Static).update(kpi_table(prev_key, prev, week_key, week, note))
@@ -324,8 +339,10 @@ class ReviewScreen(Screen[Any]):
         for ev in item.events:
             if ev.action not in ("question", "answer"):
                 continue
-            out.append("\n          ? " if ev.action == "question" else "\n          ↪ answer ",
-                       style="yellow" if ev.action == "question" else "green")
+            out.append(
+                "\n          ? " if ev.action == "question" else "\n          ↪ answer ",
+                style="yellow" if ev.action == "question" else "green",
+            )
             out.append(f"{printable(ev.signature.name, 20)}: ", style="dim")
             out.append(printable(ev.text, 300))
         return out
@@ -346,17 +363,24 @@ class ReviewScreen(Screen[Any]):
         options: list[Option] = []
         for kind in sorted(groups, key=kind_rank):
             items = sorted(groups[kind], key=lambda it: (self.origin.get(it.id, (it.entry.time, ""))[0], it.position))
-            options.append(Option(Text(f"{KIND_TITLES.get(kind, printable(kind))} ({len(items)})", style="bold"),
-                                  id=f"hdr-{kind}", disabled=True))
+            options.append(
+                Option(
+                    Text(f"{KIND_TITLES.get(kind, printable(kind))} ({len(items)})", style="bold"),
+                    id=f"hdr-{kind}",
+                    disabled=True,
+                )
+            )
             options += [Option(self.item_text(it, now), id=f"item-{it.id}") for it in items]
         ol.add_options(options)
         ids = [o.id for o in options if o.id and o.id.startswith("item-")]
         if ids:
             ol.highlighted = ol.get_option_index(keep if keep in ids else ids[0])
         line = Text()
-        line.append(f"From {printable(ho.from_shift)} to {printable(ho.to_shift)}, handed over by "
-                    f"{printable(ho.handed.name)} ({format_age(now - ho.handed.time)} ago) · "
-                    f"{ho.acknowledged_count}/{len(ho.items)} acknowledged · ")
+        line.append(
+            f"From {printable(ho.from_shift)} to {printable(ho.to_shift)}, handed over by "
+            f"{printable(ho.handed.name)} ({format_age(now - ho.handed.time)} ago) · "
+            f"{ho.acknowledged_count}/{len(ho.items)} acknowledged · "
+        )
         if ho.received is not None:
             line.append(f"receipt signed by {printable(ho.received.name)}", style="bold green")
         elif self.mine:
@@ -367,8 +391,11 @@ class ReviewScreen(Screen[Any]):
             line.append("\nNote: ", style="bold")
             line.append(printable(ho.note, 500))
         if self.mine and ho.received is None:
-            line.append("\nYou signed this handover: the incoming supervisor acknowledges and signs receipt "
-                        "from their own account. a answers a question on the selected item.", style="italic")
+            line.append(
+                "\nYou signed this handover: the incoming supervisor acknowledges and signs receipt "
+                "from their own account. a answers a question on the selected item.",
+                style="italic",
+            )
         head = ho.chain or ho.head  # the head covering every table (the log's before m003)
         line.append(f"\nchain head at signing: {head.text.split(':')[0]}:{head.hash[:16]}…", style="dim")
         status.update(line)
@@ -396,8 +423,10 @@ class ReviewScreen(Screen[Any]):
             self.show_error("This handover was already received; the record is closed.")
             return False
         if self.mine:
-            self.show_error(f"You ({printable(self.actor.name)}) handed this over: only the incoming supervisor "
-                            "acknowledges, questions and signs receipt, from their own account.")
+            self.show_error(
+                f"You ({printable(self.actor.name)}) handed this over: only the incoming supervisor "
+                "acknowledges, questions and signs receipt, from their own account."
+            )
             return False
         return True
 
@@ -424,12 +453,22 @@ class ReviewScreen(Screen[Any]):
         if not pending:
             self.show_error("Every item is already acknowledged.")
             return
-        self.app.push_screen(ConfirmForm(
-            self.service, self.actor, "Acknowledge all",
-            Text(f"Acknowledge all {pending} remaining item{'s' if pending != 1 else ''} as "
-                 f"{printable(str(self.actor))}? Each is recorded with your name and the time."),
-            "Acknowledge all", acknowledge_all, self.handover.id, self.actor,
-        ), self.updated)
+        self.app.push_screen(
+            ConfirmForm(
+                self.service,
+                self.actor,
+                "Acknowledge all",
+                Text(
+                    f"Acknowledge all {pending} remaining item{'s' if pending != 1 else ''} as "
+                    f"{printable(str(self.actor))}? Each is recorded with your name and the time."
+                ),
+                "Acknowledge all",
+                acknowledge_all,
+                self.handover.id,
+                self.actor,
+            ),
+            self.updated,
+        )
 
     def action_question(self) -> None:
         item = self.selected_item()
@@ -443,7 +482,9 @@ class ReviewScreen(Screen[Any]):
             self.show_error("There is no item to answer.")
             return
         if not self.mine:
-            self.show_error(f"Only {printable(self.handover.handed.name)}, who handed this over, answers its questions.")
+            self.show_error(
+                f"Only {printable(self.handover.handed.name)}, who handed this over, answers its questions."
+            )
             return
         if not item.questions:
             self.show_error("This item was not questioned: there is nothing to answer.")
@@ -454,15 +495,29 @@ class ReviewScreen(Screen[Any]):
         if not self._writable():
             return
         pending = [i for i in self.handover.items if i.state != "acknowledged"]
-        msg = Text(f"Sign receipt of handover #{self.handover.id} from {printable(self.handover.from_shift)} "
-                   f"as {printable(str(self.actor))}.")
+        msg = Text(
+            f"Sign receipt of handover #{self.handover.id} from {printable(self.handover.from_shift)} "
+            f"as {printable(str(self.actor))}."
+        )
         if pending:
-            msg.append(f"\n{len(pending)} item{'s are' if len(pending) != 1 else ' is'} not acknowledged; "
-                       "the record will show that.", style="bold yellow")
-        self.app.push_screen(ConfirmForm(
-            self.service, self.actor, "Sign receipt 接班签字", msg, "Sign receipt",
-            Store.receive_handover, self.handover.id, self.actor,
-        ), self._signed)
+            msg.append(
+                f"\n{len(pending)} item{'s are' if len(pending) != 1 else ' is'} not acknowledged; "
+                "the record will show that.",
+                style="bold yellow",
+            )
+        self.app.push_screen(
+            ConfirmForm(
+                self.service,
+                self.actor,
+                "Sign receipt 接班签字",
+                msg,
+                "Sign receipt",
+                Store.receive_handover,
+                self.handover.id,
+                self.actor,
+            ),
+            self._signed,
+        )
 
     def _signed(self, handover: Any) -> None:
         if handover is not None:

@@ -130,7 +130,9 @@ class SeatTable(ScrollView, can_focus=True):
     sort_column: reactive[str] = reactive("seat", init=False)
     sort_reverse: reactive[bool] = reactive(False, init=False)
 
-    def __init__(self, thresholds: Thresholds, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, thresholds: Thresholds, *, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.thresholds = thresholds
         self.rows: dict[str, SeatRow] = {}
@@ -391,7 +393,9 @@ class SeatTable(ScrollView, can_focus=True):
             label = col.label
             style = theme.HEADER_ROW
             if col.key == self.sort_column:
-                label = set_cell_size(label, min(cell_len(label), col.width - 1)) + ("▲" if not self.sort_reverse else "▼")
+                label = set_cell_size(label, min(cell_len(label), col.width - 1)) + (
+                    "▲" if not self.sort_reverse else "▼"
+                )
                 style = theme.SORTED_COLUMN
             segments.append(Segment(_fit(label, col.width, col.align_right), self._style(style)))
             segments.append(Segment(" ", base))

@@ -25,12 +25,26 @@ from floorconsole.clock import ManualClock
 
 # Modules whose behaviour depends on the time of day, the date or the zone: shifts and
 # their boundaries, the demo's time-of-day floor, handover windows, reports and alerts.
-TIME_SENSITIVE_MODULES = frozenset({
-    "test_alerts", "test_app", "test_clock", "test_demo", "test_handover_flow",
-    "test_handover_gather", "test_report", "test_review_snapshots", "test_shifts", "test_stats",
-    "test_store_records", "test_cli_records", "test_open_items", "test_handover_window",
-    "test_watch", "test_wiring",
-})
+TIME_SENSITIVE_MODULES = frozenset(
+    {
+        "test_alerts",
+        "test_app",
+        "test_clock",
+        "test_demo",
+        "test_handover_flow",
+        "test_handover_gather",
+        "test_report",
+        "test_review_snapshots",
+        "test_shifts",
+        "test_stats",
+        "test_store_records",
+        "test_cli_records",
+        "test_open_items",
+        "test_handover_window",
+        "test_watch",
+        "test_wiring",
+    }
+)
 
 _traveller = None
 
@@ -44,7 +58,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "timesensitive: depends on the time of day, date or zone (run at several instants in CI)")
+    config.addinivalue_line(
+        "markers", "timesensitive: depends on the time of day, date or zone (run at several instants in CI)"
+    )
     instant = config.getoption("--instant")
     if instant:
         import time_machine

@@ -115,7 +115,8 @@ def test_calls_answered_past_the_apology_wait_are_counted() -> None:
     feed = b"".join(
         f"{100 * i}|c{i}|sales|NONE|ENTERQUEUE||1|1\n{100 * i + w}|c{i}|sales|SIP/1|CONNECT|{w}|u|1\n"
         f"{100 * i + w + 5}|c{i}|sales|SIP/1|COMPLETEAGENT|{w}|5|1\n".encode()
-        for i, w in enumerate((10, 16, 30, 31, 45)))
+        for i, w in enumerate((10, 16, 30, 31, 45))
+    )
     six = Floor(T, bucket_s=3600)
     six.feed([feed])
     assert six.measures("sales", 1000).answered_past_apology == 2  # 31 and 45 s

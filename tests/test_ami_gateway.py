@@ -37,32 +37,51 @@ AGENT = Leg("PJSIP/101-00000011", "1700000000.17", "1700000000.16", "101")
 SUP = Leg("PJSIP/2001-00000020", "1700000000.20", "1700000000.16", "2001")
 
 
-
 _BACKGROUND: set[asyncio.Future] = set()  # scripted server replies still to come
+
 
 def settings_for(tmp: Path, port: int, **over: Any) -> Any:
     secret = tmp / "ami.secret"
     secret.write_text("s3cret\n")
     os.chmod(secret, 0o600)
-    raw = {"host": "127.0.0.1", "port": port, "username": "floor", "secret_file": "ami.secret",
-           "action_timeout_s": 1.0, "reconnect_min_s": 0.05, "reconnect_max_s": 0.2, "ping_interval_s": 30.0,
-           "originate_ring_s": 2, "takeover_answer_s": 2,
-           "people": {"alice": {"endpoint": "PJSIP/2001", "extension": "2001"}}}
+    raw = {
+        "host": "127.0.0.1",
+        "port": port,
+        "username": "floor",
+        "secret_file": "ami.secret",
+        "action_timeout_s": 1.0,
+        "reconnect_min_s": 0.05,
+        "reconnect_max_s": 0.2,
+        "ping_interval_s": 30.0,
+        "originate_ring_s": 2,
+        "takeover_answer_s": 2,
+        "people": {"alice": {"endpoint": "PJSIP/2001", "extension": "2001"}},
+    }
     raw.update(over)
     return parse_ami_settings(raw, tmp)
 
 
-def run(tmp: Path, body: Callable[[FakeAmi, AmiGateway], Awaitable[None]], *, on_call: bool = False,
-        connect: bool = True, **over: Any) -> None:
+def run(
+    tmp: Path,
+    body: Callable[[FakeAmi, AmiGateway], Awaitable[None]],
+    *,
+    on_call: bool = False,
+    connect: bool = True,
+    **over: Any,
+) -> None:
     """Start the fake server (optionally with a call in progress) and a gateway; run `body`."""
 
     async def main() -> None:
         async with FakeAmi() as ami:
             if on_call:
-                ami.queue_status = [{"Event": "QueueParams", "Queue": "sales"},
-                                    queue_member_item("sales", "Li Na", "PJSIP/101", status="2", in_call="1")]
-                ami.channels = [core_show_channel(CALLER, "00:02:00", bridge="b1"),
-                                core_show_channel(AGENT, "00:01:50", bridge="b1")]
+                ami.queue_status = [
+                    {"Event": "QueueParams", "Queue": "sales"},
+                    queue_member_item("sales", "Li Na", "PJSIP/101", status="2", in_call="1"),
+                ]
+                ami.channels = [
+                    core_show_channel(CALLER, "00:02:00", bridge="b1"),
+                    core_show_channel(AGENT, "00:01:50", bridge="b1"),
+                ]
             gw = AmiGateway(settings_for(tmp, ami.port, **over), ManualClock(1_700_000_000.0))
             await gw.start()
             try:
@@ -112,9 +131,13 @@ def test_without_ami_everything_says_why(tmp_path: Path) -> None:
         gw = AmiGateway(None, ManualClock(0))
         await gw.start()
         assert gw.status.state is ConnectionState.DISABLED
-        for result in (await gw.pause("PJSIP/101", "x"), await gw.spy("alice", "PJSIP/101"),
-                       await gw.take_over("alice", "PJSIP/101"), await gw.hangup("PJSIP/1-00000001"),
-                       await gw.queue_remove("sales", "PJSIP/101")):
+        for result in (
+            await gw.pause("PJSIP/101", "x"),
+            await gw.spy("alice", "PJSIP/101"),
+            await gw.take_over("alice", "PJSIP/101"),
+            await gw.hangup("PJSIP/1-00000001"),
+            await gw.queue_remove("sales", "PJSIP/101"),
+        ):
             assert result.outcome is Outcome.UNAVAILABLE and "[ami]" in result.message
         await gw.stop()
 
@@ -227,8 +250,15 @@ def test_plain_panoramisk_would_resend_which_is_why_we_list_every_action(tmp_pat
     async def main() -> None:
         async with FakeAmi() as ami:
             ami.fault("queuepause", "drop", times=1)
-            m = Manager(loop=asyncio.get_running_loop(), host="127.0.0.1", port=ami.port, username="floor",
-                        secret="s3cret", reconnect_timeout=0, ping_delay=1000)
+            m = Manager(
+                loop=asyncio.get_running_loop(),
+                host="127.0.0.1",
+                port=ami.port,
+                username="floor",
+                secret="s3cret",
+                reconnect_timeout=0,
+                ping_delay=1000,
+            )
             m.connect()
             await eventually(lambda: m.authenticated)
             m.send_action({"Action": "QueuePause", "Interface": "PJSIP/101", "Paused": "true"})
@@ -283,7 +313,9 @@ def test_hangup_refuses_prefixes_regexes_and_unknown_channels(tmp_path: Path) ->
         assert r.outcome is Outcome.CHANNEL_GONE
         assert ami.actions("Hangup") == []
         ok = await gw.hangup(AGENT.channel, supervisor="alice")
-        assert (ok.ok and ok.audit_action == "ami.hangup" and AGENT.channel in ok.audit_detail) or ok.target == AGENT.channel
+        assert (
+            ok.ok and ok.audit_action == "ami.hangup" and AGENT.channel in ok.audit_detail
+        ) or ok.target == AGENT.channel
 
     run(tmp_path, body, on_call=True)
 
@@ -306,7 +338,7 @@ def test_a_one_megabyte_message_is_dropped_and_the_connection_kept(tmp_path: Pat
     async def body(ami: FakeAmi, gw: AmiGateway) -> None:
         big = b"Event: UserEvent\r\nUserEvent: big\r\nBody: " + b"x" * (1024 * 1024) + b"\r\n\r\n"
         for i in range(0, len(big), 65536):  # as TCP would deliver it, in pieces
-            await ami.send_raw(big[i:i + 65536])
+            await ami.send_raw(big[i : i + 65536])
         await ami.emit(newchannel(Leg("PJSIP/8-00000001", "after", "after")))
         await eventually(lambda: "after" in gw.tracker.channels)
         assert gw.status.oversized == 1 and len(ami.connections) == 1
@@ -336,8 +368,14 @@ def spy_handler(response: str, reason: str) -> Callable[[Any, dict[str, Any]], A
     async def handle(conn: Any, msg: dict[str, Any]) -> list[Any]:
         async def later() -> None:
             await asyncio.sleep(0.05)
-            await conn.send([("Event", "OriginateResponse"), ("ActionID", msg["actionid"]),
-                             *originate_response(response, "PJSIP/2001-00000020", reason)[1:]])
+            await conn.send(
+                [
+                    ("Event", "OriginateResponse"),
+                    ("ActionID", msg["actionid"]),
+                    *originate_response(response, "PJSIP/2001-00000020", reason)[1:],
+                ]
+            )
+
         _BACKGROUND.add(asyncio.ensure_future(later()))  # keep a reference until it ran
         return [[("Response", "Success"), ("Message", "Originate successfully queued")]]
 
@@ -345,7 +383,9 @@ def spy_handler(response: str, reason: str) -> Callable[[Any, dict[str, Any]], A
 
 
 @pytest.mark.parametrize("mode,flag", [(SpyMode.LISTEN, ""), (SpyMode.WHISPER, "w"), (SpyMode.BARGE, "B")])
-def test_listen_whisper_barge_ring_my_phone_into_chanspy_of_the_exact_channel(tmp_path: Path, mode: SpyMode, flag: str) -> None:
+def test_listen_whisper_barge_ring_my_phone_into_chanspy_of_the_exact_channel(
+    tmp_path: Path, mode: SpyMode, flag: str
+) -> None:
     async def body(ami: FakeAmi, gw: AmiGateway) -> None:
         ami.on("originate", spy_handler("Success", "4"))
         r = await gw.spy("alice", "PJSIP/101", mode)
@@ -396,12 +436,17 @@ def takeover_handler(answered: bool) -> Callable[[Any, dict[str, Any]], Any]:
     async def handle(conn: Any, msg: dict[str, Any]) -> list[Any]:
         async def later() -> None:
             await asyncio.sleep(0.02)
-            await conn.send(blind_transfer("b1", AGENT, CALLER, msg["exten"], msg["context"]),
-                            bridge_leave("b1", AGENT, 1), bridge_leave("b1", CALLER, 0), hangup(AGENT),
-                            newchannel(SUP, "0"))
+            await conn.send(
+                blind_transfer("b1", AGENT, CALLER, msg["exten"], msg["context"]),
+                bridge_leave("b1", AGENT, 1),
+                bridge_leave("b1", CALLER, 0),
+                hangup(AGENT),
+                newchannel(SUP, "0"),
+            )
             if answered:
                 await asyncio.sleep(0.02)
                 await conn.send(newstate(SUP, "6"), bridge_enter("b2", CALLER, 1), bridge_enter("b2", SUP, 2))
+
         _BACKGROUND.add(asyncio.ensure_future(later()))  # keep a reference until it ran
         return [[("Response", "Success"), ("Message", "Transfer succeeded")]]
 
@@ -419,7 +464,11 @@ def test_take_over_succeeds_only_when_caller_and_supervisor_share_a_bridge(tmp_p
         assert (xfer["channel"], xfer["context"], xfer["exten"]) == (AGENT.channel, "floor-takeover", "2001")
         _, qlog = ami.actions("QueueLog")[0]
         assert (qlog["queue"], qlog["event"], qlog["uniqueid"], qlog["interface"]) == (
-            "sales", "FLOORTAKEOVER", CALLER.uniqueid, "PJSIP/101")
+            "sales",
+            "FLOORTAKEOVER",
+            CALLER.uniqueid,
+            "PJSIP/101",
+        )
         assert qlog["message"] == "alice|bridged"
         assert r.detail["verdict"] == "bridged" and len(r.action_ids) == 2
         assert r.audit_action == "ami.take-over" and "ok:" in r.audit_detail
@@ -477,7 +526,11 @@ def test_pause_with_reason_in_one_queue(tmp_path: Path) -> None:
         assert r.ok and r.message == "PJSIP/101 paused in sales: training|room 2"
         _, sent = ami.actions("QueuePause")[0]
         assert (sent["interface"], sent["paused"], sent["queue"], sent["reason"]) == (
-            "PJSIP/101", "true", "sales", "training room 2")
+            "PJSIP/101",
+            "true",
+            "sales",
+            "training room 2",
+        )
 
     run(tmp_path, body)
 

@@ -47,7 +47,13 @@ def test_a_full_table(tmp_path: Path) -> None:
     secret(tmp_path)
     s = parse_ami_settings(tomllib.loads(TOML)["ami"], tmp_path)
     assert s is not None
-    assert (s.host, s.port, s.username, s.tls, s.action_timeout_s) == ("pbx.example.net", 5038, "floorconsole", False, 3.0)
+    assert (s.host, s.port, s.username, s.tls, s.action_timeout_s) == (
+        "pbx.example.net",
+        5038,
+        "floorconsole",
+        False,
+        3.0,
+    )
     assert s.secret_file == tmp_path / "ami.secret" and s.read_secret() == "t0p-secret"
     assert s.person("alice").endpoint == "PJSIP/2001"  # type: ignore[union-attr]
     assert s.person("bob") is None and s.ssl_context() is None
@@ -65,17 +71,28 @@ def test_mode_0400_is_accepted(tmp_path: Path) -> None:
     assert parse_ami_settings(tomllib.loads(TOML)["ami"], tmp_path) is not None
 
 
-@pytest.mark.parametrize("raw,match", [
-    ({"host": "h", "username": "u", "secret_file": "s", "secret": "x"}, "not kept in the config"),
-    ({"host": "h", "username": "u"}, "ami.secret_file: required"),
-    ({"host": "h", "username": "u", "secret_file": "s", "port": 70000}, "ami.port"),
-    ({"host": "h", "username": "u", "secret_file": "s", "tls": "yes"}, "ami.tls"),
-    ({"host": "h", "username": "u", "secret_file": "s", "hostname": "x"}, "unknown key"),
-    ({"host": "h", "username": "u", "secret_file": "s", "action_timeout_s": 0}, "ami.action_timeout_s"),
-    ({"host": "h", "username": "u", "secret_file": "s", "people": {"a": {"endpoint": "2001"}}}, "PJSIP/2001"),
-    ({"host": "h", "username": "u", "secret_file": "s", "people": {"a": {"endpoint": "PJSIP/1", "extension": "1,2"}}}, "extension"),
-    ({"host": "h", "username": "u", "secret_file": "missing"}, "does not exist"),
-])
+@pytest.mark.parametrize(
+    "raw,match",
+    [
+        ({"host": "h", "username": "u", "secret_file": "s", "secret": "x"}, "not kept in the config"),
+        ({"host": "h", "username": "u"}, "ami.secret_file: required"),
+        ({"host": "h", "username": "u", "secret_file": "s", "port": 70000}, "ami.port"),
+        ({"host": "h", "username": "u", "secret_file": "s", "tls": "yes"}, "ami.tls"),
+        ({"host": "h", "username": "u", "secret_file": "s", "hostname": "x"}, "unknown key"),
+        ({"host": "h", "username": "u", "secret_file": "s", "action_timeout_s": 0}, "ami.action_timeout_s"),
+        ({"host": "h", "username": "u", "secret_file": "s", "people": {"a": {"endpoint": "2001"}}}, "PJSIP/2001"),
+        (
+            {
+                "host": "h",
+                "username": "u",
+                "secret_file": "s",
+                "people": {"a": {"endpoint": "PJSIP/1", "extension": "1,2"}},
+            },
+            "extension",
+        ),
+        ({"host": "h", "username": "u", "secret_file": "missing"}, "does not exist"),
+    ],
+)
 def test_bad_tables_name_the_key(tmp_path: Path, raw: dict[str, object], match: str) -> None:
     (tmp_path / "s").write_text("x\n")
     os.chmod(tmp_path / "s", 0o600)
@@ -113,4 +130,8 @@ def test_spy_originate_targets_the_exact_channel() -> None:
 def test_queue_log_and_pause_fields_cannot_break_a_line() -> None:
     q = takeover_queue_log("sales", "1.2", "PJSIP/101", "ali\r\nce|x", "bridged")
     assert q["Message"] == "ali  ce x|bridged" and q["Event"] == "FLOORTAKEOVER"
-    assert queue_pause("PJSIP/101", False, "", None) == {"Action": "QueuePause", "Interface": "PJSIP/101", "Paused": "false"}
+    assert queue_pause("PJSIP/101", False, "", None) == {
+        "Action": "QueuePause",
+        "Interface": "PJSIP/101",
+        "Paused": "false",
+    }

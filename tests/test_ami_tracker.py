@@ -53,11 +53,21 @@ def replay_until(events: list[dict[str, str]], stop: int, t0: float = 1000.0) ->
 # -- recorded traffic ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", [
-    "simple_ab_success_a_hangup", "simple_ab_success_b_hangup", "queue_queue_simple", "queue_queue_group",
-    "queue_queue_a_cancel", "queue_queue_blind_xfer", "queue_queue_attn_xfer", "xfer_blind_xfer_blind_abbcac",
-    "xfer_attended_xfer_abbcac", "originate_ctd-account-account",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "simple_ab_success_a_hangup",
+        "simple_ab_success_b_hangup",
+        "queue_queue_simple",
+        "queue_queue_group",
+        "queue_queue_a_cancel",
+        "queue_queue_blind_xfer",
+        "queue_queue_attn_xfer",
+        "xfer_blind_xfer_blind_abbcac",
+        "xfer_attended_xfer_abbcac",
+        "originate_ctd-account-account",
+    ],
+)
 def test_every_recording_ends_with_no_live_channel_and_no_bridge(name: str) -> None:
     events = recording(name)
     tr = replay_until(events, len(events))
@@ -69,7 +79,11 @@ def test_every_recording_ends_with_no_live_channel_and_no_bridge(name: str) -> N
 
 def test_simple_call_is_live_while_up_and_ended_after_the_last_hangup() -> None:
     events = recording("simple_ab_success_a_hangup")
-    callid = events[2]["Uniqueid"] if "Uniqueid" in events[2] else next(e["Uniqueid"] for e in events if e["Event"] == "Newchannel")
+    callid = (
+        events[2]["Uniqueid"]
+        if "Uniqueid" in events[2]
+        else next(e["Uniqueid"] for e in events if e["Event"] == "Newchannel")
+    )
     both = max(i for i, e in enumerate(events) if e["Event"] == "BridgeEnter") + 1
     tr = replay_until(events, both)
     live = tr.call(callid)
@@ -149,15 +163,26 @@ def test_a_queue_call_from_join_to_complete() -> None:
     assert list(tr.waiting["sales"]) == [CALLER.uniqueid]
     assert tr.call(CALLER.uniqueid).describe(2192) == "live for 3:12"
 
-    fold(tr, newchannel(AGENT, "0"), agent_called("sales", CALLER, AGENT, "PJSIP/101", "Li Na"),
-         device_state_change("PJSIP/101", "RINGING"), now=2010)
+    fold(
+        tr,
+        newchannel(AGENT, "0"),
+        agent_called("sales", CALLER, AGENT, "PJSIP/101", "Li Na"),
+        device_state_change("PJSIP/101", "RINGING"),
+        now=2010,
+    )
     live = tr.agent("PJSIP/101")
     assert live.ringing and not live.unreachable and live.connected_since is None
 
-    fold(tr, newstate(AGENT, "6"), queue_caller_leave("sales", CALLER),
-         agent_connect("sales", CALLER, AGENT, "PJSIP/101", "Li Na"),
-         bridge_enter("b1", CALLER, 1), bridge_enter("b1", AGENT, 2), device_state_change("PJSIP/101", "INUSE"),
-         now=2014)
+    fold(
+        tr,
+        newstate(AGENT, "6"),
+        queue_caller_leave("sales", CALLER),
+        agent_connect("sales", CALLER, AGENT, "PJSIP/101", "Li Na"),
+        bridge_enter("b1", CALLER, 1),
+        bridge_enter("b1", AGENT, 2),
+        device_state_change("PJSIP/101", "INUSE"),
+        now=2014,
+    )
     assert tr.waiting["sales"] == {}
     live = tr.agent("PJSIP/101")
     assert not live.ringing
@@ -165,9 +190,16 @@ def test_a_queue_call_from_join_to_complete() -> None:
     assert live.callid == CALLER.uniqueid and live.queue == "sales" and live.connected_since == 2014
     assert live.device_status is DeviceStatus.INUSE
 
-    fold(tr, agent_complete("sales", CALLER, AGENT, "PJSIP/101", "Li Na"), bridge_leave("b1", CALLER, 1),
-         bridge_leave("b1", AGENT, 0), hangup(CALLER), hangup(AGENT), device_state_change("PJSIP/101", "NOT_INUSE"),
-         now=2074)
+    fold(
+        tr,
+        agent_complete("sales", CALLER, AGENT, "PJSIP/101", "Li Na"),
+        bridge_leave("b1", CALLER, 1),
+        bridge_leave("b1", AGENT, 0),
+        hangup(CALLER),
+        hangup(AGENT),
+        device_state_change("PJSIP/101", "NOT_INUSE"),
+        now=2074,
+    )
     live = tr.agent("PJSIP/101")
     assert live.agent_channel is None and live.caller_channel is None and live.callid is None
     done = tr.call(CALLER.uniqueid)
@@ -209,15 +241,32 @@ def test_member_status_pause_and_unreachable_device() -> None:
 
 def test_asterisk_13_pause_reason_field() -> None:
     tr = AmiTracker()
-    tr.apply({"Event": "QueueMemberPause", "Queue": "q", "MemberName": "x", "Interface": "SIP/7",
-              "Paused": "1", "Reason": "break"}, 1.0)
+    tr.apply(
+        {
+            "Event": "QueueMemberPause",
+            "Queue": "q",
+            "MemberName": "x",
+            "Interface": "SIP/7",
+            "Paused": "1",
+            "Reason": "break",
+        },
+        1.0,
+    )
     assert tr.agent("SIP/7").paused_reason == "break"
 
 
 def test_keys_are_case_insensitive_and_repeated_keys_take_the_last_value() -> None:
     tr = AmiTracker()
-    tr.apply({"EVENT": "Newchannel", "channel": "PJSIP/5-00000001", "UNIQUEID": "u1", "linkedid": "u1",
-              "ChannelState": ["0", "4"]}, 1.0)
+    tr.apply(
+        {
+            "EVENT": "Newchannel",
+            "channel": "PJSIP/5-00000001",
+            "UNIQUEID": "u1",
+            "linkedid": "u1",
+            "ChannelState": ["0", "4"],
+        },
+        1.0,
+    )
     assert tr.channels["u1"].state == 4
     assert norm({"A": ["1", "2"], "b": None}) == {"a": "2", "b": ""}
 
@@ -240,11 +289,17 @@ def test_snapshot_rebuilds_members_waiting_and_channels_and_ends_what_vanished()
     assert not tr.synced
     waiting = Leg("PJSIP/trunk-00000020", "w.20", "w.20", "13900000000")
     tr.apply_snapshot(
-        [{"Event": "QueueParams", "Queue": "sales"}, queue_member_item("sales", "Li Na", "PJSIP/101", status="2", in_call="1"),
-         queue_entry_item("sales", waiting, 1, 42)],
-        [core_show_channel(CALLER, "00:03:12", bridge="b9"), core_show_channel(AGENT, "00:03:00", bridge="b9"),
-         core_show_channel(waiting, "00:00:42", bridge="", state="6"),
-         {"Event": "CoreShowChannelsComplete", "EventList": "Complete", "ListItems": "3"}],
+        [
+            {"Event": "QueueParams", "Queue": "sales"},
+            queue_member_item("sales", "Li Na", "PJSIP/101", status="2", in_call="1"),
+            queue_entry_item("sales", waiting, 1, 42),
+        ],
+        [
+            core_show_channel(CALLER, "00:03:12", bridge="b9"),
+            core_show_channel(AGENT, "00:03:00", bridge="b9"),
+            core_show_channel(waiting, "00:00:42", bridge="", state="6"),
+            {"Event": "CoreShowChannelsComplete", "EventList": "Complete", "ListItems": "3"},
+        ],
         now=1000,
     )
     assert tr.synced

@@ -165,7 +165,9 @@ async def test_palette_has_every_action(tmp_path, monkeypatch) -> None:
             assert any(t.endswith(f"({key})") for t in titles), key
         await pilot.press("ctrl+p")
         await pilot.press(*"Map/table")
-        await until(pilot, lambda: app.screen.query("CommandList Option") or app.screen.query("OptionList"), what="palette hits")
+        await until(
+            pilot, lambda: app.screen.query("CommandList Option") or app.screen.query("OptionList"), what="palette hits"
+        )
         await pilot.press("enter")
         await until(pilot, lambda: app.query_one(FloorMap).display, what="the map shown")
 
@@ -181,19 +183,26 @@ async def test_footer_lists_the_keys(tmp_path, monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     ("key", "form"),
-    [("p", "PatrolForm"), ("g", "PraiseForm"), ("i", "InspectionForm"), ("t", "TakeoverScreen"),
-     ("e", "EscalationForm"), ("h", "LogEntryForm"), ("question_mark", "HelpScreen")],
+    [
+        ("p", "PatrolForm"),
+        ("g", "PraiseForm"),
+        ("i", "InspectionForm"),
+        ("t", "TakeoverScreen"),
+        ("e", "EscalationForm"),
+        ("h", "LogEntryForm"),
+        ("question_mark", "HelpScreen"),
+    ],
 )
 async def test_each_form_key_opens_its_form_and_escape_cancels(tmp_path, monkeypatch, key, form) -> None:
     app = make_app(tmp_path, monkeypatch)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot)
         await pilot.press(key)
-        await pilot.pause()
-        assert type(app.screen).__name__ == form
+        await until(pilot, lambda: type(app.screen).__name__ == form, what=f"{form} opened")
+        if form == "TakeoverScreen":  # the claim fills the form in; Escape then leaves without asking
+            await until(pilot, lambda: app.screen.claimed, what="the claim")
         await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is app.screen_stack[0]
+        await until(pilot, lambda: app.screen is app.screen_stack[0], what=f"{form} closed")
 
 
 async def test_updates_while_a_form_is_open_do_not_close_the_console(tmp_path, monkeypatch) -> None:
@@ -249,7 +258,8 @@ async def test_another_console_shows_within_two_seconds(tmp_path, monkeypatch) -
             log = app.query_one(HandoverLogPanel)
             panel = app.query_one(EscalationsPanel)
             await settle(
-                app, pilot,
+                app,
+                pilot,
                 lambda: bool(log.items) and panel.items and panel.items[0].claimed_by == "Wang Fang",
                 timeout=5,
             )
@@ -270,6 +280,8 @@ async def test_review_handover_and_export_keys_open_their_screens(tmp_path, monk
         await settle(app, pilot)
         await pilot.press(key)
         await until(pilot, lambda: type(app.screen).__name__ == screen, what=f"{screen} opened")
+        if screen == "ExportScreen":  # it closes once the file is written, by design
+            await until(pilot, lambda: app.screen.finished, timeout=30, what="the export written")
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is app.screen_stack[0], what=f"{screen} closed")
 
@@ -342,8 +354,18 @@ async def test_escalations_panel_puts_the_most_urgent_first_then_the_oldest(tmp_
         await settle(app, pilot)
         someone = Actor("Wang Fang", "other", "pts/3")
         for callid, priority, age in (("p3-old", 3, 900), ("p2-new", 2, 60), ("p1-new", 1, 30), ("p2-old", 2, 600)):
-            await asyncio.wrap_future(app.service.submit(Store.raise_escalation, callid, "SIP/1002", "sales", f"reason {callid}", someone,
-                priority=priority, raised_at=T - age))
+            await asyncio.wrap_future(
+                app.service.submit(
+                    Store.raise_escalation,
+                    callid,
+                    "SIP/1002",
+                    "sales",
+                    f"reason {callid}",
+                    someone,
+                    priority=priority,
+                    raised_at=T - age,
+                )
+            )
         app.refresh_store()
         panel = app.query_one(EscalationsPanel)
         await settle(app, pilot, lambda: len(panel.items) == 5)

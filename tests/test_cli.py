@@ -41,6 +41,8 @@ def test_broken_pipe_on_stdout_is_not_a_traceback(tmp_path) -> None:
             store.add_entry("notice", f"entry {i} " + "x" * 200, Actor("Li Na", "li", "pts/1"))
     proc = subprocess.run(
         f"{sys.executable} -m floorconsole --db {db} log list --json | head -c 10",
-        shell=True, capture_output=True, text=True,
+        shell=True,
+        capture_output=True,
+        text=True,
     )
     assert "Traceback" not in proc.stderr, proc.stderr

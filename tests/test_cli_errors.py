@@ -24,8 +24,15 @@ ENV.pop("FLOORCONSOLE_DEBUG", None)
 
 
 def fc(*argv: str, cwd: Path | None = None, preexec=None) -> subprocess.CompletedProcess:  # noqa: ANN001
-    return subprocess.run([sys.executable, "-m", "floorconsole", *argv], capture_output=True, text=True,
-                          timeout=120, env=ENV, cwd=cwd, preexec_fn=preexec)
+    return subprocess.run(
+        [sys.executable, "-m", "floorconsole", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+        cwd=cwd,
+        preexec_fn=preexec,
+    )
 
 
 def one_line_error(proc: subprocess.CompletedProcess, code: int | None = None) -> str:
@@ -47,14 +54,17 @@ def db(tmp_path: Path) -> Path:
 # --------------------------------------------------------------------------- item 11
 
 
-@pytest.mark.parametrize("toml, key", [
-    ('floor = "x"\n', "floor"),
-    ("store = 1\n", "store"),
-    ("thresholds = 5\n", "thresholds"),
-    ("[alerts]\nbell = \"yes\"\n", "alerts.bell"),
-    ("[floor]\nsupervisor = 7\n", "floor.supervisor"),
-    ("[thresholds]\nsl_threshold_s = nan\n", "thresholds.sl_threshold_s"),
-])
+@pytest.mark.parametrize(
+    "toml, key",
+    [
+        ('floor = "x"\n', "floor"),
+        ("store = 1\n", "store"),
+        ("thresholds = 5\n", "thresholds"),
+        ('[alerts]\nbell = "yes"\n', "alerts.bell"),
+        ("[floor]\nsupervisor = 7\n", "floor.supervisor"),
+        ("[thresholds]\nsl_threshold_s = nan\n", "thresholds.sl_threshold_s"),
+    ],
+)
 def test_config_values_of_the_wrong_type_are_one_line_errors(tmp_path, db, toml, key) -> None:
     config = tmp_path / "c.toml"
     config.write_text(toml)
@@ -65,8 +75,12 @@ def test_config_values_of_the_wrong_type_are_one_line_errors(tmp_path, db, toml,
 
 def test_config_given_a_folder_or_no_value(tmp_path, db) -> None:
     assert "folder" in one_line_error(fc("--config", str(tmp_path), "--db", str(db), "log", "list"), 2)
-    for argv in (["--config"], ["--db", str(db), "log", "list", "--config"], ["--config=", "log", "list"],
-                 ["log", "list", "--db"]):
+    for argv in (
+        ["--config"],
+        ["--db", str(db), "log", "list", "--config"],
+        ["--config=", "log", "list"],
+        ["log", "list", "--db"],
+    ):
         assert "expected a file path" in one_line_error(fc(*argv), 2)
 
 
@@ -78,11 +92,16 @@ def test_db_under_a_file_is_one_line_error(tmp_path) -> None:
         assert str(a_file / "x.db") in line
 
 
-@pytest.mark.parametrize("content", [
-    '{"format": "floorconsole-archive/1"}', "[1, 2]", "{bad", '{"format": "floorconsole-archive/1", '
-    '"entries": [{"seq": 1}], "tables": {}, "head": {}, "digest": "x"}', '{"format": "floorconsole-archive/1", '
-    '"entries": 5, "tables": [], "head": 3}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"format": "floorconsole-archive/1"}',
+        "[1, 2]",
+        "{bad",
+        '{"format": "floorconsole-archive/1", "entries": [{"seq": 1}], "tables": {}, "head": {}, "digest": "x"}',
+        '{"format": "floorconsole-archive/1", "entries": 5, "tables": [], "head": 3}',
+    ],
+)
 def test_verify_archive_on_malformed_json(tmp_path, db, content) -> None:
     archive = tmp_path / "a.json"
     archive.write_text(content)
@@ -111,9 +130,15 @@ def _startup_s() -> float:
     return sorted(times)[1]
 
 
-@pytest.mark.parametrize("argv", [
-    ["log", "list"], ["stats", "--feed", "FEED"], ["report"], ["--help"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "list"],
+        ["stats", "--feed", "FEED"],
+        ["report"],
+        ["--help"],
+    ],
+)
 def test_ctrl_c_in_the_first_half_second_is_exit_130_one_line(tmp_path, db, argv) -> None:
     feed = tmp_path / "queue_log"
     feed.write_text("1795000000|c1|sales|NONE|ENTERQUEUE||13800000004|1\n" * 2000)
@@ -121,8 +146,13 @@ def test_ctrl_c_in_the_first_half_second_is_exit_130_one_line(tmp_path, db, argv
     start = _startup_s()
     interrupted = 0
     for delay in (0.0, 0.03, 0.06, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
-        proc = subprocess.Popen([sys.executable, "-m", "floorconsole", "--db", str(db), *argv],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "floorconsole", "--db", str(db), *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
         time.sleep(start + delay)
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=60)
@@ -142,9 +172,17 @@ def test_ctrl_c_in_the_first_half_second_is_exit_130_one_line(tmp_path, db, argv
 # --------------------------------------------------------------------------- item 16
 
 
-@pytest.mark.parametrize("argv", [
-    ["log", "list"], ["escalations", "list"], ["patrol", "list"], ["handover", "list"], ["verify"], ["report"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "list"],
+        ["escalations", "list"],
+        ["patrol", "list"],
+        ["handover", "list"],
+        ["verify"],
+        ["report"],
+    ],
+)
 def test_read_commands_refuse_a_missing_database_and_create_nothing(tmp_path, argv) -> None:
     missing = tmp_path / "typo" / "flor.db"
     line = one_line_error(fc("--db", str(missing), *argv))
@@ -157,12 +195,19 @@ DROP_DAC = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-c
 
 def _unprivileged(*argv: str) -> subprocess.CompletedProcess:
     """Run as this user without the override of file permissions root has."""
-    return subprocess.run([*DROP_DAC, "--", sys.executable, "-m", "floorconsole", *argv], capture_output=True,
-                          text=True, timeout=120, env=ENV)
+    return subprocess.run(
+        [*DROP_DAC, "--", sys.executable, "-m", "floorconsole", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
 
 
-@pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
-                    reason="needs root and setpriv to drop the permission override")
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(),
+    reason="needs root and setpriv to drop the permission override",
+)
 @pytest.mark.parametrize("db_mode", [0o644, 0o444, 0o666])
 def test_reads_work_in_a_read_only_folder(tmp_path, db, db_mode) -> None:
     folder = db.parent
@@ -184,13 +229,16 @@ def test_reads_work_in_a_read_only_folder(tmp_path, db, db_mode) -> None:
         db.chmod(0o600)
 
 
-@pytest.mark.parametrize("argv", [
-    ["stats", "--feed", "FEED", "--sl-threshold", "nan"],
-    ["stats", "--feed", "FEED", "--sl-threshold", "inf"],
-    ["simulate", "--out", "OUT", "--speed", "nan", "--duration", "0"],
-    ["simulate", "--out", "OUT", "--rate", "inf", "--duration", "0"],
-    ["simulate", "--out", "OUT", "--history", "nan", "--duration", "0"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["stats", "--feed", "FEED", "--sl-threshold", "nan"],
+        ["stats", "--feed", "FEED", "--sl-threshold", "inf"],
+        ["simulate", "--out", "OUT", "--speed", "nan", "--duration", "0"],
+        ["simulate", "--out", "OUT", "--rate", "inf", "--duration", "0"],
+        ["simulate", "--out", "OUT", "--history", "nan", "--duration", "0"],
+    ],
+)
 def test_nan_and_inf_are_refused(tmp_path, argv) -> None:
     feed = tmp_path / "queue_log"
     feed.write_text("1795000000|c1|sales|NONE|ENTERQUEUE||13800000004|1\n")

@@ -41,24 +41,33 @@ def test_log_add_and_list(capsys, db) -> None:
     assert code == 0 and "Queue 2 closed" in out
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["log", "add", "--kind", "gossip", "--body", "x"], "invalid choice"),
-    (["log", "add", "--kind", "general"], "--body"),
-    (["log", "add", "--kind", "general", "--body", "  "], "body is required"),
-    (["log", "add", "--kind", "general", "--body", "card 4111 1111 1111 1111"], "card number"),
-    (["log", "add", "--kind", "general", "--body", "x", "--refers-to", "5"], "no log entry 5"),
-    (["log", "add", "--kind", "general", "--body", "x", "--refers-to", "zero"], "whole number"),
-    (["escalate", "--callid", "c1", "--agent", "a", "--queue", "q", "--reason", "r", "--priority", "4"], "priority"),
-    (["escalate", "--callid", "c1", "--agent", "a", "--queue", "q", "--reason", "r", "--caller", "call me"], "caller number"),
-    (["escalations", "claim", "7"], "no escalation 7"),
-    (["escalations", "resolve", "1", "--outcome", "callback", "--due", "soon"], "ISO"),
-    (["escalations", "resolve", "1", "--outcome", "maybe"], "invalid choice"),
-    (["patrol", "add", "--agent", "a1", "--item", "bogus"], "unknown checklist item"),
-    (["patrol", "add", "--agent", "a1"], "at least one"),
-    (["archive", "--before", "yesterday-ish", "--out", "x.json"], "ISO"),
-    (["verify", "--head", "12:nothex"], "SEQ:HASH"),
-    (["verify", "--head", "R3:" + "a" * 64], "R<links>-<seq>:HASH"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["log", "add", "--kind", "gossip", "--body", "x"], "invalid choice"),
+        (["log", "add", "--kind", "general"], "--body"),
+        (["log", "add", "--kind", "general", "--body", "  "], "body is required"),
+        (["log", "add", "--kind", "general", "--body", "card 4111 1111 1111 1111"], "card number"),
+        (["log", "add", "--kind", "general", "--body", "x", "--refers-to", "5"], "no log entry 5"),
+        (["log", "add", "--kind", "general", "--body", "x", "--refers-to", "zero"], "whole number"),
+        (
+            ["escalate", "--callid", "c1", "--agent", "a", "--queue", "q", "--reason", "r", "--priority", "4"],
+            "priority",
+        ),
+        (
+            ["escalate", "--callid", "c1", "--agent", "a", "--queue", "q", "--reason", "r", "--caller", "call me"],
+            "caller number",
+        ),
+        (["escalations", "claim", "7"], "no escalation 7"),
+        (["escalations", "resolve", "1", "--outcome", "callback", "--due", "soon"], "ISO"),
+        (["escalations", "resolve", "1", "--outcome", "maybe"], "invalid choice"),
+        (["patrol", "add", "--agent", "a1", "--item", "bogus"], "unknown checklist item"),
+        (["patrol", "add", "--agent", "a1"], "at least one"),
+        (["archive", "--before", "yesterday-ish", "--out", "x.json"], "ISO"),
+        (["verify", "--head", "12:nothex"], "SEQ:HASH"),
+        (["verify", "--head", "R3:" + "a" * 64], "R<links>-<seq>:HASH"),
+    ],
+)
 def test_bad_arguments_clear_message_nonzero_nothing_written(capsys, db, argv, message) -> None:
     run(capsys, db, "log", "add", "--kind", "general", "--body", "baseline")
     code, _out, err = run(capsys, db, *argv)
@@ -67,11 +76,41 @@ def test_bad_arguments_clear_message_nonzero_nothing_written(capsys, db, argv, m
 
 
 def test_escalation_flow(capsys, db) -> None:
-    code, out, _ = run(capsys, db, "escalate", "--callid", "c1", "--agent", "a1", "--queue", "sales",
-                       "--caller", "13812345678", "--reason", "insists on supervisor", "--event-key", "line-9")
+    code, out, _ = run(
+        capsys,
+        db,
+        "escalate",
+        "--callid",
+        "c1",
+        "--agent",
+        "a1",
+        "--queue",
+        "sales",
+        "--caller",
+        "13812345678",
+        "--reason",
+        "insists on supervisor",
+        "--event-key",
+        "line-9",
+    )
     assert code == 0 and "5678" in out and "13812345678" not in out
-    run(capsys, db, "escalate", "--callid", "c1", "--agent", "a1", "--queue", "sales",
-        "--caller", "13812345678", "--reason", "insists on supervisor", "--event-key", "line-9")
+    run(
+        capsys,
+        db,
+        "escalate",
+        "--callid",
+        "c1",
+        "--agent",
+        "a1",
+        "--queue",
+        "sales",
+        "--caller",
+        "13812345678",
+        "--reason",
+        "insists on supervisor",
+        "--event-key",
+        "line-9",
+    )
     assert count(db, "escalations") == 1  # same feed line, created once
     assert run(capsys, db, "escalations", "claim", "1", "--as", "Li")[0] == 0
     code, _, err = run(capsys, db, "escalations", "claim", "1", "--as", "Wang")
@@ -81,16 +120,44 @@ def test_escalation_flow(capsys, db) -> None:
     assert rows[0]["claimed_by"] == "Li" and "13812345678" not in out
     code, _, err = run(capsys, db, "escalations", "resolve", "1", "--outcome", "referred", "--as", "Li")
     assert code == 1 and "department" in err
-    code, out, _ = run(capsys, db, "escalations", "resolve", "1", "--outcome", "callback",
-                       "--due", "2099-01-01T10:00", "--as", "Li", "--note", "checking stock")
+    code, out, _ = run(
+        capsys,
+        db,
+        "escalations",
+        "resolve",
+        "1",
+        "--outcome",
+        "callback",
+        "--due",
+        "2099-01-01T10:00",
+        "--as",
+        "Li",
+        "--note",
+        "checking stock",
+    )
     assert code == 0 and "callback" in out
     assert json.loads(run(capsys, db, "escalations", "list", "--json")[1]) == []
     assert len(json.loads(run(capsys, db, "escalations", "list", "--all", "--json")[1])) == 1
 
 
 def test_patrol_verify_archive(capsys, db, tmp_path) -> None:
-    code, out, _ = run(capsys, db, "patrol", "add", "--agent", "a1", "--seat", "B2", "--item", "uniform",
-                       "--item", "phone", "--text", "on personal phone", "--follow-up")
+    code, out, _ = run(
+        capsys,
+        db,
+        "patrol",
+        "add",
+        "--agent",
+        "a1",
+        "--seat",
+        "B2",
+        "--item",
+        "uniform",
+        "--item",
+        "phone",
+        "--text",
+        "on personal phone",
+        "--follow-up",
+    )
     assert code == 0 and "deductions" in out
     run(capsys, db, "log", "add", "--kind", "general", "--body", "one")
     code, out, _ = run(capsys, db, "verify", "--json")
@@ -140,6 +207,21 @@ def test_verify_missing_database(capsys, tmp_path) -> None:
 
 
 def test_real_process_exit_code(db) -> None:
-    proc = subprocess.run([sys.executable, "-m", "floorconsole", "log", "add", "--kind", "general",
-                           "--body", "4111111111111111", "--db", db], capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "floorconsole",
+            "log",
+            "add",
+            "--kind",
+            "general",
+            "--body",
+            "4111111111111111",
+            "--db",
+            db,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 1 and "card number" in proc.stderr

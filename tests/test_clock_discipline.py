@@ -18,9 +18,17 @@ ALLOWED = {ROOT / "floorconsole" / "clock.py"}
 
 # attribute chains that read the time of day when called (or handed out as a clock)
 FORBIDDEN = {
-    ("time", "time"), ("time", "time_ns"), ("time", "ctime"), ("time", "asctime"),
-    ("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
-    ("datetime", "datetime", "now"), ("datetime", "datetime", "utcnow"), ("datetime", "datetime", "today"),
+    ("time", "time"),
+    ("time", "time_ns"),
+    ("time", "ctime"),
+    ("time", "asctime"),
+    ("datetime", "now"),
+    ("datetime", "utcnow"),
+    ("datetime", "today"),
+    ("date", "today"),
+    ("datetime", "datetime", "now"),
+    ("datetime", "datetime", "utcnow"),
+    ("datetime", "datetime", "today"),
     ("datetime", "date", "today"),
 }
 # these read the clock only when called without the time argument

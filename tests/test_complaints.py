@@ -39,13 +39,23 @@ def test_a_complaint_says_fault_apology_and_to_whom(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="at fault"):
         store.record_complaint(ComplaintDraft(problem="late delivery", wants="refund"), LI)
     with pytest.raises(ValidationError, match="only when it is at fault"):
-        store.record_complaint(ComplaintDraft(problem="late delivery", wants="refund", company_at_fault=False,
-                                              apology_given=True), LI)
+        store.record_complaint(
+            ComplaintDraft(problem="late delivery", wants="refund", company_at_fault=False, apology_given=True), LI
+        )
     with pytest.raises(ValidationError, match="reported upwards"):
-        store.record_complaint(ComplaintDraft(problem="late delivery", wants="refund", company_at_fault=True,
-                                              apology_given=True), LI)
-    c = store.record_complaint(ComplaintDraft(problem="late delivery", wants="refund", company_at_fault=True,
-                                              apology_given=True, reported_to="Manager Wang"), LI)
+        store.record_complaint(
+            ComplaintDraft(problem="late delivery", wants="refund", company_at_fault=True, apology_given=True), LI
+        )
+    c = store.record_complaint(
+        ComplaintDraft(
+            problem="late delivery",
+            wants="refund",
+            company_at_fault=True,
+            apology_given=True,
+            reported_to="Manager Wang",
+        ),
+        LI,
+    )
     assert c.escalation_id is None and store.list_complaints() == [c]
     assert (c.company_at_fault, c.apology_given, c.reported_to) == (True, True, "Manager Wang")
     assert store.verify().ok
@@ -81,16 +91,45 @@ def test_reminder_window() -> None:
 # -- CLI ------------------------------------------------------------------------------------
 def test_cli_registers_a_complaint_and_the_summary_holds_cli_resolved_escalations(tmp_path, capsys) -> None:
     db = str(tmp_path / "f.db")
-    code, out, err = run_cli(capsys, "--db", db, "complaint", "add", "--problem", "kettle leaks",
-                             "--wants", "a new kettle", "--at-fault", "yes", "--apology", "yes",
-                             "--reported-to", "Manager Wang", "--phone", "13800001234")
+    code, out, err = run_cli(
+        capsys,
+        "--db",
+        db,
+        "complaint",
+        "add",
+        "--problem",
+        "kettle leaks",
+        "--wants",
+        "a new kettle",
+        "--at-fault",
+        "yes",
+        "--apology",
+        "yes",
+        "--reported-to",
+        "Manager Wang",
+        "--phone",
+        "13800001234",
+    )
     assert code == 0, err
     assert "complaint 1 (no escalation)" in out
-    code, _, err = run_cli(capsys, "--db", db, "complaint", "add", "--problem", "p", "--wants", "w",
-                           "--at-fault", "no", "--apology", "yes")
+    code, _, err = run_cli(
+        capsys, "--db", db, "complaint", "add", "--problem", "p", "--wants", "w", "--at-fault", "no", "--apology", "yes"
+    )
     assert code != 0 and "only when it is at fault" in err
-    code, out, _ = run_cli(capsys, "--db", db, "escalate", "--callid", "c9", "--agent", "SIP/1001",
-                           "--queue", "sales", "--reason", "wants a supervisor")
+    code, out, _ = run_cli(
+        capsys,
+        "--db",
+        db,
+        "escalate",
+        "--callid",
+        "c9",
+        "--agent",
+        "SIP/1001",
+        "--queue",
+        "sales",
+        "--reason",
+        "wants a supervisor",
+    )
     assert code == 0
     code, _, err = run_cli(capsys, "--db", db, "escalations", "claim", "1")
     assert code == 0, err
@@ -107,6 +146,7 @@ def test_cli_registers_a_complaint_and_the_summary_holds_cli_resolved_escalation
 
 
 # -- console --------------------------------------------------------------------------------
+
 
 @pytest.mark.anyio
 async def test_K_registers_a_complaint_without_an_escalation(tmp_path: Path, monkeypatch) -> None:
@@ -126,7 +166,11 @@ async def test_K_registers_a_complaint_without_an_escalation(tmp_path: Path, mon
         await until(pilot, lambda: len(app.screen_stack) == 1, what="saved")
         (c,) = app.service.call(Store.list_complaints)
         assert (c.problem, c.escalation_id, c.company_at_fault, c.apology_given) == (
-            "wrong bill twice", None, False, False)
+            "wrong bill twice",
+            None,
+            False,
+            False,
+        )
 
 
 @pytest.mark.anyio
@@ -145,8 +189,9 @@ async def test_D_writes_the_summary_and_records_to_whom(tmp_path: Path, monkeypa
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize(("hm", "sent", "reminded"), [((15, 40), False, True), ((15, 20), False, False),
-                                                      ((15, 40), True, False)])
+@pytest.mark.parametrize(
+    ("hm", "sent", "reminded"), [((15, 40), False, True), ((15, 20), False, False), ((15, 40), True, False)]
+)
 async def test_reminded_30_minutes_before_the_shift_ends(tmp_path: Path, monkeypatch, hm, sent, reminded) -> None:
     now = datetime(2026, 11, 23, *hm).astimezone().timestamp()
     app = make_app(tmp_path, monkeypatch, now)
@@ -157,8 +202,11 @@ async def test_reminded_30_minutes_before_the_shift_ends(tmp_path: Path, monkeyp
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(app, pilot)
         app._tick()
-        await until(pilot, lambda: all(w.is_finished for w in app.workers if w.group == "summary-check"),
-                    what="summary check done")
+        await until(
+            pilot,
+            lambda: all(w.is_finished for w in app.workers if w.group == "summary-check"),
+            what="summary check done",
+        )
         await pilot.pause()
         app._flush_alerts()
         await pilot.pause()

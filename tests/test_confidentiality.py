@@ -52,7 +52,7 @@ def test_rejects_screen_masks_lines_handed_over_raw() -> None:
     assert NUMBER not in text and "ENTERQUEUE" in text
 
 
-CRASHING_CONSOLE = textwrap.dedent('''
+CRASHING_CONSOLE = textwrap.dedent("""
     import sys
     from pathlib import Path
 
@@ -82,14 +82,17 @@ CRASHING_CONSOLE = textwrap.dedent('''
     app = FloorApp(build_parts(config, feed))
     app.run(headless=True, auto_pilot=press_f)
     sys.exit(app.return_code or 0)
-''')
+""")
 
 
 def test_a_console_crash_shows_neither_locals_nor_feed_data(tmp_path) -> None:
     env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     proc = subprocess.run(
         [sys.executable, "-c", CRASHING_CONSOLE, str(tmp_path)],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, out

@@ -48,7 +48,9 @@ SYSTEM_PY = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
 
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="creates two OS accounts: needs root"),
-    pytest.mark.skipif(shutil.which("tmux") is None or shutil.which("useradd") is None, reason="needs tmux and useradd"),
+    pytest.mark.skipif(
+        shutil.which("tmux") is None or shutil.which("useradd") is None, reason="needs tmux and useradd"
+    ),
     pytest.mark.skipif(not Path(SYSTEM_PY).exists(), reason=f"needs {SYSTEM_PY} to run the console as another user"),
 ]
 
@@ -64,7 +66,9 @@ def _ensure_accounts() -> list[str]:
         try:
             pwd.getpwnam(user)
         except KeyError:
-            subprocess.run(["useradd", "-M", "-N", "-g", GROUP, "-s", "/bin/sh", "-d", "/nonexistent", user], check=True)
+            subprocess.run(
+                ["useradd", "-M", "-N", "-g", GROUP, "-s", "/bin/sh", "-d", "/nonexistent", user], check=True
+            )
             made.append(user)
     return made
 
@@ -110,17 +114,25 @@ def _scene(d: Path, gid: int) -> tuple[Path, dict]:
     lines = [f"{t - 3100}|NONE|sales|SIP/1001|ADDMEMBER|"]
     for i in range(10):
         s0 = t - 3000 + i * 200
-        lines += [f"{s0}|c{i}|sales|NONE|ENTERQUEUE||1380000{i:04d}|1",
-                  f"{s0 + 10}|c{i}|sales|SIP/1001|CONNECT|10|c{i}.1|1",
-                  f"{s0 + 100}|c{i}|sales|SIP/1001|COMPLETECALLER|10|90|1"]
+        lines += [
+            f"{s0}|c{i}|sales|NONE|ENTERQUEUE||1380000{i:04d}|1",
+            f"{s0 + 10}|c{i}|sales|SIP/1001|CONNECT|10|c{i}.1|1",
+            f"{s0 + 100}|c{i}|sales|SIP/1001|COMPLETECALLER|10|90|1",
+        ]
     (d / "queue_log").write_text("\n".join(lines) + "\n")
     cfg = d / "config.toml"
-    people = "".join(f'[people.{u}]\nname = "{n}"\nrole = "supervisor"\n'
-                     for u, n in ((OUT, "Lin Mei"), (IN, "Zhao Lei"), ("wu", "Wu Hao")))
-    shifts = "".join(f'[[shifts]]\nname = "{n}"\nstart = "{s}"\nend = "{e}"\n'
-                     for n, s, e in (("early", a, b), ("late", b, c), ("night", c, a)))
-    cfg.write_text(f'[feed]\npath = "{d / "queue_log"}"\n[store]\ndb = "{d / "floor.db"}"\n'
-                   f"[handover]\nchecklist = []\n{people}{shifts}")
+    people = "".join(
+        f'[people.{u}]\nname = "{n}"\nrole = "supervisor"\n'
+        for u, n in ((OUT, "Lin Mei"), (IN, "Zhao Lei"), ("wu", "Wu Hao"))
+    )
+    shifts = "".join(
+        f'[[shifts]]\nname = "{n}"\nstart = "{s}"\nend = "{e}"\n'
+        for n, s, e in (("early", a, b), ("late", b, c), ("night", c, a))
+    )
+    cfg.write_text(
+        f'[feed]\npath = "{d / "queue_log"}"\n[store]\ndb = "{d / "floor.db"}"\n'
+        f"[handover]\nchecklist = []\n{people}{shifts}"
+    )
     config = load_config(cfg)
     cur = shift_at_epoch(config.shifts, now)
     prev = previous_shift(config.shifts, cur)
@@ -151,8 +163,10 @@ def _scene(d: Path, gid: int) -> tuple[Path, dict]:
 
 def _console(floor: dict, user: str, cfg: Path) -> str:
     session = f"fc-{user}-{os.getpid()}"
-    cmd = (f"runuser -u {user} -- env -u COLUMNS -u LINES HOME=/tmp TERM=xterm-256color {floor['runner']} --config {cfg} console; "
-           "echo CONSOLE-EXIT $?; sleep 60")
+    cmd = (
+        f"runuser -u {user} -- env -u COLUMNS -u LINES HOME=/tmp TERM=xterm-256color {floor['runner']} --config {cfg} console; "
+        "echo CONSOLE-EXIT $?; sleep 60"
+    )
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd], check=True)
     # a second detached session may start at tmux's default size: both are 120x40
     subprocess.run(["tmux", "resize-window", "-t", session, "-x", "120", "-y", "40"], capture_output=True)
@@ -161,8 +175,12 @@ def _console(floor: dict, user: str, cfg: Path) -> str:
 
 
 def _as(floor: dict, user: str, cfg: Path, *args: str) -> str:
-    r = subprocess.run(["runuser", "-u", user, "--", "env", "HOME=/tmp", str(floor["runner"]), "--config", str(cfg), *args],
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        ["runuser", "-u", user, "--", "env", "HOME=/tmp", str(floor["runner"]), "--config", str(cfg), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 0, r.stderr
     return r.stdout
 
@@ -216,7 +234,11 @@ def test_a_shift_change_between_two_os_users_before_the_boundary(floor: dict) ->
     keys(zhao, "S")
     wait_for(zhao, lambda s: "Sign receipt of handover" in s, "the receipt confirmation")
     keys(zhao, "C-s")
-    wait_for(zhao, lambda s: "received by Zhao Lei" in s or "received" in s.split("acknowledged", 1)[-1][:80], "receipt signed")
+    wait_for(
+        zhao,
+        lambda s: "received by Zhao Lei" in s or "received" in s.split("acknowledged", 1)[-1][:80],
+        "receipt signed",
+    )
     keys(zhao, "Escape")
     wait_for(lin, lambda s: "you may not leave" not in s.splitlines()[0], "Lin free to go")
     assert time.time() < seeded["boundary"], "all of it before the boundary"
@@ -224,10 +246,15 @@ def test_a_shift_change_between_two_os_users_before_the_boundary(floor: dict) ->
     # The follow-up, now carried a third time, is closed by the shift holding it.
     _as(floor, IN, cfg, "followups", "done", str(seeded["follow-up"]), "--result", "ordered 10 headsets")
 
-    (shown,) = [h for h in json.loads(_as(floor, IN, cfg, "handover", "list", "--json")) if h["from_shift"].endswith("early")]
+    (shown,) = [
+        h for h in json.loads(_as(floor, IN, cfg, "handover", "list", "--json")) if h["from_shift"].endswith("early")
+    ]
     record = json.loads(_as(floor, IN, cfg, "handover", "show", str(shown["id"]), "--json"))
     assert record["handed"]["os_user"] == OUT and record["received"]["os_user"] == IN
-    events = {i["entry"]["body"][:20]: [(e["action"], e["signature"]["os_user"]) for e in i["events"]] for i in record["items"]}
+    events = {
+        i["entry"]["body"][:20]: [(e["action"], e["signature"]["os_user"]) for e in i["events"]]
+        for i in record["items"]
+    }
     notice = events["Queue 2 closes at 18"]
     assert ("question", IN) in notice and ("answer", OUT) in notice and ("ack", IN) in notice
     assert all(any(a == "ack" and who == IN for a, who in ev) for ev in events.values())

@@ -38,9 +38,23 @@ def test_patrol_and_take_over_in_a_real_terminal(tmp_path: Path) -> None:
     )
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
     sim = subprocess.Popen(
-        [PY, "-m", "floorconsole", "simulate", "--config", str(cfg), "--out", str(feed),
-         "--history", "10", "--seed", "3"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        [
+            PY,
+            "-m",
+            "floorconsole",
+            "simulate",
+            "--config",
+            str(cfg),
+            "--out",
+            str(feed),
+            "--history",
+            "10",
+            "--seed",
+            "3",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     session = f"fc-e2e-{os.getpid()}"
     try:
@@ -50,20 +64,43 @@ def test_patrol_and_take_over_in_a_real_terminal(tmp_path: Path) -> None:
         command = f"{PY} -m floorconsole console --config {cfg}; echo CONSOLE-EXIT $?; sleep 30"
         subprocess.run(
             ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-e", f"PYTHONPATH={ROOT}", command],
-            check=True, env=env,
+            check=True,
+            env=env,
         )
         # the header gives the supervisor's name its full width once the backfill is done
-        screen = wait_for(session, lambda s: "Xu Jing" in s and "Escalations" in s
-                          and "catching up" not in s.splitlines()[0], what="the main screen, live")
+        screen = wait_for(
+            session,
+            lambda s: "Xu Jing" in s and "Escalations" in s and "catching up" not in s.splitlines()[0],
+            what="the main screen, live",
+        )
         assert "E2E Lead" in screen.splitlines()[0]  # the header names the supervisor
 
         # an escalation raised elsewhere (the dialplan's CLI) shows up; the 2 s bound itself is
         # checked by test_app's two-console Pilot test, not by wall-clock here on a loaded machine
         subprocess.run(
-            [PY, "-m", "floorconsole", "escalate", "--config", str(cfg), "--callid", "e2e-1", "--agent", "SIP/1002",
-             "--queue", "sales", "--caller", "13912345678", "--reason", "E2E caller wants a supervisor",
-             "--priority", "1"],
-            check=True, env=env, capture_output=True,
+            [
+                PY,
+                "-m",
+                "floorconsole",
+                "escalate",
+                "--config",
+                str(cfg),
+                "--callid",
+                "e2e-1",
+                "--agent",
+                "SIP/1002",
+                "--queue",
+                "sales",
+                "--caller",
+                "13912345678",
+                "--reason",
+                "E2E caller wants a supervisor",
+                "--priority",
+                "1",
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
         )
         wait_for(session, lambda s: "not taken" in s, what="the escalation")
 
@@ -75,14 +112,18 @@ def test_patrol_and_take_over_in_a_real_terminal(tmp_path: Path) -> None:
         keys(session, "C-s")
         screen = wait_for(session, lambda s: "Patrol note saved" in s, what="the saved patrol note")
         screen = wait_for(
-            session, lambda s: not re.search(r"\s[LPR]*N[LPR]*\s*│", seat_line(s, "A01")),
+            session,
+            lambda s: not re.search(r"\s[LPR]*N[LPR]*\s*│", seat_line(s, "A01")),
             what="A01 losing its not-patrolled mark",
         )
 
         # take over the escalation under the cursor: claimed, number revealed, outcome
         keys(session, "t")
-        screen = wait_for(session, lambda s: "Taken by you" in s and re.search(r"Caller\s+1\d{10}", s),
-                          what="the claim and the revealed number")
+        screen = wait_for(
+            session,
+            lambda s: "Taken by you" in s and re.search(r"Caller\s+1\d{10}", s),
+            what="the claim and the revealed number",
+        )
         escalation_id = int(re.search(r"Take over escalation #(\d+)", screen).group(1))
         assert re.search(r"Caller\s+1\d{10}", screen)  # revealed here, and only here
         keys(session, "Enter")  # Resolved on the call

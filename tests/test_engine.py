@@ -191,9 +191,7 @@ def test_big_backfill_is_fed_in_blocks_and_folds_exactly_like_a_replay(tmp_path:
     feed = tmp_path / "queue_log"
     body = "\n".join(sim.lines_between(t0, t0 + 3000)) + "\n"
     feed.write_text(body + "garbage line\n")
-    expected = fold_files(
-        [feed], Thresholds(), window_start=shift.start.timestamp(), window_end=shift.end.timestamp()
-    )
+    expected = fold_files([feed], Thresholds(), window_start=shift.start.timestamp(), window_end=shift.end.timestamp())
     assert expected.lines_total > 5000  # big enough for several blocks
 
     engine = engine_for(feed, clock=lambda: t0 + 3000)
@@ -275,8 +273,12 @@ def test_a_block_the_floor_chokes_on_is_retried_line_by_line(tmp_path: Path, eng
     feed = tmp_path / "queue_log"
     feed.write_bytes(b"".join(body))
     engine = FloorEngine(Config(), feed, clock=lambda: t0)
-    engine._floor = BrittleFloor(Config().thresholds, window_start=engine._floor.window_start,
-                                 window_end=engine._floor.window_end, feed_format="queue_log")
+    engine._floor = BrittleFloor(
+        Config().thresholds,
+        window_start=engine._floor.window_start,
+        window_end=engine._floor.window_end,
+        feed_format="queue_log",
+    )
     engine.start()
     try:
         wait_for(lambda: engine.progress.finished and waiting(engine) == 4999)

@@ -66,6 +66,7 @@ def engine_for():
 
 # ---- item 5 -----------------------------------------------------------------------------
 
+
 def test_two_rotations_while_the_engine_is_stalled_lose_nothing(tmp_path: Path, engine_for) -> None:
     """The console stalls (here: the Floor's lock is held, as a slow UI read does) while
     logrotate runs twice; afterwards every call is counted exactly once."""
@@ -96,6 +97,7 @@ def test_two_rotations_while_the_engine_is_stalled_lose_nothing(tmp_path: Path, 
 
 
 # ---- item 6: outages within one process ------------------------------------------------
+
 
 def _cannot_look(d: Path, away: Path) -> None:
     # chmod 000 does not stop root (these tests run as root in CI): then the directory is
@@ -153,6 +155,7 @@ def test_outage_unreadable_gone_back_counts_nothing_twice(tmp_path: Path, engine
 
 
 # ---- item 6: the persisted position ------------------------------------------------------
+
 
 def test_position_is_persisted_atomically_and_a_restart_folds_exactly(tmp_path: Path, engine_for) -> None:
     feed = tmp_path / "queue_log"
@@ -214,6 +217,7 @@ def test_a_damaged_position_file_is_ignored_not_fatal(tmp_path: Path, engine_for
 
 # ---- item 13 -------------------------------------------------------------------------------
 
+
 def test_fifo_feed_is_refused_with_a_clear_state(tmp_path: Path, engine_for) -> None:
     fifo = tmp_path / "queue_log"
     os.mkfifo(fifo)
@@ -250,6 +254,7 @@ def test_cli_refuses_a_fifo_feed(tmp_path: Path, command: list[str]) -> None:
 
 
 # ---- "live" only once caught up ------------------------------------------------------------
+
 
 class RecordingEngine(FloorEngine):
     """Notes what the engine reported (state, lag) just before each batch is applied: what

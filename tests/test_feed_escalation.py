@@ -96,7 +96,10 @@ def test_the_screens_do_not_shape_feed_escalations() -> None:
     from screens import pollers
 
     src = Path(pollers.__file__).read_text(encoding="utf-8")
-    assert "def escalation_args" not in src and "escalation_args" not in Path(pollers.__file__).with_name("app.py").read_text()
+    assert (
+        "def escalation_args" not in src
+        and "escalation_args" not in Path(pollers.__file__).with_name("app.py").read_text()
+    )
 
 
 def test_a_caller_id_with_a_display_name_is_kept_as_one_token(tmp_path) -> None:

@@ -28,8 +28,18 @@ LAYOUT = FloorLayout(
 
 
 def seat(agent: str, seat_id: str, state: str = "AVAILABLE", **kw) -> SeatRow:
-    base = dict(agent=agent, name=agent, seat_id=seat_id, queues=("sales",), state=state, since=NOW - 5,
-                call_start=None, pause_reason="", answered=0, ring_no_answer=0)
+    base = dict(
+        agent=agent,
+        name=agent,
+        seat_id=seat_id,
+        queues=("sales",),
+        state=state,
+        since=NOW - 5,
+        call_start=None,
+        pause_reason="",
+        answered=0,
+        ring_no_answer=0,
+    )
     base.update(kw)
     return SeatRow(**base)
 
@@ -41,8 +51,14 @@ class MapApp(App):
     def on_mount(self) -> None:
         m = self.query_one(FloorMap)
         m.set_now(NOW)
-        m.update_rows([seat("SIP/1", "A01", "ON_CALL", call_start=NOW - 1000), seat("SIP/2", "A02"),
-                       seat("SIP/4", "A04", "PAUSED", pause_reason="meal"), seat("SIP/5", "B01")])
+        m.update_rows(
+            [
+                seat("SIP/1", "A01", "ON_CALL", call_start=NOW - 1000),
+                seat("SIP/2", "A02"),
+                seat("SIP/4", "A04", "PAUSED", pause_reason="meal"),
+                seat("SIP/5", "B01"),
+            ]
+        )
         m.focus()
 
 
@@ -57,7 +73,7 @@ async def test_rows_positions_and_colours() -> None:
         # A01, A02, (aisle), A04 in that order, aisle kept as blank space
         assert text.index("A01") < text.index("A02") < text.index("A04")
         assert text.index("A04") - text.index("A02") == 2 * m._tile
-        assert "!" in text[text.index("A01"):text.index("A02")]  # long call alert mark
+        assert "!" in text[text.index("A01") : text.index("A02")]  # long call alert mark
         styles = {seg.text.split()[0]: seg.style for seg in line_a if seg.text.strip()}
         assert styles["A02"].bgcolor == theme.state_tile("AVAILABLE").bgcolor
         assert styles["A04"].bgcolor == theme.state_tile("PAUSED").bgcolor

@@ -46,8 +46,7 @@ def test_praise_form_vague(snap_compare, service) -> None:  # noqa: F811 - db/se
         await pilot.press("ctrl+s")
         await _settled(pilot)
 
-    assert snap_compare(Host(lambda: PraiseForm(service, ME, SEAT)), terminal_size=SIZE,
-                        run_before=vague)
+    assert snap_compare(Host(lambda: PraiseForm(service, ME, SEAT)), terminal_size=SIZE, run_before=vague)
 
 
 def test_inspection_form(snap_compare, service) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
@@ -65,14 +64,12 @@ def test_log_entry_form(snap_compare, service) -> None:  # noqa: F811 - db/servi
         await _settled(pilot)
         await type_into(pilot, "#body", "Headset at A-07 [bold]crackles[/bold]")
 
-    assert snap_compare(Host(lambda: LogEntryForm(service, ME)), terminal_size=SIZE,
-                        run_before=markup)
+    assert snap_compare(Host(lambda: LogEntryForm(service, ME)), terminal_size=SIZE, run_before=markup)
 
 
 def test_correction_form(snap_compare, service, db: Path) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
     original = read(db, lambda s: s.add_entry("staffing", "Chen swaps to [red]night[/red]", OTHER))
-    assert snap_compare(Host(lambda: CorrectionForm(service, ME, original)),
-                        terminal_size=SIZE, run_before=_settled)
+    assert snap_compare(Host(lambda: CorrectionForm(service, ME, original)), terminal_size=SIZE, run_before=_settled)
 
 
 def test_takeover_claimed(snap_compare, service, db: Path) -> None:  # noqa: F811 - db/service are test_forms' fixtures, imported above
@@ -100,5 +97,4 @@ def test_help_screen(snap_compare) -> None:
         ("question_mark", "help", "Keys"),
         ("q", "quit", "Quit"),
     ]
-    assert snap_compare(Host(lambda: HelpScreen(bindings)), terminal_size=SIZE,
-                        run_before=_settled)
+    assert snap_compare(Host(lambda: HelpScreen(bindings)), terminal_size=SIZE, run_before=_settled)

@@ -101,7 +101,7 @@ async def type_into(pilot: Pilot, selector: str, text: str, keys: int = 4) -> No
     widget = pilot.app.screen.query_one(selector)
     widget.focus()
     await pilot.pause()
-    head, tail = text[: max(0, len(text) - keys)], text[max(0, len(text) - keys):]
+    head, tail = text[: max(0, len(text) - keys)], text[max(0, len(text) - keys) :]
     if head:
         if isinstance(widget, TextArea):
             widget.insert(head)
@@ -251,8 +251,7 @@ def test_inspection_valid_keyboard_only(service, db) -> None:
     assert len(found) == 1
     assert found[0].call_id == "1700000000.42" and found[0].comment == "clear and calm"
     # "9" is not a score: the field refused it and kept the 3.
-    assert found[0].scores == {"service_language": 5, "attitude": 4, "tone": 3, "needs": 4,
-                               "composure": 5}
+    assert found[0].scores == {"service_language": 5, "attitude": 4, "tone": 3, "needs": 4, "composure": 5}
     assert app.results == found
 
 
@@ -292,7 +291,12 @@ def test_escalation_valid_number_stored_masked(service, db) -> None:
     assert len(found) == 1
     esc = found[0]
     assert (esc.agent, esc.queue, esc.reason, esc.priority, esc.source) == (
-        "SIP/1001", "sales", "wants a refund today", 1, "manual")
+        "SIP/1001",
+        "sales",
+        "wants a refund today",
+        1,
+        "manual",
+    )
     assert esc.callid == "unknown"
     assert esc.caller_masked.endswith("8000") and "0013" not in esc.caller_masked
     assert app.results == found
@@ -343,7 +347,8 @@ def test_log_entry_valid_with_kind(service, db) -> None:
     app = drive(lambda: LogEntryForm(service, ME), steps)
     entries = read(db, lambda s: s.list_entries())
     assert [(e.kind, e.body, e.author) for e in entries] == [
-        ("equipment", "Headset at A-07 crackles [red]x[/red]\nSpare", "Lin Mei")]
+        ("equipment", "Headset at A-07 crackles [red]x[/red]\nSpare", "Lin Mei")
+    ]
     assert app.results == entries
 
 
@@ -418,9 +423,19 @@ def test_correction_unchanged_refused_and_escape(service, db) -> None:
 
 # -- take-over ---------------------------------------------------------------------------
 def _raise(db: Path) -> int:
-    esc = read(db, lambda s: s.raise_escalation(
-        "1700000000.77", "SIP/1002", "billing", "double charged, wants supervisor", OTHER,
-        caller="13800138000", priority=1, raised_at=NOW - 300))
+    esc = read(
+        db,
+        lambda s: s.raise_escalation(
+            "1700000000.77",
+            "SIP/1002",
+            "billing",
+            "double charged, wants supervisor",
+            OTHER,
+            caller="13800138000",
+            priority=1,
+            raised_at=NOW - 300,
+        ),
+    )
     return esc.id
 
 
@@ -460,7 +475,11 @@ def test_takeover_claims_reveals_and_records_outcome_and_complaint(service, db) 
     assert len(complaints) == 1
     c = complaints[0]
     assert (c.product, c.problem, c.wants, c.agent) == (
-        "Router X2", "charged twice in May", "refund of one charge", "SIP/1002")
+        "Router X2",
+        "charged twice in May",
+        "refund of one charge",
+        "SIP/1002",
+    )
     assert c.complaint_time == NOW - 300
     assert (c.company_at_fault, c.apology_given, c.reported_to) == (True, True, "Manager Wang")
     reveals = read(db, lambda s: s.list_audit(action="escalation.reveal"))
@@ -560,8 +579,7 @@ def test_takeover_escape_after_claim_writes_no_outcome(service, db) -> None:
 
 # -- help --------------------------------------------------------------------------------
 def test_help_lists_the_bindings_it_is_given() -> None:
-    bindings = [("p", "patrol", "Patrol note"), ("question_mark", "help", "Help"),
-                ("q,ctrl+q", "quit", "Quit")]
+    bindings = [("p", "patrol", "Patrol note"), ("question_mark", "help", "Help"), ("q,ctrl+q", "quit", "Quit")]
 
     async def steps(pilot: Pilot, app: Host) -> None:
         shown = screen_text(app)
@@ -572,7 +590,6 @@ def test_help_lists_the_bindings_it_is_given() -> None:
 
     app = drive(lambda: HelpScreen(bindings), steps)
     assert app.results == [None]
-
 
 
 def test_log_entry_typed_straight_after_h_is_saved(service, db) -> None:

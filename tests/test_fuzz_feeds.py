@@ -47,9 +47,29 @@ JSON_LINES = [line for line in (HERE / "feeds_extra" / "sample.jsonl").read_byte
 assert len(QUEUE_LOG) > 200 and len(JSON_LINES) > 5
 
 NUMBERS = [
-    b"9" * 400, b"1" + b"0" * 309, b"-400", b"-1", b"1_000", b"1e309", b"nan", b"inf", b"-inf",
-    b"+5", b" 5", b"5 ", b"0x10", b"\xd9\xa1", b"\xc2\xb2", b"4102444801", b"604801", b"604800",
-    b"0", b"00000000000000000000007", b"1.5", b".", b"",
+    b"9" * 400,
+    b"1" + b"0" * 309,
+    b"-400",
+    b"-1",
+    b"1_000",
+    b"1e309",
+    b"nan",
+    b"inf",
+    b"-inf",
+    b"+5",
+    b" 5",
+    b"5 ",
+    b"0x10",
+    b"\xd9\xa1",
+    b"\xc2\xb2",
+    b"4102444801",
+    b"604801",
+    b"604800",
+    b"0",
+    b"00000000000000000000007",
+    b"1.5",
+    b".",
+    b"",
 ]
 TEXTS = [b"\xc3\xa9", b"\xe2\x80\xae", b"\xf0\x9f\x93\x9e", b"\xff", b"\xed\xa0\x80", b"connect", b" ", b"|", b"NONE"]
 # FLOORCONSOLE_FUZZ_EXAMPLES=5000 explores further (random, not the fixed default run).
@@ -89,7 +109,9 @@ def mutated_line(draw: st.DrawFn, lines: list[bytes] = QUEUE_LOG, safe: bool = F
         elif kind == "text":
             fields[i] = fields[i] + draw(st.sampled_from(TEXTS))
         elif kind == "verb" and len(fields) > 4:
-            fields[4] = draw(st.sampled_from((fields[4].lower(), b" " + fields[4], fields[4] + b" ", fields[4].title())))
+            fields[4] = draw(
+                st.sampled_from((fields[4].lower(), b" " + fields[4], fields[4] + b" ", fields[4].title()))
+            )
         elif kind == "underscore" and fields[i][:1].isdigit():
             fields[i] = fields[i][:1] + b"_" + fields[i][1:]
         line = b"|".join(fields)
@@ -100,8 +122,17 @@ def assert_sane(floor: Floor, now: float = 1_800_000_000) -> None:
     """Measures finite and non-negative; times within the rule; counts add up."""
     for name in [*floor.queues, None]:
         m = floor.measures_total(now) if name is None else floor.measures(name, now)
-        for value in (m.offered, m.answered, m.abandoned, m.exited, m.answered_within_sl, m.handled,
-                      m.waiting_now, m.max_wait_s, m.longest_wait_now_s):
+        for value in (
+            m.offered,
+            m.answered,
+            m.abandoned,
+            m.exited,
+            m.answered_within_sl,
+            m.handled,
+            m.waiting_now,
+            m.max_wait_s,
+            m.longest_wait_now_s,
+        ):
             assert math.isfinite(value) and value >= 0, m
         for value in (m.asa_s, m.aht_s):
             assert value is None or (math.isfinite(value) and value >= 0), m
@@ -144,8 +175,20 @@ def test_queue_log_parse_line_never_raises_and_obeys_the_rule(line: bytes) -> No
 JSON_VALUES = st.one_of(
     st.integers(min_value=-(10**400), max_value=10**400),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(["1_700_000_000", "-5", "\u0661", "1e309", "nan", "1960-01-01T00:00:00+00:00",
-                     "2023-11-14T22:13:20+00:00", "9999-12-31T23:59:59-23:59", "\ud800", "connect"]),
+    st.sampled_from(
+        [
+            "1_700_000_000",
+            "-5",
+            "\u0661",
+            "1e309",
+            "nan",
+            "1960-01-01T00:00:00+00:00",
+            "2023-11-14T22:13:20+00:00",
+            "9999-12-31T23:59:59-23:59",
+            "\ud800",
+            "connect",
+        ]
+    ),
     st.text(max_size=8),
     st.booleans(),
     st.none(),

@@ -70,8 +70,7 @@ async def type_in(pilot: Any, selector: str, text: str) -> None:
 
 def make_app(tmp: Path, clock_t: float, actor: Actor) -> FloorApp:
     # No handover checklist here (test_handover_trust.py fills one in): this test follows the items.
-    config = Config(supervisor=actor.name, db_path=tmp / "floor.db", feed_path=tmp / "queue_log",
-                    handover_checklist=())
+    config = Config(supervisor=actor.name, db_path=tmp / "floor.db", feed_path=tmp / "queue_log", handover_checklist=())
     return FloorApp(build_parts(config, config.feed_path, clock=ManualClock(clock_t), actor=actor))
 
 
@@ -89,8 +88,13 @@ async def shift_a(tmp: Path) -> None:
         # An escalation recorded by hand.
         await pilot.press("e")
         await until(pilot, lambda: app.screen.query("#reason"), "escalation form")
-        for sel, text in (("#agent", "SIP/1001"), ("#queue", "sales"), ("#call-id", "c-77"),
-                          ("#caller", "13812345679"), ("#reason", "wants a refund [now]")):
+        for sel, text in (
+            ("#agent", "SIP/1001"),
+            ("#queue", "sales"),
+            ("#call-id", "c-77"),
+            ("#caller", "13812345679"),
+            ("#reason", "wants a refund [now]"),
+        ):
             await type_in(pilot, sel, text)
         await pilot.press("ctrl+s")
         await until(pilot, lambda: len(app.screen_stack) == 1, "escalation saved")
@@ -177,7 +181,10 @@ def test_the_whole_handover(tmp_path: Path, capsys) -> None:
     ho = store.get_handover(1)
     assert (ho.from_shift, ho.to_shift, ho.handed.name, ho.handed.time) == (DAY, EVENING, "Lin Mei", T_A)
     assert [(i.entry.kind, i.note) for i in ho.items] == [
-        ("escalation", ""), ("equipment", "spare headsets in cupboard B"), ("notice", "")]
+        ("escalation", ""),
+        ("equipment", "spare headsets in cupboard B"),
+        ("notice", ""),
+    ]
     assert "wants a refund [now]" in ho.items[0].entry.body and "13812345679" not in ho.items[0].entry.body
     assert ho.items[1].entry.body == "Headset 14 crackles" and ho.items[1].entry.time == T_A
     assert ho.head.seq == store.head().seq and ho.received is None
@@ -188,11 +195,13 @@ def test_the_whole_handover(tmp_path: Path, capsys) -> None:
     store = Store(tmp_path / "floor.db")
     ho = store.get_handover(1)
     assert [i.state for i in ho.items] == ["acknowledged", "acknowledged", "questioned"]
-    assert all(i.acknowledged == ho.items[0].acknowledged.__class__("Zhao Lei", "zhao", "pts/7", T_B)
-               for i in ho.items[:2])
+    assert all(
+        i.acknowledged == ho.items[0].acknowledged.__class__("Zhao Lei", "zhao", "pts/7", T_B) for i in ho.items[:2]
+    )
     assert ho.items[2].acknowledged is None
     assert [(q.text, q.signature.name, q.signature.time) for q in ho.items[2].questions] == [
-        ("Which number do callers get after 18:00?", "Zhao Lei", T_B)]
+        ("Which number do callers get after 18:00?", "Zhao Lei", T_B)
+    ]
     assert (ho.received.name, ho.received.time) == ("Zhao Lei", T_B)
     assert store.open_handovers() == []
     audit = [a.action for a in store.list_audit()]
@@ -200,8 +209,7 @@ def test_the_whole_handover(tmp_path: Path, capsys) -> None:
 
     # The report of the day shift shows the same.
     config = Config(supervisor="x", db_path=tmp_path / "floor.db")
-    report = build_report(store, config, resolve_shift(config, DAY, T_B), T_B,
-                          feed_paths=[tmp_path / "queue_log"])
+    report = build_report(store, config, resolve_shift(config, DAY, T_B), T_B, feed_paths=[tmp_path / "queue_log"])
     md = render(report, "md")
     assert f"| 1 | {DAY} | {EVENING} | Lin Mei | 2026-11-23 15:45 | 3 | 2 | 1 | Zhao Lei 2026-11-23 16:05 |" in md
     assert "wants a refund \\[now\\]" in md and "•" in md  # Markdown-active brackets escaped

@@ -116,7 +116,9 @@ def test_other_shifts_entries_are_not_carried(store: Store, clock: Clock) -> Non
     assert gather(store, shift, clock.t) == []
 
 
-@pytest.mark.parametrize("s, text", [(5, "5s"), (125, "2m"), (3 * 3600 + 300, "3h05m"), (2 * 86400 + 4 * 3600, "2d04h")])
+@pytest.mark.parametrize(
+    "s, text", [(5, "5s"), (125, "2m"), (3 * 3600 + 300, "3h05m"), (2 * 86400 + 4 * 3600, "2d04h")]
+)
 def test_age(s: float, text: str) -> None:
     assert format_age(s) == text
 

@@ -74,15 +74,27 @@ def cli(tmp_path: Path, *args: str, config: Path | None = None) -> subprocess.Co
     argv = [sys.executable, "-m", "floorconsole", *args, "--db", str(tmp_path / "floor.db")]
     if config is not None:
         argv += ["--config", str(config)]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "USER": "mallory", "LOGNAME": "mallory", "SUDO_USER": "mallory"})
+    return subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "USER": "mallory", "LOGNAME": "mallory", "SUDO_USER": "mallory"},
+    )
 
 
 # --- 1. open items vanish -------------------------------------------------------------------
 def test_free_follow_up_and_difficult_case_are_carried_until_closed(store: Store, clock: Clock) -> None:
     clock.t = at(15, 50)
-    hand_over(store, clock.t, LIN, [free_entry("follow-up", "Send Mr Li the warranty form"),
-                                    free_entry("difficult-case", "Caller wants a refund on a 2019 order")])
+    hand_over(
+        store,
+        clock.t,
+        LIN,
+        [
+            free_entry("follow-up", "Send Mr Li the warranty form"),
+            free_entry("difficult-case", "Caller wants a refund on a 2019 order"),
+        ],
+    )
     # The evening hands over at 23:50 and the night at 07:50: both items are still carried.
     for now, actor in ((at(23, 50), ZHAO), (at(7, 50, day=24), LIN)):
         clock.t = now
@@ -127,8 +139,10 @@ def test_a_promised_callback_is_closed_with_a_result_from_the_cli(tmp_path: Path
     esc = store.raise_escalation("c-3", "SIP/1003", "support", "router broken", LIN)
     store.resolve_escalation(esc.id, "callback", LIN, due=at(12), note="engineer slot")
     clock.t = at(15, 50)
-    assert any(b.startswith(f"Callback for escalation #{esc.id}, due 2026-11-23 12:00 (OVERDUE)")
-               for b in bodies_and_notes(store, clock.t))
+    assert any(
+        b.startswith(f"Callback for escalation #{esc.id}, due 2026-11-23 12:00 (OVERDUE)")
+        for b in bodies_and_notes(store, clock.t)
+    )
     store.close()
 
     listed = cli(tmp_path, "followups", "list", "--json")
@@ -168,8 +182,11 @@ def test_a_referral_stays_open_until_the_department_answers(store: Store) -> Non
 
 
 # --- 3. no receipt before the boundary -----------------------------------------------------------
-EARLY_SHIFTS = (ShiftDef("night", "21:30", "05:30"), ShiftDef("day", "05:30", "13:30"),
-                ShiftDef("evening", "13:30", "21:30"))
+EARLY_SHIFTS = (
+    ShiftDef("night", "21:30", "05:30"),
+    ShiftDef("day", "05:30", "13:30"),
+    ShiftDef("evening", "13:30", "21:30"),
+)
 
 
 class Host(App[None]):
@@ -240,9 +257,11 @@ def test_incoming_reviews_and_signs_receipt_before_the_boundary(tmp_path: Path) 
 # --- 4. the outgoing supervisor acknowledged her own items -----------------------------------------
 def test_the_signer_cannot_acknowledge_question_or_receive_her_own_handover(store: Store) -> None:
     ho = store.create_handover("2026-11-23 day", "2026-11-23 evening", [free_entry("notice", "n1")], LIN)
-    for call in (lambda: store.acknowledge_item(ho.id, ho.items[0].id, LIN),
-                 lambda: store.question_item(ho.id, ho.items[0].id, "?", LIN),
-                 lambda: store.receive_handover(ho.id, LIN)):
+    for call in (
+        lambda: store.acknowledge_item(ho.id, ho.items[0].id, LIN),
+        lambda: store.question_item(ho.id, ho.items[0].id, "?", LIN),
+        lambda: store.receive_handover(ho.id, LIN),
+    ):
         with pytest.raises(NotAllowed, match="handed handover 1 over"):
             call()
     got = store.get_handover(ho.id)
@@ -308,7 +327,10 @@ def test_only_configured_signers_sign_and_under_their_configured_name(tmp_path: 
     path.write_text(PEOPLE_TOML)
     config = load_config(path)
     assert [(p.os_user, p.name, p.role) for p in config.people] == [
-        ("lin", "Lin Mei", "supervisor"), ("zhao", "Zhao Lei", "supervisor"), ("wu", "Wu Hao", "viewer")]
+        ("lin", "Lin Mei", "supervisor"),
+        ("zhao", "Zhao Lei", "supervisor"),
+        ("wu", "Wu Hao", "viewer"),
+    ]
     with Store.from_config(config, tmp_path / "floor.db", clock=lambda: DAY_T) as store:
         drafts = [free_entry("notice", "n1")]
         with pytest.raises(NotAllowed, match=rf"add \[people.mallory\].*{path}"):
@@ -364,8 +386,10 @@ def test_a_claim_is_released_or_passed_with_a_reason(store: Store) -> None:
     assert released.claimed_by is None and released.status == "open"
     assert store.claim_escalation(esc2.id, WU).claimed_by == "Wu Hao"
     audit = [(a.action, a.detail) for a in store.list_audit() if a.action in ("escalation.pass", "escalation.release")]
-    assert audit == [("escalation.pass", "to zhao (zhao): my shift ends"),
-                     ("escalation.release", "needs the billing team's supervisor")]
+    assert audit == [
+        ("escalation.pass", "to zhao (zhao): my shift ends"),
+        ("escalation.release", "needs the billing team's supervisor"),
+    ]
 
 
 def test_escalations_cli_release_pass_and_priority_order(tmp_path: Path) -> None:
@@ -392,9 +416,13 @@ def test_acknowledged_counts_agree_and_the_note_is_on_the_review(tmp_path: Path)
 
     db = tmp_path / "floor.db"
     with Store(db, clock=lambda: at(15, 50)) as s:
-        ho = s.create_handover("2026-11-23 day", "2026-11-23 evening",
-                               [free_entry("notice", f"n{i}") for i in range(3)], LIN,
-                               note="Busy day; printer 2 jammed twice")
+        ho = s.create_handover(
+            "2026-11-23 day",
+            "2026-11-23 evening",
+            [free_entry("notice", f"n{i}") for i in range(3)],
+            LIN,
+            note="Busy day; printer 2 jammed twice",
+        )
         for item in ho.items:
             s.acknowledge_item(ho.id, item.id, ZHAO)
         s.question_item(ho.id, ho.items[2].id, "jammed how?", ZHAO)  # acknowledged, then questioned
@@ -426,8 +454,9 @@ def test_the_outgoing_side_answers_from_the_cli_and_the_incoming_side_sees_it(tm
     db = tmp_path / "floor.db"
     outgoing = Actor("Lin Mei", ME, "pts/1")  # the CLI runs as this account
     with Store(db, clock=lambda: at(15, 50)) as s:
-        ho = s.create_handover("2026-11-23 day", "2026-11-23 evening",
-                               [free_entry("notice", "Queue 2 closes at 18:00 today")], outgoing)
+        ho = s.create_handover(
+            "2026-11-23 day", "2026-11-23 evening", [free_entry("notice", "Queue 2 closes at 18:00 today")], outgoing
+        )
         s.question_item(ho.id, ho.items[0].id, "Which number after 18:00?", ZHAO)
         with pytest.raises(NotAllowed):
             s.answer_item(ho.id, ho.items[0].id, "not mine to answer", ZHAO)
@@ -480,7 +509,9 @@ def test_hand_over_screen_needs_a_checklist_note_and_closes_an_open_item(tmp_pat
             await until(pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.loaded, "gathered")
             screen = app.screen
             assert [g.draft.body.partition(": ")[0] for g in screen.items] == [
-                "Follow-up, due 2026-11-23 12:00 (OVERDUE)", "Follow-up, due 2026-11-23 18:00"]
+                "Follow-up, due 2026-11-23 12:00 (OVERDUE)",
+                "Follow-up, due 2026-11-23 18:00",
+            ]
             # The add-item form opens on the text, not on the Kind dropdown.
             await pilot.press("a")
             await until(pilot, lambda: isinstance(app.screen, FreeEntryForm), "add form")
@@ -511,8 +542,10 @@ def test_hand_over_screen_needs_a_checklist_note_and_closes_an_open_item(tmp_pat
         service.close()
     with Store(db) as s:
         ho = s.get_handover(1)
-        assert [i.entry.body for i in ho.items][-2:] == ["Equipment status: all fine",
-                                                         "Physical items counted: 3 keys, 1 badge"]
+        assert [i.entry.body for i in ho.items][-2:] == [
+            "Equipment status: all fine",
+            "Physical items counted: 3 keys, 1 badge",
+        ]
         assert [i.entry.kind for i in ho.items][-2:] == ["equipment", "general"]
         assert not any("Call Mr Li back" in i.entry.body for i in ho.items)
         closed = s.list_open_items(include_closed=True)[0]
@@ -563,15 +596,30 @@ def test_open_follow_ups_of_an_older_file_become_open_items(tmp_path: Path, monk
         row["hash"] = row_hash(table, row)
         conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
-    monkeypatch.setattr(schema.migrations, "_migrations", [
-        m for m in schema.migrations._migrations if m.name in ("m001_records", "m002_handover_heads")])
+    monkeypatch.setattr(
+        schema.migrations,
+        "_migrations",
+        [m for m in schema.migrations._migrations if m.name in ("m001_records", "m002_handover_heads")],
+    )
     with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s, write_tx(s.conn):
         for text in ("old callback", "done already"):
-            old_append(s.conn, "follow_ups", {"escalation_id": None, "entry_seq": None, "text": text,
-                                              "due": DAY_T + 3600, **{"actor": "Lin Mei", "os_user": "lin",
-                                              "terminal": "-"}, "time": DAY_T})
-        old_append(s.conn, "follow_up_done", {"follow_up_id": 2, "actor": "Lin Mei", "os_user": "lin",
-                                              "terminal": "-", "time": DAY_T, "note": ""})
+            old_append(
+                s.conn,
+                "follow_ups",
+                {
+                    "escalation_id": None,
+                    "entry_seq": None,
+                    "text": text,
+                    "due": DAY_T + 3600,
+                    **{"actor": "Lin Mei", "os_user": "lin", "terminal": "-"},
+                    "time": DAY_T,
+                },
+            )
+        old_append(
+            s.conn,
+            "follow_up_done",
+            {"follow_up_id": 2, "actor": "Lin Mei", "os_user": "lin", "terminal": "-", "time": DAY_T, "note": ""},
+        )
     monkeypatch.undo()
     with Store(tmp_path / "floor.db", clock=lambda: DAY_T) as s:
         assert [(i.text, i.source) for i in s.list_open_items()] == [("old callback", "follow_up:1")]
@@ -599,21 +647,33 @@ def test_every_field_of_the_tall_forms_scrolls_into_view_at_80x24(tmp_path: Path
             from textual.widgets import Select
 
             # a Select's own drop-down list is hidden until opened: the Select is the field
-            fields = [w for w in body.query("Input, TextArea, RadioSet, OptionList, Select") if w.focusable
-                      and not any(isinstance(a, Select) for a in w.ancestors)]
+            fields = [
+                w
+                for w in body.query("Input, TextArea, RadioSet, OptionList, Select")
+                if w.focusable and not any(isinstance(a, Select) for a in w.ancestors)
+            ]
             assert fields
             for w in fields:
                 w.focus()
                 await pilot.pause(0.1)
-                assert body.region.contains_region(w.region.intersection(body.region) if w.region.height > 3
-                                                   else w.region), f"{w.id} is not visible: {w.region} vs {body.region}"
+                assert body.region.contains_region(
+                    w.region.intersection(body.region) if w.region.height > 3 else w.region
+                ), f"{w.id} is not visible: {w.region} vs {body.region}"
                 assert w.region.height > 0, w.id
 
     try:
-        asyncio.run(check(lambda: TakeoverScreen(service, LIN, esc.id, clock=lambda: at(15, 50)),
-                          lambda s: isinstance(s, TakeoverScreen) and s.claimed))
-        asyncio.run(check(lambda: HandoverScreen(service, LIN, config, clock=lambda: at(15, 50)),
-                          lambda s: isinstance(s, HandoverScreen) and s.loaded))
+        asyncio.run(
+            check(
+                lambda: TakeoverScreen(service, LIN, esc.id, clock=lambda: at(15, 50)),
+                lambda s: isinstance(s, TakeoverScreen) and s.claimed,
+            )
+        )
+        asyncio.run(
+            check(
+                lambda: HandoverScreen(service, LIN, config, clock=lambda: at(15, 50)),
+                lambda s: isinstance(s, HandoverScreen) and s.loaded,
+            )
+        )
     finally:
         service.close()
 

@@ -39,9 +39,13 @@ def sign_handover(tmp_path: Path, when: float) -> None:
     with Store(tmp_path / "floor.db", clock=lambda: when) as store:
         fid = store.add_follow_up("Call Mr Li back about the router", when + 600, LIN).id  # due in 10 min
         assert fid
-        store.create_handover("2026-11-23 day", "2026-11-23 evening",
-                              [HandoverItemDraft("follow-up", "Printer on row B jammed", note="engineer at 17:00")],
-                              LIN, note="quiet day")
+        store.create_handover(
+            "2026-11-23 day",
+            "2026-11-23 evening",
+            [HandoverItemDraft("follow-up", "Printer on row B jammed", note="engineer at 17:00")],
+            LIN,
+            note="quiet day",
+        )
 
 
 async def test_outgoing_is_told_to_stay_and_incoming_is_offered_the_review_before_the_boundary(tmp_path: Path) -> None:

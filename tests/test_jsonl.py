@@ -18,18 +18,26 @@ SAMPLE = Path(__file__).parent / "fixtures" / "feeds_extra" / "sample.jsonl"
 
 
 def test_named_fields_map_to_the_queue_log_layout() -> None:
-    ev = parse_line(b'{"time": 5, "event": "connect", "callid": "c.10", "queue": "q", "agent": "SIP/1", "holdtime": 4, "ringtime_s": 2}')
+    ev = parse_line(
+        b'{"time": 5, "event": "connect", "callid": "c.10", "queue": "q", "agent": "SIP/1", "holdtime": 4, "ringtime_s": 2}'
+    )
     assert ev == Event(5, "c.10", "q", "SIP/1", "CONNECT", ("4", "", "2"))
-    ev = parse_line('{"time": 5, "event": "RINGNOANSWER", "callid": "c", "queue": "q", "agent": "A B", "ringtime_ms": 1500}')
+    ev = parse_line(
+        '{"time": 5, "event": "RINGNOANSWER", "callid": "c", "queue": "q", "agent": "A B", "ringtime_ms": 1500}'
+    )
     assert ev.data == ("1500",)
-    ev = parse_line('{"time": 5, "event": "ESCALATE", "callid": "c", "queue": "q", "agent": "A", "reason": "a|b", "priority": 2}')
+    ev = parse_line(
+        '{"time": 5, "event": "ESCALATE", "callid": "c", "queue": "q", "agent": "A", "reason": "a|b", "priority": 2}'
+    )
     assert ev.data == ("a_b", "2")
     ev = parse_line('{"time": "2023-11-14T22:13:20+00:00", "event": "QUEUESTART"}')
     assert ev.time == 1700000000 and ev.callid == "NONE"
 
 
 def test_same_event_same_key_from_either_feed() -> None:
-    a = parse_line('{"time": 1, "event": "ESCALATE", "callid": "c", "queue": "q", "agent": "SIP/1", "reason": "r", "priority": "2"}')
+    a = parse_line(
+        '{"time": 1, "event": "ESCALATE", "callid": "c", "queue": "q", "agent": "SIP/1", "reason": "r", "priority": "2"}'
+    )
     b = parse_queue_log(b"1|c|q|SIP/1|ESCALATE|r|2")
     assert a.key == b.key
 
@@ -81,7 +89,9 @@ def test_ringing_and_explicit_wrapup_states() -> None:
     floor.feed(r.encode() for r in rows)
     seat = floor.seats["SIP/1"]
     assert (seat.state, seat.call_id, seat.since) == (SeatState.RINGING, "c", 2)
-    floor.feed([b'{"time": 4, "event": "RINGNOANSWER", "callid": "c", "queue": "q", "agent": "SIP/1", "ringtime_ms": 2000}'])
+    floor.feed(
+        [b'{"time": 4, "event": "RINGNOANSWER", "callid": "c", "queue": "q", "agent": "SIP/1", "ringtime_ms": 2000}']
+    )
     assert (seat.state, seat.ring_no_answer) == (SeatState.AVAILABLE, 0)
     floor.feed(
         [
@@ -175,7 +185,9 @@ def test_stats_survives_two_huge_holdtimes(tmp_path: Path) -> None:
     )
     out = subprocess.run(
         [sys.executable, "-m", "floorconsole", "stats", "--feed", str(feed), "--json"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert '"offered": 3' in out.stdout and '"answered": 1' in out.stdout

@@ -49,8 +49,15 @@ def test_phone_numbers_that_happen_to_pass_luhn_are_not_cards() -> None:
     for phone in phones:
         assert find_card_number(f"call back on {phone} before 11:00") is None, phone
     # ...while real card numbers of each network are still caught, however typed
-    for card in ("4111 1111 1111 1111", "5500-0000-0000-0004", "378282246310005", "6200 0000 0000 0005",
-                 "2221000000000009", "3530111333300000", "6011111111111117"):
+    for card in (
+        "4111 1111 1111 1111",
+        "5500-0000-0000-0004",
+        "378282246310005",
+        "6200 0000 0000 0005",
+        "2221000000000009",
+        "3530111333300000",
+        "6011111111111117",
+    ):
         digits = "".join(ch for ch in card if ch.isdigit())
         assert luhn_ok(digits), card
         assert find_card_number(f"card {card}") is not None, card
@@ -62,8 +69,14 @@ def test_caller_number_that_passes_luhn_is_stored(tmp_path) -> None:
 
     store = Store(tmp_path / "floor.db")
     try:
-        esc = store.raise_escalation(callid="1.2", agent="SIP/1", queue="sales", caller="+86 138 0000 1234",
-                                        reason="insists on a supervisor", actor=Actor("a", "a", "-"))
+        esc = store.raise_escalation(
+            callid="1.2",
+            agent="SIP/1",
+            queue="sales",
+            caller="+86 138 0000 1234",
+            reason="insists on a supervisor",
+            actor=Actor("a", "a", "-"),
+        )
         assert esc.caller_masked.endswith("1234")
     finally:
         store.close()
@@ -74,8 +87,16 @@ def test_caller_number_that_passes_luhn_is_stored(tmp_path) -> None:
 import random  # noqa: E402
 
 TEST_CARDS = [
-    "4111111111111111", "4012888888881881", "4222222222222", "5555555555554444", "5105105105105100",
-    "378282246310005", "371449635398431", "6011111111111117", "3530111333300000", "30569309025904",
+    "4111111111111111",
+    "4012888888881881",
+    "4222222222222",
+    "5555555555554444",
+    "5105105105105100",
+    "378282246310005",
+    "371449635398431",
+    "6011111111111117",
+    "3530111333300000",
+    "30569309025904",
     "6200000000000005",
 ]
 
@@ -111,9 +132,12 @@ def test_every_test_card_is_caught_in_every_written_form() -> None:
 def _resident_id(r: random.Random) -> str:
     from floorconsole.masking import _ID_CHECK, _ID_WEIGHTS
 
-    body = (str(r.randint(2, 6)) + "".join(str(r.randint(0, 9)) for _ in range(5))
-            + f"{r.randint(1950, 2005)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}"
-            + "".join(str(r.randint(0, 9)) for _ in range(3)))
+    body = (
+        str(r.randint(2, 6))
+        + "".join(str(r.randint(0, 9)) for _ in range(5))
+        + f"{r.randint(1950, 2005)}{r.randint(1, 12):02d}{r.randint(1, 28):02d}"
+        + "".join(str(r.randint(0, 9)) for _ in range(3))
+    )
     return body + _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS)) % 11]
 
 

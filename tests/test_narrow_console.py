@@ -57,8 +57,9 @@ async def test_c_at_80x24_shows_the_log_then_corrects(tmp_path: Path, monkeypatc
         assert log.region.height == 0 and "Escalations" in "\n".join(screen_lines(app))
 
 
-@pytest.mark.parametrize(("size", "shown"), [((80, 24), "apol≥30s"),
-                                             ((160, 40), "apology after 6 rings (30 s, hotline rule)")])
+@pytest.mark.parametrize(
+    ("size", "shown"), [((80, 24), "apol≥30s"), ((160, 40), "apology after 6 rings (30 s, hotline rule)")]
+)
 async def test_queue_panel_says_which_apology_rule_is_in_force(tmp_path: Path, monkeypatch, size, shown) -> None:
     app = make_app(tmp_path, monkeypatch, T, alert_toasts=False)
     async with app.run_test(size=size) as pilot:

@@ -42,8 +42,14 @@ def raw_counts(path: Path, start: float, end: float) -> dict[str, int]:
     """An independent count straight from the lines (DOMAIN.md's verbs): a call counts in
     the window its ENTERQUEUE is in, its outcome with it (an orphan, by its own time)."""
     out = {"offered": 0, "answered": 0, "abandoned": 0, "exited": 0}
-    verbs = {"ENTERQUEUE": "offered", "CONNECT": "answered", "ABANDON": "abandoned",
-             "EXITWITHTIMEOUT": "exited", "EXITWITHKEY": "exited", "EXITEMPTY": "exited"}
+    verbs = {
+        "ENTERQUEUE": "offered",
+        "CONNECT": "answered",
+        "ABANDON": "abandoned",
+        "EXITWITHTIMEOUT": "exited",
+        "EXITWITHKEY": "exited",
+        "EXITEMPTY": "exited",
+    }
     entered: dict[str, int] = {}
     for line in path.read_text().splitlines():
         p = line.split("|")
@@ -97,10 +103,21 @@ def records(db: Path) -> None:
     store.ensure_shift(KEY, "day", DAY_START, DAY_END, "Lin Mei")
     e = store.raise_escalation("c-1", "SIP/1001", "sales", "[bold]refund[/bold] | now", ME, caller="+8613812345679")
     store.resolve_escalation(e.id, "callback", ME, due=DAY_END + 3600, note="engineer visit")
-    store.record_complaint(ComplaintDraft(problem="Router broken twice", wants="A new router",
-                                          customer_name="Li Wei", phone="13812345679", agent="SIP/1001",
-                                          company_at_fault=True, apology_given=True, reported_to="Manager Wang"), ME, e.id)
-    store.add_patrol_note("SIP/1002", ME, items=["phone"], text="=HYPERLINK(\"x\")", follow_up=True)
+    store.record_complaint(
+        ComplaintDraft(
+            problem="Router broken twice",
+            wants="A new router",
+            customer_name="Li Wei",
+            phone="13812345679",
+            agent="SIP/1001",
+            company_at_fault=True,
+            apology_given=True,
+            reported_to="Manager Wang",
+        ),
+        ME,
+        e.id,
+    )
+    store.add_patrol_note("SIP/1002", ME, items=["phone"], text='=HYPERLINK("x")', follow_up=True)
     store.add_praise("SIP/1003", "calmed an angry caller about a lost parcel", "kept the customer with us", ME)
     clock_t[0] = DAY_END - 600
     ho = store.create_handover(KEY, "2026-11-23 evening", [HandoverItemDraft("notice", "New policy Monday")], ME)
@@ -121,7 +138,9 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     # calls needing an apology, under the rule in force (issue 10)
     assert "needing apology" in md and "apology after 6 rings (30 s, hotline rule)" in md
     assert report.feed.total.answered_past_apology > 0
-    assert md.split("| All queues |")[1].split("\n")[0].rstrip(" |").endswith(str(report.feed.total.answered_past_apology))
+    assert (
+        md.split("| All queues |")[1].split("\n")[0].rstrip(" |").endswith(str(report.feed.total.answered_past_apology))
+    )
     assert "•" in md and "13812345679" not in md and "8613812345679" not in md
     assert "\\[bold\\]refund\\[/bold\\] \\| now" in md  # literal: brackets and pipe escaped
     assert "callback due 2026-11-23 17:00; engineer visit" in md
@@ -135,8 +154,11 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     assert kpi_total[1] == str(report.feed.total.offered)
     assert any(c.startswith("'=HYPERLINK") for r in rows for c in r)  # formula kept as text
     page = render(report, "html")
-    assert page.count("<svg") == 1 and "<script" not in page.lower() and "http://" not in page.replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert (
+        page.count("<svg") == 1
+        and "<script" not in page.lower()
+        and "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    )
     assert "[bold]refund[/bold] | now" in page
     only = render(report, "md", complaints_only=True)
     assert "Daily complaint summary" in only and "Queue KPIs" not in only and "Li Wei" in only
@@ -157,13 +179,31 @@ def test_report_cli_writes_each_format_and_audits(tmp_path: Path, feed: Path, ca
     records(db)
     for fmt in ("md", "csv", "html"):
         out = tmp_path / f"rep.{fmt}"
-        code, _, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", fmt,
-                               "--out", str(out), "--feed", str(feed), "--as", "Zhao Lei")
+        code, _, err = run_cli(
+            capsys,
+            "report",
+            "--db",
+            str(db),
+            "--shift",
+            KEY,
+            "--format",
+            fmt,
+            "--out",
+            str(out),
+            "--feed",
+            str(feed),
+            "--as",
+            "Zhao Lei",
+        )
         assert code == 0, err
         assert out.exists() and (out.stat().st_mode & 0o777) == 0o600
     code, text, _ = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--complaints-only")
     assert code == 0 and "Daily complaint summary" in text and "Queue KPIs" not in text
-    audit = sqlite3.connect(db).execute("SELECT action, actor, target, detail FROM audit WHERE action = 'report.export'").fetchall()
+    audit = (
+        sqlite3.connect(db)
+        .execute("SELECT action, actor, target, detail FROM audit WHERE action = 'report.export'")
+        .fetchall()
+    )
     assert len(audit) == 4 and audit[0][1] == "Zhao Lei" and audit[0][2] == f"shift:{KEY}"
     assert "complaint summary as md to stdout" in audit[-1][3]
     code, _, err = run_cli(capsys, "report", "--db", str(db), "--shift", "2026-11-23 lunch")
@@ -191,19 +231,36 @@ def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> N
     ref = json.loads(out)["queues"]
     db = tmp_path / "r.db"
     Store(db).close()  # the report reads an existing database (a missing one is refused)
-    code, text, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv",
-                              "--feed", str(feed))
+    code, text, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv", "--feed", str(feed))
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(text)))
-    start = rows.index(["queue", "offered", "answered", "abandoned", "exited", "SL", "abandon rate", "ASA", "AHT",
-                        "peak wait", "needing apology"])
-    got = {r[0]: r for r in rows[start + 1:] if r and r[0] in ref}
+    start = rows.index(
+        [
+            "queue",
+            "offered",
+            "answered",
+            "abandoned",
+            "exited",
+            "SL",
+            "abandon rate",
+            "ASA",
+            "AHT",
+            "peak wait",
+            "needing apology",
+        ]
+    )
+    got = {r[0]: r for r in rows[start + 1 :] if r and r[0] in ref}
     assert set(got) == set(ref)
     for q, r in ref.items():
         fmt = lambda v, suffix: "—" if v is None else f"{v:.{1 if suffix == '%' else 0}f}{suffix}"  # noqa: E731
         assert got[q][1:5] == [str(r["offered"]), str(r["answered"]), str(r["abandoned"]), str(r["exited"])]
-        assert got[q][5:10] == [fmt(r["service_level"], "%"), fmt(r["abandon_rate"], "%"), fmt(r["asa_s"], "s"),
-                                fmt(r["aht_s"], "s"), fmt(r["max_wait_s"], "s")]
+        assert got[q][5:10] == [
+            fmt(r["service_level"], "%"),
+            fmt(r["abandon_rate"], "%"),
+            fmt(r["asa_s"], "s"),
+            fmt(r["aht_s"], "s"),
+            fmt(r["max_wait_s"], "s"),
+        ]
     # And exactly, number for number, through the report's own data.
     config = Config(db_path=db)
     store = Store(db)
@@ -212,9 +269,19 @@ def test_report_agrees_with_floorconsole_stats_json(tmp_path: Path, capsys) -> N
     for m in rep.feed.queues:
         r = ref[m.queue]
         assert (m.offered, m.answered, m.abandoned, m.exited, m.answered_within_sl) == (
-            r["offered"], r["answered"], r["abandoned"], r["exited"], r["answered_within_sl"])
-        for key, v in (("service_level", m.service_level), ("abandon_rate", m.abandon_rate), ("asa_s", m.asa_s),
-                       ("aht_s", m.aht_s), ("max_wait_s", m.max_wait_s)):
+            r["offered"],
+            r["answered"],
+            r["abandoned"],
+            r["exited"],
+            r["answered_within_sl"],
+        )
+        for key, v in (
+            ("service_level", m.service_level),
+            ("abandon_rate", m.abandon_rate),
+            ("asa_s", m.asa_s),
+            ("aht_s", m.aht_s),
+            ("max_wait_s", m.max_wait_s),
+        ):
             assert r[key] == pytest.approx(v, abs=0.01) if v is not None else r[key] is None
 
 
@@ -224,8 +291,12 @@ def test_report_names_agents_from_the_layout(tmp_path: Path, feed: Path) -> None
     db = tmp_path / "r.db"
     records(db)
     config = Config(supervisor="Lin Mei", db_path=db)
-    layout = FloorLayout(tuple(SeatPlace(f"A0{i}", "A", i, f"SIP/100{i}", name, ("sales",))
-                               for i, name in ((1, "Wang Fang"), (2, "Li Wei"), (3, "Zhou Bo"))))
+    layout = FloorLayout(
+        tuple(
+            SeatPlace(f"A0{i}", "A", i, f"SIP/100{i}", name, ("sales",))
+            for i, name in ((1, "Wang Fang"), (2, "Li Wei"), (3, "Zhou Bo"))
+        )
+    )
     store = Store(db)
     shift = resolve_shift(config, KEY, DAY_END + 7200)
     md = render(build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed], layout=layout), "md")
@@ -293,8 +364,13 @@ def test_report_has_the_duty_log_and_inspections_and_a_bom_csv(tmp_path: Path, c
     store = Store(db, clock=lambda: DAY_START + 7200)
     first = store.add_entry("equipment", "耳机 A07 有杂音，已报修", ME)
     store.correct_entry(first.seq, "耳机 A08 有杂音，已报修", ME)
-    store.add_inspection("SIP/1004", "c-77", dict(service_language=5, attitude=4, tone=4, needs=3, composure=2),
-                         "slow to adapt when the caller changed topic", ME)
+    store.add_inspection(
+        "SIP/1004",
+        "c-77",
+        dict(service_language=5, attitude=4, tone=4, needs=3, composure=2),
+        "slow to adapt when the caller changed topic",
+        ME,
+    )
     store.close()
     config = Config(supervisor="Lin Mei", db_path=db)
     store = Store(db)

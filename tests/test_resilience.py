@@ -62,8 +62,9 @@ async def test_the_engines_last_error_is_in_the_header_and_in_f(tmp_path: Path, 
     app = make_app(tmp_path, monkeypatch)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot)
-        status = FeedStatus(path="queue_log", state="live", live=True, rejected=1,
-                            last_error="line skipped: ValueError: bad block")
+        status = FeedStatus(
+            path="queue_log", state="live", live=True, rejected=1, last_error="line skipped: ValueError: bad block"
+        )
         app.floor.status = status
         app.query_one(FloorHeader).set_health(status)
         assert "line skipped" in app.query_one(FloorHeader).render().plain

@@ -37,12 +37,22 @@ def feed_lines() -> list[str]:
     """A small day shift: 6 calls in sales, 2 in support, one abandoned, one slow answer."""
     t = int(datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp())
     out = []
-    for i, (q, wait, talk) in enumerate([("sales", 5, 120), ("sales", 8, 200), ("sales", 40, 300),
-                                         ("sales", 3, 90), ("support", 12, 400), ("support", 2, 60)]):
+    for i, (q, wait, talk) in enumerate(
+        [
+            ("sales", 5, 120),
+            ("sales", 8, 200),
+            ("sales", 40, 300),
+            ("sales", 3, 90),
+            ("support", 12, 400),
+            ("support", 2, 60),
+        ]
+    ):
         c, s = f"c{i}", t + i * 600
-        out += [f"{s}|{c}|{q}|NONE|ENTERQUEUE||1390000{i:04d}|1",
-                f"{s + wait}|{c}|{q}|SIP/100{i}|CONNECT|{wait}|{c}.1|1",
-                f"{s + wait + talk}|{c}|{q}|SIP/100{i}|COMPLETECALLER|{wait}|{talk}|1"]
+        out += [
+            f"{s}|{c}|{q}|NONE|ENTERQUEUE||1390000{i:04d}|1",
+            f"{s + wait}|{c}|{q}|SIP/100{i}|CONNECT|{wait}|{c}.1|1",
+            f"{s + wait + talk}|{c}|{q}|SIP/100{i}|COMPLETECALLER|{wait}|{talk}|1",
+        ]
     out += [f"{t + 4000}|c9|sales|NONE|ENTERQUEUE||13900009999|1", f"{t + 4030}|c9|sales|NONE|ABANDON|1|1|30"]
     return out
 
@@ -54,8 +64,7 @@ def setup(tmp_path: Path) -> tuple[Config, Path]:
     db = tmp_path / "floor.db"
     t = [datetime(2026, 11, 23, 9, 30, tzinfo=UTC).timestamp()]
     store = Store(db, clock=lambda: t[0])
-    e = store.raise_escalation("c-1", "SIP/1001", "sales", "wants a refund [bold]now[/bold]", LIN,
-                               caller="13812345679")
+    e = store.raise_escalation("c-1", "SIP/1001", "sales", "wants a refund [bold]now[/bold]", LIN, caller="13812345679")
     store.claim_escalation(e.id, LIN)
     t[0] = datetime(2026, 11, 23, 11, 0, tzinfo=UTC).timestamp()
     store.add_entry("equipment", "Headset 14 crackles", LIN)
@@ -67,8 +76,7 @@ def setup(tmp_path: Path) -> tuple[Config, Path]:
 
     out, inc = handover_shifts(Config().shifts, HANDED)
     drafts = [g.draft for g in gather(store, out, HANDED)]
-    drafts[1] = HandoverItemDraft(drafts[1].kind, drafts[1].body, note="promised before 17:00",
-                                  source=drafts[1].source)
+    drafts[1] = HandoverItemDraft(drafts[1].kind, drafts[1].body, note="promised before 17:00", source=drafts[1].source)
     drafts.append(HandoverItemDraft("notice", "Queue 2 closes at 18:00 today", source="free"))
     store.create_handover(out.key, inc.key, drafts, LIN)
     store.close()
@@ -145,6 +153,7 @@ def test_review_nothing_waiting(snap_compare, tmp_path: Path) -> None:
     config = Config(supervisor="Zhao Lei", db_path=tmp_path / "empty.db")
     svc = StoreService(config.db_path, clock=lambda: NOW)
     try:
+
         async def ready(pilot: Pilot) -> None:
             await until(pilot, lambda: loaded(pilot))
 
@@ -164,6 +173,7 @@ def test_hand_over_screen(snap_compare, tmp_path: Path) -> None:
     config = Config(supervisor="Lin Mei", db_path=db)
     svc = StoreService(db, clock=lambda: HANDED)
     try:
+
         async def ready(pilot: Pilot) -> None:
             await until(pilot, lambda: isinstance(pilot.app.screen, HandoverScreen) and pilot.app.screen.loaded)
 

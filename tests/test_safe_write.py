@@ -89,7 +89,11 @@ def test_a_full_disk_leaves_no_partial_file_and_no_audit_row(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "floorconsole", "--db", str(db), "report", "--format", "html", "--out", str(out)],
-        capture_output=True, text=True, timeout=120, env=env, preexec_fn=_limit_file_size(limit),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        preexec_fn=_limit_file_size(limit),
     )
     assert proc.returncode != 0, proc.stderr
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
@@ -126,7 +130,11 @@ def test_a_full_disk_leaves_no_partial_archive(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     proc = subprocess.run(
         [sys.executable, "-m", "floorconsole", "--db", str(db), "archive", "--before", "2099-01-01", "--out", str(out)],
-        capture_output=True, text=True, timeout=120, env=env, preexec_fn=_limit_file_size(limit),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        preexec_fn=_limit_file_size(limit),
     )
     assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
     assert not out.exists() and _leftovers(tmp_path, "archive.json") == []

@@ -28,7 +28,9 @@ def _populated(tmp_path):
     store.add_inspection("a1", "c1", dict(service_language=5, attitude=5, tone=5, needs=5, composure=5), "", LI)
     e = store.raise_escalation("c1", "a1", "q", "r", LI, caller="13800001111", event_key="k")
     store.resolve_escalation(e.id, "callback", LI, due=e.raised_at + 60)
-    store.record_complaint(ComplaintDraft(problem="p", wants="w", company_at_fault=False, apology_given=False), LI, e.id)
+    store.record_complaint(
+        ComplaintDraft(problem="p", wants="w", company_at_fault=False, apology_given=False), LI, e.id
+    )
     fu = store.list_follow_ups()[0]
     store.complete_follow_up(fu.id, LI)
     e2 = store.raise_escalation("c2", "a1", "q", "r", LI)
@@ -66,7 +68,10 @@ def test_raw_update_delete_replace_upsert_rejected(tmp_path, table) -> None:
         (f"DELETE FROM {table} WHERE {key} = 1", []),
         (f"INSERT OR REPLACE INTO {table} ({names}) VALUES ({marks})", changed),
         (f"REPLACE INTO {table} ({names}) VALUES ({marks})", changed),
-        (f'INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO UPDATE SET "{text_col}" = excluded."{text_col}"', changed),
+        (
+            f'INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO UPDATE SET "{text_col}" = excluded."{text_col}"',
+            changed,
+        ),
         (f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", changed),
     ]
     for sql, params in attacks:
@@ -85,7 +90,9 @@ def test_replace_through_a_unique_column_is_rejected(tmp_path) -> None:
     claim = conn.execute("SELECT * FROM escalation_events WHERE action = 'claim'").fetchone()
     nxt = conn.execute("SELECT max(id) + 1 FROM escalation_events").fetchone()[0]
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        conn.execute(f"INSERT OR REPLACE INTO escalation_events VALUES ({', '.join('?' * len(claim))})", (nxt, *claim[1:]))
+        conn.execute(
+            f"INSERT OR REPLACE INTO escalation_events VALUES ({', '.join('?' * len(claim))})", (nxt, *claim[1:])
+        )
 
 
 def test_edit_after_drop_trigger_caught_at_exact_seq(tmp_path) -> None:
@@ -212,8 +219,9 @@ def test_deleted_audit_tail_caught_without_a_given_head(tmp_path) -> None:
     anchored = ends["audit"]  # the handover's own audit row (anchored+1) comes after it
     _delete_tail(path, "audit", anchored)
     report = open_store(tmp_path).verify()
-    assert any(p.table == "audit" and p.key == anchored and "removed from the end" in p.message
-               for p in report.problems), report.problems
+    assert any(
+        p.table == "audit" and p.key == anchored and "removed from the end" in p.message for p in report.problems
+    ), report.problems
 
 
 def test_rewritten_anchored_row_with_recomputed_hash_caught(tmp_path) -> None:
@@ -222,8 +230,12 @@ def test_rewritten_anchored_row_with_recomputed_hash_caught(tmp_path) -> None:
     last = ends["praise"]
     conn = _raw(path)
     conn.execute("DROP TRIGGER praise_no_update")
-    row = dict(zip([d[0] for d in conn.execute("SELECT * FROM praise").description],
-                   conn.execute("SELECT * FROM praise WHERE id = ?", (last,)).fetchone()))
+    row = dict(
+        zip(
+            [d[0] for d in conn.execute("SELECT * FROM praise").description],
+            conn.execute("SELECT * FROM praise WHERE id = ?", (last,)).fetchone(),
+        )
+    )
     row["why"] = "nothing"
     conn.execute("UPDATE praise SET why = ?, hash = ? WHERE id = ?", ("nothing", row_hash("praise", row), last))
     conn.close()
@@ -274,7 +286,9 @@ def test_forged_table_heads_caught_by_the_hmac(tmp_path) -> None:
     heads = json.loads(row["heads"])
     heads["patrol_notes"] = list(conn.execute("SELECT id, hash FROM patrol_notes WHERE id = 1").fetchone())
     row["heads"] = json.dumps(heads, separators=(",", ":"), sort_keys=True)
-    conn.execute("UPDATE handovers SET heads = ?, hash = ? WHERE id = ?", (row["heads"], row_hash("handovers", row), ho.id))
+    conn.execute(
+        "UPDATE handovers SET heads = ?, hash = ? WHERE id = ?", (row["heads"], row_hash("handovers", row), ho.id)
+    )
     for t in ("patrol_notes_no_delete", "handovers_no_update"):
         conn.execute(schema.expected_triggers()[t])
     conn.close()
@@ -284,14 +298,14 @@ def test_forged_table_heads_caught_by_the_hmac(tmp_path) -> None:
     # ...and the key shows the heads themselves were forged.
     report = open_store(tmp_path, hmac_key_file=key).verify()
     assert f"handovers id {ho.id}: handover {ho.id}: the table heads' HMAC does not match (they were forged)" in [
-        str(p) for p in report.problems]
+        str(p) for p in report.problems
+    ]
 
 
 def _legacy_file(tmp_path, monkeypatch, names=("m001_records",), key=None):
     """A file as an older schema left it: entries with the seven-column hash, a patrol note and
     a handover (the latter with its heads when m002 is among `names`), written with raw SQL."""
-    monkeypatch.setattr(schema.migrations, "_migrations", [
-        m for m in schema.migrations._migrations if m.name in names])
+    monkeypatch.setattr(schema.migrations, "_migrations", [m for m in schema.migrations._migrations if m.name in names])
     store = open_store(tmp_path)
     assert "ledger" not in {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
     conn, prev = store.conn, GENESIS
@@ -299,18 +313,43 @@ def _legacy_file(tmp_path, monkeypatch, names=("m001_records",), key=None):
         for seq in (1, 2):
             e = (seq, 1_795_400_000.0 + seq, LI.name, "general", f"before the upgrade {seq}", None, prev)
             prev = entry_hash_v1(*e)
-            conn.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (*e, prev, "2026-11-23 day", LI.os_user, LI.terminal))
-        note = {"id": 1, "time": 1.0, "shift": "s1", "agent": "a1", "seat": None, "items_json": "[]",
-                "deduction_total": 0, "text": "legacy note", "follow_up": 0, **who(LI)}
+            conn.execute(
+                "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*e, prev, "2026-11-23 day", LI.os_user, LI.terminal),
+            )
+        note = {
+            "id": 1,
+            "time": 1.0,
+            "shift": "s1",
+            "agent": "a1",
+            "seat": None,
+            "items_json": "[]",
+            "deduction_total": 0,
+            "text": "legacy note",
+            "follow_up": 0,
+            **who(LI),
+        }
         note["hash"] = row_hash("patrol_notes", note)
-        conn.execute(f"INSERT INTO patrol_notes ({', '.join(note)}) VALUES ({', '.join('?' * len(note))})",
-                     list(note.values()))
-        ho = {"id": 1, "from_shift": "s1", "to_shift": "s2", "note": "", **who(LI), "time": 1.0,
-              "head_seq": 2, "head_hash": prev, "head_hmac": head_hmac(key, 2, prev) if key else None}
+        conn.execute(
+            f"INSERT INTO patrol_notes ({', '.join(note)}) VALUES ({', '.join('?' * len(note))})", list(note.values())
+        )
+        ho = {
+            "id": 1,
+            "from_shift": "s1",
+            "to_shift": "s2",
+            "note": "",
+            **who(LI),
+            "time": 1.0,
+            "head_seq": 2,
+            "head_hash": prev,
+            "head_hmac": head_hmac(key, 2, prev) if key else None,
+        }
         if "m002_handover_heads" in names:
-            ho["heads"] = json.dumps({t: [0, None] for t in RECORD_TABLES} | {"patrol_notes": [1, note["hash"]]},
-                                     separators=(",", ":"), sort_keys=True)
+            ho["heads"] = json.dumps(
+                {t: [0, None] for t in RECORD_TABLES} | {"patrol_notes": [1, note["hash"]]},
+                separators=(",", ":"),
+                sort_keys=True,
+            )
             ho["heads_hmac"] = heads_hmac(key, ho["heads"]) if key else None
         ho["hash"] = row_hash("handovers", ho)
         conn.execute(f"INSERT INTO handovers ({', '.join(ho)}) VALUES ({', '.join('?' * len(ho))})", list(ho.values()))
@@ -356,10 +395,13 @@ def test_migration_with_the_key_seals_the_back_filled_chain(tmp_path, monkeypatc
     key = tmp_path / "k"
     key.write_text("0123456789abcdef0123456789abcdef")
     key.chmod(0o600)
-    _legacy_file(tmp_path, monkeypatch, names=("m001_records", "m002_handover_heads"),
-                 key=b"0123456789abcdef0123456789abcdef")
+    _legacy_file(
+        tmp_path, monkeypatch, names=("m001_records", "m002_handover_heads"), key=b"0123456789abcdef0123456789abcdef"
+    )
     store = open_store(tmp_path, hmac_key_file=key)
-    assert store.conn.execute("SELECT first_link, last_link, first_seq, last_seq FROM seals").fetchall() == [(1, 4, 1, 2)]
+    assert store.conn.execute("SELECT first_link, last_link, first_seq, last_seq FROM seals").fetchall() == [
+        (1, 4, 1, 2)
+    ]
     assert store.verify().ok, store.verify().problems
     store.close()
     # Without the key at migration time the back-filled links stay unsealed, and say so.

@@ -31,8 +31,12 @@ def _sign(path: str, name: str, start, results) -> None:
     store = Store(path)
     start.wait()
     try:
-        ho = store.create_handover("2026-11-23 day", "2026-11-23 evening",
-                                   [HandoverItemDraft("notice", f"from {name}")], Actor(name, name, "pts/9"))
+        ho = store.create_handover(
+            "2026-11-23 day",
+            "2026-11-23 evening",
+            [HandoverItemDraft("notice", f"from {name}")],
+            Actor(name, name, "pts/9"),
+        )
         results.put(("ok", ho.id))
     except ValidationError as exc:
         results.put(("refused", str(exc)))

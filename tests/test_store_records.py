@@ -65,11 +65,19 @@ def test_handover_full_record(tmp_path) -> None:
     store.ensure_shift("2026-11-23 day", "day", 1.0, 2.0, LI.name)
     again = store.ensure_shift("2026-11-23 day", "day", 5.0, 6.0, "someone else")
     assert again.supervisor == LI.name  # recorded once
-    ho = store.create_handover("2026-11-23 day", "2026-11-23 evening", [
-        HandoverItemDraft("follow-up", "Call back refund customer by 18:00", note="promised", source=f"escalation:{esc.id}"),
-        HandoverItemDraft("staffing", "", note="see entry", entry_seq=old.seq),
-        HandoverItemDraft("equipment", "Printer 2 jammed"),
-    ], LI, note="busy afternoon")
+    ho = store.create_handover(
+        "2026-11-23 day",
+        "2026-11-23 evening",
+        [
+            HandoverItemDraft(
+                "follow-up", "Call back refund customer by 18:00", note="promised", source=f"escalation:{esc.id}"
+            ),
+            HandoverItemDraft("staffing", "", note="see entry", entry_seq=old.seq),
+            HandoverItemDraft("equipment", "Printer 2 jammed"),
+        ],
+        LI,
+        note="busy afternoon",
+    )
     assert [i.entry.seq for i in ho.items] == [2, 1, 3]
     assert ho.head.seq == 3 and ho.head.hash == store.get_entry(3).hash and ho.head.hmac
     assert ho.is_open and [h.id for h in store.open_handovers()] == [ho.id]
@@ -114,8 +122,12 @@ def test_patrol_praise_inspection(tmp_path) -> None:
         store.add_patrol_note("agent3", LI)
     p = store.add_praise("agent3", "Calmed a caller about a double charge", "Explained the refund steps clearly", LI)
     assert store.list_praise(agent="agent3") == [p]
-    for what, why in [("good job", "Explained the refund steps clearly"), ("Helped a caller fix login", "great"),
-                      ("", "x"), ("很好", "表现很好")]:
+    for what, why in [
+        ("good job", "Explained the refund steps clearly"),
+        ("Helped a caller fix login", "great"),
+        ("", "x"),
+        ("很好", "表现很好"),
+    ]:
         with pytest.raises(ValidationError):
             store.add_praise("agent3", what, why, LI)
     with pytest.raises(ValidationError):
@@ -130,8 +142,9 @@ def test_patrol_praise_inspection(tmp_path) -> None:
 
 def test_escalations_lifecycle(tmp_path) -> None:
     store = open_store(tmp_path)
-    e = store.raise_escalation("c1", "agent1", "sales", "insists on supervisor", LI, caller="13812345678",
-                               priority=1, event_key="feed:42")
+    e = store.raise_escalation(
+        "c1", "agent1", "sales", "insists on supervisor", LI, caller="13812345678", priority=1, event_key="feed:42"
+    )
     assert e.caller_masked == "•••••••5678" and e.source == "feed" and e.status == "open"
     assert "13812345678" not in repr(e)
     again = store.raise_escalation("c1", "agent1", "sales", "insists on supervisor", WANG, event_key="feed:42")
@@ -168,10 +181,26 @@ def test_escalations_lifecycle(tmp_path) -> None:
         store.reveal_caller(e.id, "  ", LI)
     assert store.reveal_caller(e.id, "calling the customer back", LI) == "13812345678"
     reveal = store.list_audit(action="escalation.reveal")[0]
-    assert (reveal.actor, reveal.os_user, reveal.terminal, reveal.detail) == (LI.name, "lina", "pts/1", "calling the customer back")
-    c = store.record_complaint(ComplaintDraft(problem="Kettle leaks", wants="Replacement", customer_name="Ms Zhao",
-                                              phone="13900002222", product="K-200", batch_number="B77",
-                                              company_at_fault=False, apology_given=False), LI, e.id)
+    assert (reveal.actor, reveal.os_user, reveal.terminal, reveal.detail) == (
+        LI.name,
+        "lina",
+        "pts/1",
+        "calling the customer back",
+    )
+    c = store.record_complaint(
+        ComplaintDraft(
+            problem="Kettle leaks",
+            wants="Replacement",
+            customer_name="Ms Zhao",
+            phone="13900002222",
+            product="K-200",
+            batch_number="B77",
+            company_at_fault=False,
+            apology_given=False,
+        ),
+        LI,
+        e.id,
+    )
     assert c.phone_masked.endswith("2222") and "13900002222" not in repr(c)
     assert store.list_complaints(escalation_id=e.id) == [c]
     with pytest.raises(ValidationError, match="what the customer wants"):
@@ -242,8 +271,14 @@ def test_archive_exports_and_deletes_nothing(tmp_path) -> None:
 def test_outcome_and_complaint_are_saved_together_or_not_at_all(tmp_path) -> None:
     store = open_store(tmp_path)
     e = store.raise_escalation("c1", "agent1", "sales", "refund dispute", LI, caller="13812345678")
-    draft = ComplaintDraft(customer_name="Mr Liu", problem="charged twice", wants="refund",
-                           company_at_fault=True, apology_given=True, reported_to="Manager Wang")
+    draft = ComplaintDraft(
+        customer_name="Mr Liu",
+        problem="charged twice",
+        wants="refund",
+        company_at_fault=True,
+        apology_given=True,
+        reported_to="Manager Wang",
+    )
     with pytest.raises(ValidationError, match="due time"):
         store.resolve_escalation(e.id, "callback", LI, complaint=draft)  # no due time: refused
     assert store.list_complaints(escalation_id=e.id) == []  # ...and no stray complaint either

@@ -93,7 +93,9 @@ def test_eight_processes_no_locked_errors_and_one_winner_per_claim(tmp_path) -> 
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, str(path), f"sup{n}", str(start_at), str(DURATION_S), str(n_esc)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for n in range(8)
     ]

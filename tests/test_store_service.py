@@ -31,13 +31,22 @@ def _mypy(tmp_path: Path, body: str) -> list[str]:
     api = pytest.importorskip("mypy.api", reason="mypy is a lint tool, not a test dependency")
     src = tmp_path / "snippet.py"
     src.write_text(textwrap.dedent(body))
-    out, _err, _rc = api.run([
-        "--config-file", str(ROOT / "pyproject.toml"), "--cache-dir", str(tmp_path / "mypy-cache"),
-        "--follow-imports", "silent", str(src),
-    ])
+    out, _err, _rc = api.run(
+        [
+            "--config-file",
+            str(ROOT / "pyproject.toml"),
+            "--cache-dir",
+            str(tmp_path / "mypy-cache"),
+            "--follow-imports",
+            "silent",
+            str(src),
+        ]
+    )
     lines = src.read_text().splitlines()
     # each error as the source line it is on
-    return [lines[int(e.split(":")[1]) - 1].strip() for e in out.splitlines() if e.startswith(f"{src}:") and ": error:" in e]
+    return [
+        lines[int(e.split(":")[1]) - 1].strip() for e in out.splitlines() if e.startswith(f"{src}:") and ": error:" in e
+    ]
 
 
 HEADER = """
@@ -51,22 +60,30 @@ HEADER = """
 
 
 def test_mypy_accepts_the_method_and_infers_its_result(tmp_path: Path) -> None:
-    errors = _mypy(tmp_path, HEADER + """
+    errors = _mypy(
+        tmp_path,
+        HEADER
+        + """
     def use(svc: StoreService, actor: Actor) -> None:
         fut: Future[LogEntry] = svc.submit(Store.add_entry, "notice", "typed", actor)
         entry: LogEntry = svc.call(Store.add_entry, "notice", "typed", actor, refers_to=fut.result().seq)
         version: tuple[int, int] = svc.call_with_timeout(5.0, Store.data_version)
-    """)
+    """,
+    )
     assert errors == []
 
 
 def test_mypy_rejects_wrong_arguments_and_result_types(tmp_path: Path) -> None:
-    errors = _mypy(tmp_path, HEADER + """
+    errors = _mypy(
+        tmp_path,
+        HEADER
+        + """
     def use(svc: StoreService, actor: Actor) -> None:
         svc.submit(Store.add_entry, "notice", 42, actor)
         svc.call(Store.add_entry, "notice", "x", actor, refers=3)
         wrong: str = svc.call(Store.add_entry, "notice", "x", actor)
-    """)
+    """,
+    )
     assert errors == [
         'svc.submit(Store.add_entry, "notice", 42, actor)',
         'svc.call(Store.add_entry, "notice", "x", actor, refers=3)',

@@ -47,7 +47,12 @@ def test_every_write_method_uses_begin_immediate(tmp_path) -> None:
     call("claim_escalation", esc.id, LI)
     call("resolve_escalation", esc.id, "callback", LI, due=esc.raised_at + 60)
     call("reveal_caller", esc.id, "calling back", LI)
-    call("record_complaint", ComplaintDraft(problem="p", wants="w", company_at_fault=False, apology_given=False), LI, esc.id)
+    call(
+        "record_complaint",
+        ComplaintDraft(problem="p", wants="w", company_at_fault=False, apology_given=False),
+        LI,
+        esc.id,
+    )
     fu = call("add_follow_up", "check stock", esc.raised_at + 120, LI)
     call("complete_follow_up", fu.id, LI)
     oi = call("add_follow_up", "send the form", esc.raised_at + 180, LI)

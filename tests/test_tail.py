@@ -300,7 +300,10 @@ def test_dated_rotations_sort_oldest_first(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"x\n")
         os.utime(tmp_path / name, (time.time() - age,) * 2)
     assert [p.name for p in rotated_siblings(feed)] == [
-        "queue_log-20261121", "queue_log-20261122", "queue_log-20261123.gz"]
+        "queue_log-20261121",
+        "queue_log-20261122",
+        "queue_log-20261123.gz",
+    ]
 
 
 def test_missing_file_is_picked_up_when_it_appears(tmp_path: Path) -> None:
@@ -407,7 +410,7 @@ def test_real_sample_feeds_come_out_line_for_line(tmp_path: Path, name: str) -> 
     try:
         c.wait_live()
         for i in range(0, len(data), 97):
-            append(feed, data[i:i + 97])
+            append(feed, data[i : i + 97])
         expected = data.split(b"\n")
         if expected[-1] == b"":
             expected.pop()

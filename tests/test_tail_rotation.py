@@ -49,8 +49,10 @@ class Driver:
         deadline = time.monotonic() + timeout
         while not pred():
             if time.monotonic() > deadline:
-                raise AssertionError(f"not met in time; got {len(self.lines)} lines, "
-                                     f"last state {self.batches[-1].state if self.batches else None}")
+                raise AssertionError(
+                    f"not met in time; got {len(self.lines)} lines, "
+                    f"last state {self.batches[-1].state if self.batches else None}"
+                )
             self.pull()
 
     def lines_until(self, n: int, timeout: float = 5.0) -> list[bytes]:
@@ -72,6 +74,7 @@ class Driver:
 
 
 # ---- item 5: two rotations before the follower looks again --------------------------
+
 
 def test_two_rename_rotations_while_stalled_lose_nothing(tmp_path: Path) -> None:
     feed = tmp_path / "queue_log"
@@ -201,6 +204,7 @@ def test_a_plain_and_a_gz_copy_of_the_middle_file_are_read_once(tmp_path: Path) 
 
 # ---- item 6: outages --------------------------------------------------------------
 
+
 def _make_unreadable(directory: Path, away: Path) -> None:
     """Make `directory` impossible to look into. chmod 000 does not stop root, so as root
     the directory is moved away and a plain file takes its name (stat of the feed then
@@ -295,6 +299,7 @@ def test_resume_while_the_directory_is_gone_waits_for_it(tmp_path: Path, back_as
 
 # ---- item 13: a FIFO ------------------------------------------------------------------
 
+
 def test_a_fifo_is_refused_and_never_blocks(tmp_path: Path) -> None:
     fifo = tmp_path / "queue_log"
     os.mkfifo(fifo)
@@ -325,6 +330,7 @@ def test_a_fifo_is_refused_and_never_blocks(tmp_path: Path) -> None:
 
 
 # ---- the state while catching up ------------------------------------------------------
+
 
 def test_not_live_until_caught_up_after_backfill(tmp_path: Path) -> None:
     """What was written while the backfill ran is read in the live phase: until it is all

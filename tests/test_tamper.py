@@ -97,8 +97,11 @@ def _reseal(path: Path) -> None:
             if row.get("chain_seq") is not None:
                 n = row["chain_seq"]
                 row["chain_hash"] = chain_mod.records_hash(
-                    n, ledger_hashes.get(n, chain_mod.GENESIS), row["head_seq"],
-                    new_entry_hash.get(row["head_seq"], chain_mod.GENESIS))
+                    n,
+                    ledger_hashes.get(n, chain_mod.GENESIS),
+                    row["head_seq"],
+                    new_entry_hash.get(row["head_seq"], chain_mod.GENESIS),
+                )
         row["hash"] = chain_mod.row_hash(table, row)
         sets = ", ".join(f'"{c}" = ?' for c in row)
         conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*row.values(), rid])
@@ -122,8 +125,10 @@ def _reseal(path: Path) -> None:
             n += 1
             log_seq = min(log_seq, log_end)
             h = chain_mod.link_hash(n, tbl, key, row_h, log_seq, new_entry_hash.get(log_seq, chain_mod.GENESIS), prev)
-            conn.execute("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (n, tbl, key, row_h, log_seq, prev, h))
+            conn.execute(
+                "INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (n, tbl, key, row_h, log_seq, prev, h),
+            )
             prev = hashes[n] = h
     for sql in schema.expected_triggers().values():
         conn.execute(sql)
@@ -144,8 +149,9 @@ def _delete_handovers_and_log_end(path: Path, log_from: int) -> None:
     if "ledger" in _tables(conn):
         # renumbering audit ids: re-point the ledger's links at the new ids
         old_ids = [r[0] for r in conn.execute("SELECT id FROM audit ORDER BY id")]
-        gone = conn.execute("SELECT id FROM ledger WHERE tbl = 'audit' AND key NOT IN "
-                            f"({','.join(map(str, old_ids)) or '0'})").fetchall()
+        gone = conn.execute(
+            f"SELECT id FROM ledger WHERE tbl = 'audit' AND key NOT IN ({','.join(map(str, old_ids)) or '0'})"
+        ).fetchall()
         conn.execute(f"DELETE FROM ledger WHERE id IN ({','.join(str(g[0]) for g in gone) or '0'})")
         for new, old in enumerate(old_ids, 1):
             conn.execute("UPDATE ledger SET key = ? WHERE tbl = 'audit' AND key = ?", (new, old))
@@ -269,8 +275,9 @@ def test_c_rewritten_middle_rows_caught_with_a_printed_head(tmp_path) -> None:
 # --- (d) every stored column of an entry is in its hash --------------------------------------
 
 
-@pytest.mark.parametrize("column, value", [("shift", "2020-01-01 night"), ("os_user", "mallory"),
-                                           ("terminal", "pts/99")])
+@pytest.mark.parametrize(
+    "column, value", [("shift", "2020-01-01 night"), ("os_user", "mallory"), ("terminal", "pts/99")]
+)
 def test_d_entry_columns_outside_the_hash_caught(tmp_path, column, value) -> None:
     store = open_store(tmp_path)
     for i in range(3):
@@ -348,8 +355,9 @@ def test_report_prints_the_chain_head_and_verify_checks_every_table_against_it(t
     assert store.get_handover(ho.id).chain.links == head.links - 3  # before its row, its item, its audit row
     config = Config(supervisor="Li Na", db_path=db)
     now = store.current_shift_key()
-    report = build_report(store, config, resolve_shift(config, now, 1_795_400_100.0), 1_795_400_100.0,
-                          complaints_only=True)
+    report = build_report(
+        store, config, resolve_shift(config, now, 1_795_400_100.0), 1_795_400_100.0, complaints_only=True
+    )
     for fmt in ("md", "csv", "html"):
         assert f"Chain head: {head.text}" in render(report, fmt, complaints_only=True), fmt
     store.close()
@@ -373,9 +381,14 @@ def test_chain_tables_are_append_only(tmp_path) -> None:
     store.add_entry("general", "x", LI)
     store.close()
     conn = _raw(tmp_path / "floor.db")
-    for sql in ("UPDATE ledger SET row_hash = 'x'", "DELETE FROM ledger", "UPDATE seals SET hmac = 'x'",
-                "DELETE FROM seals", "INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) "
-                "VALUES (1, 'audit', 9, 'x', 0, 'x', 'x')"):
+    for sql in (
+        "UPDATE ledger SET row_hash = 'x'",
+        "DELETE FROM ledger",
+        "UPDATE seals SET hmac = 'x'",
+        "DELETE FROM seals",
+        "INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) "
+        "VALUES (1, 'audit', 9, 'x', 0, 'x', 'x')",
+    ):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             conn.execute(sql)
     conn.close()

@@ -69,11 +69,15 @@ def shift_feed(now: float, n: int = 12, queues: tuple[str, ...] = ("sales", "sup
         for i in range(n):
             t = start + 20 * i + q_i
             cid = f"{q}-{i}"
-            out += [line(t, cid, q, "NONE", "ENTERQUEUE", "", caller(1000 * q_i + i), "1"),
-                    line(t + 6, cid, q, "SIP/1001", "CONNECT", "6", f"{cid}.1", "2"),
-                    line(t + 12, cid, q, "SIP/1001", "COMPLETECALLER", "6", "6", "1")]
-        out += [line(start + 5, f"{q}-ab", q, "NONE", "ENTERQUEUE", "", caller(9999), "1"),
-                line(start + 50, f"{q}-ab", q, "NONE", "ABANDON", "1", "1", "45")]
+            out += [
+                line(t, cid, q, "NONE", "ENTERQUEUE", "", caller(1000 * q_i + i), "1"),
+                line(t + 6, cid, q, "SIP/1001", "CONNECT", "6", f"{cid}.1", "2"),
+                line(t + 12, cid, q, "SIP/1001", "COMPLETECALLER", "6", "6", "1"),
+            ]
+        out += [
+            line(start + 5, f"{q}-ab", q, "NONE", "ENTERQUEUE", "", caller(9999), "1"),
+            line(start + 50, f"{q}-ab", q, "NONE", "ABANDON", "1", "1", "45"),
+        ]
     return "".join(out)
 
 
@@ -86,8 +90,12 @@ def model_of(text: str, now: float, layout=None) -> FloorModel:  # noqa: ANN001
     floor = Floor(Thresholds(), layout, window_start=shift_start(now))
     floor.feed(text.encode().splitlines())
     model = FloorModel()
-    model.apply(FloorUpdate(seats={a: seat_view(floor, s, now) for a, s in floor.seats.items()},
-                            queues={q: queue_view(floor, q, now) for q in floor.queues}))
+    model.apply(
+        FloorUpdate(
+            seats={a: seat_view(floor, s, now) for a, s in floor.seats.items()},
+            queues={q: queue_view(floor, q, now) for q in floor.queues},
+        )
+    )
     return model
 
 
@@ -121,8 +129,9 @@ def test_payload_has_exactly_the_allowed_fields_and_figures() -> None:
 
 def test_agent_names_only_when_the_config_allows() -> None:
     now = time.time()
-    layout = layout_from_dict({"seat": [{"id": "A01", "row": "A", "pos": 1, "agent": "SIP/1001", "name": "Xu Jing",
-                                         "queues": ["sales"]}]})
+    layout = layout_from_dict(
+        {"seat": [{"id": "A01", "row": "A", "pos": 1, "agent": "SIP/1001", "name": "Xu Jing", "queues": ["sales"]}]}
+    )
     model = model_of(shift_feed(now), now, layout)
     hidden = payload.encode(payload.build(model, now, Thresholds()))
     assert "Xu Jing" not in hidden and "SIP/1001" not in hidden and "agents" not in hidden
@@ -148,19 +157,41 @@ def test_no_run_of_five_digits_whatever_the_floor_holds() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(name=st.text(max_size=30), agent=st.text(max_size=30),
-       waiting=st.integers(0, 10**9), age=st.floats(allow_nan=True, allow_infinity=True),
-       sl=st.one_of(st.none(), st.floats()), ab=st.one_of(st.none(), st.floats()),
-       count=st.integers(-5, 10**7))
+@given(
+    name=st.text(max_size=30),
+    agent=st.text(max_size=30),
+    waiting=st.integers(0, 10**9),
+    age=st.floats(allow_nan=True, allow_infinity=True),
+    sl=st.one_of(st.none(), st.floats()),
+    ab=st.one_of(st.none(), st.floats()),
+    count=st.integers(-5, 10**7),
+)
 def test_no_digit_run_property(name: str, agent: str, waiting: int, age: float, sl, ab, count: int) -> None:  # noqa: ANN001
     now = 1_780_000_000.0
     model = FloorModel()
     oldest = now - age if age == age and abs(age) < 1e12 else None
-    model.queues[name] = QueueView(name=name, waiting_now=waiting, oldest_entered=oldest, service_level=sl,
-                                   abandon_rate=ab, offered=count, answered=count)
+    model.queues[name] = QueueView(
+        name=name,
+        waiting_now=waiting,
+        oldest_entered=oldest,
+        service_level=sl,
+        abandon_rate=ab,
+        offered=count,
+        answered=count,
+    )
     model.counts[name] = AgentCounts(available=count, on_call=count, wrap_up=count, paused=count)
-    model.seats[agent] = SeatView(agent=agent, name=agent, seat_id="", queues=(name,), state="ON_CALL",
-                                  since=now, call_start=now, pause_reason="", answered=count, ring_no_answer=0)
+    model.seats[agent] = SeatView(
+        agent=agent,
+        name=agent,
+        seat_id="",
+        queues=(name,),
+        state="ON_CALL",
+        since=now,
+        call_start=now,
+        pause_reason="",
+        answered=count,
+        ring_no_answer=0,
+    )
     encoded = payload.encode(payload.build(model, now, Thresholds(), show_agents=True))
     assert not LONG_DIGITS.search(encoded)
     json.loads(encoded)
@@ -169,14 +200,39 @@ def test_no_digit_run_property(name: str, agent: str, waiting: int, age: float, 
 # ---- settings and the bind rule ---------------------------------------------------------------
 def test_wallboard_settings_from_toml(tmp_path: Path) -> None:
     (tmp_path / "wb.token").write_text(TOKEN + "\n")
-    s = settings_from_dict({"wallboard": {"bind": "0.0.0.0", "port": 9000, "token_file": "wb.token",
-                                          "show_agents": True, "lang": "zh-CN", "max_rate_hz": 2}}, tmp_path)
-    assert (s.bind, s.port, s.token, s.show_agents, s.lang, s.max_rate_hz) == ("0.0.0.0", 9000, TOKEN, True, "zh_CN", 2.0)
+    s = settings_from_dict(
+        {
+            "wallboard": {
+                "bind": "0.0.0.0",
+                "port": 9000,
+                "token_file": "wb.token",
+                "show_agents": True,
+                "lang": "zh-CN",
+                "max_rate_hz": 2,
+            }
+        },
+        tmp_path,
+    )
+    assert (s.bind, s.port, s.token, s.show_agents, s.lang, s.max_rate_hz) == (
+        "0.0.0.0",
+        9000,
+        TOKEN,
+        True,
+        "zh_CN",
+        2.0,
+    )
     assert TOKEN not in repr(s) and TOKEN not in str(s)
     assert settings_from_dict({}, tmp_path) == WallboardSettings()
     assert WallboardSettings().show_agents is False and WallboardSettings().bind == "127.0.0.1"
-    for bad in ({"port": 70000}, {"show_agents": "yes"}, {"lang": "fr"}, {"colour": 1}, {"token": "a", "token_file": "b"},
-                {"token_file": "missing.token"}, {"max_rate_hz": 0}):
+    for bad in (
+        {"port": 70000},
+        {"show_agents": "yes"},
+        {"lang": "fr"},
+        {"colour": 1},
+        {"token": "a", "token_file": "b"},
+        {"token_file": "missing.token"},
+        {"max_rate_hz": 0},
+    ):
         with pytest.raises(ConfigError):
             settings_from_dict({"wallboard": bad}, tmp_path)
 
@@ -202,8 +258,9 @@ def test_bind_rules() -> None:
 
 
 # ---- the real server -----------------------------------------------------------------------
-def start_wallboard(tmp_path: Path, *extra: str, env_extra: dict | None = None,
-                    config: str | None = None) -> tuple[subprocess.Popen, int]:
+def start_wallboard(
+    tmp_path: Path, *extra: str, env_extra: dict | None = None, config: str | None = None
+) -> tuple[subprocess.Popen, int]:
     """`floorconsole wallboard` on the feed in `tmp_path`, on a free loopback port."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     env.pop("FLOORCONSOLE_WALLBOARD_TOKEN", None) if not env_extra else None
@@ -262,15 +319,48 @@ def test_refuses_a_lan_address_without_a_token_in_one_line(tmp_path: Path) -> No
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("FLOORCONSOLE_WALLBOARD_TOKEN", None)
     for argv in (["--bind", "0.0.0.0"], ["--bind", "::"]):
-        r = subprocess.run([sys.executable, "-m", "floorconsole", "--db", str(tmp_path / "f.db"), "wallboard",
-                            "--feed", str(tmp_path / "queue_log"), "--port", "0", *argv],
-                           capture_output=True, text=True, env=env, timeout=60)
+        r = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "floorconsole",
+                "--db",
+                str(tmp_path / "f.db"),
+                "wallboard",
+                "--feed",
+                str(tmp_path / "queue_log"),
+                "--port",
+                "0",
+                *argv,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert r.returncode == 2
         assert r.stderr.count("\n") == 1 and "refusing to listen" in r.stderr and "Traceback" not in r.stderr
     (tmp_path / "short.token").write_text("hunter2")
-    r = subprocess.run([sys.executable, "-m", "floorconsole", "--db", str(tmp_path / "f.db"), "wallboard",
-                        "--feed", str(tmp_path / "queue_log"), "--bind", "0.0.0.0", "--token-file",
-                        str(tmp_path / "short.token")], capture_output=True, text=True, env=env, timeout=60)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "floorconsole",
+            "--db",
+            str(tmp_path / "f.db"),
+            "wallboard",
+            "--feed",
+            str(tmp_path / "queue_log"),
+            "--bind",
+            "0.0.0.0",
+            "--token-file",
+            str(tmp_path / "short.token"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert r.returncode == 2 and "too short" in r.stderr and "hunter2" not in r.stderr
 
 
@@ -338,8 +428,10 @@ def test_no_caller_digits_reach_the_page_or_the_stream_as_the_feed_grows(tmp_pat
 
         def waiting(n: int):  # noqa: ANN202
             def ok(messages: list[str]) -> bool:
-                return bool(messages) and any(q["name"] == "sales" and q["waiting"] == n
-                                              for q in json.loads(messages[-1])["queues"])
+                return bool(messages) and any(
+                    q["name"] == "sales" and q["waiting"] == n for q in json.loads(messages[-1])["queues"]
+                )
+
             return ok
 
         async def scenario() -> list[str]:

@@ -35,8 +35,10 @@ def open_browser(width: int = 1600, height: int = 900):  # noqa: ANN201
     """Headless Chromium under Selenium, or a skip saying what is missing."""
     found = find_browser()
     if found is None:
-        pytest.skip("chromium and chromedriver are not installed (apt-get install chromium chromium-driver); "
-                    ".ci/run installs them when run as root")
+        pytest.skip(
+            "chromium and chromedriver are not installed (apt-get install chromium chromium-driver); "
+            ".ci/run installs them when run as root"
+        )
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -45,8 +47,15 @@ def open_browser(width: int = 1600, height: int = 900):  # noqa: ANN201
     browser, driver = found
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                f"--window-size={width},{height}", "--no-proxy-server", "--lang=en-US"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={width},{height}",
+        "--no-proxy-server",
+        "--lang=en-US",
+    ):
         options.add_argument(arg)
     return webdriver.Chrome(service=Service(executable_path=driver), options=options)
 
@@ -72,7 +81,9 @@ def test_the_board_in_a_browser_follows_the_feed(tmp_path: Path) -> None:
     text = shift_feed(now, n=14, queues=("sales", "support", "vip"))
     # a paused agent, someone in wrap-up, an agent on a call in vip
     text += line(now - 300, "NONE", "support", "SIP/1002", "PAUSE", "lunch")
-    text += enter(now - 200, "v1", "vip", caller(777)) + line(now - 190, "v1", "vip", "SIP/1001", "CONNECT", "10", "v1.1", "2")
+    text += enter(now - 200, "v1", "vip", caller(777)) + line(
+        now - 190, "v1", "vip", "SIP/1001", "CONNECT", "10", "v1.1", "2"
+    )
     feed.write_text(text)
     (tmp_path / "wb.token").write_text(TOKEN)
     proc, port = start_wallboard(tmp_path, "--token-file", str(tmp_path / "wb.token"), "--lang", "en")
@@ -95,15 +106,22 @@ def test_the_board_in_a_browser_follows_the_feed(tmp_path: Path) -> None:
         assert "alert" in fig_class(drv, "sales", "longest_wait")
         wait_for(lambda: figure(drv, "sales", "longest_wait") != first, timeout=5, what="the wait ticking")
         # service level above target shows green; the abandon rate above 5 % red
-        assert "ok" in fig_class(drv, "sales", "service_level") and re.fullmatch(r"\d+\.\d", figure(drv, "sales", "service_level"))
+        assert "ok" in fig_class(drv, "sales", "service_level") and re.fullmatch(
+            r"\d+\.\d", figure(drv, "sales", "service_level")
+        )
         assert "alert" in fig_class(drv, "sales", "abandon_rate")
         # one is answered: the figures move again
         with open(feed, "a") as f:
             f.write(line(time.time(), "n1", "sales", "SIP/1002", "CONNECT", "47", "n1.1", "2"))
         wait_for(lambda: figure(drv, "sales", "waiting") == "1", timeout=20, what="one answered")
-        wait_for(lambda: figure(drv, "sales", "on_call") == "2", timeout=20, what="a second agent on a call")  # 1001 in vip
-        wait_for(lambda: "alert" not in fig_class(drv, "sales", "longest_wait"), timeout=5,
-                 what="the waiting caller left is young")
+        wait_for(
+            lambda: figure(drv, "sales", "on_call") == "2", timeout=20, what="a second agent on a call"
+        )  # 1001 in vip
+        wait_for(
+            lambda: "alert" not in fig_class(drv, "sales", "longest_wait"),
+            timeout=5,
+            what="the waiting caller left is young",
+        )
         html = drv.page_source
         assert not LONG_DIGITS.search(html)
         for number in ("13800138000", "13912345678", "8000", caller(777)):

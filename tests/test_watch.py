@@ -41,18 +41,35 @@ def _shift_lines(now: float, n: int = 40) -> str:
     out = [_line(start, "NONE", "sales", "SIP/1001", "ADDMEMBER", "")]
     for i in range(n):
         t = start + 10 * i
-        out += [_line(t, f"c{i}", "sales", "NONE", "ENTERQUEUE", "", f"1380000{i:04d}", "1"),
-                _line(t + 4, f"c{i}", "sales", "SIP/1001", "CONNECT", "4", f"c{i}.1", "1"),
-                _line(t + 8, f"c{i}", "sales", "SIP/1001", "COMPLETECALLER", "4", "4", "1")]
+        out += [
+            _line(t, f"c{i}", "sales", "NONE", "ENTERQUEUE", "", f"1380000{i:04d}", "1"),
+            _line(t + 4, f"c{i}", "sales", "SIP/1001", "CONNECT", "4", f"c{i}.1", "1"),
+            _line(t + 8, f"c{i}", "sales", "SIP/1001", "COMPLETECALLER", "4", "4", "1"),
+        ]
     return "".join(out)
 
 
 def _watch(tmp_path: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, "-m", "floorconsole", "--db", str(tmp_path / "floor.db"), "watch",
-         "--feed", str(tmp_path / "queue_log"), "--interval", "0.2", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "floorconsole",
+            "--db",
+            str(tmp_path / "floor.db"),
+            "watch",
+            "--feed",
+            str(tmp_path / "queue_log"),
+            "--interval",
+            "0.2",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
 
 
@@ -81,8 +98,9 @@ def test_an_escalation_written_while_only_watch_runs_is_recorded_once(tmp_path: 
             proc.terminate()
             said = proc.communicate(timeout=20)[1][-1500:]
             files = {p.name: (p.read_text() if p.suffix == ".json" else p.stat().st_size) for p in tmp_path.iterdir()}
-            raise AssertionError(f"not recorded; watch said: {said}\nfiles: {files}\n"
-                                 f"feed tail: {feed.read_bytes()[-300:]!r}") from None
+            raise AssertionError(
+                f"not recorded; watch said: {said}\nfiles: {files}\nfeed tail: {feed.read_bytes()[-300:]!r}"
+            ) from None
         time.sleep(0.5)  # a second chance to record it twice
         (row,) = _escalations(tmp_path / "floor.db")
         assert row[1] == "SIP/1001" and row[2] == "SIP/1001" and row[3] == "feed"  # raised by the agent
@@ -122,8 +140,15 @@ def _engine(config: Config, feed: Path, clock, **kw) -> FloorEngine:  # noqa: AN
 def _figures(engine: FloorEngine, now: float) -> tuple:
     with engine.locked() as floor:
         m = floor.measures("sales", now)
-        return (m.offered, m.answered, m.abandoned, m.asa_s, m.aht_s, floor.lines_total,
-                {a: (s.answered, floor.seat_state_at(s, now).name) for a, s in floor.seats.items()})
+        return (
+            m.offered,
+            m.answered,
+            m.abandoned,
+            m.asa_s,
+            m.aht_s,
+            floor.lines_total,
+            {a: (s.answered, floor.seat_state_at(s, now).name) for a, s in floor.seats.items()},
+        )
 
 
 def test_a_console_starts_from_the_snapshot_with_exactly_the_figures_of_a_refold(tmp_path: Path) -> None:
@@ -171,9 +196,11 @@ def test_a_snapshot_that_does_not_fit_means_a_refold_never_a_failure(tmp_path: P
     elif spoil == "writable by others":
         snap.chmod(0o666)
     elif spoil == "code":
+
         class Evil:
             def __reduce__(self):  # noqa: ANN204
                 return (os.system, (f"touch {tmp_path / 'pwned'}",))
+
         snap.write_bytes(pickle.dumps(Evil()))
     else:
         snap.write_bytes(raw[: len(raw) // 2])
@@ -189,8 +216,14 @@ def test_a_snapshot_that_does_not_fit_means_a_refold_never_a_failure(tmp_path: P
 
 def test_watch_refuses_a_missing_feed_setting_with_one_line(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "floorconsole", "--db", str(tmp_path / "f.db"), "watch"],
-                       capture_output=True, text=True, timeout=30, env=env, cwd=tmp_path)
+    r = subprocess.run(
+        [sys.executable, "-m", "floorconsole", "--db", str(tmp_path / "f.db"), "watch"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        cwd=tmp_path,
+    )
     assert r.returncode == 2 and "no feed to follow" in r.stderr and len(r.stderr.splitlines()) == 1
 
 

@@ -15,8 +15,18 @@ from enum import StrEnum
 # after a reconnect unless its name is in `forgetable_actions`; ours are all there, so
 # nothing is ever sent twice. `gateway._send` refuses any action not listed.
 FORGETTABLE_ACTIONS: tuple[str, ...] = (
-    "ping", "login", "logoff", "queuestatus", "coreshowchannels", "originate", "blindtransfer",
-    "redirect", "queuepause", "queueremove", "queuelog", "hangup",
+    "ping",
+    "login",
+    "logoff",
+    "queuestatus",
+    "coreshowchannels",
+    "originate",
+    "blindtransfer",
+    "redirect",
+    "queuepause",
+    "queueremove",
+    "queuelog",
+    "hangup",
 )
 
 
@@ -70,7 +80,11 @@ class ActionResult:
         """The audit row's detail: outcome, message, ActionIDs and key facts on one line."""
         extras = " ".join(f"{k}={v}" for k, v in sorted(self.detail.items()) if v)
         ids = ",".join(self.action_ids)
-        return f"{self.outcome.value}: {self.message}" + (f" [{extras}]" if extras else "") + (f" ActionID={ids}" if ids else "")
+        return (
+            f"{self.outcome.value}: {self.message}"
+            + (f" [{extras}]" if extras else "")
+            + (f" ActionID={ids}" if ids else "")
+        )
 
 
 def chanspy_options(mode: SpyMode, use_u: bool) -> str:
@@ -124,8 +138,12 @@ def takeover_transfer(agent_channel: str, context: str, extension: str) -> dict[
 def takeover_queue_log(queue: str, callid: str, agent: str, supervisor: str, outcome: str) -> dict[str, str]:
     """The queue_log line a take-over leaves: `FLOORTAKEOVER` with `supervisor|outcome`."""
     return {
-        "Action": "QueueLog", "Queue": queue, "Event": "FLOORTAKEOVER", "Uniqueid": callid,
-        "Interface": agent, "Message": f"{_field(supervisor)}|{_field(outcome)}",
+        "Action": "QueueLog",
+        "Queue": queue,
+        "Event": "FLOORTAKEOVER",
+        "Uniqueid": callid,
+        "Interface": agent,
+        "Message": f"{_field(supervisor)}|{_field(outcome)}",
     }
 
 

@@ -157,7 +157,7 @@ class _BoundedProtocol(AMIProtocol):
             self._banner_seen = True
             line, _sep, rest = self._buf.partition("\r\n")
             if line.startswith(BANNER):
-                self.version = line[len(BANNER):].strip()
+                self.version = line[len(BANNER) :].strip()
                 self._buf = rest
             text, self._buf = self._buf, ""
         if self._skipping:
@@ -167,7 +167,7 @@ class _BoundedProtocol(AMIProtocol):
                 self._buf = text[-3:]
                 return
             self._skipping = False
-            text = text[end + len(EOM):]
+            text = text[end + len(EOM) :]
             self._buf = ""
         buf = self._buf + text
         parts = buf.split(EOM)
@@ -315,9 +315,16 @@ class AmiGateway:
         if self._state is ConnectionState.RECONNECTING and self._retry_at is not None:
             retry = max(0.0, self._retry_at - time.monotonic())
         return GatewayStatus(
-            state=self._state, detail=self._detail, rtt_ms=self._rtt_ms, event_lag_s=self._lag_s,
-            synced=self.tracker.synced, reconnects=self._reconnects, retry_in_s=retry,
-            oversized=self._oversized, garbage=self._garbage, events=self.tracker.stats.events,
+            state=self._state,
+            detail=self._detail,
+            rtt_ms=self._rtt_ms,
+            event_lag_s=self._lag_s,
+            synced=self.tracker.synced,
+            reconnects=self._reconnects,
+            retry_in_s=retry,
+            oversized=self._oversized,
+            garbage=self._garbage,
+            events=self.tracker.stats.events,
             version=self._version,
         )
 
@@ -344,7 +351,11 @@ class AmiGateway:
                 auth_failed = True
                 self._set_state(ConnectionState.AUTH_FAILED, str(exc))
             except (TimeoutError, OSError, ConnectionError) as exc:
-                msg = "no answer within the connect timeout" if isinstance(exc, asyncio.TimeoutError) else (exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc))
+                msg = (
+                    "no answer within the connect timeout"
+                    if isinstance(exc, asyncio.TimeoutError)
+                    else (exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc))
+                )
                 self._set_state(ConnectionState.RECONNECTING, msg or type(exc).__name__)
             self._drop_connection()
             if self._stopping:
@@ -379,8 +390,9 @@ class AmiGateway:
             return proto
 
         transport, protocol = await asyncio.wait_for(
-            loop.create_connection(factory, settings.host, settings.port, ssl=ctx,
-                                   server_hostname=settings.host if ctx else None),
+            loop.create_connection(
+                factory, settings.host, settings.port, ssl=ctx, server_hostname=settings.host if ctx else None
+            ),
             settings.connect_timeout_s,
         )
         self._transport = transport
@@ -538,9 +550,17 @@ class AmiGateway:
         """Send one action with its own ActionID and timeout; never queued for re-sending."""
         name = fields["Action"].lower()
         if name not in FORGETTABLE_ACTIONS:
-            raise ValueError(f"{fields['Action']} is not in the forgettable actions; it could be re-sent after a reconnect")
+            raise ValueError(
+                f"{fields['Action']} is not in the forgettable actions; it could be re-sent after a reconnect"
+            )
         manager = self._manager
-        if self._state is not ConnectionState.CONNECTED or manager is None or manager.protocol is None or self._lost is None or self._lost.done():
+        if (
+            self._state is not ConnectionState.CONNECTED
+            or manager is None
+            or manager.protocol is None
+            or self._lost is None
+            or self._lost.done()
+        ):
             return _Reply(Outcome.UNAVAILABLE, self.unavailable() or "AMI is not connected")
         aid = action_id or self._next_id()
         action = Action(dict(fields, ActionID=aid), as_list=None if list_action else False)
@@ -561,12 +581,16 @@ class AmiGateway:
         if kind in ("Success", "Follows", "Goodbye"):
             return _Reply(Outcome.OK, message, first, items)
         if message.lower() == "permission denied":
-            return _Reply(Outcome.DENIED, "Asterisk refused: permission denied (see manager.conf in docs/asterisk.md)", first)
+            return _Reply(
+                Outcome.DENIED, "Asterisk refused: permission denied (see manager.conf in docs/asterisk.md)", first
+            )
         return _Reply(Outcome.FAILED, message or f"Asterisk answered {kind or 'nothing usable'}", first)
 
     # -- availability --------------------------------------------------------------------
 
-    def unavailable(self, supervisor: str | None = None, agent: str | None = None, need_call: bool = False) -> str | None:
+    def unavailable(
+        self, supervisor: str | None = None, agent: str | None = None, need_call: bool = False
+    ) -> str | None:
         """Why an action cannot be done now (None: it can be tried): no AMI, not connected,
         no phone for the supervisor, no live call for the agent."""
         if self.settings is None:
@@ -574,14 +598,17 @@ class AmiGateway:
         if self._state is not ConnectionState.CONNECTED:
             return self.status.line()
         if supervisor is not None and self.settings.person(supervisor) is None:
-            return f"no phone configured for {supervisor}: add [ami.people.{supervisor}] endpoint = \"PJSIP/...\""
+            return f'no phone configured for {supervisor}: add [ami.people.{supervisor}] endpoint = "PJSIP/..."'
         if need_call and agent is not None and self.tracker.agent_channel(agent) is None:
             return f"{agent} has no live call on AMI"
         return None
 
-    def _result(self, action: str, outcome: Outcome, message: str, target: str, started: float, **kw: Any) -> ActionResult:
-        return ActionResult(action=action, outcome=outcome, message=message, target=target, started=started,
-                            finished=self.clock(), **kw)
+    def _result(
+        self, action: str, outcome: Outcome, message: str, target: str, started: float, **kw: Any
+    ) -> ActionResult:
+        return ActionResult(
+            action=action, outcome=outcome, message=message, target=target, started=started, finished=self.clock(), **kw
+        )
 
     # -- supervisor actions ---------------------------------------------------------------
 
@@ -598,8 +625,14 @@ class AmiGateway:
         person = self.settings.person(supervisor)
         channel = self.tracker.agent_channel(agent)
         assert person is not None and channel is not None
-        fields = spy_originate(person.endpoint, channel.name, mode, self.settings.originate_ring_s,
-                               self.settings.chanspy_u_option, f"{mode.value} {agent}")
+        fields = spy_originate(
+            person.endpoint,
+            channel.name,
+            mode,
+            self.settings.originate_ring_s,
+            self.settings.chanspy_u_option,
+            f"{mode.value} {agent}",
+        )
         aid = self._next_id()
         waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._originates[aid] = waiter
@@ -607,29 +640,79 @@ class AmiGateway:
         try:
             reply = await self._send(fields, self.settings.action_timeout_s, action_id=aid)
             if not reply.ok:
-                return self._result(mode.value, reply.outcome, reply.message, agent, started, supervisor=supervisor,
-                                    action_ids=(aid,), sent=(fields,), detail=detail)
+                return self._result(
+                    mode.value,
+                    reply.outcome,
+                    reply.message,
+                    agent,
+                    started,
+                    supervisor=supervisor,
+                    action_ids=(aid,),
+                    sent=(fields,),
+                    detail=detail,
+                )
             try:
                 ev = await asyncio.wait_for(waiter, self.settings.originate_ring_s + self.settings.action_timeout_s)
             except TimeoutError:
-                return self._result(mode.value, Outcome.TIMEOUT,
-                                    f"your phone {person.endpoint} was rung but Asterisk never said whether it answered",
-                                    agent, started, supervisor=supervisor, action_ids=(aid,), sent=(fields,), detail=detail)
+                return self._result(
+                    mode.value,
+                    Outcome.TIMEOUT,
+                    f"your phone {person.endpoint} was rung but Asterisk never said whether it answered",
+                    agent,
+                    started,
+                    supervisor=supervisor,
+                    action_ids=(aid,),
+                    sent=(fields,),
+                    detail=detail,
+                )
         finally:
             self._originates.pop(aid, None)
         if ev is None:
-            return self._result(mode.value, Outcome.CONNECTION_LOST,
-                                "the AMI connection dropped while your phone was ringing; not retried",
-                                agent, started, supervisor=supervisor, action_ids=(aid,), sent=(fields,), detail=detail)
+            return self._result(
+                mode.value,
+                Outcome.CONNECTION_LOST,
+                "the AMI connection dropped while your phone was ringing; not retried",
+                agent,
+                started,
+                supervisor=supervisor,
+                action_ids=(aid,),
+                sent=(fields,),
+                detail=detail,
+            )
         if ev.get("response", "").lower() == "success":
-            msg = (f"{mode.value}: your phone {person.endpoint} is on {channel.name} "
-                   "(on the phone: 4 listen, 5 whisper, 6 barge)")
-            return self._result(mode.value, Outcome.OK, msg, agent, started, supervisor=supervisor,
-                                action_ids=(aid,), sent=(fields,), detail=detail)
-        reason = {"0": "could not be called", "1": "hung up", "3": "rang unanswered", "5": "busy",
-                  "8": "congested or unavailable"}.get(ev.get("reason", ""), f"reason {ev.get('reason', '?')}")
-        return self._result(mode.value, Outcome.FAILED, f"your phone {person.endpoint} {reason}; nothing was done",
-                            agent, started, supervisor=supervisor, action_ids=(aid,), sent=(fields,), detail=detail)
+            msg = (
+                f"{mode.value}: your phone {person.endpoint} is on {channel.name} "
+                "(on the phone: 4 listen, 5 whisper, 6 barge)"
+            )
+            return self._result(
+                mode.value,
+                Outcome.OK,
+                msg,
+                agent,
+                started,
+                supervisor=supervisor,
+                action_ids=(aid,),
+                sent=(fields,),
+                detail=detail,
+            )
+        reason = {
+            "0": "could not be called",
+            "1": "hung up",
+            "3": "rang unanswered",
+            "5": "busy",
+            "8": "congested or unavailable",
+        }.get(ev.get("reason", ""), f"reason {ev.get('reason', '?')}")
+        return self._result(
+            mode.value,
+            Outcome.FAILED,
+            f"your phone {person.endpoint} {reason}; nothing was done",
+            agent,
+            started,
+            supervisor=supervisor,
+            action_ids=(aid,),
+            sent=(fields,),
+            detail=detail,
+        )
 
     async def take_over(self, supervisor: str, agent: str, callid: str | None = None) -> ActionResult:
         """Move the caller from `agent` to the supervisor (BlindTransfer of the agent's
@@ -649,31 +732,59 @@ class AmiGateway:
         person = self.settings.person(supervisor)
         assert person is not None
         if not person.extension:
-            return self._result(action, Outcome.UNAVAILABLE,
-                                f"no extension configured for {supervisor}: add extension = \"...\" to [ami.people.{supervisor}]",
-                                agent, started, supervisor=supervisor)
+            return self._result(
+                action,
+                Outcome.UNAVAILABLE,
+                f'no extension configured for {supervisor}: add extension = "..." to [ami.people.{supervisor}]',
+                agent,
+                started,
+                supervisor=supervisor,
+            )
         tracker = self.tracker
         agent_ch = tracker.agent_channel(agent)
         caller = tracker.caller_channel(agent)
         assert agent_ch is not None
         peers = tracker.bridge_peers(agent_ch.uniqueid)
         if caller is None and len(peers) < 2:
-            return self._result(action, Outcome.UNAVAILABLE, f"{agent}'s channel is not bridged to a caller",
-                                agent, started, supervisor=supervisor)
+            return self._result(
+                action,
+                Outcome.UNAVAILABLE,
+                f"{agent}'s channel is not bridged to a caller",
+                agent,
+                started,
+                supervisor=supervisor,
+            )
         if caller is None or len(peers) != 1 or peers[0].uniqueid != caller.uniqueid:
-            return self._result(action, Outcome.UNAVAILABLE,
-                                f"{agent} is in a call with {len(peers)} other parties; a transfer could move the wrong one",
-                                agent, started, supervisor=supervisor)
+            return self._result(
+                action,
+                Outcome.UNAVAILABLE,
+                f"{agent} is in a call with {len(peers)} other parties; a transfer could move the wrong one",
+                agent,
+                started,
+                supervisor=supervisor,
+            )
         if callid and callid not in (caller.uniqueid, caller.linkedid):
-            return self._result(action, Outcome.UNAVAILABLE, f"{agent} is no longer on call {callid}",
-                                agent, started, supervisor=supervisor)
+            return self._result(
+                action,
+                Outcome.UNAVAILABLE,
+                f"{agent} is no longer on call {callid}",
+                agent,
+                started,
+                supervisor=supervisor,
+            )
         call = tracker.agent_calls.get(agent)
         queue = call.queue if call is not None else ""
         the_callid = callid or caller.linkedid
         sup_device = interface_device(person.endpoint)
         caller_uid = caller.uniqueid
-        detail = {"callid": the_callid, "queue": queue, "agent_channel": agent_ch.name, "caller_channel": caller.name,
-                  "extension": person.extension, "context": self.settings.takeover_context}
+        detail = {
+            "callid": the_callid,
+            "queue": queue,
+            "agent_channel": agent_ch.name,
+            "caller_channel": caller.name,
+            "extension": person.extension,
+            "context": self.settings.takeover_context,
+        }
         fields = takeover_transfer(agent_ch.name, self.settings.takeover_context, person.extension)
         aid = self._next_id()
         reply = await self._send(fields, self.settings.action_timeout_s, action_id=aid)
@@ -683,10 +794,21 @@ class AmiGateway:
             still = tracker.bridged_with_device(caller_uid, agent_ch.device) is not None
             where = f"the call is still with {agent}" if still else "the call is no longer with the agent"
             outcome = reply.outcome
-            if outcome is Outcome.FAILED and any(s in reply.message.lower() for s in ("not exist", "no such", "not found")):
+            if outcome is Outcome.FAILED and any(
+                s in reply.message.lower() for s in ("not exist", "no such", "not found")
+            ):
                 outcome = Outcome.CHANNEL_GONE
-            return self._result(action, outcome, f"transfer not done ({reply.message}); {where}", agent, started,
-                                supervisor=supervisor, action_ids=ids, sent=sent, detail=detail)
+            return self._result(
+                action,
+                outcome,
+                f"transfer not done ({reply.message}); {where}",
+                agent,
+                started,
+                supervisor=supervisor,
+                action_ids=ids,
+                sent=sent,
+                detail=detail,
+            )
 
         def settled() -> str | None:
             if tracker.bridged_with_device(caller_uid, sup_device) is not None:
@@ -702,10 +824,15 @@ class AmiGateway:
         messages = {
             "bridged": (Outcome.OK, f"you have the caller: {caller.name} is bridged with your phone {person.endpoint}"),
             "caller-hung-up": (Outcome.FAILED, "the caller hung up before your phone answered"),
-            "timeout": (Outcome.FAILED, f"the caller was sent to {person.extension} but your phone did not answer "
-                                        f"within {self.settings.takeover_answer_s:g} s; the dialplan's fallback has the call"),
-            "connection-lost": (Outcome.CONNECTION_LOST, "the AMI connection dropped after the transfer; "
-                                                         "check your phone, nothing will be retried"),
+            "timeout": (
+                Outcome.FAILED,
+                f"the caller was sent to {person.extension} but your phone did not answer "
+                f"within {self.settings.takeover_answer_s:g} s; the dialplan's fallback has the call",
+            ),
+            "connection-lost": (
+                Outcome.CONNECTION_LOST,
+                "the AMI connection dropped after the transfer; check your phone, nothing will be retried",
+            ),
         }
         outcome, message = messages.get(verdict, (Outcome.FAILED, f"Asterisk reported {verdict}"))
         if verdict != "connection-lost":
@@ -715,8 +842,17 @@ class AmiGateway:
             ids, sent = (aid, qid), (fields, qlog)
             if not ql.ok:
                 message += f" (queue_log line not written: {ql.message})"
-        return self._result(action, outcome, message, agent, started, supervisor=supervisor, action_ids=ids,
-                            sent=sent, detail={**detail, "verdict": verdict})
+        return self._result(
+            action,
+            outcome,
+            message,
+            agent,
+            started,
+            supervisor=supervisor,
+            action_ids=ids,
+            sent=sent,
+            detail={**detail, "verdict": verdict},
+        )
 
     async def pause(self, agent: str, reason: str, queue: str | None = None, supervisor: str = "") -> ActionResult:
         """Pause `agent` (in `queue`, or in all its queues) with a reason."""
@@ -734,9 +870,16 @@ class AmiGateway:
             return self._result(action, Outcome.UNAVAILABLE, why, agent, started, supervisor=supervisor)
         assert self.settings is not None
         fields = queue_pause(agent, paused, reason, queue)
-        return await self._simple(action, fields, agent, started, supervisor,
-                                  f"{agent} {'paused' if paused else 'unpaused'} in {queue or 'all queues'}"
-                                  + (f": {reason}" if reason else ""), {"queue": queue or "", "reason": reason})
+        return await self._simple(
+            action,
+            fields,
+            agent,
+            started,
+            supervisor,
+            f"{agent} {'paused' if paused else 'unpaused'} in {queue or 'all queues'}"
+            + (f": {reason}" if reason else ""),
+            {"queue": queue or "", "reason": reason},
+        )
 
     async def queue_remove(self, queue: str, agent: str, supervisor: str = "") -> ActionResult:
         """Remove `agent` from `queue` (the UI confirms first; only dynamic members can be removed)."""
@@ -745,8 +888,9 @@ class AmiGateway:
         if why is not None:
             return self._result("queue-remove", Outcome.UNAVAILABLE, why, agent, started, supervisor=supervisor)
         fields = {"Action": "QueueRemove", "Queue": queue, "Interface": agent}
-        return await self._simple("queue-remove", fields, agent, started, supervisor, f"{agent} removed from {queue}",
-                                  {"queue": queue})
+        return await self._simple(
+            "queue-remove", fields, agent, started, supervisor, f"{agent} removed from {queue}", {"queue": queue}
+        )
 
     async def hangup(self, channel: str, supervisor: str = "") -> ActionResult:
         """Hang up exactly `channel` (a full channel name the tracker knows is up)."""
@@ -760,23 +904,57 @@ class AmiGateway:
             return self._result("hangup", Outcome.UNAVAILABLE, str(exc), channel, started, supervisor=supervisor)
         ch = self.tracker.channel_by_name(channel)
         if ch is None:
-            return self._result("hangup", Outcome.CHANNEL_GONE, f"no live channel named {channel}", channel, started,
-                                supervisor=supervisor)
+            return self._result(
+                "hangup",
+                Outcome.CHANNEL_GONE,
+                f"no live channel named {channel}",
+                channel,
+                started,
+                supervisor=supervisor,
+            )
         fields = {"Action": "Hangup", "Channel": channel}
-        return await self._simple("hangup", fields, channel, started, supervisor, f"{channel} hung up",
-                                  {"callid": ch.linkedid}, channel_action=True)
+        return await self._simple(
+            "hangup",
+            fields,
+            channel,
+            started,
+            supervisor,
+            f"{channel} hung up",
+            {"callid": ch.linkedid},
+            channel_action=True,
+        )
 
-    async def _simple(self, action: str, fields: dict[str, str], target: str, started: float, supervisor: str,
-                      ok_message: str, detail: dict[str, str], channel_action: bool = False) -> ActionResult:
+    async def _simple(
+        self,
+        action: str,
+        fields: dict[str, str],
+        target: str,
+        started: float,
+        supervisor: str,
+        ok_message: str,
+        detail: dict[str, str],
+        channel_action: bool = False,
+    ) -> ActionResult:
         assert self.settings is not None
         aid = self._next_id()
         reply = await self._send(fields, self.settings.action_timeout_s, action_id=aid)
         outcome, message = reply.outcome, reply.message
         if reply.ok:
             message = ok_message
-        elif channel_action and outcome is Outcome.FAILED and any(
-            s in message.lower() for s in ("not exist", "no such", "not found")
+        elif (
+            channel_action
+            and outcome is Outcome.FAILED
+            and any(s in message.lower() for s in ("not exist", "no such", "not found"))
         ):
             outcome, message = Outcome.CHANNEL_GONE, f"the channel had already gone ({message})"
-        return self._result(action, outcome, message, target, started, supervisor=supervisor, action_ids=(aid,),
-                            sent=(fields,), detail=detail)
+        return self._result(
+            action,
+            outcome,
+            message,
+            target,
+            started,
+            supervisor=supervisor,
+            action_ids=(aid,),
+            sent=(fields,),
+            detail=detail,
+        )

@@ -131,9 +131,23 @@ def read_secret_file(path: Path) -> str:
 
 
 _KNOWN = {
-    "host", "port", "username", "secret_file", "tls", "tls_ca_file", "action_timeout_s",
-    "connect_timeout_s", "reconnect_min_s", "reconnect_max_s", "ping_interval_s", "originate_ring_s",
-    "takeover_answer_s", "takeover_context", "chanspy_u_option", "max_message_bytes", "people",
+    "host",
+    "port",
+    "username",
+    "secret_file",
+    "tls",
+    "tls_ca_file",
+    "action_timeout_s",
+    "connect_timeout_s",
+    "reconnect_min_s",
+    "reconnect_max_s",
+    "ping_interval_s",
+    "originate_ring_s",
+    "takeover_answer_s",
+    "takeover_context",
+    "chanspy_u_option",
+    "max_message_bytes",
+    "people",
 }
 
 
@@ -148,7 +162,9 @@ def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> A
     if not isinstance(raw, dict):
         raise AmiSettingsError(f"ami: expected a table ([ami] with keys under it), got {raw!r}")
     if "secret" in raw:
-        raise AmiSettingsError("ami.secret: the secret is not kept in the config; put it in a file and name it in ami.secret_file (mode 0600)")
+        raise AmiSettingsError(
+            "ami.secret: the secret is not kept in the config; put it in a file and name it in ami.secret_file (mode 0600)"
+        )
     unknown = set(raw) - _KNOWN
     if unknown:
         raise AmiSettingsError(f"ami: unknown key(s) {sorted(unknown)}; known: {sorted(_KNOWN)}")
@@ -170,8 +186,12 @@ def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> A
         raise AmiSettingsError(f"ami.tls_ca_file: {ca_path} does not exist")
     nums: dict[str, float] = {}
     for key, lo, hi in (
-        ("action_timeout_s", 0.05, 120), ("connect_timeout_s", 0.05, 120), ("reconnect_min_s", 0.01, 600),
-        ("reconnect_max_s", 0.01, 3600), ("ping_interval_s", 0.05, 600), ("originate_ring_s", 1, 300),
+        ("action_timeout_s", 0.05, 120),
+        ("connect_timeout_s", 0.05, 120),
+        ("reconnect_min_s", 0.01, 600),
+        ("reconnect_max_s", 0.01, 3600),
+        ("ping_interval_s", 0.05, 600),
+        ("originate_ring_s", 1, 300),
         ("takeover_answer_s", 1, 600),
     ):
         if key in raw:
@@ -186,11 +206,21 @@ def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> A
         raise AmiSettingsError(f"ami.takeover_context: expected a dialplan context name, got {context!r}")
     max_bytes = raw.get("max_message_bytes", 256 * 1024)
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or not 4096 <= max_bytes <= 64 * 1024 * 1024:
-        raise AmiSettingsError(f"ami.max_message_bytes: expected a whole number from 4096 to 67108864, got {max_bytes!r}")
+        raise AmiSettingsError(
+            f"ami.max_message_bytes: expected a whole number from 4096 to 67108864, got {max_bytes!r}"
+        )
     settings = AmiSettings(
-        host=host, username=username, secret_file=secret_file, port=port, tls=tls, tls_ca_file=ca_path,
-        takeover_context=context, chanspy_u_option=_bool("chanspy_u_option", raw.get("chanspy_u_option", True)),
-        max_message_bytes=max_bytes, people=_people(raw.get("people", {})), **nums,
+        host=host,
+        username=username,
+        secret_file=secret_file,
+        port=port,
+        tls=tls,
+        tls_ca_file=ca_path,
+        takeover_context=context,
+        chanspy_u_option=_bool("chanspy_u_option", raw.get("chanspy_u_option", True)),
+        max_message_bytes=max_bytes,
+        people=_people(raw.get("people", {})),
+        **nums,
     )
     if check_secret:
         settings.read_secret()
@@ -225,6 +255,8 @@ def _people(raw: Any) -> dict[str, AmiPerson]:
             )
         extension = entry.get("extension", "")
         if not isinstance(extension, str) or (extension and not _EXTEN.match(extension)):
-            raise AmiSettingsError(f"ami.people.{user}.extension: expected a dialplan extension such as 2001, got {extension!r}")
+            raise AmiSettingsError(
+                f"ami.people.{user}.extension: expected a dialplan extension such as 2001, got {extension!r}"
+            )
         people[str(user)] = AmiPerson(str(user), endpoint, extension)
     return people

@@ -202,7 +202,11 @@ class CallLiveness:
         """`live for 3:12`, `ended 10:41` (local time of day), or `not seen on AMI`."""
         if self.live and self.started is not None:
             s = max(0, int(now - self.started))
-            return f"live for {s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"live for {s // 60}:{s % 60:02d}"
+            return (
+                f"live for {s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
+                if s >= 3600
+                else f"live for {s // 60}:{s % 60:02d}"
+            )
         if self.live:
             return "live"
         if self.ended is not None:
@@ -439,7 +443,11 @@ class AmiTracker:
     def agent(self, interface: str) -> AgentLive:
         """Everything live about one agent."""
         status = self.device_status(interface)
-        members = [self.members[(q, interface)] for q in self.member_queues.get(interface, ()) if (q, interface) in self.members]
+        members = [
+            self.members[(q, interface)]
+            for q in self.member_queues.get(interface, ())
+            if (q, interface) in self.members
+        ]
         paused = any(m.paused for m in members)
         reason = next((m.paused_reason for m in members if m.paused and m.paused_reason), "")
         call = self.agent_calls.get(interface)
@@ -524,7 +532,9 @@ class AmiTracker:
             if not linked:
                 del self.by_linkedid[ch.linkedid]
                 if ch.linkedid != uid:
-                    self._remember_end(EndedChannel(ch.name, ch.linkedid, ch.linkedid, ch.created, now, cause), ch.linkedid)
+                    self._remember_end(
+                        EndedChannel(ch.name, ch.linkedid, ch.linkedid, ch.created, now, cause), ch.linkedid
+                    )
         for iface in list(self._calls_by_uid.get(uid, ())):
             self._drop_agent_call(iface)
         for waiting in self.waiting.values():
@@ -643,19 +653,33 @@ class AmiTracker:
         self.changed_agents.add(iface)
 
     def _blind_transfer(self, ev: Fields, now: float) -> None:
-        self.transfers.append(Transfer(
-            "blind", ev.get("result", ""), ev.get("transfererchannel", ""), ev.get("transfereechannel", ""),
-            ev.get("transfereeuniqueid", ""), ev.get("extension", ""), ev.get("context", ""), now,
-        ))
+        self.transfers.append(
+            Transfer(
+                "blind",
+                ev.get("result", ""),
+                ev.get("transfererchannel", ""),
+                ev.get("transfereechannel", ""),
+                ev.get("transfereeuniqueid", ""),
+                ev.get("extension", ""),
+                ev.get("context", ""),
+                now,
+            )
+        )
         self.changed_calls.add(ev.get("transfereelinkedid", "") or ev.get("transfereeuniqueid", ""))
 
     def _attended_transfer(self, ev: Fields, now: float) -> None:
-        self.transfers.append(Transfer(
-            "attended", ev.get("result", ""), ev.get("origtransfererchannel", ""),
-            ev.get("transfereechannel", "") or ev.get("transfertargetchannel", ""),
-            ev.get("transfereeuniqueid", "") or ev.get("transfertargetuniqueid", ""),
-            ev.get("desttype", ""), "", now,
-        ))
+        self.transfers.append(
+            Transfer(
+                "attended",
+                ev.get("result", ""),
+                ev.get("origtransfererchannel", ""),
+                ev.get("transfereechannel", "") or ev.get("transfertargetchannel", ""),
+                ev.get("transfereeuniqueid", "") or ev.get("transfertargetuniqueid", ""),
+                ev.get("desttype", ""),
+                "",
+                now,
+            )
+        )
         self.changed_calls.add(ev.get("origtransfererlinkedid", ""))
 
     def _caller_join(self, ev: Fields, now: float) -> None:
@@ -678,7 +702,12 @@ class AmiTracker:
             return
         wait = float(_int(ev.get("wait", "0")))
         self.waiting.setdefault(ev["queue"], {})[uid] = QueueCaller(
-            ev["queue"], uid, ev.get("channel", ""), _int(ev.get("position", "0")), now - wait, ev.get("calleridnum", "")
+            ev["queue"],
+            uid,
+            ev.get("channel", ""),
+            _int(ev.get("position", "0")),
+            now - wait,
+            ev.get("calleridnum", ""),
         )
 
     def _agent_called(self, ev: Fields, now: float) -> None:
@@ -688,20 +717,36 @@ class AmiTracker:
         current = self.agent_calls.get(iface)
         if current is not None and current.connected:
             return  # ringinuse: a second call rings a busy agent; the connected call stays
-        self._set_agent_call(AgentCall(
-            iface, ev.get("queue", ""), ev["uniqueid"], ev.get("channel", ""), ev.get("destchannel", ""),
-            ev.get("destuniqueid", ""), False, now,
-        ))
+        self._set_agent_call(
+            AgentCall(
+                iface,
+                ev.get("queue", ""),
+                ev["uniqueid"],
+                ev.get("channel", ""),
+                ev.get("destchannel", ""),
+                ev.get("destuniqueid", ""),
+                False,
+                now,
+            )
+        )
         self.changed_agents.add(iface)
 
     def _agent_connect(self, ev: Fields, now: float) -> None:
         self._add_channel(ev, now)
         self._add_channel(ev, now, prefix="dest")
         iface = ev["interface"]
-        self._set_agent_call(AgentCall(
-            iface, ev.get("queue", ""), ev["uniqueid"], ev.get("channel", ""), ev.get("destchannel", ""),
-            ev.get("destuniqueid", ""), True, now,
-        ))
+        self._set_agent_call(
+            AgentCall(
+                iface,
+                ev.get("queue", ""),
+                ev["uniqueid"],
+                ev.get("channel", ""),
+                ev.get("destchannel", ""),
+                ev.get("destuniqueid", ""),
+                True,
+                now,
+            )
+        )
         self.changed_agents.add(iface)
         self.changed_calls.add(ev.get("linkedid", "") or ev["uniqueid"])
 

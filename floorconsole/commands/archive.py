@@ -33,8 +33,10 @@ def run(args: argparse.Namespace) -> int:
     def body(store: Store, config: Config) -> int:
         res = store.archive(before, args.out, actor_for(args, config))
         total = sum(res.counts.values())
-        print(f"archived {total} records ({res.counts['entries']} log entries, up to seq {res.head.seq}) "
-              f"to {res.path}; nothing was deleted")
+        print(
+            f"archived {total} records ({res.counts['entries']} log entries, up to seq {res.head.seq}) "
+            f"to {res.path}; nothing was deleted"
+        )
         print(f"digest {res.digest}")
         return EXIT_OK
 

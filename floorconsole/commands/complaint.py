@@ -48,10 +48,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add = sub.add_parser("add", help="register a complaint (with or without an escalation)")
     add.add_argument("--problem", required=True, help="what went wrong")
     add.add_argument("--wants", required=True, help="what the customer wants")
-    add.add_argument("--at-fault", dest="at_fault", type=_yes_no, required=True, metavar="yes|no",
-                     help="is the company at fault?")
-    add.add_argument("--apology", type=_yes_no, required=True, metavar="yes|no",
-                     help="was an apology given for the company? (only when it is at fault)")
+    add.add_argument(
+        "--at-fault", dest="at_fault", type=_yes_no, required=True, metavar="yes|no", help="is the company at fault?"
+    )
+    add.add_argument(
+        "--apology",
+        type=_yes_no,
+        required=True,
+        metavar="yes|no",
+        help="was an apology given for the company? (only when it is at fault)",
+    )
     add.add_argument("--reported-to", default="", help="to whom it was reported upwards (required when at fault)")
     add.add_argument("--customer", default="", help="customer name")
     add.add_argument("--phone", default="", help="customer phone (stored; shown masked)")
@@ -70,19 +76,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen complaint subcommand."""
     if args.complaint_command == "add":
+
         def body(store: Store, config: Config) -> int:
             draft = ComplaintDraft(
-                problem=args.problem, wants=args.wants, customer_name=args.customer, phone=args.phone,
-                address=args.address, product=args.product, batch_number=args.batch, used_when=args.used_when,
-                agent=args.agent, complaint_time=store.clock(), company_at_fault=args.at_fault,
-                apology_given=args.apology, reported_to=args.reported_to,
+                problem=args.problem,
+                wants=args.wants,
+                customer_name=args.customer,
+                phone=args.phone,
+                address=args.address,
+                product=args.product,
+                batch_number=args.batch,
+                used_when=args.used_when,
+                agent=args.agent,
+                complaint_time=store.clock(),
+                company_at_fault=args.at_fault,
+                apology_given=args.apology,
+                reported_to=args.reported_to,
             )
             c = store.record_complaint(draft, actor_for(args, config), args.escalation)
             via = f" (escalation {c.escalation_id})" if c.escalation_id else " (no escalation)"
             print(f"complaint {c.id}{via}: {printable(c.problem, 120)}")
             return EXIT_OK
+
         return run_with_store(args, body)
     if args.complaint_command == "list":
+
         def body(store: Store, config: Config) -> int:
             complaints = store.list_complaints(since=store.clock() - args.since_hours * 3600)
             if args.json:
@@ -90,9 +108,12 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_OK
             for c in complaints:
                 fault = "-" if c.company_at_fault is None else ("at fault" if c.company_at_fault else "not at fault")
-                print(f"{c.id:>5}  {printable(c.problem, 80)}  [{fault}; reported to {printable(c.reported_to) or '-'}]")
+                print(
+                    f"{c.id:>5}  {printable(c.problem, 80)}  [{fault}; reported to {printable(c.reported_to) or '-'}]"
+                )
             if not complaints:
                 print("no complaints")
             return EXIT_OK
+
         return run_with_store(args, body, must_exist=True)
     return fail("say what to do: floorconsole complaint add|list", EXIT_USAGE)

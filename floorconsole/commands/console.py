@@ -16,7 +16,9 @@ from floorconsole.config import ConfigError, load_config
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", metavar="FILE", help="queue_log or JSON-lines feed to follow (overrides feed.path)")
-    parser.add_argument("--supervisor", metavar="NAME", help="supervisor name for this session (overrides floor.supervisor)")
+    parser.add_argument(
+        "--supervisor", metavar="NAME", help="supervisor name for this session (overrides floor.supervisor)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

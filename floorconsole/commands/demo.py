@@ -35,11 +35,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", type=Path, help="demo directory (default: the user cache dir)")
     parser.add_argument("--headless", action="store_true", help="print live measures instead of opening the console")
     parser.add_argument("--seconds", type=finite_float, help="headless: stop after this many seconds")
-    parser.add_argument("--interval", type=finite_float, default=2.0, help="headless: seconds between prints (default 2)")
+    parser.add_argument(
+        "--interval", type=finite_float, default=2.0, help="headless: seconds between prints (default 2)"
+    )
     parser.add_argument("--speed", type=finite_float, default=1.0, help="floor time per wall-clock second (default 1)")
     parser.add_argument("--seed", type=int, help="simulator seed (default: a new floor every run)")
-    parser.add_argument("--flat", action="store_true",
-                        help="a daytime-busy floor at any hour (default: follows the time of day)")
+    parser.add_argument(
+        "--flat", action="store_true", help="a daytime-busy floor at any hour (default: follows the time of day)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,14 +60,18 @@ def run(args: argparse.Namespace) -> int:
         if args.db:
             config = config.with_overrides(db_path=Path(args.db))
         clock = wall_clock(config)
-        feed = demo.DemoFeed(config, demo_dir / demo.FEED_NAME, clock=clock, seed=args.seed, speed=args.speed,
-                             flat=args.flat)
+        feed = demo.DemoFeed(
+            config, demo_dir / demo.FEED_NAME, clock=clock, seed=args.seed, speed=args.speed, flat=args.flat
+        )
     except (ConfigError, demo.DemoError, OSError) as exc:
         print(f"floorconsole demo: {exc}", file=sys.stderr)
         return 2
 
-    print(f"demo floor in {demo_dir} ({len(feed.layout.seats)} seats, "
-          f"{feed.history_s / 60:.0f} min of history)", file=sys.stderr, flush=True)
+    print(
+        f"demo floor in {demo_dir} ({len(feed.layout.seats)} seats, {feed.history_s / 60:.0f} min of history)",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         feed.start()
     except demo.DemoError as exc:
@@ -76,8 +83,11 @@ def run(args: argparse.Namespace) -> int:
             # feed.feed_path is the demo config's feed path (demo_config put it in demo_dir)
             return int(run_console(config, feed.feed_path, clock) or 0)
         if not args.headless:
-            print("(the full-screen console is not available in this build; "
-                  "printing live measures, Ctrl-C to stop)", file=sys.stderr, flush=True)
+            print(
+                "(the full-screen console is not available in this build; printing live measures, Ctrl-C to stop)",
+                file=sys.stderr,
+                flush=True,
+            )
         return _headless(config, feed, args.seconds, args.interval, clock)
     finally:
         feed.stop()

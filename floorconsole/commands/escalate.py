@@ -1,6 +1,6 @@
 """Raise an escalation by hand or from the dialplan (created once per --event-key).
 
-  floorconsole escalate --callid ID --agent A --queue Q [--caller NUM] --reason TEXT [--priority 1-3]
+floorconsole escalate --callid ID --agent A --queue Q [--caller NUM] --reason TEXT [--priority 1-3]
 """
 
 from __future__ import annotations
@@ -36,12 +36,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Raise the escalation and print its id."""
+
     def body(store: Store, config: Config) -> int:
         esc = store.raise_escalation(
-            args.callid, args.agent, args.queue, args.reason, actor_for(args, config),
-            caller=args.caller, priority=args.priority, event_key=args.event_key,
+            args.callid,
+            args.agent,
+            args.queue,
+            args.reason,
+            actor_for(args, config),
+            caller=args.caller,
+            priority=args.priority,
+            event_key=args.event_key,
         )
-        print(f"escalation {esc.id}: call {printable(esc.callid)} from {printable(esc.agent)} "
-              f"caller {esc.caller_masked or '-'} priority {esc.priority} [{esc.status}]")
+        print(
+            f"escalation {esc.id}: call {printable(esc.callid)} from {printable(esc.agent)} "
+            f"caller {esc.caller_masked or '-'} priority {esc.priority} [{esc.status}]"
+        )
         return EXIT_OK
+
     return run_with_store(args, body)

@@ -1,10 +1,10 @@
 """List, claim (take over) and resolve escalations.
 
-  floorconsole escalations list [--all] [--json]
-  floorconsole escalations claim ID [--as NAME]
-  floorconsole escalations resolve ID --outcome resolved|callback|referred [--due ISO] [--department D] [--note TEXT]
-  floorconsole escalations release ID --reason TEXT
-  floorconsole escalations pass ID --to USER --reason TEXT
+floorconsole escalations list [--all] [--json]
+floorconsole escalations claim ID [--as NAME]
+floorconsole escalations resolve ID --outcome resolved|callback|referred [--due ISO] [--department D] [--note TEXT]
+floorconsole escalations release ID --reason TEXT
+floorconsole escalations pass ID --to USER --reason TEXT
 """
 
 from __future__ import annotations
@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the chosen escalations subcommand."""
     cmd = args.esc_command
     if cmd == "list":
+
         def body(store: Store, config: Config) -> int:
             rows = by_priority_then_age(store.list_escalations(include_closed=args.all))
             if args.json:
@@ -74,13 +75,17 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_OK
             for e in rows:
                 who = f" by {printable(e.claimed_by)}" if e.claimed_by else ""
-                print(f"{e.id:>5}  {fmt_time(e.raised_at)}  P{e.priority}  {e.status:<8}{who:<14} "
-                      f"{printable(e.agent):<12} {printable(e.queue):<10} {e.caller_masked or '-':<14} {printable(e.reason)}")
+                print(
+                    f"{e.id:>5}  {fmt_time(e.raised_at)}  P{e.priority}  {e.status:<8}{who:<14} "
+                    f"{printable(e.agent):<12} {printable(e.queue):<10} {e.caller_masked or '-':<14} {printable(e.reason)}"
+                )
             if not rows:
                 print("no open escalations" if not args.all else "no escalations")
             return EXIT_OK
+
         return run_with_store(args, body, read_only=True)
     if cmd == "claim":
+
         def body(store: Store, config: Config) -> int:
             try:
                 esc = store.claim_escalation(args.id, actor_for(args, config))
@@ -88,29 +93,41 @@ def run(args: argparse.Namespace) -> int:
                 return fail(f"escalation {args.id} is already taken by {exc.by} (at {fmt_time(exc.at)})")
             print(f"escalation {esc.id} is yours ({esc.claimed_by})")
             return EXIT_OK
+
         return run_with_store(args, body)
     if cmd == "resolve":
         try:
             due = parse_time(args.due, "--due") if args.due else None
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
+
         def body(store: Store, config: Config) -> int:
-            esc = store.resolve_escalation(args.id, args.outcome, actor_for(args, config), due=due,
-                                           department=args.department, note=args.note)
-            extra = f", callback due {fmt_time(esc.due)}" if esc.due else (f", referred to {esc.department}" if esc.department else "")
+            esc = store.resolve_escalation(
+                args.id, args.outcome, actor_for(args, config), due=due, department=args.department, note=args.note
+            )
+            extra = (
+                f", callback due {fmt_time(esc.due)}"
+                if esc.due
+                else (f", referred to {esc.department}" if esc.department else "")
+            )
             print(f"escalation {esc.id}: {esc.outcome}{extra}")
             return EXIT_OK
+
         return run_with_store(args, body)
     if cmd == "release":
+
         def body(store: Store, config: Config) -> int:
             esc = store.release_escalation(args.id, args.reason, current_actor(config))
             print(f"escalation {esc.id} released: anyone may claim it")
             return EXIT_OK
+
         return run_with_store(args, body)
     if cmd == "pass":
+
         def body(store: Store, config: Config) -> int:
             esc = store.pass_escalation(args.id, args.to, args.reason, current_actor(config))
             print(f"escalation {esc.id} passed to {esc.claimed_by}")
             return EXIT_OK
+
         return run_with_store(args, body)
     return fail("say what to do: floorconsole escalations list|claim|resolve|release|pass", EXIT_USAGE)

@@ -47,8 +47,10 @@ def item_line(i: OpenItem, now: float) -> str:
     """One line for `followups list`."""
     due = fmt_time(i.due) if i.due is not None else "no due time"
     flag = "OVERDUE " if i.overdue(now) else ("closed  " if not i.is_open else "        ")
-    line = (f"{i.id:>5}  {flag}{printable(i.kind):<14} due {due:<19}  held by {printable(i.owner_shift) or '?'}  "
-            f"carried {len(i.carried)}x  {printable(i.text, 200)}")
+    line = (
+        f"{i.id:>5}  {flag}{printable(i.kind):<14} due {due:<19}  held by {printable(i.owner_shift) or '?'}  "
+        f"carried {len(i.carried)}x  {printable(i.text, 200)}"
+    )
     if i.closed is not None:
         line += f"\n       closed by {printable(i.closed.name)} at {fmt_time(i.closed.time)}: {printable(i.result)}"
     return line
@@ -57,30 +59,41 @@ def item_line(i: OpenItem, now: float) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run the chosen followups subcommand."""
     if args.fu_command == "list":
+
         def body(store: Store, config: Config) -> int:
             now = store.clock()
             items = store.list_open_items(include_closed=args.all)
             escalations = store.list_escalations()
             if args.json:
-                print_json({"open_items": [dict(asdict(i), owner_shift=i.owner_shift, overdue=i.overdue(now))
-                                           for i in items],
-                            "escalations_without_outcome": escalations})
+                print_json(
+                    {
+                        "open_items": [
+                            dict(asdict(i), owner_shift=i.owner_shift, overdue=i.overdue(now)) for i in items
+                        ],
+                        "escalations_without_outcome": escalations,
+                    }
+                )
                 return EXIT_OK
             for i in items:
                 print(item_line(i, now))
             if not items:
                 print("no open items" if not args.all else "no items")
             if escalations:
-                print(f"\n{len(escalations)} escalation(s) without an outcome (close with floorconsole escalations resolve):")
+                print(
+                    f"\n{len(escalations)} escalation(s) without an outcome (close with floorconsole escalations resolve):"
+                )
                 for e in escalations:
                     print(f"  esc #{e.id}  P{e.priority}  {e.status}  {printable(e.reason, 120)}")
             return EXIT_OK
+
         return run_with_store(args, body, must_exist=True)
     if args.fu_command == "done":
+
         def body(store: Store, config: Config) -> int:
             item = store.close_open_item(args.id, args.result, current_actor(config))
             assert item.closed is not None  # close_open_item returns the item as closed
             print(f"open item {item.id} closed by {item.closed.name}: {item.result}")
             return EXIT_OK
+
         return run_with_store(args, body, must_exist=True)
     return fail("say what to do: floorconsole followups list|done", EXIT_USAGE)

@@ -65,8 +65,10 @@ def format_handover(h: Handover) -> str:
     lines.append(f"Items: {len(h.items)} ({h.acknowledged_count} acknowledged, {h.questioned_count} questioned)")
     for it in h.items:
         e = it.entry
-        lines.append(f"  {it.position}. [{printable(e.kind)}] log #{e.seq} "
-                     f"({fmt_time(e.time)}, {printable(e.author)}): {printable(e.body)}")
+        lines.append(
+            f"  {it.position}. [{printable(e.kind)}] log #{e.seq} "
+            f"({fmt_time(e.time)}, {printable(e.author)}): {printable(e.body)}"
+        )
         if it.note:
             lines.append(f"     outgoing note: {printable(it.note)}")
         if it.source:
@@ -85,13 +87,16 @@ def format_handover(h: Handover) -> str:
 def summary_line(h: Handover) -> str:
     """One line for `handover list`."""
     received = f"received by {printable(h.received.name)} {fmt_time(h.received.time)}" if h.received else "NOT RECEIVED"
-    return (f"{h.id:>5}  {printable(h.from_shift)} -> {printable(h.to_shift)}  by {printable(h.handed.name)} "
-            f"{fmt_time(h.handed.time)}  items {len(h.items)} (acked {h.acknowledged_count})  {received}")
+    return (
+        f"{h.id:>5}  {printable(h.from_shift)} -> {printable(h.to_shift)}  by {printable(h.handed.name)} "
+        f"{fmt_time(h.handed.time)}  items {len(h.items)} (acked {h.acknowledged_count})  {received}"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen handover subcommand."""
     if args.ho_command == "show":
+
         def body(store: Store, config: Config) -> int:
             h = store.get_handover(args.id)
             if args.json:
@@ -99,8 +104,10 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(format_handover(h))
             return EXIT_OK
+
         return run_with_store(args, body, read_only=True)
     if args.ho_command == "list":
+
         def body(store: Store, config: Config) -> int:
             rows = store.open_handovers() if args.open else store.list_handovers(limit=args.limit)
             if args.json:
@@ -111,8 +118,10 @@ def run(args: argparse.Namespace) -> int:
             if not rows:
                 print("no open handovers" if args.open else "no handovers")
             return EXIT_OK
+
         return run_with_store(args, body, read_only=True)
     if args.ho_command == "answer":
+
         def body(store: Store, config: Config) -> int:
             h = store.get_handover(args.id)
             item = next((i for i in h.items if i.position == args.item), None)
@@ -121,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
             store.answer_item(h.id, item.id, args.text, current_actor(config))
             print(f"handover {h.id} item {args.item}: answer recorded")
             return EXIT_OK
+
         return run_with_store(args, body, must_exist=True)
     print("usage: floorconsole handover show ID [--json] | list [--open] [--json] | answer ID ITEM --text TEXT")
     return 2

@@ -1,7 +1,7 @@
 """Write to or read the duty log (append-only; corrections are new entries).
 
-  floorconsole log add --kind notice --body "Queue 2 closed at 14:00" [--author NAME] [--refers-to SEQ]
-  floorconsole log list [--shift KEY|current] [--limit N] [--json]
+floorconsole log add --kind notice --body "Queue 2 closed at 14:00" [--author NAME] [--refers-to SEQ]
+floorconsole log list [--shift KEY|current] [--limit N] [--json]
 """
 
 from __future__ import annotations
@@ -45,12 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run `log add` or `log list`."""
     if args.log_command == "add":
+
         def body(store: Store, config: Config) -> int:
             entry = store.add_entry(args.kind, args.body, actor_for(args, config, "author"), args.refers_to)
             print(f"saved log entry {entry.seq} ({entry.kind}, {entry.shift}) hash {entry.hash[:16]}")
             return EXIT_OK
+
         return run_with_store(args, body)
     if args.log_command == "list":
+
         def body(store: Store, config: Config) -> int:
             try:
                 shift = shift_key(store, config, args.shift)
@@ -62,9 +65,12 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_OK
             for e in entries:
                 ref = f" (refers to {e.refers_to})" if e.refers_to else ""
-                print(f"{e.seq:>6}  {fmt_time(e.time)}  {e.kind:<14} {printable(e.author, 20):<12} {printable(e.body)}{ref}")
+                print(
+                    f"{e.seq:>6}  {fmt_time(e.time)}  {e.kind:<14} {printable(e.author, 20):<12} {printable(e.body)}{ref}"
+                )
             if not entries:
                 print("no entries")
             return EXIT_OK
+
         return run_with_store(args, body, read_only=True)
     return fail("say what to do: floorconsole log add ... or floorconsole log list", EXIT_USAGE)

@@ -1,8 +1,8 @@
 """Record a patrol note against a seat and agent (checklist findings and/or text).
 
-  floorconsole patrol add --agent A [--seat S] [--item CODE ...] [--text TEXT] [--follow-up]
-  floorconsole patrol list [--shift KEY|current] [--json]
-  floorconsole patrol items
+floorconsole patrol add --agent A [--seat S] [--item CODE ...] [--text TEXT] [--follow-up]
+floorconsole patrol list [--shift KEY|current] [--json]
+floorconsole patrol items
 """
 
 from __future__ import annotations
@@ -47,13 +47,22 @@ def run(args: argparse.Namespace) -> int:
     """Run the chosen patrol subcommand."""
     cmd = args.patrol_command
     if cmd == "add":
+
         def body(store: Store, config: Config) -> int:
-            note = store.add_patrol_note(args.agent, actor_for(args, config), seat=args.seat, items=args.item,
-                                         text=args.text, follow_up=args.follow_up)
+            note = store.add_patrol_note(
+                args.agent,
+                actor_for(args, config),
+                seat=args.seat,
+                items=args.item,
+                text=args.text,
+                follow_up=args.follow_up,
+            )
             print(f"saved patrol note {note.id}: {printable(note.agent)} deductions {note.deduction_total}")
             return EXIT_OK
+
         return run_with_store(args, body)
     if cmd == "list":
+
         def body(store: Store, config: Config) -> int:
             try:
                 shift = shift_key(store, config, args.shift)
@@ -66,16 +75,21 @@ def run(args: argparse.Namespace) -> int:
             for n in notes:
                 codes = ",".join(i.code for i in n.items) or "-"
                 flag = " FOLLOW-UP" if n.follow_up else ""
-                print(f"{n.id:>5}  {fmt_time(n.time)}  {printable(n.agent):<12} {printable(n.seat or '-'):<6} "
-                      f"-{n.deduction_total:<3} {codes:<24} {printable(n.text)}{flag}")
+                print(
+                    f"{n.id:>5}  {fmt_time(n.time)}  {printable(n.agent):<12} {printable(n.seat or '-'):<6} "
+                    f"-{n.deduction_total:<3} {codes:<24} {printable(n.text)}{flag}"
+                )
             if not notes:
                 print("no patrol notes")
             return EXIT_OK
+
         return run_with_store(args, body, read_only=True)
     if cmd == "items":
+
         def body(store: Store, config: Config) -> int:
             for c in store.checklist():
                 print(f"{c.code:<16} -{c.deduction}  {c.label} / {c.label_zh}{'  (sensitive)' if c.sensitive else ''}")
             return EXIT_OK
+
         return run_with_store(args, body, read_only=True)
     return fail("say what to do: floorconsole patrol add|list|items", EXIT_USAGE)

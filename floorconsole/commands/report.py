@@ -37,24 +37,30 @@ if TYPE_CHECKING:
     from floorconsole.config import Config
     from floorconsole.store import Store
 
-NOT_AUDITED = ("no report was produced: every export is recorded in the audit trail, and the records "
-               "database is read-only (check the file's and the folder's permissions)")
+NOT_AUDITED = (
+    "no report was produced: every export is recorded in the audit trail, and the records "
+    "database is read-only (check the file's and the folder's permissions)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the report options."""
-    parser.add_argument("--shift", default="current", help="current (default), previous, or a key like '2026-11-23 day'")
+    parser.add_argument(
+        "--shift", default="current", help="current (default), previous, or a key like '2026-11-23 day'"
+    )
     parser.add_argument("--format", choices=FORMATS, default="md")
     parser.add_argument("--out", help="file to write (default: stdout)")
     parser.add_argument("--complaints-only", action="store_true", help="only the daily complaint summary")
-    parser.add_argument("--sent-to", default="", metavar="WHO",
-                        help="with --complaints-only: record that the summary is sent to WHO")
+    parser.add_argument(
+        "--sent-to", default="", metavar="WHO", help="with --complaints-only: record that the summary is sent to WHO"
+    )
     parser.add_argument("--feed", help="feed file (default: the configured feed)")
     parser.add_argument("--as", dest="as_name", metavar="NAME", help="who is exporting (audit)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Build, audit and write the report."""
+
     def body(store: Store, config: Config) -> int:
         now = store.clock()
         if args.sent_to and not args.complaints_only:
@@ -70,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
             return fail(reason)  # a FIFO would block the fold for ever
         paths = feed_files(feed) if feed else None
         layout = configured_layout(config.layout_path)
-        report = build_report(store, config, shift, now, feed_paths=paths, layout=layout,
-                              complaints_only=args.complaints_only)
+        report = build_report(
+            store, config, shift, now, feed_paths=paths, layout=layout, complaints_only=args.complaints_only
+        )
         text = render(report, args.format, args.complaints_only)
         actor = actor_for(args, config)
         if not args.out:

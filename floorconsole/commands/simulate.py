@@ -32,16 +32,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, help="queue_log file to append to")
     parser.add_argument("--seats", type=int, help="generate a floor of N seats instead of the config's layout")
     parser.add_argument("--speed", type=finite_float, default=1.0, help="floor time per wall-clock second (default 1)")
-    parser.add_argument("--rate", type=finite_float, help="target events (lines) per second; speeds the floor up to reach it")
-    parser.add_argument("--history", type=finite_float, default=0.0, metavar="MIN",
-                        help="first write MIN minutes of backdated history, as fast as possible")
-    parser.add_argument("--duration", type=finite_float, metavar="S",
-                        help="stop after S wall-clock seconds of live feed (default: run until stopped)")
-    parser.add_argument("--flat", action="store_true",
-                        help="the same arrival rate at every hour (no time-of-day profile; --rate implies it)")
+    parser.add_argument(
+        "--rate", type=finite_float, help="target events (lines) per second; speeds the floor up to reach it"
+    )
+    parser.add_argument(
+        "--history",
+        type=finite_float,
+        default=0.0,
+        metavar="MIN",
+        help="first write MIN minutes of backdated history, as fast as possible",
+    )
+    parser.add_argument(
+        "--duration",
+        type=finite_float,
+        metavar="S",
+        help="stop after S wall-clock seconds of live feed (default: run until stopped)",
+    )
+    parser.add_argument(
+        "--flat",
+        action="store_true",
+        help="the same arrival rate at every hour (no time-of-day profile; --rate implies it)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same floor)")
-    parser.add_argument("--rotate-every", type=finite_float, metavar="S",
-                        help="rename-rotate the file every S seconds (queue_log -> queue_log.1 ...)")
+    parser.add_argument(
+        "--rotate-every",
+        type=finite_float,
+        metavar="S",
+        help="rename-rotate the file every S seconds (queue_log -> queue_log.1 ...)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,8 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.speed <= 0 or (args.rate is not None and args.rate <= 0) or args.history < 0:
         print("floorconsole simulate: --speed and --rate must be positive, --history not negative", file=sys.stderr)
         return 2
-    sim = Simulator(layout, config.thresholds, seed=args.seed, rate=args.rate,
-                    profile=None if args.flat else "daily")
+    sim = Simulator(layout, config.thresholds, seed=args.seed, rate=args.rate, profile=None if args.flat else "daily")
 
     stop = threading.Event()
 
@@ -95,6 +112,5 @@ def run(args: argparse.Namespace) -> int:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    print(f"wrote {stats.lines} lines ({stats.history_lines} history, {stats.rotations} rotations)",
-          file=sys.stderr)
+    print(f"wrote {stats.lines} lines ({stats.history_lines} history, {stats.rotations} rotations)", file=sys.stderr)
     return 0

@@ -32,8 +32,12 @@ def _head(text: str) -> ChainHead:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register --head, --json and --archive."""
-    parser.add_argument("--head", type=_head, metavar="R<link>:HASH",
-                        help="a head printed earlier (report 'Chain head', handover, verify) the records must extend")
+    parser.add_argument(
+        "--head",
+        type=_head,
+        metavar="R<link>:HASH",
+        help="a head printed earlier (report 'Chain head', handover, verify) the records must extend",
+    )
     parser.add_argument("--json", action="store_true", help="JSON output")
     parser.add_argument("--archive", metavar="FILE", help="check an archive file instead of the database")
 
@@ -53,7 +57,11 @@ def run(args: argparse.Namespace) -> int:
             problems = verify_archive(args.archive, key)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # parsed, wrong shape
             # str(): "archive: <file> is not ...", as every other problem prints
-            problems = [Problem("archive", None, f"{args.archive} is not a well-formed archive file ({type(exc).__name__}: {exc})")]
+            problems = [
+                Problem(
+                    "archive", None, f"{args.archive} is not a well-formed archive file ({type(exc).__name__}: {exc})"
+                )
+            ]
         if args.json:
             print_json({"ok": not problems, "problems": [str(p) for p in problems]})
         else:
@@ -65,12 +73,17 @@ def run(args: argparse.Namespace) -> int:
     def body(store: Store, config: Config) -> int:
         report = store.verify(args.head)
         if args.json:
-            print_json({
-                "ok": report.ok, "entries": report.entries, "rows": report.rows,
-                "head": {"seq": report.head.seq, "hash": report.head.hash, "hmac": report.head.hmac},
-                "chain_head": report.chain.text if report.chain else None,
-                "first_bad_seq": report.first_bad_seq, "problems": [str(p) for p in report.problems],
-            })
+            print_json(
+                {
+                    "ok": report.ok,
+                    "entries": report.entries,
+                    "rows": report.rows,
+                    "head": {"seq": report.head.seq, "hash": report.head.hash, "hmac": report.head.hmac},
+                    "chain_head": report.chain.text if report.chain else None,
+                    "first_bad_seq": report.first_bad_seq,
+                    "problems": [str(p) for p in report.problems],
+                }
+            )
         else:
             for p in report.problems:
                 print(f"BAD  {p}")

@@ -37,8 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feed", metavar="FILE", help="queue_log or JSON-lines feed to follow (overrides feed.path)")
     parser.add_argument("--bind", metavar="ADDR", help="address to listen on (default 127.0.0.1; [wallboard] bind)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8088; 0: any free port)")
-    parser.add_argument("--token-file", metavar="FILE",
-                        help="file holding the token browsers must give (needed off loopback)")
+    parser.add_argument(
+        "--token-file", metavar="FILE", help="file holding the token browsers must give (needed off loopback)"
+    )
     parser.add_argument("--lang", help="board labels: zh_CN or en (default: [wallboard] lang, else $LANG)")
     parser.add_argument("--seconds", type=float, help="stop after this many seconds (default: until stopped)")
 
@@ -107,8 +108,7 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_serve(engine, board, server, settings.token is not None, args.seconds))
 
 
-async def _serve(engine: FloorEngine, board: Board, server: Server, with_token: bool,
-                 seconds: float | None) -> int:
+async def _serve(engine: FloorEngine, board: Board, server: Server, with_token: bool, seconds: float | None) -> int:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

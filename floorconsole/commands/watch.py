@@ -56,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         engine.start()
         waited = 0.0
-        while not stop.wait(args.interval if args.seconds is None else min(args.interval, max(0.0, args.seconds - waited))):
+        while not stop.wait(
+            args.interval if args.seconds is None else min(args.interval, max(0.0, args.seconds - waited))
+        ):
             waited += args.interval
             status.show(engine)
             if args.seconds is not None and waited >= args.seconds:
@@ -84,12 +86,16 @@ class _Status:
         health = engine.health  # type: ignore[attr-defined]
         if health.last_error and health.last_error != self.last_error:
             self.last_error = health.last_error
-            print(f"floorconsole watch: {printable(health.last_error.splitlines()[0], 200)}", file=sys.stderr, flush=True)
+            print(
+                f"floorconsole watch: {printable(health.last_error.splitlines()[0], 200)}", file=sys.stderr, flush=True
+            )
         if self.quiet:
             return
         rejected = sum(health.reject_counts.values())
-        line = (f"watch: {health.state} · {health.lines_applied} lines · rejected {rejected} · "
-                f"{printable(str(health.path), 60)}")
+        line = (
+            f"watch: {health.state} · {health.lines_applied} lines · rejected {rejected} · "
+            f"{printable(str(health.path), 60)}"
+        )
         self.count += 1
         if self.tty:
             end = "\n" if final else ""

@@ -75,9 +75,13 @@ def export(ctx: Ctx, before: float, out: Path, actor: Actor) -> ArchiveResult:
     if ctx.hmac_key and last:
         head = ChainHead(head.seq, head.hash, head_hmac(ctx.hmac_key, head.seq, head.hash))
     doc: dict[str, Any] = {
-        "format": FORMAT, "before": float(before), "created_at": float(ctx.clock()), "created_by": actor.name,
+        "format": FORMAT,
+        "before": float(before),
+        "created_at": float(ctx.clock()),
+        "created_by": actor.name,
         "head": {"seq": head.seq, "hash": head.hash, "hmac": head.hmac},
-        "entries": entries, "tables": tables,
+        "entries": entries,
+        "tables": tables,
     }
     doc["digest"] = _digest(doc)
     if ctx.hmac_key:
@@ -98,7 +102,9 @@ def _write_private(out: Path, text: str) -> None:
     try:
         write_private(out, text, exclusive=True)
     except FileExistsError:
-        raise ValidationError(f"{out} already exists; choose a new file name (archives are never overwritten)") from None
+        raise ValidationError(
+            f"{out} already exists; choose a new file name (archives are never overwritten)"
+        ) from None
     except OSError as exc:
         raise StoreError(f"could not write the archive {out}: {exc.strerror or exc}") from None
 
@@ -133,8 +139,13 @@ def verify_archive(path: Path, key: bytes | None = None) -> list[Problem]:
         mac = doc.get("digest_hmac")
         if not isinstance(mac, str) or not hmac.compare_digest(digest_hmac(key, str(doc.get("digest"))), mac):
             what = "carries no HMAC" if mac is None else "HMAC does not match"
-            problems.append(Problem("archive", None, f"the file's digest {what}: it was edited and re-digested "
-                                                     "without the key, or written without it"))
+            problems.append(
+                Problem(
+                    "archive",
+                    None,
+                    f"the file's digest {what}: it was edited and re-digested without the key, or written without it",
+                )
+            )
     prev, legacy_allowed = None, True
     for e in doc.get("entries", []):
         if prev is None and (e.get("seq") != 1 or e.get("prev_hash") != GENESIS):
@@ -153,8 +164,14 @@ def verify_archive(path: Path, key: bytes | None = None) -> list[Problem]:
     h = doc.get("head") or {}
     end = (prev["seq"], prev["hash"]) if prev else (0, GENESIS)
     if (h.get("seq"), h.get("hash")) != end:
-        problems.append(Problem("archive", None, f"the entries end at seq {end[0]} ({end[1][:12]}…), not at the head "
-                                                 f"the file records (seq {h.get('seq')}): the chain was rewritten"))
+        problems.append(
+            Problem(
+                "archive",
+                None,
+                f"the entries end at seq {end[0]} ({end[1][:12]}…), not at the head "
+                f"the file records (seq {h.get('seq')}): the chain was rewritten",
+            )
+        )
     if key and end[0] > 0:
         if h.get("hmac") is None:
             problems.append(Problem("archive", None, "the head carries no HMAC (written without the key, or removed)"))

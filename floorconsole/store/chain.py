@@ -27,20 +27,35 @@ from typing import Any
 GENESIS = "0" * 64
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-_dumps_sorted = json.JSONEncoder(
-    ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True
-).encode
+_dumps_sorted = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True).encode
 _sha256 = hashlib.sha256
 
 # Every stored column of `entries` but `hash`, in the order they are hashed.
 ENTRY_COLUMNS: tuple[str, ...] = (
-    "seq", "time", "author", "kind", "body", "refers_to", "prev_hash", "shift", "os_user", "terminal",
+    "seq",
+    "time",
+    "author",
+    "kind",
+    "body",
+    "refers_to",
+    "prev_hash",
+    "shift",
+    "os_user",
+    "terminal",
 )
 
 
 def entry_canonical(
-    seq: int, time: float, author: str, kind: str, body: str, refers_to: int | None, prev_hash: str,
-    shift: str, os_user: str, terminal: str,
+    seq: int,
+    time: float,
+    author: str,
+    kind: str,
+    body: str,
+    refers_to: int | None,
+    prev_hash: str,
+    shift: str,
+    os_user: str,
+    terminal: str,
 ) -> bytes:
     """The canonical bytes of one log entry: every stored column (ENTRY_COLUMNS) as a compact
     JSON array, tagged "e2" so it can never collide with the older seven-column form.
@@ -48,18 +63,30 @@ def entry_canonical(
     JSON gives an unambiguous encoding of every string (no field can bleed into the next);
     `time` is always a float so the stored REAL reproduces the same text.
     """
-    return _dumps(["e2", int(seq), float(time), author, kind, body, refers_to, prev_hash, shift, os_user,
-                   terminal]).encode("utf-8")
+    return _dumps(
+        ["e2", int(seq), float(time), author, kind, body, refers_to, prev_hash, shift, os_user, terminal]
+    ).encode("utf-8")
 
 
 def entry_hash(
-    seq: int, time: float, author: str, kind: str, body: str, refers_to: int | None, prev_hash: str,
-    shift: str, os_user: str, terminal: str,
+    seq: int,
+    time: float,
+    author: str,
+    kind: str,
+    body: str,
+    refers_to: int | None,
+    prev_hash: str,
+    shift: str,
+    os_user: str,
+    terminal: str,
 ) -> str:
     """SHA-256 (hex) of the entry's canonical form (every stored column; `entry_canonical`,
     repeated inline because `verify` calls this for every entry)."""
-    return _sha256(_dumps(["e2", int(seq), float(time), author, kind, body, refers_to, prev_hash, shift, os_user,
-                           terminal]).encode("utf-8")).hexdigest()
+    return _sha256(
+        _dumps(
+            ["e2", int(seq), float(time), author, kind, body, refers_to, prev_hash, shift, os_user, terminal]
+        ).encode("utf-8")
+    ).hexdigest()
 
 
 def entry_hash_v1(
@@ -121,8 +148,10 @@ def read_key(path: Path | None) -> bytes | None:
     path = Path(path)
     mode = stat.S_IMODE(os.stat(path).st_mode)
     if mode not in (0o600, 0o400):
-        raise ValueError(f"HMAC key file {path} has mode {mode:04o}; it must be readable by its owner only "
-                         f"(0600 or 0400): chmod 600 {path}")
+        raise ValueError(
+            f"HMAC key file {path} has mode {mode:04o}; it must be readable by its owner only "
+            f"(0600 or 0400): chmod 600 {path}"
+        )
     key = path.read_bytes().strip()
     if len(key) < 16:
         raise ValueError(f"HMAC key file {path} holds fewer than 16 bytes")
@@ -210,8 +239,10 @@ def link(conn: sqlite3.Connection, table: str, key: int, row_h: str) -> int:
     n, prev = last_link(conn)
     seq, log_h = log_head(conn)
     n += 1
-    conn.execute("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (n, table, int(key), row_h, seq, prev, link_hash(n, table, key, row_h, seq, log_h, prev)))
+    conn.execute(
+        "INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (n, table, int(key), row_h, seq, prev, link_hash(n, table, key, row_h, seq, log_h, prev)),
+    )
     return n
 
 

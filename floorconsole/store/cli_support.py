@@ -37,7 +37,10 @@ def load(args: argparse.Namespace) -> Config:
 
 
 def run_with_store(
-    args: argparse.Namespace, body: Callable[[Store, Config], int], *, must_exist: bool = False,
+    args: argparse.Namespace,
+    body: Callable[[Store, Config], int],
+    *,
+    must_exist: bool = False,
     read_only: bool = False,
 ) -> int:
     """Open the store, run `body`, and turn every user-facing error into a message + exit 1.
@@ -64,8 +67,10 @@ def run_with_store(
                     raise
                 # a read command only shows records: one that does not read back as it was
                 # written means a damaged file
-                return fail(f"the records database {config.db_path} holds a record that cannot be read "
-                            f"({type(exc).__name__}); run `floorconsole verify` to find it")
+                return fail(
+                    f"the records database {config.db_path} holds a record that cannot be read "
+                    f"({type(exc).__name__}); run `floorconsole verify` to find it"
+                )
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
     except StoreError as exc:

@@ -29,9 +29,7 @@ def chain_head(ctx: Ctx) -> ChainHead:
     return ChainHead(seq, h, chain_hmac(ctx.hmac_key, n, seq, h) if ctx.hmac_key else None, "records", n)
 
 
-def append_entry(
-    ctx: Ctx, kind: str, body: str, actor: Actor, refers_to: int | None = None
-) -> LogEntry:
+def append_entry(ctx: Ctx, kind: str, body: str, actor: Actor, refers_to: int | None = None) -> LogEntry:
     """Append one entry (inside write_tx). Raises ValidationError for a bad kind/body/ref."""
     if kind not in ENTRY_KINDS:
         raise ValidationError(f"unknown log kind {kind!r}; use one of: {', '.join(ENTRY_KINDS)}")

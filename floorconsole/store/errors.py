@@ -55,8 +55,7 @@ def translate(exc: sqlite3.Error, path: object = "") -> StoreError | sqlite3.Err
     text = str(exc).lower()
     if primary == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
         return ReadOnlyStore(
-            f"the records database {path} is read-only: nothing was saved "
-            "(check the file's permissions or the disk)"
+            f"the records database {path} is read-only: nothing was saved (check the file's permissions or the disk)"
         )
     if primary == sqlite3.SQLITE_FULL or "database or disk is full" in text:
         return StoreFull(

@@ -25,8 +25,17 @@ from floorconsole.store.signers import require_signer
 
 
 def raise_escalation(
-    ctx: Ctx, callid: str, agent: str, queue: str, reason: str, actor: Actor, *,
-    caller: str = "", priority: int = 2, event_key: str | None = None, raised_at: float | None = None,
+    ctx: Ctx,
+    callid: str,
+    agent: str,
+    queue: str,
+    reason: str,
+    actor: Actor,
+    *,
+    caller: str = "",
+    priority: int = 2,
+    event_key: str | None = None,
+    raised_at: float | None = None,
 ) -> Escalation:
     """Record an escalation (inside write_tx). With an event_key (a feed line's identity) it
     is created once: a later call with the same key returns the existing record unchanged."""
@@ -52,9 +61,17 @@ def raise_escalation(
     t = validate.number_or_none("raised at", raised_at)
     t = float(ctx.clock()) if t is None else t
     fields = {
-        "event_key": event_key, "source": "feed" if event_key else "manual", "callid": callid,
-        "agent": agent, "queue": queue, "caller": caller, "reason": reason, "priority": priority,
-        "time": t, "shift": ctx.shift_key(t), **who(actor),
+        "event_key": event_key,
+        "source": "feed" if event_key else "manual",
+        "callid": callid,
+        "agent": agent,
+        "queue": queue,
+        "caller": caller,
+        "reason": reason,
+        "priority": priority,
+        "time": t,
+        "shift": ctx.shift_key(t),
+        **who(actor),
     }
     rid = append_row(ctx.conn, "escalations", fields)
     return get_escalation(ctx, rid)
@@ -81,13 +98,26 @@ def _build(ctx: Ctx, r: dict, events: list[dict], transfers: list[dict] | None =
     out = next((e for e in events if e["action"] == "outcome"), None)
     holder, held_at, holder_user = _holder(claim, transfers or [])
     return Escalation(
-        id=r["id"], event_key=r["event_key"], source=r["source"], callid=r["callid"], agent=r["agent"],
-        queue=r["queue"], caller_masked=mask_caller(r["caller"], ctx.mask_keep), reason=r["reason"],
-        priority=int(r["priority"]), raised_at=r["time"], raised_by=r["actor"], shift=r["shift"],
-        claimed_by=holder, claimed_at=held_at,
-        outcome=out["outcome"] if out else None, outcome_at=out["time"] if out else None,
-        outcome_by=out["actor"] if out else None, due=out["due"] if out else None,
-        department=out["department"] if out else None, note=out["note"] if out else "",
+        id=r["id"],
+        event_key=r["event_key"],
+        source=r["source"],
+        callid=r["callid"],
+        agent=r["agent"],
+        queue=r["queue"],
+        caller_masked=mask_caller(r["caller"], ctx.mask_keep),
+        reason=r["reason"],
+        priority=int(r["priority"]),
+        raised_at=r["time"],
+        raised_by=r["actor"],
+        shift=r["shift"],
+        claimed_by=holder,
+        claimed_at=held_at,
+        outcome=out["outcome"] if out else None,
+        outcome_at=out["time"] if out else None,
+        outcome_by=out["actor"] if out else None,
+        due=out["due"] if out else None,
+        department=out["department"] if out else None,
+        note=out["note"] if out else "",
         claimed_by_os_user=holder_user,
     )
 
@@ -97,8 +127,12 @@ def get_escalation(ctx: Ctx, escalation_id: int) -> Escalation:
     rows = dict_rows(ctx.conn, "SELECT * FROM escalations WHERE id = ?", (escalation_id,))
     if not rows:
         raise NotFound(f"there is no escalation {escalation_id}")
-    events = dict_rows(ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id = ? ORDER BY id", (escalation_id,))
-    transfers = dict_rows(ctx.conn, "SELECT * FROM escalation_claims WHERE escalation_id = ? ORDER BY id", (escalation_id,))
+    events = dict_rows(
+        ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id = ? ORDER BY id", (escalation_id,)
+    )
+    transfers = dict_rows(
+        ctx.conn, "SELECT * FROM escalation_claims WHERE escalation_id = ? ORDER BY id", (escalation_id,)
+    )
     return _build(ctx, rows[0], events, transfers)
 
 
@@ -115,7 +149,9 @@ def list_escalations(
         where.append("e.agent = ?")
         params.append(agent)
     if not include_closed:
-        where.append("NOT EXISTS (SELECT 1 FROM escalation_events x WHERE x.escalation_id = e.id AND x.action = 'outcome')")
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM escalation_events x WHERE x.escalation_id = e.id AND x.action = 'outcome')"
+        )
     rows = dict_rows(ctx.conn, f"SELECT e.* FROM escalations e WHERE {' AND '.join(where)} ORDER BY e.id", params)
     if not rows:
         return []
@@ -147,17 +183,36 @@ def claim_escalation(ctx: Ctx, escalation_id: int, actor: Actor) -> Escalation:
         if esc.claimed_by is not None:
             raise AlreadyClaimed(esc.claimed_by, esc.claimed_at or existing["time"], escalation_id)
         # Released earlier: claimed again (the first claim row stays as it was).
-        append_row(ctx.conn, "escalation_claims", {
-            "escalation_id": escalation_id, "action": "claim", "to_name": None, "to_os_user": None,
-            "reason": "", **who(actor), "time": float(ctx.clock()),
-        })
+        append_row(
+            ctx.conn,
+            "escalation_claims",
+            {
+                "escalation_id": escalation_id,
+                "action": "claim",
+                "to_name": None,
+                "to_os_user": None,
+                "reason": "",
+                **who(actor),
+                "time": float(ctx.clock()),
+            },
+        )
         audit.record(ctx, "escalation.claim", actor, f"escalation:{escalation_id}", "claimed again after a release")
         return get_escalation(ctx, escalation_id)
     t = float(ctx.clock())
-    append_row(ctx.conn, "escalation_events", {
-        "escalation_id": escalation_id, "action": "claim", **who(actor), "time": t,
-        "outcome": None, "due": None, "department": None, "note": "",
-    })
+    append_row(
+        ctx.conn,
+        "escalation_events",
+        {
+            "escalation_id": escalation_id,
+            "action": "claim",
+            **who(actor),
+            "time": t,
+            "outcome": None,
+            "due": None,
+            "department": None,
+            "note": "",
+        },
+    )
     audit.record(ctx, "escalation.claim", actor, f"escalation:{escalation_id}")
     return get_escalation(ctx, escalation_id)
 
@@ -165,7 +220,9 @@ def claim_escalation(ctx: Ctx, escalation_id: int, actor: Actor) -> Escalation:
 def _held_by_actor(ctx: Ctx, escalation_id: int, actor: Actor, what: str) -> Escalation:
     esc = get_escalation(ctx, escalation_id)
     if esc.outcome:
-        raise ValidationError(f"escalation {escalation_id} already has an outcome ({esc.outcome}); there is no claim to {what}")
+        raise ValidationError(
+            f"escalation {escalation_id} already has an outcome ({esc.outcome}); there is no claim to {what}"
+        )
     if esc.claimed_by is None:
         raise ValidationError(f"escalation {escalation_id} is not claimed by anyone: there is nothing to {what}")
     if not esc.held_by(actor):
@@ -179,10 +236,19 @@ def release_escalation(ctx: Ctx, escalation_id: int, reason: str, actor: Actor) 
     actor = require_signer(ctx, actor, "release an escalation")
     _held_by_actor(ctx, escalation_id, actor, "release")
     reason = validate.text("reason", reason, max_len=500)
-    append_row(ctx.conn, "escalation_claims", {
-        "escalation_id": escalation_id, "action": "release", "to_name": None, "to_os_user": None,
-        "reason": reason, **who(actor), "time": float(ctx.clock()),
-    })
+    append_row(
+        ctx.conn,
+        "escalation_claims",
+        {
+            "escalation_id": escalation_id,
+            "action": "release",
+            "to_name": None,
+            "to_os_user": None,
+            "reason": reason,
+            **who(actor),
+            "time": float(ctx.clock()),
+        },
+    )
     audit.record(ctx, "escalation.release", actor, f"escalation:{escalation_id}", reason)
     return get_escalation(ctx, escalation_id)
 
@@ -202,17 +268,33 @@ def pass_escalation(ctx: Ctx, escalation_id: int, to_user: str, reason: str, act
         to_name = person.name
     if to_user == actor.os_user or to_name == actor.name:
         raise ValidationError("pass it to someone else: you already hold it")
-    append_row(ctx.conn, "escalation_claims", {
-        "escalation_id": escalation_id, "action": "pass", "to_name": to_name, "to_os_user": to_user,
-        "reason": reason, **who(actor), "time": float(ctx.clock()),
-    })
+    append_row(
+        ctx.conn,
+        "escalation_claims",
+        {
+            "escalation_id": escalation_id,
+            "action": "pass",
+            "to_name": to_name,
+            "to_os_user": to_user,
+            "reason": reason,
+            **who(actor),
+            "time": float(ctx.clock()),
+        },
+    )
     audit.record(ctx, "escalation.pass", actor, f"escalation:{escalation_id}", f"to {to_name} ({to_user}): {reason}")
     return get_escalation(ctx, escalation_id)
 
 
 def resolve_escalation(
-    ctx: Ctx, escalation_id: int, outcome: str, actor: Actor, *, due: float | None = None,
-    department: str | None = None, note: str = "", complaint: ComplaintDraft | None = None,
+    ctx: Ctx,
+    escalation_id: int,
+    outcome: str,
+    actor: Actor,
+    *,
+    due: float | None = None,
+    department: str | None = None,
+    note: str = "",
+    complaint: ComplaintDraft | None = None,
 ) -> Escalation:
     """Record the outcome (inside write_tx): resolved on the call, callback promised (due
     time; a follow-up is created), or referred (department). Claims it first if unclaimed.
@@ -249,21 +331,42 @@ def resolve_escalation(
     elif not esc.held_by(actor):
         raise AlreadyClaimed(esc.claimed_by, esc.claimed_at or 0.0, escalation_id)
     t = float(ctx.clock())
-    append_row(ctx.conn, "escalation_events", {
-        "escalation_id": escalation_id, "action": "outcome", **who(actor), "time": t,
-        "outcome": outcome, "due": due, "department": department, "note": note,
-    })
+    append_row(
+        ctx.conn,
+        "escalation_events",
+        {
+            "escalation_id": escalation_id,
+            "action": "outcome",
+            **who(actor),
+            "time": t,
+            "outcome": outcome,
+            "due": due,
+            "department": department,
+            "note": note,
+        },
+    )
     if outcome == "callback":
         assert due is not None  # checked above: a callback is promised by a time
-        add_follow_up(ctx, f"Call back the customer (escalation {escalation_id}, call {esc.callid})", due, actor,
-                      escalation_id=escalation_id)
+        add_follow_up(
+            ctx,
+            f"Call back the customer (escalation {escalation_id}, call {esc.callid})",
+            due,
+            actor,
+            escalation_id=escalation_id,
+        )
     elif outcome == "referred":
         # Open until the department's result is recorded (floorconsole followups done ID --result).
         from floorconsole.store import open_items
 
-        open_items.open_item(ctx, "referral", f"Escalation #{escalation_id} (agent {esc.agent}, queue {esc.queue}: "
-                                              f"{esc.reason}) referred to {department}; record the department's result",
-                             actor, source=f"escalation:{escalation_id}", escalation_id=escalation_id)
+        open_items.open_item(
+            ctx,
+            "referral",
+            f"Escalation #{escalation_id} (agent {esc.agent}, queue {esc.queue}: "
+            f"{esc.reason}) referred to {department}; record the department's result",
+            actor,
+            source=f"escalation:{escalation_id}",
+            escalation_id=escalation_id,
+        )
     audit.record(ctx, "escalation.resolve", actor, f"escalation:{escalation_id}", outcome)
     return get_escalation(ctx, escalation_id)
 
@@ -288,14 +391,17 @@ def _assessment(draft: ComplaintDraft) -> dict:
     reported_to = validate.text("reported upwards to", draft.reported_to, required=False, max_len=200)
     if draft.apology_given and not draft.company_at_fault:
         raise ValidationError(
-            "Complaint: apologise for the company only when it is at fault; if it is not, "
-            "no apology is given for it.")
+            "Complaint: apologise for the company only when it is at fault; if it is not, no apology is given for it."
+        )
     if draft.company_at_fault and not reported_to:
         raise ValidationError(
-            "Complaint: the company is at fault, so say to whom it was reported upwards "
-            "(or write 'not reported').")
-    return {"company_at_fault": bool(draft.company_at_fault), "apology_given": bool(draft.apology_given),
-            "reported_to": reported_to}
+            "Complaint: the company is at fault, so say to whom it was reported upwards (or write 'not reported')."
+        )
+    return {
+        "company_at_fault": bool(draft.company_at_fault),
+        "apology_given": bool(draft.apology_given),
+        "reported_to": reported_to,
+    }
 
 
 def record_complaint(ctx: Ctx, draft: ComplaintDraft, actor: Actor, escalation_id: int | None = None) -> Complaint:
@@ -323,18 +429,31 @@ def record_complaint(ctx: Ctx, draft: ComplaintDraft, actor: Actor, escalation_i
         "time": float(ctx.clock()),
     }
     rid = append_row(ctx.conn, "complaints", fields)
-    append_row(ctx.conn, "complaint_assessments", {"complaint_id": rid, **assessment, **who(actor),
-                                                   "time": fields["time"]})
+    append_row(
+        ctx.conn, "complaint_assessments", {"complaint_id": rid, **assessment, **who(actor), "time": fields["time"]}
+    )
     return _complaint(ctx, {"id": rid, **fields, **assessment})
 
 
 def _complaint(ctx: Ctx, r: dict) -> Complaint:
     at_fault, apology = r.get("company_at_fault"), r.get("apology_given")
     return Complaint(
-        r["id"], r["escalation_id"], r["customer_name"], mask_caller(r["phone"], ctx.mask_keep), r["address"],
-        r["product"], r["batch_number"], r["used_when"], r["problem"], r["wants"], r["agent"],
-        r["complaint_time"], r["actor"], r["time"],
-        None if at_fault is None else bool(at_fault), None if apology is None else bool(apology),
+        r["id"],
+        r["escalation_id"],
+        r["customer_name"],
+        mask_caller(r["phone"], ctx.mask_keep),
+        r["address"],
+        r["product"],
+        r["batch_number"],
+        r["used_when"],
+        r["problem"],
+        r["wants"],
+        r["agent"],
+        r["complaint_time"],
+        r["actor"],
+        r["time"],
+        None if at_fault is None else bool(at_fault),
+        None if apology is None else bool(apology),
         r.get("reported_to") or "",
     )
 
@@ -352,28 +471,52 @@ def list_complaints(ctx: Ctx, since: float | None = None, escalation_id: int | N
         ctx.conn,
         "SELECT c.*, a.company_at_fault, a.apology_given, a.reported_to FROM complaints c "
         "LEFT JOIN complaint_assessments a ON a.complaint_id = c.id "
-        f"WHERE {' AND '.join('c.' + w if w != '1=1' else w for w in where)} ORDER BY c.id", params)
+        f"WHERE {' AND '.join('c.' + w if w != '1=1' else w for w in where)} ORDER BY c.id",
+        params,
+    )
     return [_complaint(ctx, r) for r in rows]
 
 
 def record_summary_sent(
-    ctx: Ctx, shift: str, sent_to: str, complaints: int, escalations: int, fmt: str, destination: str,
+    ctx: Ctx,
+    shift: str,
+    sent_to: str,
+    complaints: int,
+    escalations: int,
+    fmt: str,
+    destination: str,
     actor: Actor,
 ) -> ComplaintSummarySent:
     """Record that the daily complaint summary of `shift` was sent, to whom (inside write_tx)."""
     shift = validate.text("shift", shift, max_len=100)
     sent_to = validate.text("sent to", sent_to, max_len=200)
     destination = validate.text("destination", destination, required=False, max_len=500)
-    fields = {"shift": shift, "sent_to": sent_to, "complaints": int(complaints), "escalations": int(escalations),
-              "format": validate.text("format", fmt, max_len=10), "destination": destination, **who(actor),
-              "time": float(ctx.clock())}
+    fields = {
+        "shift": shift,
+        "sent_to": sent_to,
+        "complaints": int(complaints),
+        "escalations": int(escalations),
+        "format": validate.text("format", fmt, max_len=10),
+        "destination": destination,
+        **who(actor),
+        "time": float(ctx.clock()),
+    }
     rid = append_row(ctx.conn, "complaint_summaries", fields)
     return _summary({"id": rid, **fields})
 
 
 def _summary(r: dict) -> ComplaintSummarySent:
-    return ComplaintSummarySent(r["id"], r["shift"], r["sent_to"], r["complaints"], r["escalations"], r["format"],
-                                r["destination"], r["actor"], r["time"])
+    return ComplaintSummarySent(
+        r["id"],
+        r["shift"],
+        r["sent_to"],
+        r["complaints"],
+        r["escalations"],
+        r["format"],
+        r["destination"],
+        r["actor"],
+        r["time"],
+    )
 
 
 def list_summaries_sent(ctx: Ctx, shift: str | None = None) -> list[ComplaintSummarySent]:
@@ -397,14 +540,28 @@ def add_follow_up(
         get_escalation(ctx, escalation_id)
     if entry_seq is not None and not ctx.conn.execute("SELECT 1 FROM entries WHERE seq = ?", (entry_seq,)).fetchone():
         raise ValidationError(f"there is no log entry {entry_seq}")
-    fields = {"escalation_id": escalation_id, "entry_seq": entry_seq, "text": text, "due": due_f, **who(actor),
-              "time": float(ctx.clock())}
+    fields = {
+        "escalation_id": escalation_id,
+        "entry_seq": entry_seq,
+        "text": text,
+        "due": due_f,
+        **who(actor),
+        "time": float(ctx.clock()),
+    }
     rid = append_row(ctx.conn, "follow_ups", fields)
     # It stays open, shift after shift, until closed with a result (open_items).
     from floorconsole.store import open_items
 
-    open_items.open_item(ctx, "callback" if escalation_id is not None else "follow-up", text, actor,
-                         source=f"follow_up:{rid}", due=due_f, entry_seq=entry_seq, escalation_id=escalation_id)
+    open_items.open_item(
+        ctx,
+        "callback" if escalation_id is not None else "follow-up",
+        text,
+        actor,
+        source=f"follow_up:{rid}",
+        due=due_f,
+        entry_seq=entry_seq,
+        escalation_id=escalation_id,
+    )
     return get_follow_up(ctx, rid)
 
 
@@ -422,7 +579,11 @@ def complete_follow_up(ctx: Ctx, follow_up_id: int, actor: Actor, note: str = ""
     if fu.done is not None:
         raise ValidationError(f"follow-up {follow_up_id} was already marked done by {fu.done.name}")
     note = validate.text("note", note, required=False)
-    append_row(ctx.conn, "follow_up_done", {"follow_up_id": follow_up_id, **who(actor), "time": float(ctx.clock()), "note": note})
+    append_row(
+        ctx.conn,
+        "follow_up_done",
+        {"follow_up_id": follow_up_id, **who(actor), "time": float(ctx.clock()), "note": note},
+    )
     from floorconsole.store import open_items
 
     open_items.close_by_source(ctx, f"follow_up:{follow_up_id}", note or "done", actor)
@@ -451,7 +612,13 @@ def list_follow_ups(
     )
     return [
         FollowUp(
-            r["id"], r["escalation_id"], r["entry_seq"], r["text"], r["due"], r["actor"], r["time"],
+            r["id"],
+            r["escalation_id"],
+            r["entry_seq"],
+            r["text"],
+            r["due"],
+            r["actor"],
+            r["time"],
             Signature(r["d_actor"], r["d_os_user"], r["d_terminal"], r["d_time"]) if r["d_id"] else None,
             r["d_note"] or "",
         )

@@ -40,8 +40,14 @@ def ensure_shift(ctx: Ctx, key: str, name: str, start: float, end: float, superv
     start_f, end_f = validate.number_or_none("start", start), validate.number_or_none("end", end)
     if start_f is None or end_f is None or end_f <= start_f:
         raise ValidationError("a shift needs a start and an end after it")
-    fields = {"key": key, "name": name, "start": start_f, "end": end_f, "supervisor": supervisor,
-              "created_at": float(ctx.clock())}
+    fields = {
+        "key": key,
+        "name": name,
+        "start": start_f,
+        "end": end_f,
+        "supervisor": supervisor,
+        "created_at": float(ctx.clock()),
+    }
     append_row(ctx.conn, "shifts", fields)
     return _shift(fields)
 
@@ -75,11 +81,15 @@ def create_handover(
     note = validate.text("note", note, required=False)
     # Checked under the write lock (we run inside BEGIN IMMEDIATE), so of two consoles signing
     # the same pair of shifts at once exactly one succeeds and the other is told which.
-    taken = ctx.conn.execute("SELECT id, actor FROM handovers WHERE from_shift = ? AND to_shift = ? ORDER BY id LIMIT 1",
-                             (from_shift, to_shift)).fetchone()
+    taken = ctx.conn.execute(
+        "SELECT id, actor FROM handovers WHERE from_shift = ? AND to_shift = ? ORDER BY id LIMIT 1",
+        (from_shift, to_shift),
+    ).fetchone()
     if taken:
-        raise ValidationError(f"handover {taken[0]} from {from_shift} to {to_shift} was already signed by {taken[1]}; "
-                              f"a shift is handed over once: open handover {taken[0]} instead")
+        raise ValidationError(
+            f"handover {taken[0]} from {from_shift} to {to_shift} was already signed by {taken[1]}; "
+            f"a shift is handed over once: open handover {taken[0]} instead"
+        )
     items, links = _with_open_items(ctx, list(items))
     seqs: list[tuple[int, str, str | None]] = []
     for i, item in enumerate(items, 1):
@@ -95,23 +105,38 @@ def create_handover(
     heads = table_heads(ctx)
     chain_seq, log_seq, chain_h = records_head(ctx.conn)  # every table, the items included
     t = float(ctx.clock())
-    hid = append_row(ctx.conn, "handovers", {
-        "from_shift": from_shift, "to_shift": to_shift, "note": note, **who(actor), "time": t,
-        "head_seq": head.seq, "head_hash": head.hash,
-        "head_hmac": head_hmac(ctx.hmac_key, head.seq, head.hash) if ctx.hmac_key else None,
-        "heads": heads, "heads_hmac": heads_hmac(ctx.hmac_key, heads) if ctx.hmac_key else None,
-        "chain_seq": chain_seq, "chain_hash": chain_h,
-        "chain_hmac": chain_hmac(ctx.hmac_key, chain_seq, log_seq, chain_h) if ctx.hmac_key else None,
-    })
+    hid = append_row(
+        ctx.conn,
+        "handovers",
+        {
+            "from_shift": from_shift,
+            "to_shift": to_shift,
+            "note": note,
+            **who(actor),
+            "time": t,
+            "head_seq": head.seq,
+            "head_hash": head.hash,
+            "head_hmac": head_hmac(ctx.hmac_key, head.seq, head.hash) if ctx.hmac_key else None,
+            "heads": heads,
+            "heads_hmac": heads_hmac(ctx.hmac_key, heads) if ctx.hmac_key else None,
+            "chain_seq": chain_seq,
+            "chain_hash": chain_h,
+            "chain_hmac": chain_hmac(ctx.hmac_key, chain_seq, log_seq, chain_h) if ctx.hmac_key else None,
+        },
+    )
     carried: set[int] = set()
     for pos, ((seq, item_note, source), item, oid) in enumerate(zip(seqs, items, links), 1):
-        append_row(ctx.conn, "handover_items", {"handover_id": hid, "position": pos, "entry_seq": seq,
-                                                "note": item_note, "source": source})
+        append_row(
+            ctx.conn,
+            "handover_items",
+            {"handover_id": hid, "position": pos, "entry_seq": seq, "note": item_note, "source": source},
+        )
         if oid is None and item.kind in open_items.ENTRY_KINDS_KEPT_OPEN:
             oid = open_items.find_by_source(ctx.conn, f"entry:{seq}")
             if oid is None:
-                oid = open_items.open_item(ctx, item.kind, duty_log.get_entry(ctx, seq).body, actor,
-                                           source=f"entry:{seq}", entry_seq=seq)
+                oid = open_items.open_item(
+                    ctx, item.kind, duty_log.get_entry(ctx, seq).body, actor, source=f"entry:{seq}", entry_seq=seq
+                )
         if oid is not None and oid not in carried:
             carried.add(oid)
             open_items.carry(ctx, oid, hid, to_shift, actor)
@@ -119,9 +144,7 @@ def create_handover(
     return get_handover(ctx, hid)
 
 
-def _with_open_items(
-    ctx: Ctx, items: list[HandoverItemDraft]
-) -> tuple[list[HandoverItemDraft], list[int | None]]:
+def _with_open_items(ctx: Ctx, items: list[HandoverItemDraft]) -> tuple[list[HandoverItemDraft], list[int | None]]:
     """The drafts plus a draft for every open item they leave out; and, per draft, the open
     item it carries (by `open_item:N`, or by the record its source names) or None."""
     still_open = {i.id: i for i in open_items.list_open_items(ctx)}
@@ -170,8 +193,18 @@ def _item(ctx: Ctx, handover_id: int, item_id: int) -> None:
 
 
 def _event(ctx: Ctx, handover_id: int, item_id: int | None, action: str, text: str, actor: Actor) -> None:
-    append_row(ctx.conn, "handover_events", {"handover_id": handover_id, "item_id": item_id, "action": action,
-                                             **who(actor), "time": float(ctx.clock()), "text": text})
+    append_row(
+        ctx.conn,
+        "handover_events",
+        {
+            "handover_id": handover_id,
+            "item_id": item_id,
+            "action": action,
+            **who(actor),
+            "time": float(ctx.clock()),
+            "text": text,
+        },
+    )
 
 
 def _incoming(ctx: Ctx, handover_id: int, actor: Actor, what: str) -> tuple[Actor, Handover]:
@@ -184,7 +217,9 @@ def _incoming(ctx: Ctx, handover_id: int, actor: Actor, what: str) -> tuple[Acto
             "the incoming supervisor does that, from their own account"
         )
     if ho.received is not None:
-        raise ValidationError(f"handover {handover_id} was already received by {ho.received.name}; the record is closed")
+        raise ValidationError(
+            f"handover {handover_id} was already received by {ho.received.name}; the record is closed"
+        )
     return actor, ho
 
 
@@ -213,8 +248,13 @@ def question_item(ctx: Ctx, handover_id: int, item_id: int, text: str, actor: Ac
     existing = open_items.find_by_source(ctx.conn, source)
     if existing is None or not open_items.get_open_item(ctx, existing).is_open:
         item = next(i for i in ho.items if i.id == item_id)
-        open_items.open_item(ctx, "question", f"{item.entry.body} — asked by {actor.name} at handover "
-                                              f"#{handover_id}: {text}", actor, source=source)
+        open_items.open_item(
+            ctx,
+            "question",
+            f"{item.entry.body} — asked by {actor.name} at handover #{handover_id}: {text}",
+            actor,
+            source=source,
+        )
     return get_handover(ctx, handover_id)
 
 
@@ -229,10 +269,15 @@ def answer_item(ctx: Ctx, handover_id: int, item_id: int, text: str, actor: Acto
         raise NotAllowed(f"only {ho.handed.name}, who handed handover {handover_id} over, can answer its questions")
     item = next(i for i in ho.items if i.id == item_id)
     if not item.questions:
-        raise ValidationError(f"item {item_id} of handover {handover_id} was not questioned: there is nothing to answer")
+        raise ValidationError(
+            f"item {item_id} of handover {handover_id} was not questioned: there is nothing to answer"
+        )
     text = validate.text("answer", text)
-    append_row(ctx.conn, "handover_answers", {"handover_id": handover_id, "item_id": item_id, "text": text,
-                                              **who(actor), "time": float(ctx.clock())})
+    append_row(
+        ctx.conn,
+        "handover_answers",
+        {"handover_id": handover_id, "item_id": item_id, "text": text, **who(actor), "time": float(ctx.clock())},
+    )
     audit.record(ctx, "handover.answer", actor, f"handover:{handover_id}", f"item {item_id}")
     return get_handover(ctx, handover_id)
 
@@ -268,18 +313,40 @@ def get_handover(ctx: Ctx, handover_id: int) -> Handover:
     events = dict_rows(ctx.conn, "SELECT * FROM handover_events WHERE handover_id = ? ORDER BY id", (handover_id,))
     answers = dict_rows(ctx.conn, "SELECT * FROM handover_answers WHERE handover_id = ? ORDER BY id", (handover_id,))
     items = []
-    for it in dict_rows(ctx.conn, "SELECT * FROM handover_items WHERE handover_id = ? ORDER BY position", (handover_id,)):
-        evs = [HandoverEvent(e["id"], e["item_id"], e["action"], e["text"], _sig(e)) for e in events if e["item_id"] == it["id"]]
-        evs += [HandoverEvent(a["id"], a["item_id"], "answer", a["text"], _sig(a)) for a in answers if a["item_id"] == it["id"]]
+    for it in dict_rows(
+        ctx.conn, "SELECT * FROM handover_items WHERE handover_id = ? ORDER BY position", (handover_id,)
+    ):
+        evs = [
+            HandoverEvent(e["id"], e["item_id"], e["action"], e["text"], _sig(e))
+            for e in events
+            if e["item_id"] == it["id"]
+        ]
+        evs += [
+            HandoverEvent(a["id"], a["item_id"], "answer", a["text"], _sig(a))
+            for a in answers
+            if a["item_id"] == it["id"]
+        ]
         ordered = tuple(sorted(evs, key=lambda ev: ev.signature.time))  # stable: same-time events keep their order
-        items.append(HandoverItem(it["id"], it["position"], duty_log.get_entry(ctx, it["entry_seq"]), it["note"], it["source"], ordered))
+        items.append(
+            HandoverItem(
+                it["id"], it["position"], duty_log.get_entry(ctx, it["entry_seq"]), it["note"], it["source"], ordered
+            )
+        )
     receipt = next((e for e in events if e["action"] == "receive"), None)
     return Handover(
-        id=h["id"], from_shift=h["from_shift"], to_shift=h["to_shift"], note=h["note"], handed=_sig(h),
-        head=ChainHead(h["head_seq"], h["head_hash"], h["head_hmac"]), items=tuple(items),
+        id=h["id"],
+        from_shift=h["from_shift"],
+        to_shift=h["to_shift"],
+        note=h["note"],
+        handed=_sig(h),
+        head=ChainHead(h["head_seq"], h["head_hash"], h["head_hmac"]),
+        items=tuple(items),
         received=_sig(receipt) if receipt else None,
-        chain=(ChainHead(h["head_seq"], h["chain_hash"], h["chain_hmac"], "records", h["chain_seq"])
-               if h.get("chain_seq") is not None else None),
+        chain=(
+            ChainHead(h["head_seq"], h["chain_hash"], h["chain_hmac"], "records", h["chain_seq"])
+            if h.get("chain_seq") is not None
+            else None
+        ),
     )
 
 

@@ -45,8 +45,7 @@ RECORD_TABLES: dict[str, str] = {
         "(NEW.event_key IS NOT NULL AND EXISTS (SELECT 1 FROM escalations WHERE event_key = NEW.event_key))"
     ),
     "escalation_events": (
-        "EXISTS (SELECT 1 FROM escalation_events WHERE escalation_id = NEW.escalation_id "
-        "AND action = NEW.action)"
+        "EXISTS (SELECT 1 FROM escalation_events WHERE escalation_id = NEW.escalation_id AND action = NEW.action)"
     ),
     "complaints": "",
     "follow_ups": "",
@@ -269,13 +268,16 @@ def m003_record_chain(db: Database) -> None:
     for table in M001_RECORD_TABLES:  # the tables that exist when m003 runs
         for rid, h in conn.execute(f"SELECT id, hash FROM {table} ORDER BY id"):
             add(table, rid, h, log_seq, log_h)
-    conn.executemany("INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", links)
+    conn.executemany(
+        "INSERT INTO ledger (id, tbl, key, row_hash, log_seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)", links
+    )
     key = _MIGRATION_KEY.get()
     if key is not None and links:
         n = len(links)
-        conn.execute("INSERT INTO seals (id, first_link, last_link, first_seq, last_seq, hmac) VALUES (1, ?, ?, ?, ?, ?)",
-                     (1, n, 1, log_seq, seal_hmac(key, 1, n, 1, log_seq, records_hash(n, prev, log_seq, log_h))))
+        conn.execute(
+            "INSERT INTO seals (id, first_link, last_link, first_seq, last_seq, hmac) VALUES (1, ?, ?, ?, ?, ?)",
+            (1, n, 1, log_seq, seal_hmac(key, 1, n, 1, log_seq, records_hash(n, prev, log_seq, log_h))),
+        )
     for sql in expected_triggers(CHAIN_TABLES).values():
         db.execute(sql)
 
@@ -354,15 +356,22 @@ def m005_complaint_followthrough(db: Database) -> None:
 def _refuse_foreign(db: Database, path: object) -> None:
     """Refuse a non-empty SQLite file that is not ours, rather than quietly adding our tables."""
     try:
-        tables = [r[0] for r in db.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in db.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
     except sqlite3.DatabaseError:
         return  # not a database at all: opening reports that
     if not tables:
         return
-    ours = Migrations.migrations_table in tables and db.conn.execute(
-        f"SELECT 1 FROM {Migrations.migrations_table} WHERE migration_set = ? LIMIT 1", (migrations.name,)
-    ).fetchone()
+    ours = (
+        Migrations.migrations_table in tables
+        and db.conn.execute(
+            f"SELECT 1 FROM {Migrations.migrations_table} WHERE migration_set = ? LIMIT 1", (migrations.name,)
+        ).fetchone()
+    )
     if not ours:
         shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
         raise IntegrityProblem(

@@ -36,18 +36,35 @@ ENTRY_KINDS_KEPT_OPEN: tuple[str, ...] = ("follow-up", "difficult-case")
 
 
 def open_item(
-    ctx: Ctx, kind: str, text: str, actor: Actor, *, source: str, due: float | None = None,
-    entry_seq: int | None = None, escalation_id: int | None = None,
+    ctx: Ctx,
+    kind: str,
+    text: str,
+    actor: Actor,
+    *,
+    source: str,
+    due: float | None = None,
+    entry_seq: int | None = None,
+    escalation_id: int | None = None,
 ) -> int:
     """Append a new open item (inside write_tx); returns its id."""
     if kind not in OPEN_ITEM_KINDS:
         raise ValidationError(f"unknown open item kind {kind!r}; use one of {', '.join(OPEN_ITEM_KINDS)}")
     t = float(ctx.clock())
-    return append_row(ctx.conn, "open_items", {
-        "kind": kind, "text": validate.text("open item", text), "due": validate.number_or_none("due", due),
-        "source": source, "entry_seq": entry_seq, "escalation_id": escalation_id, "shift": ctx.shift_key(t),
-        **who(actor), "time": t,
-    })
+    return append_row(
+        ctx.conn,
+        "open_items",
+        {
+            "kind": kind,
+            "text": validate.text("open item", text),
+            "due": validate.number_or_none("due", due),
+            "source": source,
+            "entry_seq": entry_seq,
+            "escalation_id": escalation_id,
+            "shift": ctx.shift_key(t),
+            **who(actor),
+            "time": t,
+        },
+    )
 
 
 def find_by_source(conn: sqlite3.Connection, source: str) -> int | None:
@@ -78,13 +95,24 @@ def list_open_items(ctx: Ctx, include_closed: bool = False, only_id: int | None 
         closed = next((e for e in evs if e["action"] == "closed"), None)
         if closed is not None and not include_closed and only_id is None:
             continue
-        out.append(OpenItem(
-            id=r["id"], kind=r["kind"], text=r["text"], due=r["due"], source=r["source"],
-            entry_seq=r["entry_seq"], escalation_id=r["escalation_id"], opened_shift=r["shift"],
-            opened=_sig(r),
-            carried=tuple(OpenItemCarry(e["handover_id"], e["shift"], e["time"]) for e in evs if e["action"] == "carried"),
-            closed=_sig(closed) if closed else None, result=closed["result"] if closed else "",
-        ))
+        out.append(
+            OpenItem(
+                id=r["id"],
+                kind=r["kind"],
+                text=r["text"],
+                due=r["due"],
+                source=r["source"],
+                entry_seq=r["entry_seq"],
+                escalation_id=r["escalation_id"],
+                opened_shift=r["shift"],
+                opened=_sig(r),
+                carried=tuple(
+                    OpenItemCarry(e["handover_id"], e["shift"], e["time"]) for e in evs if e["action"] == "carried"
+                ),
+                closed=_sig(closed) if closed else None,
+                result=closed["result"] if closed else "",
+            )
+        )
     out.sort(key=lambda i: (i.due is None, i.due or 0.0, i.opened.time, i.id))
     return out
 
@@ -106,15 +134,26 @@ def close_open_item(ctx: Ctx, item_id: int, result: str, actor: Actor) -> OpenIt
     if item.closed is not None:
         raise ValidationError(f"open item {item_id} was already closed by {item.closed.name}: {item.result}")
     t = float(ctx.clock())
-    append_row(ctx.conn, "open_item_events", {
-        "open_item_id": item_id, "action": "closed", "handover_id": None, "shift": ctx.shift_key(t),
-        "result": result, **who(actor), "time": t,
-    })
+    append_row(
+        ctx.conn,
+        "open_item_events",
+        {
+            "open_item_id": item_id,
+            "action": "closed",
+            "handover_id": None,
+            "shift": ctx.shift_key(t),
+            "result": result,
+            **who(actor),
+            "time": t,
+        },
+    )
     kind, _, ident = item.source.partition(":")
     if kind == "follow_up" and ident.isdigit():
         done = ctx.conn.execute("SELECT 1 FROM follow_up_done WHERE follow_up_id = ?", (int(ident),)).fetchone()
         if not done:
-            append_row(ctx.conn, "follow_up_done", {"follow_up_id": int(ident), **who(actor), "time": t, "note": result})
+            append_row(
+                ctx.conn, "follow_up_done", {"follow_up_id": int(ident), **who(actor), "time": t, "note": result}
+            )
     audit.record(ctx, "open_item.close", actor, f"open_item:{item_id}", result)
     return get_open_item(ctx, item_id)
 
@@ -124,21 +163,41 @@ def close_by_source(ctx: Ctx, source: str, result: str, actor: Actor) -> None:
     oid = find_by_source(ctx.conn, source)
     if oid is None:
         return
-    if ctx.conn.execute("SELECT 1 FROM open_item_events WHERE open_item_id = ? AND action = 'closed'", (oid,)).fetchone():
+    if ctx.conn.execute(
+        "SELECT 1 FROM open_item_events WHERE open_item_id = ? AND action = 'closed'", (oid,)
+    ).fetchone():
         return
     t = float(ctx.clock())
-    append_row(ctx.conn, "open_item_events", {
-        "open_item_id": oid, "action": "closed", "handover_id": None, "shift": ctx.shift_key(t),
-        "result": result or "done", **who(actor), "time": t,
-    })
+    append_row(
+        ctx.conn,
+        "open_item_events",
+        {
+            "open_item_id": oid,
+            "action": "closed",
+            "handover_id": None,
+            "shift": ctx.shift_key(t),
+            "result": result or "done",
+            **who(actor),
+            "time": t,
+        },
+    )
 
 
 def carry(ctx: Ctx, item_id: int, handover_id: int, to_shift: str, actor: Actor) -> None:
     """Record that a handover carried the item to `to_shift` (inside write_tx)."""
-    append_row(ctx.conn, "open_item_events", {
-        "open_item_id": item_id, "action": "carried", "handover_id": handover_id, "shift": to_shift,
-        "result": "", **who(actor), "time": float(ctx.clock()),
-    })
+    append_row(
+        ctx.conn,
+        "open_item_events",
+        {
+            "open_item_id": item_id,
+            "action": "carried",
+            "handover_id": handover_id,
+            "shift": to_shift,
+            "result": "",
+            **who(actor),
+            "time": float(ctx.clock()),
+        },
+    )
 
 
 def counts(ctx: Ctx, now: float, shift_end: float) -> OpenItemCounts:
@@ -164,8 +223,12 @@ def _what_due(item: OpenItem, now: float) -> str:
     if item.kind == "callback":
         what = f"Callback for escalation #{item.escalation_id}" if item.escalation_id else "Callback"
     else:
-        what = {"follow-up": "Follow-up", "question": "Questioned item", "referral": "Referral",
-                "difficult-case": "Difficult case"}.get(item.kind, "Open item")
+        what = {
+            "follow-up": "Follow-up",
+            "question": "Questioned item",
+            "referral": "Referral",
+            "difficult-case": "Difficult case",
+        }.get(item.kind, "Open item")
     due = ""
     if item.due is not None:
         due = f", due {_hhmm(item.due)}" + (" (OVERDUE)" if item.overdue(now) else "")
@@ -176,8 +239,12 @@ def describe(ctx: Ctx, item: OpenItem, now: float) -> str:
     """The item as one line for a handover: what, due (OVERDUE), how long it has been open."""
     text = item.text
     if item.kind == "question":
-        answers = [a for (a,) in ctx.conn.execute(
-            "SELECT text FROM handover_answers WHERE item_id = ? ORDER BY id", (int(item.source.partition(":")[2]),))]
+        answers = [
+            a
+            for (a,) in ctx.conn.execute(
+                "SELECT text FROM handover_answers WHERE item_id = ? ORDER BY id", (int(item.source.partition(":")[2]),)
+            )
+        ]
         text += f"; answer: {answers[-1]}" if answers else "; not answered yet"
     since = f" [open item #{item.id}, open since {_hhmm(item.opened.time)}"
     since += f", carried {len(item.carried)}x]" if item.carried else "]"
@@ -203,15 +270,31 @@ def item_status_note(item: OpenItem) -> str:
 def backfill_follow_ups(conn: sqlite3.Connection) -> None:
     """Migration step: every follow-up not yet done becomes an open item (held by the shift
     the latest handover carried it to, else unknown)."""
-    rows = dict_rows(conn, "SELECT f.* FROM follow_ups f WHERE NOT EXISTS "
-                           "(SELECT 1 FROM follow_up_done d WHERE d.follow_up_id = f.id) ORDER BY f.id")
+    rows = dict_rows(
+        conn,
+        "SELECT f.* FROM follow_ups f WHERE NOT EXISTS "
+        "(SELECT 1 FROM follow_up_done d WHERE d.follow_up_id = f.id) ORDER BY f.id",
+    )
     for f in rows:
         last = conn.execute(
             "SELECT h.to_shift FROM handover_items i JOIN handovers h ON h.id = i.handover_id "
-            "WHERE i.source = ? ORDER BY h.id DESC LIMIT 1", (f"follow_up:{f['id']}",)).fetchone()
-        append_row(conn, "open_items", {
-            "kind": "callback" if f["escalation_id"] else "follow-up", "text": f["text"], "due": f["due"],
-            "source": f"follow_up:{f['id']}", "entry_seq": f["entry_seq"], "escalation_id": f["escalation_id"],
-            "shift": last[0] if last else "", "actor": f["actor"], "os_user": f["os_user"],
-            "terminal": f["terminal"], "time": f["time"],
-        })
+            "WHERE i.source = ? ORDER BY h.id DESC LIMIT 1",
+            (f"follow_up:{f['id']}",),
+        ).fetchone()
+        append_row(
+            conn,
+            "open_items",
+            {
+                "kind": "callback" if f["escalation_id"] else "follow-up",
+                "text": f["text"],
+                "due": f["due"],
+                "source": f"follow_up:{f['id']}",
+                "entry_seq": f["entry_seq"],
+                "escalation_id": f["escalation_id"],
+                "shift": last[0] if last else "",
+                "actor": f["actor"],
+                "os_user": f["os_user"],
+                "terminal": f["terminal"],
+                "time": f["time"],
+            },
+        )

@@ -15,9 +15,32 @@ from floorconsole.store.rows import SqlValue, append_row, dict_rows, who
 
 # Praise that names nothing (DOMAIN.md: "vague praise is worse than none").
 _VAGUE = {
-    "good", "good job", "great", "great job", "nice", "well done", "excellent", "ok", "fine",
-    "good work", "great work", "keep it up", "thanks", "thank you", "awesome", "very good",
-    "好", "很好", "不错", "表现好", "表现很好", "优秀", "棒", "很棒", "辛苦了", "继续保持",
+    "good",
+    "good job",
+    "great",
+    "great job",
+    "nice",
+    "well done",
+    "excellent",
+    "ok",
+    "fine",
+    "good work",
+    "great work",
+    "keep it up",
+    "thanks",
+    "thank you",
+    "awesome",
+    "very good",
+    "好",
+    "很好",
+    "不错",
+    "表现好",
+    "表现很好",
+    "优秀",
+    "棒",
+    "很棒",
+    "辛苦了",
+    "继续保持",
 }
 _MIN_PRAISE_CHARS = 8  # Latin text; CJK carries more per character (see _too_short)
 
@@ -51,9 +74,7 @@ def add_patrol_note(
     for code in items:
         item = by_code.get(code)
         if item is None:
-            raise ValidationError(
-                f"unknown checklist item {code!r}; known codes: {', '.join(sorted(by_code))}"
-            )
+            raise ValidationError(f"unknown checklist item {code!r}; known codes: {', '.join(sorted(by_code))}")
         findings.append(PatrolFinding(item.code, item.label, item.deduction, item.sensitive))
     if len({f.code for f in findings}) != len(findings):
         raise ValidationError("a checklist item is listed twice")
@@ -63,8 +84,15 @@ def add_patrol_note(
     total = sum(f.deduction for f in findings)
     items_json = json.dumps([f.__dict__ for f in findings], ensure_ascii=False, sort_keys=True)
     fields = {
-        "time": t, "shift": ctx.shift_key(t), "agent": agent, "seat": seat, "items_json": items_json,
-        "deduction_total": total, "text": text, "follow_up": bool(follow_up), **who(actor),
+        "time": t,
+        "shift": ctx.shift_key(t),
+        "agent": agent,
+        "seat": seat,
+        "items_json": items_json,
+        "deduction_total": total,
+        "text": text,
+        "follow_up": bool(follow_up),
+        **who(actor),
     }
     rid = append_row(ctx.conn, "patrol_notes", fields)
     return _note({"id": rid, **fields})
@@ -73,8 +101,18 @@ def add_patrol_note(
 def _note(r: dict) -> PatrolNote:
     items = tuple(PatrolFinding(**d) for d in json.loads(r["items_json"]))
     return PatrolNote(
-        r["id"], r["time"], r["shift"], r["agent"], r["seat"], items, int(r["deduction_total"]),
-        r["text"], bool(r["follow_up"]), r["actor"], r["os_user"], r["terminal"],
+        r["id"],
+        r["time"],
+        r["shift"],
+        r["agent"],
+        r["seat"],
+        items,
+        int(r["deduction_total"]),
+        r["text"],
+        bool(r["follow_up"]),
+        r["actor"],
+        r["os_user"],
+        r["terminal"],
     )
 
 
@@ -89,7 +127,10 @@ def _filters(shift: str | None, since: float | None, agent: str | None) -> tuple
 
 
 def list_patrol_notes(
-    ctx: Ctx, shift: str | None = None, since: float | None = None, agent: str | None = None,
+    ctx: Ctx,
+    shift: str | None = None,
+    since: float | None = None,
+    agent: str | None = None,
     follow_up_only: bool = False,
 ) -> list[PatrolNote]:
     """Patrol notes oldest first."""
@@ -108,8 +149,7 @@ def add_praise(ctx: Ctx, agent: str, what: str, why: str, actor: Actor, seat: st
     for label, value in (("what they did", what), ("why it is praised", why)):
         if _is_vague(value):
             raise ValidationError(
-                f"praise: '{label}' is too vague ({value!r}); say specifically what happened "
-                "and why it deserves praise"
+                f"praise: '{label}' is too vague ({value!r}); say specifically what happened and why it deserves praise"
             )
     if what.lower() == why.lower():
         raise ValidationError("praise: 'why' must say more than repeating 'what'")
@@ -126,7 +166,9 @@ def list_praise(
     """Praise entries oldest first."""
     where, params = _filters(shift, since, agent)
     rows = dict_rows(ctx.conn, f"SELECT * FROM praise WHERE {where} ORDER BY id", params)
-    return [Praise(r["id"], r["time"], r["shift"], r["agent"], r["seat"], r["what"], r["why"], r["actor"]) for r in rows]
+    return [
+        Praise(r["id"], r["time"], r["shift"], r["agent"], r["seat"], r["what"], r["why"], r["actor"]) for r in rows
+    ]
 
 
 def add_inspection(
@@ -162,6 +204,15 @@ def list_inspections(ctx: Ctx, agent: str | None = None, since: float | None = N
     where, params = _filters(None, since, agent)
     rows = dict_rows(ctx.conn, f"SELECT * FROM inspections WHERE {where} ORDER BY id", params)
     return [
-        Inspection(r["id"], r["time"], r["shift"], r["agent"], r["call_id"], {d: int(r[d]) for d in SCORE_DIMENSIONS}, r["comment"], r["actor"])
+        Inspection(
+            r["id"],
+            r["time"],
+            r["shift"],
+            r["agent"],
+            r["call_id"],
+            {d: int(r[d]) for d in SCORE_DIMENSIONS},
+            r["comment"],
+            r["actor"],
+        )
         for r in rows
     ]

@@ -74,8 +74,11 @@ class StoreService:
         """Queue `method(store, *args, **kw)` (e.g. `submit(Store.add_entry, kind, body, actor)`);
         a Future of its result."""
         if not callable(method):
-            raise TypeError(f"pass the Store method itself (Store.{method}), not its name" if isinstance(method, str)
-                            else f"not a store call: {method!r}")
+            raise TypeError(
+                f"pass the Store method itself (Store.{method}), not its name"
+                if isinstance(method, str)
+                else f"not a store call: {method!r}"
+            )
         fut: Future[T] = Future()
         with self._lock:
             if self._closed:

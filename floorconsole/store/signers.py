@@ -21,7 +21,7 @@ def require_signer(ctx: Ctx, actor: Actor, what: str) -> Actor:
     if person is None:
         raise NotAllowed(
             f"OS user {actor.os_user!r} is not a configured person: they can watch but not {what}; "
-            f"add [people.{actor.os_user}] with name = \"...\" and role = \"supervisor\" to {ctx.config_file}"
+            f'add [people.{actor.os_user}] with name = "..." and role = "supervisor" to {ctx.config_file}'
         )
     if not person.can_sign:
         raise NotAllowed(f"{person.name} ({actor.os_user}) is a {person.role}: they can watch but not {what}")

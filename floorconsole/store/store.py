@@ -56,8 +56,10 @@ def _writes(method: F) -> F:
     @functools.wraps(method)
     def wrapper(self: Store, *args: Any, **kw: Any) -> Any:
         if self.read_only:
-            raise ReadOnlyStore(f"the records database {self.path} is read-only: nothing was saved "
-                                "(check the file's permissions or the disk)")
+            raise ReadOnlyStore(
+                f"the records database {self.path} is read-only: nothing was saved "
+                "(check the file's permissions or the disk)"
+            )
         with write_tx(self._ctx.conn, self.path):
             first_n, first_seq = last_link(self._ctx.conn)[0] + 1, log_head(self._ctx.conn)[0] + 1
             result = method(self, *args, **kw)
@@ -121,8 +123,17 @@ class Store:
         except BaseException:
             self.db.close()
             raise
-        self._ctx = Ctx(self.db.conn, self.path, clock, tuple(shifts), mask_keep_digits, key, items,
-                        tuple(people), config_file or "the config file")
+        self._ctx = Ctx(
+            self.db.conn,
+            self.path,
+            clock,
+            tuple(shifts),
+            mask_keep_digits,
+            key,
+            items,
+            tuple(people),
+            config_file or "the config file",
+        )
         self._writes_done = 0
 
     @classmethod
@@ -199,8 +210,12 @@ class Store:
 
     @_reads
     def list_entries(
-        self, shift: str | None = None, since: float | None = None, until: float | None = None,
-        kinds: Sequence[str] | None = None, limit: int | None = None,
+        self,
+        shift: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        kinds: Sequence[str] | None = None,
+        limit: int | None = None,
     ) -> list[LogEntry]:
         """Entries in seq order, filtered."""
         return duty_log.list_entries(self._ctx, shift, since, until, kinds, limit)
@@ -265,7 +280,8 @@ class Store:
         rows = self._ctx.conn.execute(
             "SELECT i.entry_seq FROM handover_items i JOIN entries e ON e.seq = i.entry_seq "
             "WHERE e.shift = ? AND i.source IS NOT NULL AND i.source != 'free' AND i.source NOT LIKE 'entry:%'",
-            (shift,)).fetchall()
+            (shift,),
+        ).fetchall()
         return {r[0] for r in rows}
 
     # --- open items -------------------------------------------------------------------------
@@ -316,15 +332,24 @@ class Store:
     # --- patrol ---------------------------------------------------------------------------
     @_writes
     def add_patrol_note(
-        self, agent: str, actor: Actor, *, seat: str | None = None, items: Sequence[str] = (),
-        text: str = "", follow_up: bool = False,
+        self,
+        agent: str,
+        actor: Actor,
+        *,
+        seat: str | None = None,
+        items: Sequence[str] = (),
+        text: str = "",
+        follow_up: bool = False,
     ) -> PatrolNote:
         """Append a patrol note with checklist findings and/or text."""
         return patrol.add_patrol_note(self._ctx, agent, actor, seat, items, text, follow_up)
 
     @_reads
     def list_patrol_notes(
-        self, shift: str | None = None, since: float | None = None, agent: str | None = None,
+        self,
+        shift: str | None = None,
+        since: float | None = None,
+        agent: str | None = None,
         follow_up_only: bool = False,
     ) -> list[PatrolNote]:
         """Patrol notes oldest first."""
@@ -336,12 +361,16 @@ class Store:
         return patrol.add_praise(self._ctx, agent, what, why, actor, seat)
 
     @_reads
-    def list_praise(self, shift: str | None = None, since: float | None = None, agent: str | None = None) -> list[Praise]:
+    def list_praise(
+        self, shift: str | None = None, since: float | None = None, agent: str | None = None
+    ) -> list[Praise]:
         """Praise oldest first."""
         return patrol.list_praise(self._ctx, shift, since, agent)
 
     @_writes
-    def add_inspection(self, agent: str, call_id: str, scores: Mapping[str, int], comment: str, actor: Actor) -> Inspection:
+    def add_inspection(
+        self, agent: str, call_id: str, scores: Mapping[str, int], comment: str, actor: Actor
+    ) -> Inspection:
         """Append a quality inspection (five scores 1-5)."""
         return patrol.add_inspection(self._ctx, agent, call_id, scores, comment, actor)
 
@@ -353,13 +382,30 @@ class Store:
     # --- escalations ----------------------------------------------------------------------
     @_writes
     def raise_escalation(
-        self, callid: str, agent: str, queue: str, reason: str, actor: Actor, *, caller: str = "",
-        priority: int = 2, event_key: str | None = None, raised_at: float | None = None,
+        self,
+        callid: str,
+        agent: str,
+        queue: str,
+        reason: str,
+        actor: Actor,
+        *,
+        caller: str = "",
+        priority: int = 2,
+        event_key: str | None = None,
+        raised_at: float | None = None,
     ) -> Escalation:
         """Record an escalation; with event_key, created once however often it is seen."""
         return escalations.raise_escalation(
-            self._ctx, callid, agent, queue, reason, actor, caller=caller, priority=priority,
-            event_key=event_key, raised_at=raised_at,
+            self._ctx,
+            callid,
+            agent,
+            queue,
+            reason,
+            actor,
+            caller=caller,
+            priority=priority,
+            event_key=event_key,
+            raised_at=raised_at,
         )
 
     @_reads
@@ -368,7 +414,9 @@ class Store:
         return escalations.get_escalation(self._ctx, escalation_id)
 
     @_reads
-    def list_escalations(self, include_closed: bool = False, since: float | None = None, agent: str | None = None) -> list[Escalation]:
+    def list_escalations(
+        self, include_closed: bool = False, since: float | None = None, agent: str | None = None
+    ) -> list[Escalation]:
         """Escalations oldest first (open ones only unless include_closed)."""
         return escalations.list_escalations(self._ctx, include_closed, since, agent)
 
@@ -389,13 +437,21 @@ class Store:
 
     @_writes
     def resolve_escalation(
-        self, escalation_id: int, outcome: str, actor: Actor, *, due: float | None = None,
-        department: str | None = None, note: str = "", complaint: ComplaintDraft | None = None,
+        self,
+        escalation_id: int,
+        outcome: str,
+        actor: Actor,
+        *,
+        due: float | None = None,
+        department: str | None = None,
+        note: str = "",
+        complaint: ComplaintDraft | None = None,
     ) -> Escalation:
         """Record the outcome: resolved / callback (due) / referred (department); with
         `complaint`, the complaint record too, in the same transaction."""
-        return escalations.resolve_escalation(self._ctx, escalation_id, outcome, actor, due=due,
-                                              department=department, note=note, complaint=complaint)
+        return escalations.resolve_escalation(
+            self._ctx, escalation_id, outcome, actor, due=due, department=department, note=note, complaint=complaint
+        )
 
     @_writes
     def reveal_caller(self, escalation_id: int, reason: str, actor: Actor) -> str:
@@ -414,12 +470,19 @@ class Store:
 
     @_writes
     def record_summary_sent(
-        self, shift: str, sent_to: str, complaints: int, escalations_count: int, fmt: str, destination: str,
+        self,
+        shift: str,
+        sent_to: str,
+        complaints: int,
+        escalations_count: int,
+        fmt: str,
+        destination: str,
         actor: Actor,
     ) -> ComplaintSummarySent:
         """Record that the daily complaint summary of `shift` was sent to `sent_to`."""
-        return escalations.record_summary_sent(self._ctx, shift, sent_to, complaints, escalations_count, fmt,
-                                               destination, actor)
+        return escalations.record_summary_sent(
+            self._ctx, shift, sent_to, complaints, escalations_count, fmt, destination, actor
+        )
 
     @_reads
     def list_summaries_sent(self, shift: str | None = None) -> list[ComplaintSummarySent]:
@@ -455,7 +518,9 @@ class Store:
         return _audit.record(self._ctx, action, actor, target, detail)
 
     @_reads
-    def list_audit(self, since: float | None = None, action: str | None = None, limit: int | None = None) -> list[AuditRecord]:
+    def list_audit(
+        self, since: float | None = None, action: str | None = None, limit: int | None = None
+    ) -> list[AuditRecord]:
         """Audit rows oldest first."""
         return _audit.list_audit(self._ctx, since, action, limit)
 

@@ -96,11 +96,21 @@ def check_chain(conn: sqlite3.Connection) -> tuple[int, ChainHead, list[Problem]
                     linked[seq] = h
                     if eh1(seq, t, author, kind, body, refers_to, prev_hash) == h:
                         ok = True
-                        linked[seq] = row_hash("entries", {
-                            "seq": seq, "time": t, "author": author, "kind": kind, "body": body,
-                            "refers_to": refers_to, "prev_hash": prev_hash, "shift": shift,
-                            "os_user": os_user, "terminal": terminal,
-                        })
+                        linked[seq] = row_hash(
+                            "entries",
+                            {
+                                "seq": seq,
+                                "time": t,
+                                "author": author,
+                                "kind": kind,
+                                "body": body,
+                                "refers_to": refers_to,
+                                "prev_hash": prev_hash,
+                                "shift": shift,
+                                "os_user": os_user,
+                                "terminal": terminal,
+                            },
+                        )
             except (TypeError, ValueError):
                 ok = False
             if not ok:
@@ -174,12 +184,20 @@ def check_record_chain(
                 problems.append(Problem("chain", n, "does not link to the one before it"))
             log_h = GENESIS if log_seq == 0 else log.get(log_seq)
             if log_h is None:
-                problems.append(Problem("entries", min(log_seq, log_end + 1),
-                                        f"record chain link {n} was written at log seq {log_seq}, but the log ends at "
-                                        f"{log_end}: entries were removed from the tail"))
+                problems.append(
+                    Problem(
+                        "entries",
+                        min(log_seq, log_end + 1),
+                        f"record chain link {n} was written at log seq {log_seq}, but the log ends at "
+                        f"{log_end}: entries were removed from the tail",
+                    )
+                )
             elif link_hash(n, tbl, key, row_h, log_seq, log_h, prev_h) != h:
-                problems.append(Problem("chain", n, f"does not match its hash: the link, or the log up to seq "
-                                                    f"{log_seq}, was altered"))
+                problems.append(
+                    Problem(
+                        "chain", n, f"does not match its hash: the link, or the log up to seq {log_seq}, was altered"
+                    )
+                )
             if log_seq < last_log:
                 problems.append(Problem("chain", n, "names an earlier log head than the link before it"))
             last_log = log_seq
@@ -194,8 +212,13 @@ def check_record_chain(
                 if key > nxt[tbl]:
                     missing = [k for k in range(nxt[tbl], min(key, nxt[tbl] + 10_000)) if k in table_rows]
                     if missing:
-                        problems.append(Problem(tbl, missing[0], f"rows {_ranges(missing)} are not on the record "
-                                                                 "chain where they should be"))
+                        problems.append(
+                            Problem(
+                                tbl,
+                                missing[0],
+                                f"rows {_ranges(missing)} are not on the record chain where they should be",
+                            )
+                        )
                 else:
                     problems.append(Problem("chain", n, f"links {tbl} {key} again or out of order"))
             stored = table_rows.get(key)
@@ -203,14 +226,16 @@ def check_record_chain(
                 how = "rows were removed from the end" if key > max(table_rows, default=0) else "it was deleted"
                 problems.append(Problem(tbl, key, f"is on the record chain (link {n}) but no longer in {tbl}: {how}"))
             elif stored != row_h:
-                problems.append(Problem(tbl, key, f"differs from what the record chain holds (link {n}): "
-                                                  "the row was rewritten"))
+                problems.append(
+                    Problem(tbl, key, f"differs from what the record chain holds (link {n}): the row was rewritten")
+                )
             nxt[tbl] = max(nxt[tbl], key + 1)
     for tbl, table_rows in rows.items():
         extra = sorted(k for k in table_rows if k >= nxt[tbl])
         if extra:
-            problems.append(Problem(tbl, extra[0], f"rows {_ranges(extra)} are not on the record chain "
-                                                   "(written outside the store)"))
+            problems.append(
+                Problem(tbl, extra[0], f"rows {_ranges(extra)} are not on the record chain (written outside the store)")
+            )
     return expected_n - 1, prev, problems, found
 
 
@@ -247,8 +272,14 @@ def check_seals(
     if cov_s < log_end:
         gaps.append(f"log entries {cov_s + 1}..{log_end}")
     if bad:
-        problems.append(Problem("chain", None, f"{len(bad)} HMAC seal(s) do not match the records (first: seal "
-                                               f"{bad[0]}): what they sealed was rewritten or removed"))
+        problems.append(
+            Problem(
+                "chain",
+                None,
+                f"{len(bad)} HMAC seal(s) do not match the records (first: seal "
+                f"{bad[0]}): what they sealed was rewritten or removed",
+            )
+        )
     for gap in gaps[:5]:
         problems.append(Problem("chain", None, f"{gap} carry no HMAC seal: written without the key, or rewritten"))
     return problems
@@ -259,8 +290,13 @@ def _check_log_head(conn: sqlite3.Connection, seq: int, h: str, where: str, log_
         return []
     row = conn.execute("SELECT hash FROM entries WHERE seq = ?", (seq,)).fetchone()
     if row is None:
-        return [Problem("entries", min(seq, log_end + 1),
-                        f"{where} anchors seq {seq}, but the log ends at {log_end}: entries were removed from the tail")]
+        return [
+            Problem(
+                "entries",
+                min(seq, log_end + 1),
+                f"{where} anchors seq {seq}, but the log ends at {log_end}: entries were removed from the tail",
+            )
+        ]
     if row[0] != h:
         return [Problem("entries", seq, f"{where} anchors seq {seq} with a different hash: the log was rewritten")]
     return []
@@ -270,11 +306,22 @@ def _check_records_head(
     n: int, seq: int, h: str, where: str, end: int, links: dict[int, str], log: dict[int, str]
 ) -> list[Problem]:
     if n > end:
-        return [Problem("chain", end + 1, f"{where} covers {n} record chain links, but the chain ends at {end}: "
-                                          "records were removed from the end")]
+        return [
+            Problem(
+                "chain",
+                end + 1,
+                f"{where} covers {n} record chain links, but the chain ends at {end}: "
+                "records were removed from the end",
+            )
+        ]
     if _records_at(n, seq, links, log) != h:
-        return [Problem("chain", n or None, f"{where} (links {n}, log seq {seq}) no longer matches: records were "
-                                            "rewritten or removed before it")]
+        return [
+            Problem(
+                "chain",
+                n or None,
+                f"{where} (links {n}, log seq {seq}) no longer matches: records were rewritten or removed before it",
+            )
+        ]
     return []
 
 
@@ -287,7 +334,11 @@ def _read_heads(text: str) -> dict[str, tuple[int, str | None]] | None:
 
 
 def check_handovers(
-    conn: sqlite3.Connection, log_end: int, chain_end: int, links: dict[int, str], log: dict[int, str],
+    conn: sqlite3.Connection,
+    log_end: int,
+    chain_end: int,
+    links: dict[int, str],
+    log: dict[int, str],
     key: bytes | None,
 ) -> list[Problem]:
     """Every head a handover recorded must still be there: the log head, each table's last
@@ -296,20 +347,35 @@ def check_handovers(
     ends = {t: conn.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0] for t in RECORD_TABLES}
     out: list[Problem] = []
     first_with_heads = first_with_chain = None
-    rows = conn.execute("SELECT id, head_seq, head_hash, head_hmac, heads, heads_hmac, chain_seq, chain_hash, "
-                        "chain_hmac FROM handovers ORDER BY id").fetchall()
+    rows = conn.execute(
+        "SELECT id, head_seq, head_hash, head_hmac, heads, heads_hmac, chain_seq, chain_hash, "
+        "chain_hmac FROM handovers ORDER BY id"
+    ).fetchall()
     for hid, seq, h, mac, text, hmac_heads, cseq, chash, cmac in rows:
         where = f"handover {hid}"
         out += _check_log_head(conn, seq, h, where, log_end)
         if key is not None:
             if mac is None:
-                out.append(Problem("handovers", hid, f"{where}: its log head carries no HMAC (it was removed, or the "
-                                                     "handover was signed without the key)"))
+                out.append(
+                    Problem(
+                        "handovers",
+                        hid,
+                        f"{where}: its log head carries no HMAC (it was removed, or the "
+                        "handover was signed without the key)",
+                    )
+                )
             elif not check_head_hmac(key, seq, h, mac):
-                out.append(Problem("handovers", hid, f"{where}: the head's HMAC does not match (the anchor was forged)"))
+                out.append(
+                    Problem("handovers", hid, f"{where}: the head's HMAC does not match (the anchor was forged)")
+                )
         if cseq is None and first_with_chain is not None:
-            out.append(Problem("handovers", hid, f"records no record chain head, but handover {first_with_chain} "
-                                                 "before it does (it was removed)"))
+            out.append(
+                Problem(
+                    "handovers",
+                    hid,
+                    f"records no record chain head, but handover {first_with_chain} before it does (it was removed)",
+                )
+            )
         if cseq is not None:
             first_with_chain = first_with_chain or hid
             out += _check_records_head(cseq, seq, chash, where, chain_end, links, log)
@@ -318,15 +384,22 @@ def check_handovers(
                 out.append(Problem("handovers", hid, f"{where}: its record chain head {what}"))
         if text is None:
             if first_with_heads is not None:
-                out.append(Problem("handovers", hid, f"records no table heads, but handover {first_with_heads} "
-                                                     "before it does (they were removed)"))
+                out.append(
+                    Problem(
+                        "handovers",
+                        hid,
+                        f"records no table heads, but handover {first_with_heads} before it does (they were removed)",
+                    )
+                )
             continue
         first_with_heads = first_with_heads or hid
         if key is not None:
             if hmac_heads is None:
                 out.append(Problem("handovers", hid, f"{where}: the table heads carry no HMAC (it was removed)"))
             elif not check_heads_hmac(key, text, hmac_heads):
-                out.append(Problem("handovers", hid, f"{where}: the table heads' HMAC does not match (they were forged)"))
+                out.append(
+                    Problem("handovers", hid, f"{where}: the table heads' HMAC does not match (they were forged)")
+                )
         heads = _read_heads(text)
         if heads is None:
             out.append(Problem("handovers", hid, "its recorded table heads cannot be read"))
@@ -341,13 +414,24 @@ def check_handovers(
                 continue
             row = conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (max_id,)).fetchone()
             if row is None and ends[table] < max_id:
-                out.append(Problem(table, ends[table] + 1, f"{where} anchors {table} id {max_id}, but {table} ends "
-                                                           f"at {ends[table]}: rows were removed from the end"))
+                out.append(
+                    Problem(
+                        table,
+                        ends[table] + 1,
+                        f"{where} anchors {table} id {max_id}, but {table} ends "
+                        f"at {ends[table]}: rows were removed from the end",
+                    )
+                )
             elif row is None:
                 out.append(Problem(table, max_id, f"{where} anchors {table} id {max_id}, which is missing"))
             elif row[0] != th:
-                out.append(Problem(table, max_id, f"{where} anchors {table} id {max_id} with a different hash: "
-                                                  "the row was rewritten"))
+                out.append(
+                    Problem(
+                        table,
+                        max_id,
+                        f"{where} anchors {table} id {max_id} with a different hash: the row was rewritten",
+                    )
+                )
     return out
 
 
@@ -389,16 +473,35 @@ def verify(ctx: Ctx, head: ChainHead | str | tuple | None = None) -> VerifyRepor
     if given is not None:
         if given.scope == "records":
             problems += _check_records_head(given.links, given.seq, given.hash, "the given head", links_end, links, log)
-            if key is not None and given.hmac is not None and not check_chain_hmac(
-                    key, given.links, given.seq, given.hash, given.hmac):
-                problems.append(Problem("chain", None, "the given head: its HMAC does not match (it was not printed "
-                                                       "by a console with this key)"))
+            if (
+                key is not None
+                and given.hmac is not None
+                and not check_chain_hmac(key, given.links, given.seq, given.hash, given.hmac)
+            ):
+                problems.append(
+                    Problem(
+                        "chain",
+                        None,
+                        "the given head: its HMAC does not match (it was not printed by a console with this key)",
+                    )
+                )
         else:
             problems += _check_log_head(conn, given.seq, given.hash, "the given head", last.seq)
-            if key is not None and given.hmac is not None and not check_head_hmac(key, given.seq, given.hash, given.hmac):
-                problems.append(Problem("entries", None, "the given head: its HMAC does not match (the anchor was forged)"))
+            if (
+                key is not None
+                and given.hmac is not None
+                and not check_head_hmac(key, given.seq, given.hash, given.hmac)
+            ):
+                problems.append(
+                    Problem("entries", None, "the given head: its HMAC does not match (the anchor was forged)")
+                )
     records_h = records_hash(links_end, link_h, last.seq, last.hash)
     log_mac = head_hmac(key, last.seq, last.hash) if key else None
     chain_mac = chain_hmac(key, links_end, last.seq, records_h) if key else None
-    return VerifyReport(count, rows, ChainHead(last.seq, last.hash, log_mac), tuple(problems),
-                        ChainHead(last.seq, records_h, chain_mac, "records", links_end))
+    return VerifyReport(
+        count,
+        rows,
+        ChainHead(last.seq, last.hash, log_mac),
+        tuple(problems),
+        ChainHead(last.seq, records_h, chain_mac, "records", links_end),
+    )

@@ -24,8 +24,9 @@ REFRESH_S = 5.0
 
 
 class Board:
-    def __init__(self, clock: Callable[[], float], thresholds: Thresholds, *, show_agents: bool = False,
-                 max_rate_hz: float = 4.0) -> None:
+    def __init__(
+        self, clock: Callable[[], float], thresholds: Thresholds, *, show_agents: bool = False, max_rate_hz: float = 4.0
+    ) -> None:
         self.clock = clock
         self.thresholds = thresholds
         self.show_agents = show_agents

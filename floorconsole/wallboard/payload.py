@@ -34,10 +34,22 @@ from floorconsole.views import AgentCounts, FeedStatus, FloorModel, QueueView, S
 MAX_FIGURE = 9999  # counts and seconds are clamped here: no 5-digit run, ever
 TOP_FIELDS = frozenset({"now", "feed", "targets", "queues"})
 TARGET_FIELDS = frozenset({"sl_pct", "abandon_pct", "apology_s"})
-QUEUE_FIELDS = frozenset({
-    "name", "waiting", "longest_wait_s", "service_level", "abandon_rate",
-    "available", "on_call", "wrap_up", "paused", "sl_alert", "abandon_alert", "wait_alert",
-})
+QUEUE_FIELDS = frozenset(
+    {
+        "name",
+        "waiting",
+        "longest_wait_s",
+        "service_level",
+        "abandon_rate",
+        "available",
+        "on_call",
+        "wrap_up",
+        "paused",
+        "sl_alert",
+        "abandon_alert",
+        "wait_alert",
+    }
+)
 AGENT_FIELDS = frozenset({"name", "state"})
 SHOWN_STATES = ("ON_CALL", "RINGING", "WRAP_UP", "PAUSED", "AVAILABLE")  # board order; logged-off not shown
 
@@ -70,8 +82,13 @@ def percent(value: float | None) -> float | None:
 
 
 _FEED_STATES = {
-    "live": "live", "backfilling": "backfilling", "": "backfilling", "catching up": "catching_up",
-    "missing file": "missing", "unreadable": "unreadable", "not a regular file": "unreadable",
+    "live": "live",
+    "backfilling": "backfilling",
+    "": "backfilling",
+    "catching up": "catching_up",
+    "missing file": "missing",
+    "unreadable": "unreadable",
+    "not a regular file": "unreadable",
 }
 
 

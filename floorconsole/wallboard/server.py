@@ -25,8 +25,10 @@ from aiohttp import WSMsgType, web
 from floorconsole.wallboard.board import Board
 from floorconsole.wallboard.labels import HTML_LANG, LABELS
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 HEARTBEAT_S = 20.0
 BOARD_KEY = web.AppKey("board", Board)
 TOKEN_KEY = web.AppKey("token", str)
@@ -45,8 +47,11 @@ def render_page(lang: str) -> bytes:
     labels = json.dumps(LABELS[lang], ensure_ascii=False)
     labels = labels.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     html = _static("index.html").decode("utf-8")
-    html = (html.replace("{{LANG}}", HTML_LANG[lang]).replace("{{TITLE}}", LABELS[lang]["title"])
-            .replace("{{LABELS}}", labels))
+    html = (
+        html.replace("{{LANG}}", HTML_LANG[lang])
+        .replace("{{TITLE}}", LABELS[lang]["title"])
+        .replace("{{LABELS}}", labels)
+    )
     return html.encode("utf-8")
 
 
@@ -69,7 +74,9 @@ def token_ok(request: web.Request, token: str) -> bool:
 @web.middleware
 async def guard(request: web.Request, handler):  # type: ignore[no-untyped-def]
     if not request.path.startswith("/static/") and not token_ok(request, request.app[TOKEN_KEY]):
-        response: web.StreamResponse = web.Response(status=403, text="403 Forbidden: this board needs its link with the token.\n")
+        response: web.StreamResponse = web.Response(
+            status=403, text="403 Forbidden: this board needs its link with the token.\n"
+        )
     else:
         response = await handler(request)
     if not response.prepared:

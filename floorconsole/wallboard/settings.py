@@ -50,9 +50,11 @@ class WallboardSettings:
 
     def __repr__(self) -> str:  # the token never reaches a log or a traceback
         token = "set" if self.token else "none"
-        return (f"WallboardSettings(bind={self.bind!r}, port={self.port}, token={token}, "
-                f"show_agents={self.show_agents}, lang={self.lang!r}, max_clients={self.max_clients}, "
-                f"max_rate_hz={self.max_rate_hz})")
+        return (
+            f"WallboardSettings(bind={self.bind!r}, port={self.port}, token={token}, "
+            f"show_agents={self.show_agents}, lang={self.lang!r}, max_clients={self.max_clients}, "
+            f"max_rate_hz={self.max_rate_hz})"
+        )
 
     __str__ = __repr__
 
@@ -87,7 +89,9 @@ def read_token_file(path: Path, key: str) -> str:
     except FileNotFoundError:
         raise ConfigError(f"{key}: token file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{key}: cannot read the token file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise ConfigError(
+            f"{key}: cannot read the token file {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
     token = text.strip()
     if not token:
         raise ConfigError(f"{key}: the token file {path} is empty")
@@ -106,7 +110,9 @@ def settings_from_dict(raw: Mapping[str, Any], base_dir: Path) -> WallboardSetti
     changes: dict[str, Any] = {}
     if "bind" in table:
         if not isinstance(table["bind"], str) or not table["bind"].strip():
-            raise ConfigError(f"wallboard.bind: expected an address such as 127.0.0.1 or 0.0.0.0, got {table['bind']!r}")
+            raise ConfigError(
+                f"wallboard.bind: expected an address such as 127.0.0.1 or 0.0.0.0, got {table['bind']!r}"
+            )
         changes["bind"] = table["bind"].strip()
     if "port" in table:
         changes["port"] = check_port(table["port"], "wallboard.port")
@@ -186,9 +192,13 @@ def check_exposure(settings: WallboardSettings) -> str | None:
     """Why the board must not start with these settings (one line), or None when it may."""
     token = settings.token
     if token is not None and len(token) < MIN_TOKEN_LEN:
-        return (f"the wallboard token is too short ({len(token)} characters; at least {MIN_TOKEN_LEN}): "
-                f"`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'` makes a good one")
+        return (
+            f"the wallboard token is too short ({len(token)} characters; at least {MIN_TOKEN_LEN}): "
+            f"`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'` makes a good one"
+        )
     if not is_loopback(settings.bind) and token is None:
-        return (f"refusing to listen on {settings.bind or 'every address'} without a token: set [wallboard] "
-                f"token_file, --token-file or {TOKEN_ENV} (or listen on 127.0.0.1)")
+        return (
+            f"refusing to listen on {settings.bind or 'every address'} without a token: set [wallboard] "
+            f"token_file, --token-file or {TOKEN_ENV} (or listen on 127.0.0.1)"
+        )
     return None

@@ -117,7 +117,7 @@ class FormBody(VerticalScroll, can_focus=False):
 
 
 class ConfirmLeave(ModalScreen[bool]):
-    """"Discard what you typed?" before a form with unsaved text is closed or the console
+    """ "Discard what you typed?" before a form with unsaved text is closed or the console
     quits: `y`/Enter leaves (True), `n`/Escape goes back to the form (False)."""
 
     CSS_PATH = str(FORMS_CSS)
@@ -188,8 +188,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
             with Vertical(id="form-foot"):
                 yield Static("", id="form-error")
                 with Horizontal(id="form-buttons"):
-                    yield Button(self.SAVE_LABEL, id="form-save", variant="primary",
-                                 compact=True)
+                    yield Button(self.SAVE_LABEL, id="form-save", variant="primary", compact=True)
                     yield Button("Cancel", id="form-cancel", compact=True)
                     yield Static("ctrl+s save · esc cancel", id="form-hint")
 
@@ -224,8 +223,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
         if self.saving:
             return False
         initial = getattr(self, "_initial_text", {})
-        return any(_field_text(w).strip() and _field_text(w) != initial.get(id(w), "")
-                   for w in self._text_fields())
+        return any(_field_text(w).strip() and _field_text(w) != initial.get(id(w), "") for w in self._text_fields())
 
     def action_cancel(self) -> None:
         if self.saving:
@@ -233,12 +231,17 @@ class FormScreen(ModalScreen[R], Generic[R]):
             self.show_error("Saving… wait for the result.")
             return
         if self.has_unsaved_text():
+
             def answered(leave: bool | None) -> None:
                 if leave:
                     self.dismiss(None)
 
-            self.app.push_screen(ConfirmLeave(
-                "Discard this form?", f"{self.form_title()}: what you typed is not saved and will be lost."), answered)
+            self.app.push_screen(
+                ConfirmLeave(
+                    "Discard this form?", f"{self.form_title()}: what you typed is not saved and will be lost."
+                ),
+                answered,
+            )
             return
         self.dismiss(None)
 
@@ -284,8 +287,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
         """Write `values` on the store thread; dismiss on success, say why on failure."""
         self.saving = True
         self.query_one("#form-save", Button).disabled = True
-        self.run_worker(self._submit(values), group="form-save", exclusive=True,
-                        exit_on_error=False)
+        self.run_worker(self._submit(values), group="form-save", exclusive=True, exit_on_error=False)
 
     async def call_store(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         """Await one store call without blocking the UI thread."""
@@ -328,9 +330,7 @@ def _field_text(widget: Widget) -> str:
     return widget.text if isinstance(widget, TextArea) else str(getattr(widget, "value", ""))
 
 
-def field_row(
-    label: str, *widgets: Widget, row_id: str | None = None, classes: str = ""
-) -> Horizontal:
+def field_row(label: str, *widgets: Widget, row_id: str | None = None, classes: str = "") -> Horizontal:
     """A label column and the field(s) beside it, one line high in the compact style."""
     return Horizontal(
         Label(label, classes="field-label"),

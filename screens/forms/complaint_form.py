@@ -45,8 +45,11 @@ def assessment_rows() -> list[Any]:
     return [
         field_row("Company at fault?", yes_no_select("c-fault"), classes="-tight"),
         field_row("Apology given?", yes_no_select("c-apology"), classes="-tight"),
-        field_row("Reported to", Input(placeholder="to whom upwards, or 'not reported'", id="c-reported",
-                                       compact=True), classes="-tight"),
+        field_row(
+            "Reported to",
+            Input(placeholder="to whom upwards, or 'not reported'", id="c-reported", compact=True),
+            classes="-tight",
+        ),
     ]
 
 
@@ -62,7 +65,9 @@ def read_assessment(screen: Any, problems: Problems) -> dict[str, Any]:
     if apology is True and fault is False:
         problems.add("c-apology", "Apologise for the company only when it is at fault.")
     if fault is True and not reported:
-        problems.add("c-reported", "The company is at fault: to whom was it reported upwards ('not reported' is an answer)?")
+        problems.add(
+            "c-reported", "The company is at fault: to whom was it reported upwards ('not reported' is an answer)?"
+        )
     return {
         "company_at_fault": None if fault is Select.NULL else bool(fault),
         "apology_given": None if apology is Select.NULL else bool(apology),
@@ -84,13 +89,17 @@ class ComplaintForm(FormScreen[Any]):
         for name, label, input_id in COMPLAINT_FIELDS:
             if name == "complaint_time":
                 continue
-            yield field_row(label, Input(self.agent if name == "agent" else "", id=input_id, compact=True),
-                            classes="-tight")
+            yield field_row(
+                label, Input(self.agent if name == "agent" else "", id=input_id, compact=True), classes="-tight"
+            )
         yield from assessment_rows()
 
     def collect(self, problems: Problems) -> dict[str, Any]:
-        fields: dict[str, Any] = {name: self.query_one(f"#{input_id}", Input).value.strip()
-                                  for name, _label, input_id in COMPLAINT_FIELDS if name != "complaint_time"}
+        fields: dict[str, Any] = {
+            name: self.query_one(f"#{input_id}", Input).value.strip()
+            for name, _label, input_id in COMPLAINT_FIELDS
+            if name != "complaint_time"
+        }
         if not fields["problem"]:
             problems.add("c-problem", "Say what went wrong.")
         if not fields["wants"]:
@@ -115,16 +124,21 @@ class ComplaintSummaryForm(FormScreen[Any]):
     FORM_TITLE = "Daily complaint summary 当日投诉汇总"
     SAVE_LABEL = "Write and record"
 
-    def __init__(self, service: Any, actor: Any, config: Any, *, clock: Callable[[], float],
-                 out_dir: Path, layout: Any = None) -> None:
+    def __init__(
+        self, service: Any, actor: Any, config: Any, *, clock: Callable[[], float], out_dir: Path, layout: Any = None
+    ) -> None:
         super().__init__(service, actor)
         self.config, self.clock, self.out_dir, self.floor_layout = config, clock, out_dir, layout
 
     def compose_form(self) -> ComposeResult:
-        yield Static("Every complaint of the day and every escalation resolved today (console or CLI), "
-                     "sent to management before the shift ends.", classes="hint")
-        yield field_row("Sent to", Input(placeholder="who receives it (e.g. 客服部主任 Zhou)", id="sent-to",
-                                         compact=True))
+        yield Static(
+            "Every complaint of the day and every escalation resolved today (console or CLI), "
+            "sent to management before the shift ends.",
+            classes="hint",
+        )
+        yield field_row(
+            "Sent to", Input(placeholder="who receives it (e.g. 客服部主任 Zhou)", id="sent-to", compact=True)
+        )
         yield field_row("Format", Select(FORMATS, value="html", allow_blank=False, id="format", compact=True))
 
     def collect(self, problems: Problems) -> dict[str, str]:

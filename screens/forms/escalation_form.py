@@ -40,24 +40,20 @@ class EscalationForm(FormScreen[Any]):
     def compose_form(self) -> ComposeResult:
         agent = self.seat.agent if self.seat else ""
         yield field_row("Agent", Input(agent, placeholder="agent id", id="agent", compact=True))
-        yield field_row("Queue", Input(self.queue, placeholder="queue name", id="queue",
-                                       compact=True))
-        yield field_row("Call id", Input(self.call_id, placeholder="empty: unknown",
-                                         id="call-id", compact=True))
+        yield field_row("Queue", Input(self.queue, placeholder="queue name", id="queue", compact=True))
+        yield field_row("Call id", Input(self.call_id, placeholder="empty: unknown", id="call-id", compact=True))
         yield field_row(
             "Caller number",
-            Input(placeholder="digits", id="caller", restrict=NUMBER_CHARS, max_length=32,
-                  compact=True),
+            Input(placeholder="digits", id="caller", restrict=NUMBER_CHARS, max_length=32, compact=True),
         )
-        yield field_row("Reason", Input(placeholder="why the caller wants a supervisor",
-                                        id="reason", compact=True))
+        yield field_row("Reason", Input(placeholder="why the caller wants a supervisor", id="reason", compact=True))
         yield field_row(
             "Priority",
-            Input("2", placeholder="1–3", id="priority", restrict=r"[1-3]?", max_length=1,
-                  compact=True),
+            Input("2", placeholder="1–3", id="priority", restrict=r"[1-3]?", max_length=1, compact=True),
         )
-        yield Static("Priority 1 is the most urgent. The caller number is shown masked "
-                     "everywhere else.", classes="hint")
+        yield Static(
+            "Priority 1 is the most urgent. The caller number is shown masked everywhere else.", classes="hint"
+        )
 
     def collect(self, problems: Problems) -> dict[str, Any]:
         def value(field_id: str) -> str:

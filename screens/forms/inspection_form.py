@@ -24,8 +24,7 @@ DIMENSION_LABELS = {
 }
 # (field id == store key, label)
 DIMENSIONS: tuple[tuple[str, str], ...] = tuple(
-    (key, DIMENSION_LABELS.get(key, key.replace("_", " ").capitalize()))
-    for key in SCORE_DIMENSIONS
+    (key, DIMENSION_LABELS.get(key, key.replace("_", " ").capitalize())) for key in SCORE_DIMENSIONS
 )
 
 
@@ -51,12 +50,10 @@ class InspectionForm(FormScreen[Any]):
         for field_id, label in DIMENSIONS:
             yield field_row(
                 label,
-                Input(placeholder="1–5", id=field_id, restrict=r"[1-5]?", max_length=1,
-                      compact=True, classes="score"),
+                Input(placeholder="1–5", id=field_id, restrict=r"[1-5]?", max_length=1, compact=True, classes="score"),
                 classes="-tight",
             )
-        yield field_row("Comment", Input(placeholder="what you heard", id="comment",
-                                         compact=True))
+        yield field_row("Comment", Input(placeholder="what you heard", id="comment", compact=True))
 
     def collect(self, problems: Problems) -> dict[str, Any]:
         call_id = self.query_one("#call-id", Input).value.strip()
@@ -82,6 +79,5 @@ class InspectionForm(FormScreen[Any]):
     def store_call(self, values: dict[str, Any]) -> StoreCall:
         return StoreCall(
             Store.add_inspection,
-            (self.seat.agent, values["call_id"], values["scores"], values["comment"],
-             self.actor),
+            (self.seat.agent, values["call_id"], values["scores"], values["comment"], self.actor),
         )

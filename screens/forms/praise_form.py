@@ -20,11 +20,37 @@ MIN_WORDS = 3
 # punctuation, so "Good job!!" is caught as well.
 VAGUE = frozenset(
     {
-        "good job", "great job", "nice job", "well done", "good work", "great work",
-        "nice work", "good", "great", "nice", "excellent", "awesome", "thanks", "thank you",
-        "good service", "great service", "did well", "did a good job", "did great",
-        "very good", "keep it up", "good call", "great call", "nice call", "ok", "fine",
-        "表现好", "很好", "不错", "好", "辛苦了",
+        "good job",
+        "great job",
+        "nice job",
+        "well done",
+        "good work",
+        "great work",
+        "nice work",
+        "good",
+        "great",
+        "nice",
+        "excellent",
+        "awesome",
+        "thanks",
+        "thank you",
+        "good service",
+        "great service",
+        "did well",
+        "did a good job",
+        "did great",
+        "very good",
+        "keep it up",
+        "good call",
+        "great call",
+        "nice call",
+        "ok",
+        "fine",
+        "表现好",
+        "很好",
+        "不错",
+        "好",
+        "辛苦了",
     }
 )
 
@@ -41,10 +67,7 @@ def vague_reason(text: str, what: str) -> str | None:
         if len(cleaned.replace(" ", "")) < 6:
             return f"{what} is too short — name the call, the customer's problem, the result."
     elif len(cleaned) < MIN_CHARS or len(cleaned.split()) < MIN_WORDS:
-        return (
-            f"{what} is too short (at least {MIN_WORDS} words) — "
-            "name the call, the customer's problem, the result."
-        )
+        return f"{what} is too short (at least {MIN_WORDS} words) — name the call, the customer's problem, the result."
     return None
 
 
@@ -69,17 +92,13 @@ class PraiseForm(FormScreen[Any]):
         yield Static(seat_text(self.seat), classes="info", id="who")
         yield field_row(
             "What they did",
-            Input(placeholder="e.g. calmed a caller whose refund was refused twice", id="what",
-                  compact=True),
+            Input(placeholder="e.g. calmed a caller whose refund was refused twice", id="what", compact=True),
         )
         yield field_row(
             "Why it matters",
-            Input(placeholder="e.g. kept the customer, no escalation, followed the script",
-                  id="why", compact=True),
+            Input(placeholder="e.g. kept the customer, no escalation, followed the script", id="why", compact=True),
         )
-        yield Static(
-            "Be specific: who, what they did, and why it deserves praise.", classes="hint"
-        )
+        yield Static("Be specific: who, what they did, and why it deserves praise.", classes="hint")
 
     def collect(self, problems: Problems) -> dict[str, str]:
         what = self.query_one("#what", Input).value.strip()

@@ -62,33 +62,26 @@ def parse_due(text: str, now: float) -> float:
     due: datetime | None = None
     if m := _REL.match(raw):
         amount, unit = int(m.group(1)), m.group(2).lower()[0]
-        due = base + {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
-                      "d": timedelta(days=amount)}[unit]
+        due = base + {"m": timedelta(minutes=amount), "h": timedelta(hours=amount), "d": timedelta(days=amount)}[unit]
     else:
         day = base.date()
         clock = raw
         lowered = raw.lower()
         if lowered.startswith("tomorrow "):
             day = day + timedelta(days=1)
-            clock = raw[len("tomorrow "):]
+            clock = raw[len("tomorrow ") :]
         elif " " in raw:
             date_text, clock = raw.split(" ", 1)
             try:
                 day = datetime.strptime(date_text, "%Y-%m-%d").date()
             except ValueError:
                 raise ValueError(
-                    f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, "
-                    "YYYY-MM-DD HH:MM or +2h."
+                    f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, YYYY-MM-DD HH:MM or +2h."
                 ) from None
         m = _HHMM.match(clock)
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise ValueError(
-                f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, "
-                "YYYY-MM-DD HH:MM or +2h."
-            )
-        due = datetime.combine(day, datetime.min.time()).replace(
-            hour=int(m.group(1)), minute=int(m.group(2))
-        )
+            raise ValueError(f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, YYYY-MM-DD HH:MM or +2h.")
+        due = datetime.combine(day, datetime.min.time()).replace(hour=int(m.group(1)), minute=int(m.group(2)))
     stamp = due.timestamp()
     if stamp <= now:
         raise ValueError(
@@ -189,8 +182,9 @@ class PassOnForm(FormScreen[Any]):
 
     async def write(self, values: dict[str, str]) -> Any:
         if values["to"]:
-            return await self.call_store(Store.pass_escalation, self.escalation_id, values["to"], values["reason"],
-                                         self.actor)
+            return await self.call_store(
+                Store.pass_escalation, self.escalation_id, values["to"], values["reason"], self.actor
+            )
         return await self.call_store(Store.release_escalation, self.escalation_id, values["reason"], self.actor)
 
 
@@ -234,16 +228,17 @@ class TakeoverScreen(FormScreen[Any]):
             with RadioSet(id="outcome"):
                 for _value, label in OUTCOMES:
                     yield RadioButton(label)
-            yield field_row("Due time", Input(placeholder="15:30, tomorrow 09:00, +2h",
-                                              id="due", compact=True), classes="-tight")
-            yield field_row("Department", Input(placeholder="who takes it over",
-                                                id="department", compact=True),
-                            classes="-tight")
-            yield field_row("Note", Input(placeholder="what was agreed", id="note",
-                                          compact=True))
+            yield field_row(
+                "Due time", Input(placeholder="15:30, tomorrow 09:00, +2h", id="due", compact=True), classes="-tight"
+            )
+            yield field_row(
+                "Department", Input(placeholder="who takes it over", id="department", compact=True), classes="-tight"
+            )
+            yield field_row("Note", Input(placeholder="what was agreed", id="note", compact=True))
             yield Static(Text("Complaint record 投诉登记表", style="bold"), classes="hint")
-            yield Checkbox("The caller is making a complaint 投诉 (the record is then required)",
-                           id="is-complaint", compact=True)
+            yield Checkbox(
+                "The caller is making a complaint 投诉 (the record is then required)", id="is-complaint", compact=True
+            )
             for _name, label, input_id in COMPLAINT_FIELDS:
                 yield field_row(label, Input(id=input_id, compact=True), classes="-tight")
             yield from assessment_rows()
@@ -275,8 +270,7 @@ class TakeoverScreen(FormScreen[Any]):
         self.escalation = escalation
         try:
             number = await asyncio.wrap_future(
-                self.service.submit(Store.reveal_caller, self.escalation_id, REVEAL_REASON,
-                                    self.actor)
+                self.service.submit(Store.reveal_caller, self.escalation_id, REVEAL_REASON, self.actor)
             )
         except Exception as exc:  # noqa: BLE001
             number = ""
@@ -287,6 +281,8 @@ class TakeoverScreen(FormScreen[Any]):
         self.query_one("#c-agent", Input).value = str(getattr(escalation, "agent", "") or "")
         raised = getattr(escalation, "raised_at", None)
         self.query_one("#c-time", Input).value = _when(raised if raised else self.clock())
+        # what the claim filled in is not typed by the supervisor: Escape must not ask
+        self._remember_initial()
         self.query_one("#takeover").remove_class("-hidden")
         self.query_one("#form-save", Button).disabled = False
         self.query_one("#outcome", RadioSet).focus()
@@ -330,13 +326,16 @@ class TakeoverScreen(FormScreen[Any]):
                 problems.add("due", str(exc))
         elif outcome == "referred" and not department:
             problems.add("department", "Referred: name the department that takes it over.")
-        fields: dict[str, Any] = {name: self.query_one(f"#{input_id}", Input).value.strip()
-                                  for name, _label, input_id in COMPLAINT_FIELDS}
+        fields: dict[str, Any] = {
+            name: self.query_one(f"#{input_id}", Input).value.strip() for name, _label, input_id in COMPLAINT_FIELDS
+        }
         # A complaint when ticked, or when anything beyond the pre-filled fields is typed;
         # then the record is required, with its at-fault / apology / reported-to answers.
-        wants_complaint = self.query_one("#is-complaint", Checkbox).value or any(
-            value for name, value in fields.items() if name not in PREFILLED
-        ) or self.query_one("#c-reported", Input).value.strip()
+        wants_complaint = (
+            self.query_one("#is-complaint", Checkbox).value
+            or any(value for name, value in fields.items() if name not in PREFILLED)
+            or self.query_one("#c-reported", Input).value.strip()
+        )
         if wants_complaint:
             if not fields["problem"]:
                 problems.add("c-problem", "Complaint: say what went wrong.")
@@ -348,8 +347,7 @@ class TakeoverScreen(FormScreen[Any]):
                 problems.add("c-time", str(exc))
             fields.update(read_assessment(self, problems))
         return {
-            "outcome": {"outcome": outcome, "due": due, "department": department or None,
-                        "note": note},
+            "outcome": {"outcome": outcome, "due": due, "department": department or None, "note": note},
             "complaint": fields if wants_complaint else None,
         }
 
@@ -358,8 +356,14 @@ class TakeoverScreen(FormScreen[Any]):
         # together or not at all, so saving again after an error can never duplicate one.
         outcome = values["outcome"]
         complaint = make_complaint_draft(values["complaint"]) if values["complaint"] is not None else None
-        escalation = await self.call_store(Store.resolve_escalation, self.escalation_id, outcome["outcome"], self.actor,
-            due=outcome["due"], department=outcome["department"], note=outcome["note"],
+        escalation = await self.call_store(
+            Store.resolve_escalation,
+            self.escalation_id,
+            outcome["outcome"],
+            self.actor,
+            due=outcome["due"],
+            department=outcome["department"],
+            note=outcome["note"],
             complaint=complaint,
         )
         saved = None

@@ -32,7 +32,9 @@ from typing import Any
 CRLF = "\r\n"
 
 Msg = list[tuple[str, str]]
-Handler = Callable[["Conn", dict[str, Any]], "Iterable[Msg | dict[str, str]] | Awaitable[Iterable[Msg | dict[str, str]]]"]
+Handler = Callable[
+    ["Conn", dict[str, Any]], "Iterable[Msg | dict[str, str]] | Awaitable[Iterable[Msg | dict[str, str]]]"
+]
 
 
 def encode(msg: Msg | Mapping[str, str]) -> bytes:
@@ -212,8 +214,15 @@ class FakeAmi:
             if user == self.username and msg.get("secret", "") == self.secret:
                 conn.logged_in = True
                 await conn.send(with_id([("Response", "Success"), ("Message", "Authentication accepted")]))
-                await conn.send([("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", "1"),
-                                 ("LastReload", "1"), ("Status", "Fully Booted")])
+                await conn.send(
+                    [
+                        ("Event", "FullyBooted"),
+                        ("Privilege", "system,all"),
+                        ("Uptime", "1"),
+                        ("LastReload", "1"),
+                        ("Status", "Fully Booted"),
+                    ]
+                )
             else:
                 await conn.send(with_id([("Response", "Error"), ("Message", "Authentication failed")]))
             return
@@ -261,8 +270,9 @@ class FakeAmi:
         else:
             await conn.send(with_id([("Response", "Success"), ("Message", f"{msg['action']} done")]))
 
-    async def _list(self, conn: Conn, with_id: Callable[[Any], Msg], message: str, items: list[dict[str, str]],
-                    complete: str) -> None:
+    async def _list(
+        self, conn: Conn, with_id: Callable[[Any], Msg], message: str, items: list[dict[str, str]], complete: str
+    ) -> None:
         await conn.send(with_id([("Response", "Success"), ("EventList", "start"), ("Message", message)]))
         for item in items:
             await conn.send(with_id(item))
@@ -277,16 +287,33 @@ class FakeAmi:
 STATE_DESC = {"0": "Down", "4": "Ring", "5": "Ringing", "6": "Up"}
 
 
-def channel_fields(prefix: str, channel: str, uniqueid: str, linkedid: str, state: str = "6", num: str = "",
-                   connected: str = "", context: str = "default", exten: str = "s") -> Msg:
+def channel_fields(
+    prefix: str,
+    channel: str,
+    uniqueid: str,
+    linkedid: str,
+    state: str = "6",
+    num: str = "",
+    connected: str = "",
+    context: str = "default",
+    exten: str = "s",
+) -> Msg:
     """The channel snapshot block every channel event carries (`Dest` prefix for the second)."""
     return [
-        (f"{prefix}Channel", channel), (f"{prefix}ChannelState", state),
-        (f"{prefix}ChannelStateDesc", STATE_DESC.get(state, "Unknown")), (f"{prefix}CallerIDNum", num or "<unknown>"),
-        (f"{prefix}CallerIDName", "<unknown>"), (f"{prefix}ConnectedLineNum", connected or "<unknown>"),
-        (f"{prefix}ConnectedLineName", "<unknown>"), (f"{prefix}Language", "en"), (f"{prefix}AccountCode", ""),
-        (f"{prefix}Context", context), (f"{prefix}Exten", exten), (f"{prefix}Priority", "1"),
-        (f"{prefix}Uniqueid", uniqueid), (f"{prefix}Linkedid", linkedid),
+        (f"{prefix}Channel", channel),
+        (f"{prefix}ChannelState", state),
+        (f"{prefix}ChannelStateDesc", STATE_DESC.get(state, "Unknown")),
+        (f"{prefix}CallerIDNum", num or "<unknown>"),
+        (f"{prefix}CallerIDName", "<unknown>"),
+        (f"{prefix}ConnectedLineNum", connected or "<unknown>"),
+        (f"{prefix}ConnectedLineName", "<unknown>"),
+        (f"{prefix}Language", "en"),
+        (f"{prefix}AccountCode", ""),
+        (f"{prefix}Context", context),
+        (f"{prefix}Exten", exten),
+        (f"{prefix}Priority", "1"),
+        (f"{prefix}Uniqueid", uniqueid),
+        (f"{prefix}Linkedid", linkedid),
     ]
 
 
@@ -313,15 +340,35 @@ def ev(name: str, *blocks: Msg, **extra: str) -> Msg:
     return out
 
 
-def member_fields(queue: str, name: str, interface: str, state_interface: str = "", status: str = "1",
-                  paused: str = "0", paused_reason: str = "", in_call: str = "0", calls_taken: str = "0") -> Msg:
+def member_fields(
+    queue: str,
+    name: str,
+    interface: str,
+    state_interface: str = "",
+    status: str = "1",
+    paused: str = "0",
+    paused_reason: str = "",
+    in_call: str = "0",
+    calls_taken: str = "0",
+) -> Msg:
     """QueueMemberStatus / QueueMemberPause / QueueMemberAdded body (Asterisk 16+ field set)."""
     return [
-        ("Queue", queue), ("MemberName", name), ("Interface", interface),
-        ("StateInterface", state_interface or interface), ("Membership", "dynamic"), ("Penalty", "0"),
-        ("CallsTaken", calls_taken), ("LastCall", "0"), ("LastPause", "0"), ("LoginTime", "1700000000"),
-        ("InCall", in_call), ("Status", status), ("Paused", paused), ("PausedReason", paused_reason),
-        ("Ringinuse", "0"), ("Wrapuptime", "0"),
+        ("Queue", queue),
+        ("MemberName", name),
+        ("Interface", interface),
+        ("StateInterface", state_interface or interface),
+        ("Membership", "dynamic"),
+        ("Penalty", "0"),
+        ("CallsTaken", calls_taken),
+        ("LastCall", "0"),
+        ("LastPause", "0"),
+        ("LoginTime", "1700000000"),
+        ("InCall", in_call),
+        ("Status", status),
+        ("Paused", paused),
+        ("PausedReason", paused_reason),
+        ("Ringinuse", "0"),
+        ("Wrapuptime", "0"),
     ]
 
 
@@ -330,31 +377,72 @@ def queue_member_status(queue: str, name: str, interface: str, **kw: str) -> Msg
 
 
 def queue_member_pause(queue: str, name: str, interface: str, paused: bool, reason: str = "", **kw: str) -> Msg:
-    return [("Event", "QueueMemberPause"), ("Privilege", "agent,all"),
-            *member_fields(queue, name, interface, paused="1" if paused else "0", paused_reason=reason, **kw)]
+    return [
+        ("Event", "QueueMemberPause"),
+        ("Privilege", "agent,all"),
+        *member_fields(queue, name, interface, paused="1" if paused else "0", paused_reason=reason, **kw),
+    ]
 
 
-def queue_member_item(queue: str, name: str, location: str, status: str = "1", paused: str = "0",
-                      paused_reason: str = "", in_call: str = "0") -> dict[str, str]:
+def queue_member_item(
+    queue: str,
+    name: str,
+    location: str,
+    status: str = "1",
+    paused: str = "0",
+    paused_reason: str = "",
+    in_call: str = "0",
+) -> dict[str, str]:
     """A QueueStatus list item for a member: note Name and Location, not MemberName/Interface."""
-    return {"Event": "QueueMember", "Queue": queue, "Name": name, "Location": location, "StateInterface": location,
-            "Membership": "dynamic", "Penalty": "0", "CallsTaken": "3", "LastCall": "0", "LastPause": "0",
-            "LoginTime": "1700000000", "InCall": in_call, "Status": status, "Paused": paused,
-            "PausedReason": paused_reason, "Wrapuptime": "0"}
+    return {
+        "Event": "QueueMember",
+        "Queue": queue,
+        "Name": name,
+        "Location": location,
+        "StateInterface": location,
+        "Membership": "dynamic",
+        "Penalty": "0",
+        "CallsTaken": "3",
+        "LastCall": "0",
+        "LastPause": "0",
+        "LoginTime": "1700000000",
+        "InCall": in_call,
+        "Status": status,
+        "Paused": paused,
+        "PausedReason": paused_reason,
+        "Wrapuptime": "0",
+    }
 
 
 def queue_entry_item(queue: str, leg: Leg, position: int, wait: int) -> dict[str, str]:
     """A QueueStatus list item for a waiting caller."""
-    return {"Event": "QueueEntry", "Queue": queue, "Position": str(position), "Channel": leg.channel,
-            "Uniqueid": leg.uniqueid, "CallerIDNum": leg.num or "<unknown>", "CallerIDName": "<unknown>",
-            "ConnectedLineNum": "<unknown>", "ConnectedLineName": "<unknown>", "Wait": str(wait), "Priority": "0"}
+    return {
+        "Event": "QueueEntry",
+        "Queue": queue,
+        "Position": str(position),
+        "Channel": leg.channel,
+        "Uniqueid": leg.uniqueid,
+        "CallerIDNum": leg.num or "<unknown>",
+        "CallerIDName": "<unknown>",
+        "ConnectedLineNum": "<unknown>",
+        "ConnectedLineName": "<unknown>",
+        "Wait": str(wait),
+        "Priority": "0",
+    }
 
 
-def core_show_channel(leg: Leg, duration: str = "00:01:00", bridge: str = "", app: str = "Queue",
-                      state: str = "6") -> dict[str, str]:
+def core_show_channel(
+    leg: Leg, duration: str = "00:01:00", bridge: str = "", app: str = "Queue", state: str = "6"
+) -> dict[str, str]:
     """A CoreShowChannels list item."""
-    return {"Event": "CoreShowChannel", **dict(leg.fields(state=state)), "BridgeId": bridge,
-            "Application": app, "ApplicationData": "", "Duration": duration}
+    return {
+        "Event": "CoreShowChannel",
+        **dict(leg.fields(state=state)),
+        "BridgeId": bridge,
+        "Application": app,
+        "ApplicationData": "",
+        "Duration": duration,
+    }
 
 
 def queue_caller_join(queue: str, caller: Leg, position: int = 1, count: int = 1) -> Msg:
@@ -366,30 +454,68 @@ def queue_caller_leave(queue: str, caller: Leg, position: int = 1, count: int = 
 
 
 def queue_caller_abandon(queue: str, caller: Leg, position: int = 1, hold: int = 30) -> Msg:
-    return ev("QueueCallerAbandon", caller.fields(), Queue=queue, Position=str(position),
-              OriginalPosition=str(position), HoldTime=str(hold))
+    return ev(
+        "QueueCallerAbandon",
+        caller.fields(),
+        Queue=queue,
+        Position=str(position),
+        OriginalPosition=str(position),
+        HoldTime=str(hold),
+    )
 
 
 def agent_called(queue: str, caller: Leg, agent: Leg, interface: str, member: str) -> Msg:
-    return ev("AgentCalled", caller.fields(), agent.fields("Dest", state="5"), Queue=queue, Interface=interface,
-              MemberName=member)
+    return ev(
+        "AgentCalled",
+        caller.fields(),
+        agent.fields("Dest", state="5"),
+        Queue=queue,
+        Interface=interface,
+        MemberName=member,
+    )
 
 
 def agent_ring_no_answer(queue: str, caller: Leg, agent: Leg, interface: str, member: str, ring: int = 15) -> Msg:
-    return ev("AgentRingNoAnswer", caller.fields(), agent.fields("Dest", state="5"), Queue=queue,
-              Interface=interface, MemberName=member, RingTime=str(ring))
+    return ev(
+        "AgentRingNoAnswer",
+        caller.fields(),
+        agent.fields("Dest", state="5"),
+        Queue=queue,
+        Interface=interface,
+        MemberName=member,
+        RingTime=str(ring),
+    )
 
 
-def agent_connect(queue: str, caller: Leg, agent: Leg, interface: str, member: str, hold: int = 12,
-                  ring: int = 4) -> Msg:
-    return ev("AgentConnect", caller.fields(), agent.fields("Dest"), Queue=queue, MemberName=member,
-              Interface=interface, RingTime=str(ring), HoldTime=str(hold))
+def agent_connect(
+    queue: str, caller: Leg, agent: Leg, interface: str, member: str, hold: int = 12, ring: int = 4
+) -> Msg:
+    return ev(
+        "AgentConnect",
+        caller.fields(),
+        agent.fields("Dest"),
+        Queue=queue,
+        MemberName=member,
+        Interface=interface,
+        RingTime=str(ring),
+        HoldTime=str(hold),
+    )
 
 
-def agent_complete(queue: str, caller: Leg, agent: Leg, interface: str, member: str, talk: int = 60,
-                   reason: str = "caller") -> Msg:
-    return ev("AgentComplete", caller.fields(), agent.fields("Dest"), Queue=queue, MemberName=member,
-              Interface=interface, HoldTime="12", TalkTime=str(talk), Reason=reason)
+def agent_complete(
+    queue: str, caller: Leg, agent: Leg, interface: str, member: str, talk: int = 60, reason: str = "caller"
+) -> Msg:
+    return ev(
+        "AgentComplete",
+        caller.fields(),
+        agent.fields("Dest"),
+        Queue=queue,
+        MemberName=member,
+        Interface=interface,
+        HoldTime="12",
+        TalkTime=str(talk),
+        Reason=reason,
+    )
 
 
 def newchannel(leg: Leg, state: str = "0") -> Msg:
@@ -405,9 +531,15 @@ def hangup(leg: Leg, cause: str = "16", text: str = "Normal Clearing") -> Msg:
 
 
 def bridge_fields(bridge: str, num: int) -> Msg:
-    return [("BridgeUniqueid", bridge), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"),
-            ("BridgeCreator", "<unknown>"), ("BridgeName", "<unknown>"), ("BridgeNumChannels", str(num)),
-            ("BridgeVideoSourceMode", "none")]
+    return [
+        ("BridgeUniqueid", bridge),
+        ("BridgeType", "basic"),
+        ("BridgeTechnology", "simple_bridge"),
+        ("BridgeCreator", "<unknown>"),
+        ("BridgeName", "<unknown>"),
+        ("BridgeNumChannels", str(num)),
+        ("BridgeVideoSourceMode", "none"),
+    ]
 
 
 def bridge_enter(bridge: str, leg: Leg, num: int) -> Msg:
@@ -422,14 +554,33 @@ def device_state_change(device: str, state: str) -> Msg:
     return [("Event", "DeviceStateChange"), ("Privilege", "call,all"), ("Device", device), ("State", state)]
 
 
-def blind_transfer(bridge: str, transferer: Leg, transferee: Leg, exten: str, context: str,
-                   result: str = "Success") -> Msg:
-    return ev("BlindTransfer", [("Result", result)], transferer.fields("Transferer"), bridge_fields(bridge, 2),
-              transferee.fields("Transferee"), IsExternal="Yes", Context=context, Extension=exten)
+def blind_transfer(
+    bridge: str, transferer: Leg, transferee: Leg, exten: str, context: str, result: str = "Success"
+) -> Msg:
+    return ev(
+        "BlindTransfer",
+        [("Result", result)],
+        transferer.fields("Transferer"),
+        bridge_fields(bridge, 2),
+        transferee.fields("Transferee"),
+        IsExternal="Yes",
+        Context=context,
+        Extension=exten,
+    )
 
 
 def originate_response(response: str, channel: str, reason: str, uniqueid: str = "") -> Msg:
-    return [("Event", "OriginateResponse"), ("Privilege", "call,all"), ("Response", response),
-            ("Channel", channel), ("Context", ""), ("Exten", ""), ("Application", "ChanSpy"), ("Data", ""),
-            ("Reason", reason), ("Uniqueid", uniqueid or "<null>"), ("CallerIDNum", "<unknown>"),
-            ("CallerIDName", "<unknown>")]
+    return [
+        ("Event", "OriginateResponse"),
+        ("Privilege", "call,all"),
+        ("Response", response),
+        ("Channel", channel),
+        ("Context", ""),
+        ("Exten", ""),
+        ("Application", "ChanSpy"),
+        ("Data", ""),
+        ("Reason", reason),
+        ("Uniqueid", uniqueid or "<null>"),
+        ("CallerIDNum", "<unknown>"),
+        ("CallerIDName", "<unknown>"),
+    ]

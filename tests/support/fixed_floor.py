@@ -89,9 +89,18 @@ def feed_lines(now: float) -> list[str]:
     t = int(now)
     lines = [
         f"{t - 7000}|NONE|NONE|NONE|QUEUESTART|",
-        *(f"{t - 6000}|MANAGER|{q}|SIP/{a}|ADDMEMBER|" for q, a in
-          [("sales", 1001), ("sales", 1002), ("sales", 1003), ("sales", 1004),
-           ("support", 1005), ("support", 1006), ("support", 1007)]),
+        *(
+            f"{t - 6000}|MANAGER|{q}|SIP/{a}|ADDMEMBER|"
+            for q, a in [
+                ("sales", 1001),
+                ("sales", 1002),
+                ("sales", 1003),
+                ("sales", 1004),
+                ("support", 1005),
+                ("support", 1006),
+                ("support", 1007),
+            ]
+        ),
         # two answered, completed sales calls (one answered late: SL below target)
         f"{t - 5000}|c1|sales|NONE|ENTERQUEUE||13800138000|1",
         f"{t - 4995}|c1|sales|SIP/1001|CONNECT|5|u1|2",
@@ -136,14 +145,16 @@ def make_floor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: float) -> t
     return config, Path("queue_log")
 
 
-def make_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: float | None = None,
-             feed: Path | None = None, **app_kw: Any) -> FloorApp:
+def make_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, now: float | None = None, feed: Path | None = None, **app_kw: Any
+) -> FloorApp:
     """The console on the fixed floor, its clock fixed at `now` (default: `day_instant()`)."""
     now = day_instant() if now is None else now
     config, feed_path = make_floor(tmp_path, monkeypatch, now)
     app_kw.setdefault("store_poll_s", 0.2)
-    parts = build_parts(config, feed or feed_path, clock=ManualClock(now), actor=ACTOR,
-                        layout=load_layout(config.layout_path))
+    parts = build_parts(
+        config, feed or feed_path, clock=ManualClock(now), actor=ACTOR, layout=load_layout(config.layout_path)
+    )
     return FloorApp(parts, **app_kw)
 
 
