@@ -1,9 +1,11 @@
-"""The shift report: queue KPIs from a feed fold plus the shift's records from the store.
+"""The shift report's data: queue KPIs from a feed fold plus the shift's records.
 
 `build_report` gathers everything (it reads the store and folds the feed's files, so call it
-off the UI thread); `render` turns it into Markdown or CSV, and `report_html.render_html`
-into one self-contained HTML page. The measures come from the same `Floor` fold as
-`floorconsole stats` (DOMAIN.md's definitions in `measures.py`), over the shift's window.
+off the UI thread) into a `ShiftReport`. Rendering lives apart: `report_cells` (the rows and
+sections every format shares), `report_text` (Markdown, CSV), `report_html` (one
+self-contained page) and `report_output` (`render` by format, the private file). The
+measures come from the same `Floor` fold as `floorconsole stats` (DOMAIN.md's definitions in
+`measures.py`), over the shift's window.
 
 The feed is read once, in order, with hourly buckets; at every hour boundary the floor's
 per-minute waiting history is sampled, which gives the hourly peak of waiting callers
@@ -12,10 +14,8 @@ without a second pass. Reading stops a few minutes after the window ends.
 
 from __future__ import annotations
 
-import csv
 import functools
 import gzip
-import io
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -28,12 +28,10 @@ from floorconsole.floor import Floor
 from floorconsole.identity import Actor
 from floorconsole.layout import FloorLayout, label_agent
 from floorconsole.measures import QueueMeasures
-from floorconsole.printable import printable
 from floorconsole.replay import CHUNK, read_blocks
-from floorconsole.safe_write import write_private
 from floorconsole.shifts import ShiftWindow, parse_hhmm, previous_shift, shift_at, shift_at_epoch
 from floorconsole.store import ChainHead, Complaint, Escalation, FollowUp, Handover, PatrolNote, Praise, Store
-from floorconsole.store.models import SCORE_DIMENSIONS, SCORE_LABELS, ComplaintSummarySent, Inspection, LogEntry
+from floorconsole.store.models import ComplaintSummarySent, Inspection, LogEntry
 from floorconsole.tail import rotated_siblings
 
 FORMATS = ("md", "csv", "html")
@@ -294,6 +292,11 @@ def _peak_waiting(floor: Floor, at: float) -> int:
 # ----------------------------------------------------------------------------- report
 
 
+def fmt_time(t: float | None) -> str:
+    """`2026-11-23 17:30` in local time; `-` for none."""
+    return "-" if t is None else datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
+
+
 @dataclass(frozen=True)
 class ComplaintRow:
     complaint: Complaint
@@ -476,450 +479,6 @@ def audit_export(store: Store, actor: Actor, report: ShiftReport, fmt: str, out:
     """Record that a report left the system (confidential records: who, what, where)."""
     what = "complaint summary" if complaints_only else "shift report"
     store.record_audit("report.export", actor, f"shift:{report.shift_key}", f"{what} as {fmt} to {out}")
-
-
-# ----------------------------------------------------------------------------- formatting
-
-
-def fmt_time(t: float | None) -> str:
-    return "-" if t is None else datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
-
-
-def fmt_hm(t: float) -> str:
-    return datetime.fromtimestamp(t).strftime("%H:%M")
-
-
-def fmt_pct(v: float | None) -> str:
-    return "—" if v is None else f"{v:.1f}%"
-
-
-def fmt_s(v: float | None) -> str:
-    return "—" if v is None else f"{v:.0f}s"
-
-
-KPI_COLUMNS = (
-    "queue",
-    "offered",
-    "answered",
-    "abandoned",
-    "exited",
-    "SL",
-    "abandon rate",
-    "ASA",
-    "AHT",
-    "peak wait",
-    "needing apology",
-)
-
-
-def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
-    """One KPI table row (same columns as `KPI_COLUMNS`)."""
-    return [
-        name if name is not None else m.queue,
-        str(m.offered),
-        str(m.answered),
-        str(m.abandoned),
-        str(m.exited),
-        fmt_pct(m.service_level),
-        fmt_pct(m.abandon_rate),
-        fmt_s(m.asa_s),
-        fmt_s(m.aht_s),
-        fmt_s(m.max_wait_s),
-        str(m.answered_past_apology),
-    ]
-
-
-HOUR_COLUMNS = ("hour", "offered", "answered", "abandoned", "SL", "abandon rate", "ASA", "peak waiting")
-
-
-def hour_cells(h: HourRow) -> list[str]:
-    m = h.measures
-    return [
-        f"{fmt_hm(h.start)}–{fmt_hm(h.start + HOUR)}",
-        str(m.offered),
-        str(m.answered),
-        str(m.abandoned),
-        fmt_pct(m.service_level),
-        fmt_pct(m.abandon_rate),
-        fmt_s(m.asa_s),
-        str(h.peak_waiting),
-    ]
-
-
-ESC_COLUMNS = ("#", "raised", "agent", "queue", "caller", "reason", "status", "by", "outcome note")
-
-
-def escalation_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
-    by = e.outcome_by or e.claimed_by or ""
-    note = e.note
-    if e.due:
-        note = f"callback due {fmt_time(e.due)}" + (f"; {note}" if note else "")
-    if e.department:
-        note = f"referred to {e.department}" + (f"; {note}" if note else "")
-    return [
-        str(e.id),
-        fmt_time(e.raised_at),
-        agent(e.agent),
-        e.queue,
-        e.caller_masked or "-",
-        e.reason,
-        e.status,
-        by,
-        note,
-    ]
-
-
-COMPLAINT_COLUMNS = (
-    "#",
-    "time",
-    "customer",
-    "phone",
-    "product",
-    "batch",
-    "problem",
-    "wants",
-    "agent",
-    "outcome",
-    "company at fault",
-    "apology",
-    "reported to",
-)
-
-
-def _yes_no(value: bool | None) -> str:
-    return "-" if value is None else ("yes" if value else "no")
-
-
-def complaint_cells(r: ComplaintRow) -> list[str]:
-    c = r.complaint
-    return [
-        str(c.id),
-        fmt_time(c.complaint_time or c.time),
-        c.customer_name or "-",
-        c.phone_masked or "-",
-        c.product or "-",
-        c.batch_number or "-",
-        c.problem,
-        c.wants,
-        c.agent or "-",
-        r.outcome,
-        _yes_no(c.company_at_fault),
-        _yes_no(c.apology_given),
-        c.reported_to or "-",
-    ]
-
-
-RESOLVED_COLUMNS = ("#", "raised", "resolved", "agent", "queue", "caller", "reason", "outcome", "by", "note")
-
-
-def resolved_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
-    """An escalation given its outcome today (the daily summary lists every one)."""
-    cells = escalation_cells(e, agent)
-    return [
-        cells[0],
-        cells[1],
-        fmt_time(e.outcome_at),
-        cells[2],
-        cells[3],
-        cells[4],
-        cells[5],
-        e.outcome or "",
-        e.outcome_by or "",
-        cells[8],
-    ]
-
-
-def sent_note(report: ShiftReport) -> str:
-    """To whom this shift's complaint summary has been sent so far."""
-    if not report.summaries_sent:
-        return "Not yet sent to management this shift"
-    return "Sent to " + "; ".join(f"{s.sent_to} ({fmt_hm(s.time)}, by {s.sent_by})" for s in report.summaries_sent)
-
-
-PATROL_COLUMNS = ("agent", "time", "seat", "findings", "deduction", "follow-up", "note", "by")
-
-
-def patrol_cells(n: PatrolNote, agent: Callable[[str], str] = str) -> list[str]:
-    findings = ", ".join(i.label for i in n.items) or "-"
-    return [
-        agent(n.agent),
-        fmt_time(n.time),
-        n.seat or "-",
-        findings,
-        str(n.deduction_total),
-        "yes" if n.follow_up else "",
-        n.text,
-        n.author,
-    ]
-
-
-PRAISE_COLUMNS = ("agent", "time", "what", "why", "by")
-
-
-def praise_cells(p: Praise, agent: Callable[[str], str] = str) -> list[str]:
-    return [agent(p.agent), fmt_time(p.time), p.what, p.why, p.author]
-
-
-LOG_COLUMNS = ("#", "time", "kind", "corrects", "entry", "by")
-
-
-def log_cells(e: LogEntry) -> list[str]:
-    """One duty-log entry: a correction names the entry it corrects (nothing is edited)."""
-    return [str(e.seq), fmt_time(e.time), e.kind, f"#{e.refers_to}" if e.refers_to else "", e.body, e.author]
-
-
-INSPECTION_COLUMNS = ("agent", "time", "call", *(SCORE_LABELS[d] for d in SCORE_DIMENSIONS), "total", "comment", "by")
-
-
-def inspection_cells(i: Inspection, agent: Callable[[str], str] = str) -> list[str]:
-    """One quality inspection: the five scores (1–5) in the rulebook's order, their total."""
-    return [
-        agent(i.agent),
-        fmt_time(i.time),
-        i.call_id,
-        *(str(i.scores.get(d, "")) for d in SCORE_DIMENSIONS),
-        str(i.total),
-        i.comment,
-        i.author,
-    ]
-
-
-HANDOVER_COLUMNS = ("#", "from", "to", "handed by", "handed at", "items", "acknowledged", "questioned", "received")
-
-
-def handover_cells(h: Handover) -> list[str]:
-    acked = sum(1 for i in h.items if i.acknowledged is not None)
-    questioned = sum(1 for i in h.items if i.questions)
-    received = f"{h.received.name} {fmt_time(h.received.time)}" if h.received else "NOT RECEIVED"
-    return [
-        str(h.id),
-        h.from_shift,
-        h.to_shift,
-        h.handed.name,
-        fmt_time(h.handed.time),
-        str(len(h.items)),
-        str(acked),
-        str(questioned),
-        received,
-    ]
-
-
-def sections(
-    report: ShiftReport, complaints_only: bool = False
-) -> list[tuple[str, tuple[str, ...], list[list[str]], str]]:
-    """The report as (title, columns, rows, note) tables, in reading order (every format uses this)."""
-    out: list[tuple[str, tuple[str, ...], list[list[str]], str]] = []
-    c_note = f"Complaints recorded {fmt_time(report.complaints_start)} – {fmt_time(report.complaints_end)}"
-    complaints = [complaint_cells(r) for r in report.complaints]
-    resolved = (
-        "Escalations resolved today",
-        RESOLVED_COLUMNS,
-        [resolved_cells(e, report.agent) for e in report.resolved],
-        sent_note(report),
-    )
-    if complaints_only:
-        return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note), resolved]
-    f = report.feed
-    if f is not None:
-        rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, "All queues")]
-        note = (
-            f"SL = answered within {report.sl_threshold_s:.0f} s ÷ (answered + abandoned + exited); "
-            f"needing apology = calls answered after the rule in force: {report.apology_text}; "
-            f"{f.lines} feed lines read, {f.rejected} rejected"
-        )
-        out.append(("Queue KPIs", KPI_COLUMNS, rows, note))
-        out.append(
-            (
-                "By hour",
-                HOUR_COLUMNS,
-                [hour_cells(h) for h in f.hours],
-                "All queues; peak waiting = most callers waiting at once in the hour",
-            )
-        )
-    else:
-        out.append(("Queue KPIs", ("note",), [[report.feed_problem]], ""))
-    out.append(
-        (
-            "Duty log",
-            LOG_COLUMNS,
-            [log_cells(e) for e in report.log_entries],
-            "" if report.log_entries else "No duty-log entry this shift",
-        )
-    )
-    out.append(
-        (
-            "Escalations",
-            ESC_COLUMNS,
-            [escalation_cells(e, report.agent) for e in report.escalations],
-            "Caller numbers masked",
-        )
-    )
-    out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
-    out.append(resolved)
-    out.append(
-        (
-            "Patrol findings by agent",
-            PATROL_COLUMNS,
-            [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes],
-            "",
-        )
-    )
-    out.append(
-        (
-            "Quality inspections",
-            INSPECTION_COLUMNS,
-            [inspection_cells(i, report.agent) for i in report.inspections],
-            "Scores 1–5",
-        )
-    )
-    out.append(
-        (
-            "Praise by agent",
-            PRAISE_COLUMNS,
-            [praise_cells(p, report.agent) for ps in report.praise.values() for p in ps],
-            "",
-        )
-    )
-    out.append(
-        (
-            "Handover",
-            HANDOVER_COLUMNS,
-            [handover_cells(h) for h in report.handovers],
-            "" if report.handovers else "No handover recorded for this shift",
-        )
-    )
-    return out
-
-
-def title_line(report: ShiftReport, complaints_only: bool = False) -> str:
-    what = "Daily complaint summary" if complaints_only else "Shift report"
-    who = f", supervisor {report.supervisor}" if report.supervisor else ""
-    return f"{what}: {report.shift_key} ({fmt_time(report.start)} – {fmt_hm(report.end)}){who}"
-
-
-def footer_line(report: ShiftReport) -> str:
-    head = report.head
-    chain = f"seq {head.seq}, sha256 {head.hash}" if head else "-"
-    return f"Duty log chain head: {chain}. Generated {fmt_time(report.generated_at)}. Internal and confidential."
-
-
-_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
-# Characters Markdown (CommonMark + GFM tables) acts on anywhere in a line...
-_MD_INLINE = frozenset("\\`*_[]|~!")
-# ...and those it acts on at the start of a paragraph (headings, lists, quotes, rules).
-_MD_LEADING = frozenset("#+-=")
-
-
-def md_escape(text: str) -> str:
-    """Feed/user text made inert in Markdown: control characters visible (`printable`),
-    HTML-significant characters as entities (no `<script>`, `<img onerror>` or
-    `<iframe src=javascript:>` survives a renderer), Markdown-active ones backslash-escaped
-    (no links, emphasis, table breaks or headings), so the text shows literally."""
-    text = printable(text)
-    out = []
-    for i, ch in enumerate(text):
-        if ch in _MD_ENTITIES:
-            out.append(_MD_ENTITIES[ch])
-        elif ch in _MD_INLINE or (i == 0 and ch in _MD_LEADING):
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    escaped = "".join(out)
-    # "1. text" / "1) text" at the start would become a numbered list item.
-    m = re.match(r"^(\d+)([.)])", escaped)
-    if m:
-        escaped = m.group(1) + "\\" + m.group(2) + escaped[m.end() :]
-    return escaped
-
-
-def chain_line(report: ShiftReport) -> str:
-    """`Chain head: R<links>-<seq>:HASH[:HMAC]`, what `floorconsole verify --head` checks every table against."""
-    return f"Chain head: {report.chain.text if report.chain else '-'}"
-
-
-def _md_cell(text: str) -> str:
-    return md_escape(text) or " "
-
-
-def render_md(report: ShiftReport, complaints_only: bool = False) -> str:
-    """GitHub-flavoured Markdown; user text shown literally (pipes escaped, controls visible)."""
-    lines = [f"# {_md_cell(title_line(report, complaints_only))}", ""]
-    for title, cols, rows, note in sections(report, complaints_only):
-        lines += [f"## {title}", ""]
-        if note:
-            lines += [_md_cell(note), ""]
-        if not rows:
-            lines += ["(none)", ""]
-            continue
-        lines.append("| " + " | ".join(cols) + " |")
-        lines.append("|" + "|".join("---" for _ in cols) + "|")
-        for row in rows:
-            lines.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
-        lines.append("")
-    lines += [_md_cell(chain_line(report)), ""]
-    lines.append(_md_cell(footer_line(report)))
-    return "\n".join(lines) + "\n"
-
-
-def _csv_cell(text: str) -> str:
-    # A leading = + - @ makes spreadsheets run the cell as a formula: keep it text.
-    text = printable(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text.rstrip("%s"))
-        return True
-    except ValueError:
-        return False
-
-
-def render_csv(report: ShiftReport, complaints_only: bool = False) -> str:
-    """One CSV with sections: a title row, a header row, the data rows, a blank row.
-
-    It starts with a UTF-8 byte-order mark: Excel on a Chinese Windows opens a CSV without
-    one in the local code page (GBK) and shows every Chinese name as mojibake."""
-    buf = io.StringIO()
-    buf.write(CSV_BOM)
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([_csv_cell(title_line(report, complaints_only))])
-    w.writerow([])
-    for title, cols, rows, note in sections(report, complaints_only):
-        w.writerow([f"## {title}"] + ([_csv_cell(note)] if note else []))
-        w.writerow(list(cols))
-        for row in rows:
-            w.writerow([_csv_cell(c) for c in row])
-        w.writerow([])
-    w.writerow([_csv_cell(chain_line(report))])
-    w.writerow([_csv_cell(footer_line(report))])
-    return buf.getvalue()
-
-
-def render(report: ShiftReport, fmt: str, complaints_only: bool = False) -> str:
-    """The report in `fmt` (md, csv or html)."""
-    if fmt == "md":
-        return render_md(report, complaints_only)
-    if fmt == "csv":
-        return render_csv(report, complaints_only)
-    if fmt == "html":
-        from floorconsole.report_html import render_html
-
-        return render_html(report, complaints_only)
-    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-
-
-def default_filename(report: ShiftReport, fmt: str, complaints_only: bool = False) -> str:
-    """`shift-report-2026-11-23-day.md` / `complaints-2026-11-23-day.html`."""
-    stem = "complaints" if complaints_only else "shift-report"
-    return f"{stem}-{report.shift_key.replace(' ', '-')}.{fmt}"
-
-
-def write_report(path: Path, text: str) -> None:
-    """Write atomically and readable by the owner only (the report is confidential):
-    an unpredictable 0600 temporary file in the target folder, synced, then renamed; on
-    failure nothing is left behind (`safe_write.write_private`)."""
-    write_private(Path(path), text)
 
 
 def kpi_summary(m: QueueMeasures) -> dict[str, float | int | None]:

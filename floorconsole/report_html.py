@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 
 from floorconsole.printable import printable
-from floorconsole.report import HOUR, HourRow, ShiftReport, chain_line, fmt_hm, footer_line, sections, title_line
+from floorconsole.report import HOUR, HourRow, ShiftReport
+from floorconsole.report_cells import chain_line, fmt_hm, footer_line, sections, title_line
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}

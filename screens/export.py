@@ -22,15 +22,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
 from floorconsole.printable import printable
-from floorconsole.report import (
-    audit_export,
-    build_report,
-    default_filename,
-    feed_files,
-    render,
-    summarize_feed,
-    write_report,
-)
+from floorconsole.report import audit_export, build_report, feed_files, summarize_feed
+from floorconsole.report_output import default_filename, render, write_report
 from floorconsole.shifts import shift_at_epoch
 from screens.forms.base import FORMS_CSS
 from screens.review_screen import REVIEW_CSS

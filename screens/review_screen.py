@@ -33,7 +33,8 @@ from textual.widgets.option_list import Option
 
 from floorconsole.handover_gather import KIND_TITLES, format_age, kind_rank, origins
 from floorconsole.printable import printable
-from floorconsole.report import FeedSummary, feed_files, fmt_pct, fmt_s, resolve_shift, summarize_feed
+from floorconsole.report import FeedSummary, feed_files, resolve_shift, summarize_feed
+from floorconsole.report_cells import fmt_pct, fmt_s
 from floorconsole.shifts import ShiftWindow, previous_shift, shift_at_epoch
 from floorconsole.store import Store
 from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, error_message, field_row, literal

@@ -22,7 +22,8 @@ from floorconsole.clock import ManualClock
 from floorconsole.config import Config
 from floorconsole.identity import Actor
 from floorconsole.layout import load_layout
-from floorconsole.report import build_report, render, resolve_shift
+from floorconsole.report import build_report, resolve_shift
+from floorconsole.report_output import render
 from floorconsole.simulator import Simulator
 from floorconsole.store import Store
 from floorconsole.wiring import build_parts

@@ -15,7 +15,8 @@ from floorconsole.cli import main
 from floorconsole.config import Config, Thresholds
 from floorconsole.identity import Actor
 from floorconsole.replay import fold_files
-from floorconsole.report import build_report, render, resolve_shift, summarize_feed
+from floorconsole.report import build_report, resolve_shift, summarize_feed
+from floorconsole.report_output import render
 from floorconsole.simulator import simulator_for
 from floorconsole.store import ComplaintDraft, HandoverItemDraft, Store
 

@@ -341,7 +341,8 @@ def test_e_rechained_archive_caught_with_the_key(tmp_path) -> None:
 
 def test_report_prints_the_chain_head_and_verify_checks_every_table_against_it(tmp_path) -> None:
     from floorconsole.config import Config
-    from floorconsole.report import build_report, render, resolve_shift
+    from floorconsole.report import build_report, resolve_shift
+    from floorconsole.report_output import render
 
     key = _key(tmp_path)
     db = tmp_path / "floor.db"

@@ -19,16 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from floorconsole.layout import configured_layout
-from floorconsole.report import (
-    FORMATS,
-    audit_export,
-    build_report,
-    feed_files,
-    record_sent,
-    render,
-    resolve_shift,
-    write_report,
-)
+from floorconsole.report import FORMATS, audit_export, build_report, feed_files, record_sent, resolve_shift
+from floorconsole.report_output import render, write_report
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
 from floorconsole.tail import not_regular_reason

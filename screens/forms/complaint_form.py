@@ -148,7 +148,8 @@ class ComplaintSummaryForm(FormScreen[Any]):
         return {"sent_to": sent_to, "format": str(self.query_one("#format", Select).value)}
 
     async def write(self, values: dict[str, str]) -> Any:
-        from floorconsole.report import audit_export, build_report, default_filename, record_sent, render, write_report
+        from floorconsole.report import audit_export, build_report, record_sent
+        from floorconsole.report_output import default_filename, render, write_report
         from floorconsole.shifts import shift_at_epoch
 
         now = self.clock()
