@@ -76,6 +76,7 @@ DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
 
 
 ROLES: tuple[str, ...] = ("supervisor", "quality_inspector", "manager", "viewer")
+FINDING_ROLES: frozenset[str] = frozenset({"supervisor", "quality_inspector", "manager"})
 # Roles that may sign, acknowledge and receive handovers and close open items.
 SIGNING_ROLES: tuple[str, ...] = ("supervisor", "manager")
 
@@ -104,6 +105,12 @@ class Person:
         """May sign, acknowledge and receive handovers and close open items."""
         return self.role in SIGNING_ROLES
 
+    @property
+    def sees_findings(self) -> bool:
+        """May read findings against a person (patrol findings, signs of strain): praise in
+        public, correct in private (DOMAIN.md). A viewer (a wall, a guest) may not."""
+        return self.role in FINDING_ROLES
+
 
 @dataclass(frozen=True)
 class Config:
@@ -128,6 +135,14 @@ class Config:
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
         return next((p for p in self.people if p.os_user == os_user), None)
+
+    def sees_findings(self, os_user: str) -> bool:
+        """May this account read findings against a person? Without `[people]` (one
+        supervisor's own setup) yes; with it, only the roles that may (`Person.sees_findings`)."""
+        if not self.people:
+            return True
+        person = self.person(os_user)
+        return person is not None and person.sees_findings
 
     def config_file_name(self) -> str:
         """Where to add people, for messages ("add [people.alice] to ...")."""

@@ -338,6 +338,10 @@ class ShiftReport:
     resolved: tuple[Escalation, ...] = ()
     summaries_sent: tuple[ComplaintSummarySent, ...] = ()
     patrol: dict[str, tuple[PatrolNote, ...]] = field(default_factory=dict)
+    # Findings against a person are kept out of the shared report unless asked for (`findings`,
+    # by a role that may read them): only their count is shown then.
+    findings_included: bool = False
+    findings_count: int = 0
     praise: dict[str, tuple[Praise, ...]] = field(default_factory=dict)
     handovers: tuple[Handover, ...] = ()
     log_entries: tuple[LogEntry, ...] = ()  # this shift's duty log, in seq order
@@ -394,8 +398,12 @@ def build_report(
     layout: FloorLayout | None = None,
     complaints_only: bool = False,
     progress: Progress | None = None,
+    findings: bool = False,
 ) -> ShiftReport:
-    """Read the store (and fold the feed unless `complaints_only`) for `shift`."""
+    """Read the store (and fold the feed unless `complaints_only`) for `shift`.
+
+    Patrol findings against a person are in the report only with `findings` (the caller checks
+    that the person exporting may read them: `Config.sees_findings`); otherwise their count."""
     start, end = shift.start.timestamp(), shift.end.timestamp()
     c_start, c_end = complaints_window(shift)
     complaints = gather_complaints(store, c_start, c_end)
@@ -457,7 +465,9 @@ def build_report(
         feed=feed,
         feed_problem=problem,
         escalations=escalations,
-        patrol={a: tuple(v) for a, v in sorted(patrol.items())},
+        patrol={a: tuple(v) for a, v in sorted(patrol.items())} if findings else {},
+        findings_included=findings,
+        findings_count=sum(len(v) for v in patrol.values()),
         praise={a: tuple(v) for a, v in sorted(praise.items())},
         handovers=handovers,
         log_entries=log_entries,
@@ -478,6 +488,8 @@ def record_sent(
 def audit_export(store: Store, actor: Actor, report: ShiftReport, fmt: str, out: str, complaints_only: bool) -> None:
     """Record that a report left the system (confidential records: who, what, where)."""
     what = "complaint summary" if complaints_only else "shift report"
+    if report.findings_included:
+        what += " with patrol findings"
     store.record_audit("report.export", actor, f"shift:{report.shift_key}", f"{what} as {fmt} to {out}")
 
 

@@ -295,7 +295,10 @@ def sections(
             "Patrol findings by agent",
             PATROL_COLUMNS,
             [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes],
-            "",
+            ""
+            if report.findings_included
+            else f"{report.findings_count} finding(s) recorded, kept out of this shared report: praise in public, "
+            "correct in private. A supervisor or manager adds them with --findings.",
         )
     )
     out.append(

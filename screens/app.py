@@ -176,6 +176,7 @@ class FloorApp(App[int]):
         return widget  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self._panel(HandoverLogPanel).sees_findings = self.config.sees_findings(self.actor.os_user)
         table, fmap = self._panel(SeatTable), self._panel(FloorMap)
         table.share_rows(self.floor.seats)
         fmap.share_rows(self.floor.seats)

@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 
+from floorconsole.confidential import FINDING_KINDS, shown_body
 from floorconsole.printable import printable
 from screens.escalations_panel import RecordList
 
@@ -27,6 +28,7 @@ class LogLine:
 class HandoverLogPanel(RecordList[LogLine]):
     title = "Duty log 值班日志"
     empty_text = "no entries this shift (h adds one)"
+    sees_findings = True  # the App sets it from the person's role (floorconsole/confidential.py)
 
     def item_key(self, item: LogLine) -> Hashable:
         return (item.kind, item.entry.seq)
@@ -55,8 +57,8 @@ class HandoverLogPanel(RecordList[LogLine]):
             acked = item.acknowledged is not None
             text.append("✓ " if acked else "↳ ", style="green" if acked else "bold yellow")
             text.append(f"{printable(entry.kind, max_len=14)}: ", style="yellow")
-            text.append(printable(entry.body or "", max_len=200))
-            if item.note:
+            text.append(printable(shown_body(entry.kind, entry.body or "", self.sees_findings), max_len=200))
+            if item.note and (self.sees_findings or entry.kind not in FINDING_KINDS):
                 text.append(f" — {printable(item.note, max_len=80)}", style="dim")
             return text
         when = datetime.fromtimestamp(entry.time).strftime("%H:%M")
@@ -67,5 +69,5 @@ class HandoverLogPanel(RecordList[LogLine]):
         if entry.refers_to:
             text.append(f"→#{entry.refers_to}", style="magenta")
         text.append(" ")
-        text.append(printable(entry.body or "", max_len=200))
+        text.append(printable(shown_body(entry.kind, entry.body or "", self.sees_findings), max_len=200))
         return text

@@ -31,6 +31,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from floorconsole.confidential import FINDING_KINDS, shown_body
 from floorconsole.handover_gather import KIND_TITLES, format_age, kind_rank, origins
 from floorconsole.printable import printable
 from floorconsole.report import FeedSummary, feed_files, resolve_shift, summarize_feed
@@ -243,6 +244,8 @@ class ReviewScreen(Screen[Any]):
         self.feed_path = feed_path
         self.floor_layout = layout
         self.current = shift_at_epoch(config.shifts, clock())
+        # praise in public, correct in private: a viewer sees that there is a finding, not what
+        self.sees_findings = config.sees_findings(getattr(actor, "os_user", ""))
         self.handover: Any | None = None
         self.origin: dict[int, tuple[float, str]] = {}
         self.mine = False
@@ -333,8 +336,8 @@ class ReviewScreen(Screen[Any]):
         out.append(f" {mark} ", style=f"bold {style}".strip())
         out.append(f"{format_age(now - t0):>6} ", style="bold")
         out.append(printable(owner, 14).ljust(14) + " ", style="dim")
-        out.append(printable(item.entry.body, 300))
-        if item.note:
+        out.append(printable(shown_body(item.entry.kind, item.entry.body, self.sees_findings), 300))
+        if item.note and (self.sees_findings or item.entry.kind not in FINDING_KINDS):
             out.append("\n          ↳ ", style="dim")
             out.append(printable(item.note, 300), style="italic")
         for ev in item.events:

@@ -6,6 +6,7 @@ before the boundary; nobody is offered their own handover; an overdue item alert
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from support.waiting import until
 
 from floorconsole.clock import ManualClock
-from floorconsole.config import Config
+from floorconsole.config import Config, Person
 from floorconsole.identity import Actor
 from floorconsole.store import HandoverItemDraft, Store
 from floorconsole.wiring import build_parts
@@ -81,3 +82,46 @@ async def test_an_overdue_open_item_alerts_once_and_stays_in_the_header(tmp_path
         await pilot.pause(0.5)
         app._flush_alerts()
         assert sum("overdue" in n.message for n in app._notifications) == before  # once
+
+
+async def test_a_viewer_sees_that_there_is_a_finding_not_what_it_says(tmp_path: Path) -> None:
+    """Praise in public, correct in private: a viewer's duty log and review withhold the text
+    of findings against a person; a supervisor sees it."""
+    from screens.handover_log_panel import HandoverLogPanel
+    from screens.review_screen import ReviewScreen
+
+    (tmp_path / "queue_log").write_text("")
+    with Store(tmp_path / "floor.db", clock=lambda: at(15, 40)) as store:
+        store.create_handover(
+            "2026-11-23 day",
+            "2026-11-23 evening",
+            [
+                HandoverItemDraft("patrol", "Patrol finding on SIP/1004: slammed the keyboard (signs of strain)"),
+                HandoverItemDraft("notice", "Queue 2 closes at 18:00"),
+            ],
+            LIN,
+        )
+    guest = Actor("Guest", "guest", "pts/4")
+    for actor, role, sees in ((guest, "viewer", False), (ZHAO, "supervisor", True)):
+        config = Config(
+            supervisor=actor.name,
+            db_path=tmp_path / "floor.db",
+            feed_path=tmp_path / "queue_log",
+            people=(Person(LIN.os_user, LIN.name), Person(actor.os_user, actor.name, role)),
+        )
+        app = FloorApp(
+            build_parts(config, config.feed_path, clock=ManualClock(at(16, 5)), actor=actor), store_poll_s=0.2
+        )
+        async with app.run_test(size=(160, 50)) as pilot:
+            log = app.query_one(HandoverLogPanel)
+            await until(pilot, lambda log=log: len(log.items) == 2, what="the carried items")
+            shown = "\n".join(log.render_item(line, 150).plain for line in log.items)
+            assert ("slammed the keyboard" in shown) is sees
+            assert "Queue 2 closes at 18:00" in shown  # everything else as it is
+            review = ReviewScreen(app.service, actor, config, clock=lambda: at(16, 5))
+            item = next(
+                i
+                for i in (await asyncio.wrap_future(app.service.submit(Store.list_handovers)))[0].items
+                if i.entry.kind == "patrol"
+            )
+            assert ("slammed the keyboard" in review.item_text(item, at(16, 5)).plain) is sees

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from floorconsole.cli import main
-from floorconsole.config import Config, Thresholds
+from floorconsole.config import Config, Thresholds, os_account
 from floorconsole.identity import Actor
 from floorconsole.replay import fold_files
 from floorconsole.report import build_report, resolve_shift, summarize_feed
@@ -133,7 +133,7 @@ def test_report_sections_and_formats(tmp_path: Path, feed: Path) -> None:
     config = Config(supervisor="Lin Mei", db_path=db)
     store = Store(db)
     shift = resolve_shift(config, KEY, DAY_END + 7200)
-    report = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed])
+    report = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed], findings=True)
     md = render(report, "md")
     assert f"| All queues | {report.feed.total.offered:d} |" in md
     # calls needing an apology, under the rule in force (issue 10)
@@ -300,7 +300,9 @@ def test_report_names_agents_from_the_layout(tmp_path: Path, feed: Path) -> None
     )
     store = Store(db)
     shift = resolve_shift(config, KEY, DAY_END + 7200)
-    md = render(build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed], layout=layout), "md")
+    md = render(
+        build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed], layout=layout, findings=True), "md"
+    )
     for named in ("Wang Fang (SIP/1001)", "Li Wei (SIP/1002)", "Zhou Bo (SIP/1003)"):
         assert named in md  # escalations, patrol findings, praise
     plain = render(build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed]), "md")
@@ -392,3 +394,31 @@ def test_report_has_the_duty_log_and_inspections_and_a_bom_csv(tmp_path: Path, c
     code, _, err = run_cli(capsys, "report", "--db", str(db), "--shift", KEY, "--format", "csv", "--out", str(out))
     assert code == 0, err
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_findings_against_a_person_stay_out_of_the_shared_report(tmp_path: Path, feed: Path) -> None:
+    """Praise in public, correct in private (DOMAIN.md): the shared report counts the patrol
+    findings and leaves them out; a supervisor asks for them with --findings, a viewer cannot."""
+    db = tmp_path / "r.db"
+    records(db)
+    config = Config(supervisor="Lin Mei", db_path=db)
+    with Store(db) as store:
+        shift = resolve_shift(config, KEY, DAY_END + 7200)
+        shared = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed])
+        full = build_report(store, config, shift, DAY_END + 7200, feed_paths=[feed], findings=True)
+    for fmt in ("md", "csv", "html"):
+        text = render(shared, fmt)
+        assert "HYPERLINK" not in text and "kept out of this shared report" in text
+        assert "calmed an angry caller" in text  # praise stays public
+        assert "HYPERLINK" in render(full, fmt)
+    me = os_account()
+    cfg = tmp_path / "viewer.toml"
+    cfg.write_text(f'[store]\ndb = "{db}"\n[people.{me}]\nname = "Guest"\nrole = "viewer"\n')
+    assert main(["--config", str(cfg), "report", "--shift", KEY, "--findings"]) == 2
+    cfg.write_text(f'[store]\ndb = "{db}"\n[people.{me}]\nname = "Lin Mei"\nrole = "supervisor"\n')
+    out = tmp_path / "full.md"
+    assert main(["--config", str(cfg), "report", "--shift", KEY, "--findings", "--out", str(out)]) == 0
+    assert "HYPERLINK" in out.read_text()
+    with Store(db) as store:
+        (audit,) = [a for a in store.list_audit() if a.action == "report.export"][-1:]
+        assert "with patrol findings" in audit.detail

@@ -46,6 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sent-to", default="", metavar="WHO", help="with --complaints-only: record that the summary is sent to WHO"
     )
+    parser.add_argument(
+        "--findings",
+        action="store_true",
+        help="include patrol findings against a person (supervisors, managers, inspectors only; audited)",
+    )
     parser.add_argument("--feed", help="feed file (default: the configured feed)")
     parser.add_argument("--as", dest="as_name", metavar="NAME", help="who is exporting (audit)")
 
@@ -66,13 +71,26 @@ def run(args: argparse.Namespace) -> int:
             return fail(f"feed file not found: {feed}")
         if feed and (reason := not_regular_reason(feed)):
             return fail(reason)  # a FIFO would block the fold for ever
+        actor = actor_for(args, config)
+        if args.findings and not config.sees_findings(actor.os_user):
+            return fail(
+                f"{actor.os_user} may not read findings against a person (role in [people]); "
+                "the report without them needs no --findings",
+                EXIT_USAGE,
+            )
         paths = feed_files(feed) if feed else None
         layout = configured_layout(config.layout_path)
         report = build_report(
-            store, config, shift, now, feed_paths=paths, layout=layout, complaints_only=args.complaints_only
+            store,
+            config,
+            shift,
+            now,
+            feed_paths=paths,
+            layout=layout,
+            complaints_only=args.complaints_only,
+            findings=args.findings,
         )
         text = render(report, args.format, args.complaints_only)
-        actor = actor_for(args, config)
         if not args.out:
             # Audited before anything leaves: no audit record, no report.
             audit_export(store, actor, report, args.format, "stdout", args.complaints_only)
