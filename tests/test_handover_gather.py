@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from floorconsole.clock import ManualClock
 from floorconsole.config import DEFAULT_SHIFTS
 from floorconsole.handover_gather import (
     format_age,
@@ -24,21 +25,13 @@ ME = Actor("Lin Mei", "lin", "pts/1")
 NEXT = Actor("Zhao Lei", "zhao", "pts/7")
 
 
-class Clock:
-    def __init__(self, t: float) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(T0)
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock):
+def store(tmp_path: Path, clock: ManualClock):
     s = Store(tmp_path / "r.db", clock=clock)
     yield s
     s.close()
@@ -51,7 +44,7 @@ def test_shifts_out_and_in() -> None:
     assert (out.key, inc.key) == ("2026-11-23 evening", "2026-11-24 night")
 
 
-def test_gathers_every_open_kind_grouped_oldest_first(store: Store, clock: Clock) -> None:
+def test_gathers_every_open_kind_grouped_oldest_first(store: Store, clock: ManualClock) -> None:
     shift, _ = handover_shifts(DEFAULT_SHIFTS, T0)
     # Escalations: one still open, one resolved (not carried), one with a callback promised.
     open_esc = store.raise_escalation("c-1", "SIP/1001", "sales", "wants a refund", ME, caller="+8613812345679")
@@ -109,7 +102,7 @@ def test_nothing_open_gives_nothing(store: Store) -> None:
     assert gather(store, shift, now=T0) == []
 
 
-def test_other_shifts_entries_are_not_carried(store: Store, clock: Clock) -> None:
+def test_other_shifts_entries_are_not_carried(store: Store, clock: ManualClock) -> None:
     store.add_entry("equipment", "Yesterday's projector", ME)
     clock.t += 86400
     shift, _ = handover_shifts(DEFAULT_SHIFTS, clock.t)
@@ -123,7 +116,7 @@ def test_age(s: float, text: str) -> None:
     assert format_age(s) == text
 
 
-def test_agents_are_named_from_the_layout(store: Store, clock: Clock) -> None:
+def test_agents_are_named_from_the_layout(store: Store, clock: ManualClock) -> None:
     """The incoming supervisor reads names, not interfaces: 'Wang Fang (SIP/1001)'."""
     from floorconsole.layout import FloorLayout, SeatPlace
     from floorconsole.shifts import shift_at_epoch

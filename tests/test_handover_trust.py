@@ -22,6 +22,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
 
+from floorconsole.clock import ManualClock
 from floorconsole.config import Config, ShiftDef, load_config
 from floorconsole.handover_gather import free_entry, gather, handover_shifts
 from floorconsole.identity import Actor, current_actor, effective_os_user
@@ -34,21 +35,13 @@ DAY_T = datetime(2026, 11, 23, 9, 0).timestamp()
 ME = effective_os_user()  # the account the CLI subprocesses run as
 
 
-class Clock:
-    def __init__(self, t: float) -> None:
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(DAY_T)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(DAY_T)
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock):
+def store(tmp_path: Path, clock: ManualClock):
     s = Store(tmp_path / "floor.db", clock=clock)
     yield s
     s.close()
@@ -84,7 +77,7 @@ def cli(tmp_path: Path, *args: str, config: Path | None = None) -> subprocess.Co
 
 
 # --- 1. open items vanish -------------------------------------------------------------------
-def test_free_follow_up_and_difficult_case_are_carried_until_closed(store: Store, clock: Clock) -> None:
+def test_free_follow_up_and_difficult_case_are_carried_until_closed(store: Store, clock: ManualClock) -> None:
     clock.t = at(15, 50)
     hand_over(
         store,
@@ -112,14 +105,14 @@ def test_free_follow_up_and_difficult_case_are_carried_until_closed(store: Store
     assert store.get_open_item(item.id).result == "form sent by post"
 
 
-def test_an_open_item_left_out_by_the_caller_is_still_carried(store: Store, clock: Clock) -> None:
+def test_an_open_item_left_out_by_the_caller_is_still_carried(store: Store, clock: ManualClock) -> None:
     store.add_follow_up("Check the IVR message", at(20), LIN)
     ho = store.create_handover("2026-11-23 day", "2026-11-23 evening", [], LIN)  # the caller listed nothing
     assert [i.entry.kind for i in ho.items] == ["follow-up"] and "Check the IVR message" in ho.items[0].entry.body
     assert ho.items[0].source.startswith("open_item:")
 
 
-def test_a_questioned_item_is_carried_until_closed(store: Store, clock: Clock) -> None:
+def test_a_questioned_item_is_carried_until_closed(store: Store, clock: ManualClock) -> None:
     clock.t = at(15, 50)
     ho = hand_over(store, clock.t, LIN, [free_entry("notice", "Queue 2 closes at 18:00 today")])
     clock.t = at(16, 5)
@@ -135,7 +128,9 @@ def test_a_questioned_item_is_carried_until_closed(store: Store, clock: Clock) -
 
 
 # --- 2. callbacks can never be closed ----------------------------------------------------------
-def test_a_promised_callback_is_closed_with_a_result_from_the_cli(tmp_path: Path, store: Store, clock: Clock) -> None:
+def test_a_promised_callback_is_closed_with_a_result_from_the_cli(
+    tmp_path: Path, store: Store, clock: ManualClock
+) -> None:
     esc = store.raise_escalation("c-3", "SIP/1003", "support", "router broken", LIN)
     store.resolve_escalation(esc.id, "callback", LIN, due=at(12), note="engineer slot")
     clock.t = at(15, 50)
@@ -165,7 +160,7 @@ def test_a_promised_callback_is_closed_with_a_result_from_the_cli(tmp_path: Path
         reopened.close()
 
 
-def test_open_item_counts(store: Store, clock: Clock) -> None:
+def test_open_item_counts(store: Store, clock: ManualClock) -> None:
     store.add_follow_up("overdue one", at(8, 30), LIN)
     store.add_follow_up("due this shift", at(14), LIN)
     store.add_follow_up("due tomorrow", at(10, day=24), LIN)
@@ -216,7 +211,7 @@ def test_incoming_reviews_and_signs_receipt_before_the_boundary(tmp_path: Path) 
     from screens.review_screen import ReviewScreen
 
     db = tmp_path / "floor.db"
-    t = Clock(at(5, 21))
+    t = ManualClock(at(5, 21))
     store = Store(db, shifts=EARLY_SHIFTS, clock=t)
     out, inc = handover_shifts(EARLY_SHIFTS, t.t)
     assert (out.key, inc.key) == ("2026-11-22 night", "2026-11-23 day")
@@ -484,7 +479,7 @@ def test_the_outgoing_side_answers_from_the_cli_and_the_incoming_side_sees_it(tm
         service.close()
 
 
-def test_gathering_again_in_the_same_shift_does_not_duplicate_an_open_item(store: Store, clock: Clock) -> None:
+def test_gathering_again_in_the_same_shift_does_not_duplicate_an_open_item(store: Store, clock: ManualClock) -> None:
     store.add_follow_up("Call Mr Li back", at(17), LIN)
     clock.t = at(15, 50)
     hand_over(store, clock.t, LIN)

@@ -637,64 +637,43 @@ class AmiGateway:
         waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._originates[aid] = waiter
         detail = {"agent_channel": channel.name, "endpoint": person.endpoint, "callid": channel.linkedid}
-        try:
-            reply = await self._send(fields, self.settings.action_timeout_s, action_id=aid)
-            if not reply.ok:
-                return self._result(
-                    mode.value,
-                    reply.outcome,
-                    reply.message,
-                    agent,
-                    started,
-                    supervisor=supervisor,
-                    action_ids=(aid,),
-                    sent=(fields,),
-                    detail=detail,
-                )
-            try:
-                ev = await asyncio.wait_for(waiter, self.settings.originate_ring_s + self.settings.action_timeout_s)
-            except TimeoutError:
-                return self._result(
-                    mode.value,
-                    Outcome.TIMEOUT,
-                    f"your phone {person.endpoint} was rung but Asterisk never said whether it answered",
-                    agent,
-                    started,
-                    supervisor=supervisor,
-                    action_ids=(aid,),
-                    sent=(fields,),
-                    detail=detail,
-                )
-        finally:
-            self._originates.pop(aid, None)
-        if ev is None:
+
+        def result(outcome: Outcome, message: str) -> ActionResult:
             return self._result(
                 mode.value,
-                Outcome.CONNECTION_LOST,
-                "the AMI connection dropped while your phone was ringing; not retried",
+                outcome,
+                message,
                 agent,
                 started,
                 supervisor=supervisor,
                 action_ids=(aid,),
                 sent=(fields,),
                 detail=detail,
+            )
+
+        try:
+            reply = await self._send(fields, self.settings.action_timeout_s, action_id=aid)
+            if not reply.ok:
+                return result(reply.outcome, reply.message)
+            try:
+                ev = await asyncio.wait_for(waiter, self.settings.originate_ring_s + self.settings.action_timeout_s)
+            except TimeoutError:
+                return result(
+                    Outcome.TIMEOUT,
+                    f"your phone {person.endpoint} was rung but Asterisk never said whether it answered",
+                )
+        finally:
+            self._originates.pop(aid, None)
+        if ev is None:
+            return result(
+                Outcome.CONNECTION_LOST, "the AMI connection dropped while your phone was ringing; not retried"
             )
         if ev.get("response", "").lower() == "success":
             msg = (
                 f"{mode.value}: your phone {person.endpoint} is on {channel.name} "
                 "(on the phone: 4 listen, 5 whisper, 6 barge)"
             )
-            return self._result(
-                mode.value,
-                Outcome.OK,
-                msg,
-                agent,
-                started,
-                supervisor=supervisor,
-                action_ids=(aid,),
-                sent=(fields,),
-                detail=detail,
-            )
+            return result(Outcome.OK, msg)
         reason = {
             "0": "could not be called",
             "1": "hung up",
@@ -702,17 +681,7 @@ class AmiGateway:
             "5": "busy",
             "8": "congested or unavailable",
         }.get(ev.get("reason", ""), f"reason {ev.get('reason', '?')}")
-        return self._result(
-            mode.value,
-            Outcome.FAILED,
-            f"your phone {person.endpoint} {reason}; nothing was done",
-            agent,
-            started,
-            supervisor=supervisor,
-            action_ids=(aid,),
-            sent=(fields,),
-            detail=detail,
-        )
+        return result(Outcome.FAILED, f"your phone {person.endpoint} {reason}; nothing was done")
 
     async def take_over(self, supervisor: str, agent: str, callid: str | None = None) -> ActionResult:
         """Move the caller from `agent` to the supervisor (BlindTransfer of the agent's
