@@ -132,10 +132,11 @@ class AmiKeys:
         call = tracker.agent_calls.get(agent)
         caller = tracker.caller_channel(agent)
         since = live.connected_since or (caller.answered if caller is not None else None)
+        queue = (call.queue if call else "") or queue or self._queue_of(agent)
         number = mask_caller(caller.caller_num if caller else "", app.config.mask_keep_digits) or "—"
         lines = [
             _("Agent: {who}").format(who=self._who(agent)),
-            _("Queue: {q}").format(q=(call.queue if call else "") or queue or "—"),
+            _("Queue: {q}").format(q=queue or "—"),
             _("Talk time: {t}").format(t=clock_text(app.clock() - since) if since is not None else "—"),
             _("Caller: {n}").format(n=number),
             _("The caller is moved to your extension (BlindTransfer of the agent's channel)."),
@@ -144,7 +145,7 @@ class AmiKeys:
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._ami_run("take-over", agent, lambda: gw.take_over(app.actor.os_user, agent, callid))
+                self._ami_run("take-over", agent, lambda: gw.take_over(app.actor.os_user, agent, callid, queue))
             else:
                 app.notify(_("Take-over cancelled; the call stays with the agent."), timeout=3)
 
@@ -243,6 +244,14 @@ class AmiKeys:
         row = app.floor.seats.get(agent)
         name = row.name if row is not None and row.name else app.names.get(agent, "")
         return f"{name} ({agent})" if name and name != agent else agent
+
+    def _queue_of(self, agent: str) -> str:
+        """The queue of the agent's call as the floor shows it (one queue), else ""."""
+        row = self._app.floor.seats.get(agent)
+        queues = tuple(row.queues) if row is not None else ()
+        if len(queues) != 1 and self.ami is not None:
+            queues = tuple(sorted(self.ami.tracker.member_queues.get(agent, ())))
+        return queues[0] if len(queues) == 1 else ""
 
     def _ami_selection(self) -> tuple[str, str | None, str | None] | None:
         """(agent, callid, queue): the selected escalation's when the escalation list has the

@@ -185,13 +185,13 @@ class EscalationsPanel(RecordList[Any]):
         text = Text(no_wrap=True)
         if line == 1:
             text.append("     ")
+            live = self.call_text(e.callid, self.now) if self.call_text is not None else ""
+            if live:  # AMI: "live for 3:12" / "ended 10:41", before the reason so it is never cut
+                text.append(printable(live), style="bold green" if live.startswith("live") else "dim")
+                text.append("  ")
             text.append(printable(e.reason or "—", max_len=200))
             text.append("  ")
             text.append(printable(e.caller_masked or ""), style="dim")
-            live = self.call_text(e.callid, self.now) if self.call_text is not None else ""
-            if live:
-                text.append("  ")
-                text.append(printable(live), style="bold green" if live.startswith("live") else "dim")
             return text
         age = self.now - e.raised_at if self.now else 0.0
         prio = int(e.priority or 2)

@@ -98,6 +98,9 @@ class LiveFloor:
         return state.describe(now)
 
 
+_VERBS = {"hangup": "hang up", "take-over": "take a call over", "queue-remove": "remove from a queue"}
+
+
 def refusal(config: Config, os_user: str, action: str) -> str | None:
     """Why `os_user` may not do `action` (None: they may). Without `[people]` (one
     supervisor's own setup) every action is theirs; with it, a viewer or an account that is
@@ -112,6 +115,6 @@ def refusal(config: Config, os_user: str, action: str) -> str | None:
         allowed = config.ami.hangup_roles
     if person.role not in allowed:
         return _("{name} has the role {role!r}, which may not {action}").format(
-            name=person.name, role=person.role, action=action.replace("-", " ")
+            name=person.name, role=person.role, action=_VERBS.get(action, action)
         )
     return None
