@@ -67,6 +67,8 @@ class AmiKeys:
         app: Any = self
         self.ami = app.parts.ami
         self.ami_live = LiveFloor(self.ami.tracker, app.config.mask_keep_digits) if self.ami is not None else None
+        if self.ami_live is not None:
+            self.ami_live.paused_since_hint = self._paused_since
         self.ami_results = []  # every outcome shown, newest last (tests, benchmarks)
         self._ami_busy = set()
 
@@ -244,6 +246,10 @@ class AmiKeys:
         row = app.floor.seats.get(agent)
         name = row.name if row is not None and row.name else app.names.get(agent, "")
         return f"{name} ({agent})" if name and name != agent else agent
+
+    def _paused_since(self, agent: str) -> float | None:
+        row = self._app.floor.seats.get(agent)
+        return row.since if row is not None and row.state == "PAUSED" else None
 
     def _queue_of(self, agent: str) -> str:
         """The queue of the agent's call as the floor shows it (one queue), else ""."""

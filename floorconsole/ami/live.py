@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from floorconsole.ami.tracker import AmiTracker
@@ -51,6 +51,8 @@ class LiveFloor:
         self.tracker = tracker
         self.keep = mask_keep_digits
         self.pause_since: dict[str, float] = {}
+        # when the floor (queue_log) says the pause began, if it knows: (agent) -> time | None
+        self.paused_since_hint: Callable[[str], float | None] | None = None
 
     def cells(self, agents: Iterable[str], now: float) -> dict[str, LiveCell | None]:
         """The cells of `agents` (None: AMI knows nothing about that agent)."""
@@ -63,7 +65,9 @@ class LiveFloor:
             return None
         live = t.agent(agent)
         if live.paused:
-            self.pause_since.setdefault(agent, now)
+            if agent not in self.pause_since:
+                hint = self.paused_since_hint(agent) if self.paused_since_hint is not None else None
+                self.pause_since[agent] = hint if hint is not None and hint <= now else now
         else:
             self.pause_since.pop(agent, None)
         if live.unreachable:
@@ -75,10 +79,7 @@ class LiveFloor:
             who = mask_caller(caller.caller_num, self.keep) if caller is not None else ""
             if not who or who.startswith("<"):
                 who = _("caller")
-            since = live.connected_since
-            if since is None and caller is not None:
-                since = caller.answered
-            return LiveCell(_("talking to {who}").format(who=who), "ok", since)
+            return LiveCell(_("talking to {who}").format(who=who), "ok")  # the Call column has its length
         if live.paused:
             reason = f" {live.paused_reason}" if live.paused_reason else ""
             return LiveCell(_("paused"), "warn", self.pause_since[agent], reason)
@@ -92,7 +93,8 @@ class LiveFloor:
             return ""
         state = self.tracker.call(callid)
         if not state.known:
-            return ""
+            # AMI listed every live channel at connect: a call it has not seen is not live
+            return _("not live") if self.tracker.synced else ""
         if state.live and state.started is not None:
             return _("live for {t}").format(t=clock_text(now - state.started))
         return state.describe(now)
