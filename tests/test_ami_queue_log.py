@@ -38,3 +38,18 @@ def test_floortakeover_and_escalate_are_known_verbs() -> None:
         assert [e.event.data for e in changes.escalations] == [("agent-request", "2")]
         m = floor.measures("sales", T + 70)
         assert m.answered == 1
+
+
+def test_escalate_from_the_agents_channel_with_no_queue_name() -> None:
+    """On the agent's channel QUEUENAME may be empty: the snippet writes queue NONE and the
+    agent as `${CUT(CHANNEL,-,1)}`; the escalation is still raised, on the call's callid."""
+    floor = Floor(Thresholds(), window_start=T - 10)
+    floor.feed(
+        [
+            *lines()[:2],
+            f"{T + 30}|1700000000.16|NONE|PJSIP/101|ESCALATE|agent-request|1".encode(),
+        ]
+    )
+    (esc,) = floor.take_changes(T + 40).escalations
+    assert esc.event.callid == "1700000000.16" and esc.event.agent == "PJSIP/101"
+    assert esc.event.data == ("agent-request", "1") and floor.lines_unknown == 0
