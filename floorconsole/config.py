@@ -15,6 +15,7 @@ from typing import Any
 
 import platformdirs
 
+from floorconsole.ami.settings import AmiSettings, AmiSettingsError, parse_ami_settings
 from floorconsole.shifts import ShiftDef, parse_hhmm
 
 APP_NAME = "floorconsole"
@@ -79,6 +80,9 @@ ROLES: tuple[str, ...] = ("supervisor", "quality_inspector", "manager", "viewer"
 FINDING_ROLES: frozenset[str] = frozenset({"supervisor", "quality_inspector", "manager"})
 # Roles that may sign, acknowledge and receive handovers and close open items.
 SIGNING_ROLES: tuple[str, ...] = ("supervisor", "manager")
+# Roles that may act on a live call through AMI (listen, take over, pause ...); who may
+# hang up is `[ami] hangup_roles`. A viewer acts on nothing.
+CALL_ROLES: frozenset[str] = frozenset({"supervisor", "manager"})
 
 # What every handover must say something about (DOMAIN.md, Handover): one line each, with the
 # outgoing side's note. `[handover] checklist = [...]` replaces it.
@@ -131,6 +135,7 @@ class Config:
     timezone: str | None = None  # IANA zone of the floor's shifts; None: the machine's zone
     people: tuple[Person, ...] = ()  # `[people.<os user>]`; empty: nobody configured (legacy)
     handover_checklist: tuple[str, ...] = DEFAULT_HANDOVER_CHECKLIST
+    ami: AmiSettings | None = None  # `[ami]` (docs/asterisk.md); None: queue_log only
 
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
@@ -286,6 +291,11 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         changes["shifts"] = _parse_shifts(raw["shifts"])
     if "people" in raw:
         changes["people"] = _parse_people(raw["people"])
+    if "ami" in raw:
+        try:
+            changes["ami"] = parse_ami_settings(raw["ami"], base_dir)
+        except AmiSettingsError as exc:
+            raise ConfigError(str(exc)) from None
     handover = raw.get("handover", {})
     if "checklist" in handover:
         items = handover["checklist"]

@@ -96,6 +96,7 @@ class DemoFeed:
         history_s: float | None = None,
         layout: FloorLayout | None = None,
         flat: bool = False,
+        simulator_class: type[Simulator] = Simulator,
     ) -> None:
         self.config = config
         self.feed_path = Path(feed_path)
@@ -105,7 +106,10 @@ class DemoFeed:
         self.speed = speed
         self.history_s = history_seconds(config, clock()) if history_s is None else history_s
         # The floor follows the time of day (a quiet night); `flat` keeps it daytime-busy.
-        self.simulator = Simulator(self.layout, config.thresholds, seed=self.seed, profile=None if flat else "daily")
+        # the console's demo passes floorconsole.ami.sim_pbx.DemoSimulator (the PBX steers it)
+        self.simulator = simulator_class(
+            self.layout, config.thresholds, seed=self.seed, profile=None if flat else "daily"
+        )
         self.stats: RunStats | None = None
         self.error: BaseException | None = None
         self._stop = threading.Event()

@@ -34,7 +34,10 @@ MEMBER = frozenset(
     }
 )
 # Well-formed verbs that carry nothing the floor model uses (still "parsed", not unknown).
-INFORMATIONAL = frozenset({"QUEUESTART", "CONFIGRELOAD", "SYSCOMPAT", "PENALTY", "DID", "INFO", "AGENTDUMP"})
+# FLOORTAKEOVER is the console's own (QueueLog action after a take-over, docs/asterisk.md).
+INFORMATIONAL = frozenset(
+    {"QUEUESTART", "CONFIGRELOAD", "SYSCOMPAT", "PENALTY", "DID", "INFO", "AGENTDUMP", "FLOORTAKEOVER"}
+)
 # The dialplan's custom escalation verb: epoch|callid|queue|agent|ESCALATE|reason|priority.
 ESCALATE = "ESCALATE"
 

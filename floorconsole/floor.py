@@ -607,7 +607,7 @@ class Floor:
             "AGENTCALLBACKLOGOFF": self._h_logoff,
             "ESCALATE": self._h_escalate,
         }
-        for verb in ("QUEUESTART", "CONFIGRELOAD", "SYSCOMPAT", "PENALTY", "DID", "INFO", "AGENTDUMP"):
+        for verb in ("QUEUESTART", "CONFIGRELOAD", "SYSCOMPAT", "PENALTY", "DID", "INFO", "AGENTDUMP", "FLOORTAKEOVER"):
             table[verb] = self._h_ignore
         if include_jsonl:
             table.update({"RINGING": self._h_ringing, "WRAPUP": self._h_wrapup, "WRAPUPEND": self._h_wrapupend})

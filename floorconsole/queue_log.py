@@ -44,6 +44,8 @@ LAYOUTS: dict[str, tuple[str, ...]] = {
     "AGENTCALLBACKLOGIN": ("exten_context",),
     "AGENTCALLBACKLOGOFF": ("exten_context", "logintime", "reason"),
     "ESCALATE": ("reason", "priority"),
+    # written by the console's QueueLog action after a take-over (docs/asterisk.md)
+    "FLOORTAKEOVER": ("supervisor", "outcome"),
 }
 
 # The one rule for numbers, shared by every path that reads a feed line (the floor's hot

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from floorconsole.ami.gateway import AmiGateway
 from floorconsole.clock import Clock
 from floorconsole.clock import wall_clock as clock_for_zone
 from floorconsole.config import Config, ConfigError
@@ -44,6 +45,10 @@ class ConsoleParts:
     actor: Actor
     engine: FloorEngine
     service: StoreService
+    # The AMI connection (and its tracker) when `[ami]` is configured; None: the console
+    # runs from queue_log alone and each AMI key says why it is unavailable. It runs on the
+    # console's own asyncio loop: the App starts and stops it.
+    ami: AmiGateway | None = None
 
     def close(self) -> None:
         """Stop the engine and close the store (each at most once; errors ignored)."""
@@ -122,4 +127,10 @@ def build_parts(
         actor=actor or current_actor(config),
         engine=engine,
         service=service,
+        ami=build_ami(config, clock),
     )
+
+
+def build_ami(config: Config, clock: Clock) -> AmiGateway | None:
+    """The AMI gateway (not yet started) when `[ami]` is configured, else None."""
+    return AmiGateway(config.ami, clock) if config.ami is not None else None

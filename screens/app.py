@@ -41,6 +41,7 @@ from floorconsole.shifts import shift_at_epoch
 from floorconsole.store import Store
 from floorconsole.views import FloorModel, FloorUpdate
 from floorconsole.wiring import ConsoleParts, build_parts
+from screens.ami_actions import AMI_ACTION_HELP, AMI_BINDINGS, AmiKeys
 from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
 from screens.floor_map import FloorMap
@@ -71,7 +72,7 @@ ALERT_EVERY_S = 5.0  # at most one alert toast this often; alerts in between are
 # --------------------------------------------------------------------------------- app
 
 
-class FloorApp(App[int]):
+class FloorApp(AmiKeys, App[int]):
     """The main screen and its keys; routes messages between workers and panels."""
 
     CSS_PATH = "app.tcss"
@@ -95,6 +96,7 @@ class FloorApp(App[int]):
         Binding("x", "export", "Export"),
         Binding("K", "complaint", "Complaint"),
         Binding("D", "complaint_summary", "Complaint summary"),
+        *AMI_BINDINGS,  # L W B T P R X: listen, whisper, barge, take the call, pause, remove, hang up
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         # ctrl+c copies a selection in a text field, else asks before losing typed text
@@ -142,6 +144,7 @@ class FloorApp(App[int]):
         self._pending_alerts: list[str] = []
         self._summary_checked: set[str] = set()  # shifts whose complaint-summary reminder was considered
         self._last_alert = -ALERT_EVERY_S
+        self.ami_init()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen keys work only on the main screen (see MAIN_SCREEN_ACTIONS)."""
@@ -187,6 +190,7 @@ class FloorApp(App[int]):
         self.engine.subscribe(lambda update: self.post_message(FloorUpdated(update)))
         self.engine.start()
         self.run_worker(self._store_loop, thread=True, exit_on_error=False, name="store", group="store")
+        self.run_worker(self.ami_start(), exit_on_error=False, name="ami", group="ami-start")
 
     def _store_loop(self) -> None:
         """Reload the records' panels when their change marker moves (another console
@@ -202,7 +206,8 @@ class FloorApp(App[int]):
                 self.post_message(WorkerProblem("store", f"{type(exc).__name__}: {exc}"))
             self._store_wake.wait(self.store_poll_s)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        await self.ami_stop()
         self._store_wake.set()
         self.workers.cancel_all()
         self.parts.close()
@@ -735,6 +740,7 @@ _ACTION_HELP = {
     "complaint": "Register a complaint that came without an escalation (投诉登记)",
     "complaint_summary": "Write the daily complaint summary and record to whom it is sent",
     "help": "List every key",
+    **AMI_ACTION_HELP,
 }
 
 

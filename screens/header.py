@@ -52,6 +52,7 @@ class FloorHeader(Widget):
         self._feed_span = (0, 0)  # x range of the feed-health part, for clicks
         self._last: Text | None = None
         self._force_compact = False  # the wide form did not fit: drop the feed path first
+        self.ami: tuple[str, str] | None = None  # (AMI line, level) when [ami] is configured
 
     @property
     def compact(self) -> bool:
@@ -64,6 +65,13 @@ class FloorHeader(Widget):
     def set_health(self, health: HealthView) -> None:
         self.health = health
         self._changed()
+
+    def set_ami(self, line: str | None, level: str = "") -> None:
+        """The AMI connection's state and lag (`AMI connected, 3 ms`); None: no AMI."""
+        value = None if line is None else (line, level)
+        if value != self.ami:
+            self.ami = value
+            self._changed()
 
     def set_patrol(self, done: int, seats: int, due: bool) -> None:
         self.patrol = (done, seats, due)
@@ -116,6 +124,11 @@ class FloorHeader(Widget):
         width = max(20, self.size.width - 2)
         left = self._main_text()
         right = self._feed_text()
+        if self.ami is not None:
+            line, level = self.ami
+            style = {"ok": "green", "warn": "bold yellow", "alert": "bold red"}.get(level, "dim")
+            right.append("  ")
+            right.append(printable(line, max_len=24 if self.compact else 60), style=style)
         if self.open_handover:
             right.append("  ")
             right.append(f"⚠ {printable(self.open_handover, max_len=60)}", style="bold black on yellow")

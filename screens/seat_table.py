@@ -61,7 +61,12 @@ COLUMNS: tuple[Column, ...] = (
     Column("escalations", "Esc", 3, 5, True),
 )
 
-_TICKING = frozenset({"in_state", "call", "alerts"})  # cells that change with the clock
+# What AMI says right now (ringing, unreachable, who they talk to, time in pause): shown
+# only when [ami] is configured (`enable_live`), after the state.
+LIVE_COLUMN = Column("live", "Live (AMI)", 24, 1)
+_LIVE_STYLES = {"ok": Style(color="green"), "warn": theme.WARN, "alert": theme.ALERT, "dim": theme.DIM}
+
+_TICKING = frozenset({"in_state", "call", "alerts", "live"})  # cells that change with the clock
 
 # What `s` cycles through, in order; each maps to a sort key over (row, now, marks).
 SORTS: tuple[str, ...] = ("seat", "name", "state", "in_state", "call", "answered", "rna", "alerts")
@@ -143,7 +148,9 @@ class SeatTable(ScrollView, can_focus=True):
         self.patrolled: frozenset[str] | None = None
         self._tokens: list[str] = []
         self._strips: dict[str, tuple[tuple, Strip]] = {}
+        self._all_columns: tuple[Column, ...] = COLUMNS
         self._columns: tuple[Column, ...] = COLUMNS
+        self.live: dict[str, object] = {}  # agent -> floorconsole.ami.live.LiveCell
         self._header: Strip | None = None
         self._base_style: Style | None = None
         self._combined: dict[Style, Style] = {}
@@ -187,6 +194,22 @@ class SeatTable(ScrollView, can_focus=True):
                 self._reorder()
             else:
                 self.refresh()
+
+    def enable_live(self) -> None:
+        """Show the live (AMI) column."""
+        if LIVE_COLUMN not in self._all_columns:
+            self._all_columns = (*COLUMNS[:4], LIVE_COLUMN, *COLUMNS[4:])
+            self.on_resize()
+            self.refresh()
+
+    def set_live(self, cells: dict[str, object]) -> None:
+        """New live cells (None: AMI knows nothing of the agent); repaints those rows."""
+        for agent, cell in cells.items():
+            if cell is None:
+                self.live.pop(agent, None)
+            else:
+                self.live[agent] = cell
+            self._refresh_agent(agent)
 
     def set_patrolled(self, agents: frozenset[str] | None) -> None:
         if agents != self.patrolled:
@@ -308,9 +331,10 @@ class SeatTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._content_width(), len(self.order) + 1)
 
     def _fit_columns(self, width: int) -> tuple[Column, ...]:
-        cols = list(COLUMNS)
+        everything = self._all_columns
+        cols = list(everything)
         while cols and sum(c.width + 1 for c in cols) > width:
-            worst = max(cols, key=lambda c: (c.priority, COLUMNS.index(c)))
+            worst = max(cols, key=lambda c: (c.priority, everything.index(c)))
             if worst.priority == 0:
                 break
             cols.remove(worst)
@@ -344,7 +368,15 @@ class SeatTable(ScrollView, can_focus=True):
         marks = alert_marks(row, self.now, self.thresholds, self.patrolled)
         selected = index == self.cursor
         time_dependent = row.state != "LOGGED_OFF"
-        key = (row, int(self.now) if time_dependent else 0, marks, selected, self.has_focus, width)
+        key = (
+            row,
+            int(self.now) if time_dependent else 0,
+            marks,
+            selected,
+            self.has_focus,
+            width,
+            self.live.get(agent),
+        )
         cached = self._strips.get(agent)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -464,6 +496,11 @@ class SeatTable(ScrollView, can_focus=True):
             return printable(",".join(row.queues)), theme.DIM
         if key == "escalations":
             return str(row.escalations) if row.escalations else "", theme.WARN
+        if key == "live":
+            cell = self.live.get(row.agent)
+            if cell is None:
+                return "", theme.DIM
+            return printable(cell.render(now)), _LIVE_STYLES.get(cell.level, theme.DEFAULT_STYLE)  # type: ignore[attr-defined]
         return "", theme.DEFAULT_STYLE
 
 

@@ -29,6 +29,7 @@ TIME_SENSITIVE_MODULES = frozenset(
     {
         "test_alerts",
         "test_app",
+        "test_ami_console",
         "test_clock",
         "test_demo",
         "test_handover_flow",

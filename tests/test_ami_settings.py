@@ -135,3 +135,24 @@ def test_queue_log_and_pause_fields_cannot_break_a_line() -> None:
         "Interface": "PJSIP/101",
         "Paused": "false",
     }
+
+
+def test_hangup_roles_and_the_config_hook(tmp_path: Path) -> None:
+    from floorconsole.config import ConfigError, load_config
+
+    secret(tmp_path)
+    base = {"host": "pbx", "username": "floor", "secret_file": "ami.secret"}
+    assert parse_ami_settings(base, tmp_path).hangup_roles == ("supervisor", "manager")
+    assert parse_ami_settings({**base, "hangup_roles": ["manager"]}, tmp_path).hangup_roles == ("manager",)
+    for bad in (["viewer"], ["boss"], "manager"):
+        with pytest.raises(AmiSettingsError, match="hangup_roles"):
+            parse_ami_settings({**base, "hangup_roles": bad}, tmp_path)
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(
+        '[ami]\nhost = "pbx"\nusername = "floor"\nsecret_file = "ami.secret"\n[ami.people.alice]\nendpoint = "PJSIP/2001"\n'
+    )
+    config = load_config(cfg)
+    assert config.ami is not None and config.ami.person("alice").endpoint == "PJSIP/2001"
+    os.chmod(tmp_path / "ami.secret", 0o644)
+    with pytest.raises(ConfigError, match="chmod 600"):
+        load_config(cfg)

@@ -51,6 +51,7 @@ LINES = {
     "DID": b"1|c|q|NONE|DID|8005550100",
     "INFO": b"1|NONE|NONE|NONE|INFO|anything",
     "ESCALATE": b"1|c|q|SIP/1|ESCALATE|customer insists|2",
+    "FLOORTAKEOVER": b"1|c|q|SIP/1|FLOORTAKEOVER|alice|bridged",
 }
 
 

@@ -683,7 +683,9 @@ class AmiGateway:
         }.get(ev.get("reason", ""), f"reason {ev.get('reason', '?')}")
         return result(Outcome.FAILED, f"your phone {person.endpoint} {reason}; nothing was done")
 
-    async def take_over(self, supervisor: str, agent: str, callid: str | None = None) -> ActionResult:
+    async def take_over(
+        self, supervisor: str, agent: str, callid: str | None = None, queue: str | None = None
+    ) -> ActionResult:
         """Move the caller from `agent` to the supervisor (BlindTransfer of the agent's
         channel to the supervisor's extension in `takeover_context`).
 
@@ -742,7 +744,7 @@ class AmiGateway:
                 supervisor=supervisor,
             )
         call = tracker.agent_calls.get(agent)
-        queue = call.queue if call is not None else ""
+        queue = (call.queue if call is not None else "") or queue or ""
         the_callid = callid or caller.linkedid
         sup_device = interface_device(person.endpoint)
         caller_uid = caller.uniqueid

@@ -21,6 +21,7 @@ originate_ring_s = 20            # how long the supervisor's phone rings for lis
 takeover_answer_s = 30           # how long a take-over waits for the supervisor to pick up
 takeover_context = "floor-takeover"
 chanspy_u_option = true          # ChanSpy `u` (exact channel); false for Asterisk without it
+hangup_roles = ["supervisor", "manager"]  # who may hang a channel up (a viewer never acts)
 
 [ami.people.alice]               # keyed by the OS account, like [people]
 endpoint = "PJSIP/2001"          # the phone Originate rings for listen/whisper/barge
@@ -82,6 +83,7 @@ class AmiSettings:
     chanspy_u_option: bool = True
     max_message_bytes: int = 256 * 1024
     people: dict[str, AmiPerson] = field(default_factory=dict)
+    hangup_roles: tuple[str, ...] = ("supervisor", "manager")
 
     def person(self, os_user: str) -> AmiPerson | None:
         """The phone configured for `os_user`, or None."""
@@ -148,7 +150,10 @@ _KNOWN = {
     "chanspy_u_option",
     "max_message_bytes",
     "people",
+    "hangup_roles",
 }
+
+_ROLE_NAMES = ("supervisor", "quality_inspector", "manager", "viewer")  # config.ROLES
 
 
 def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> AmiSettings | None:
@@ -209,6 +214,11 @@ def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> A
         raise AmiSettingsError(
             f"ami.max_message_bytes: expected a whole number from 4096 to 67108864, got {max_bytes!r}"
         )
+    roles = raw.get("hangup_roles", ["supervisor", "manager"])
+    if not isinstance(roles, list) or not all(isinstance(r, str) and r in _ROLE_NAMES for r in roles):
+        raise AmiSettingsError(f"ami.hangup_roles: expected a list of roles from {list(_ROLE_NAMES)}, got {roles!r}")
+    if "viewer" in roles:
+        raise AmiSettingsError("ami.hangup_roles: a viewer may not act on calls")
     settings = AmiSettings(
         host=host,
         username=username,
@@ -220,6 +230,7 @@ def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> A
         chanspy_u_option=_bool("chanspy_u_option", raw.get("chanspy_u_option", True)),
         max_message_bytes=max_bytes,
         people=_people(raw.get("people", {})),
+        hangup_roles=tuple(roles),
         **nums,
     )
     if check_secret:

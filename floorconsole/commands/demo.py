@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=finite_float, default=1.0, help="floor time per wall-clock second (default 1)")
     parser.add_argument("--seed", type=int, help="simulator seed (default: a new floor every run)")
     parser.add_argument(
+        "--no-ami",
+        action="store_true",
+        help="no simulated PBX: the console runs from the queue_log alone (AMI keys say why not)",
+    )
+    parser.add_argument(
         "--flat", action="store_true", help="a daytime-busy floor at any hour (default: follows the time of day)"
     )
 
@@ -60,10 +65,27 @@ def run(args: argparse.Namespace) -> int:
         if args.db:
             config = config.with_overrides(db_path=Path(args.db))
         clock = wall_clock(config)
+        with_ami = not args.headless and not args.no_ami and args.speed == 1.0
+        from floorconsole.ami.sim_pbx import DemoSimulator, serve_demo_ami
+        from floorconsole.simulator import Simulator
+
         feed = demo.DemoFeed(
-            config, demo_dir / demo.FEED_NAME, clock=clock, seed=args.seed, speed=args.speed, flat=args.flat
+            config,
+            demo_dir / demo.FEED_NAME,
+            clock=clock,
+            seed=args.seed,
+            speed=args.speed,
+            flat=args.flat,
+            simulator_class=DemoSimulator if with_ami else Simulator,
         )
-    except (ConfigError, demo.DemoError, OSError) as exc:
+        pbx = None
+        if with_ami:
+            # the simulated PBX: AMI on 127.0.0.1, consistent with the feed (docs/asterisk.md)
+            from floorconsole.identity import effective_os_user
+
+            assert isinstance(feed.simulator, DemoSimulator)
+            config, pbx = serve_demo_ami(config, feed.simulator, demo_dir, clock, effective_os_user())
+    except (ConfigError, demo.DemoError, OSError, RuntimeError) as exc:
         print(f"floorconsole demo: {exc}", file=sys.stderr)
         return 2
 
@@ -91,6 +113,8 @@ def run(args: argparse.Namespace) -> int:
         return _headless(config, feed, args.seconds, args.interval, clock)
     finally:
         feed.stop()
+        if pbx is not None:
+            pbx.stop()
 
 
 def _console_entry() -> ConsoleEntry | None:
