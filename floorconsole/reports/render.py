@@ -78,7 +78,8 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?%?$")
 def _csv(text: str) -> str:
     # A leading = + - @ makes a spreadsheet run the cell as a formula: keep it text.
     text = printable(text)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _NUMBER.match(text) else text
+    # A lone "-" (nothing) is no formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") and text != "-" and not _NUMBER.match(text) else text
 
 
 def render_csv(doc: Document) -> str:
