@@ -35,7 +35,6 @@ TIME_SENSITIVE_MODULES = frozenset(
         "test_handover_gather",
         "test_report",
         "test_reports_month",
-        "test_reports_render",
         "test_reminders",
         "test_review_snapshots",
         "test_shifts",
