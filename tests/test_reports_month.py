@@ -377,6 +377,15 @@ def test_coverage_per_agent_week_and_dimension(month: Month) -> None:
             col = heads.index(doc.table("Monthly summary by dimension").rows[k][0])
             expect = "—" if not mine else f"{sum(i[3][k] for i in mine) / len(mine):.2f}"
             assert row[col] == expect, (agent, dim)
+    # per agent and week: each week an agent was inspected, that week's means
+    per_week = {(r[0], r[1][:2]): r for r in doc.table("Weekly summary per agent").rows}
+    expect_weeks = Counter(
+        (f"{NAMES[i[2]]} ({i[2]})" if i[2] in NAMES else i[2], f"W{week_index(date(2026, 10, i[0])) + 1}")
+        for i in oct_ins
+    )
+    assert {k: int(r[2]) for k, r in per_week.items()} == dict(expect_weeks)
+    r1004 = per_week[("SIP/1004", "W2")]  # W2 is 5-11 October: the 7th only
+    assert r1004[2] == "1" and r1004[3:8] == ["4.00"] * 5
     # who has none yet: listed first and in their own table (SIP/1006's is in November)
     assert [r[0] for r in doc.table("Not inspected yet this month").rows] == ["SIP/1006"]
     assert doc.table("Inspections per agent").rows[0][0] == "SIP/1006"

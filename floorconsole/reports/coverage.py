@@ -64,6 +64,7 @@ class AgentCoverage:
     label: str  # `Liu Bo (SIP/1038)`
     per_week: tuple[int, ...]
     summary: DimensionSummary
+    weekly: tuple[DimensionSummary, ...]
     last: float | None
 
     @property
@@ -116,6 +117,7 @@ def build_coverage(
                 label=label_agent(agent, names.get(agent)),
                 per_week=tuple(sum(1 for i in mine if w.contains(i.time)) for w in weeks),
                 summary=DimensionSummary.of(mine),
+                weekly=tuple(DimensionSummary.of([i for i in mine if w.contains(i.time)]) for w in weeks),
                 last=max((i.time for i in mine), default=None),
             )
         )
@@ -172,6 +174,23 @@ def coverage_document(r: CoverageReport) -> Document:
         [[a.label] for a in r.not_inspected],
         _("Each agent is listened to 1–5 times a month"),
     )
+    agent_weeks = Table(
+        _("Weekly summary per agent"),
+        (_("agent"), _("week"), _("inspections"), *dims, _("mean total")),
+        [
+            [
+                a.label,
+                f"{w.label} {w.span}",
+                str(s.count),
+                *(fmt_mean(s.means[d]) for d in SCORE_DIMENSIONS),
+                fmt_mean(s.mean_total),
+            ]
+            for a in r.agents
+            for w, s in zip(r.weeks, a.weekly)
+            if s.count
+        ],
+        _("Weeks in which the agent was inspected"),
+    )
     weekly = Table(
         _("Weekly summary by dimension"),
         (_("week"), _("inspections"), _("agents inspected"), *dims, _("mean total")),
@@ -215,7 +234,7 @@ def coverage_document(r: CoverageReport) -> Document:
     ]
     return Document(
         title=_("Quality inspection coverage: {month}").format(month=r.month.label),
-        tables=[per_agent, missing, weekly, monthly, inspectors],
+        tables=[per_agent, missing, agent_weeks, weekly, monthly, inspectors],
         intro=intro,
         footer=[_("Generated {time}. Internal and confidential.").format(time=fmt_time(r.generated_at))],
         name=f"coverage-{r.month.label}",
