@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "followups": "followups",
     "complaint": "complaint",
     "report": "report",
+    "reminders": "reminders",
     "watch": "watch",
     "wallboard": "wallboard",
 }

@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
+from floorconsole import i18n
 from floorconsole.alerts import (
     AlertTracker,
     complaint_summary_reminder_due,
@@ -37,6 +38,7 @@ from floorconsole.clock import Clock
 from floorconsole.config import Config
 from floorconsole.handover_gather import open_items_text
 from floorconsole.printable import printable
+from floorconsole.reminders import due_reminders, floor_today, state_from
 from floorconsole.shifts import shift_at_epoch
 from floorconsole.store import Store
 from floorconsole.views import FloorModel, FloorUpdate
@@ -143,6 +145,7 @@ class FloorApp(AmiKeys, App[int]):
         self._patrol_counts: tuple[int, int] | None = None  # (patrolled, logged in), kept until seats change
         self._pending_alerts: list[str] = []
         self._summary_checked: set[str] = set()  # shifts whose complaint-summary reminder was considered
+        self._owed_checked_on: object = None  # the floor day the owed-reports reminders were last looked at
         self._last_alert = -ALERT_EVERY_S
         self.ami_init()
 
@@ -256,6 +259,27 @@ class FloorApp(AmiKeys, App[int]):
             self.run_worker(self._remind_complaint_summary(shift.key, end), group="summary-check", exit_on_error=False)
         if self._pending_alerts and time.monotonic() - self._last_alert >= ALERT_EVERY_S:
             self._flush_alerts()
+        today = floor_today(self.clock)
+        if today != self._owed_checked_on:  # on start, then once a day
+            self._owed_checked_on = today
+            self.run_worker(self._remind_owed(today), group="owed-check", exit_on_error=False)
+
+    async def _remind_owed(self, today: Any) -> None:
+        """What the shift lead owes by a date (floorconsole/reminders.py): last month's report
+        from the 15th until marked as sent, next month's roster from the 20th until imported."""
+        import asyncio
+
+        sent = await asyncio.wrap_future(self.service.submit(Store.list_reports_sent, "monthly"))
+        rosters = await asyncio.wrap_future(self.service.submit(Store.roster_months))
+        due = due_reminders(today, state_from({s.period for s in sent}, rosters))
+        if due and self.alert_toasts:
+            self.notify(
+                "\n".join(r.text for r in due),
+                title=i18n._("Reports due"),
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
 
     async def _remind_complaint_summary(self, shift_key: str, end: float) -> None:
         """30 minutes before the shift ends: remind when the day's complaint summary has not

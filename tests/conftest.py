@@ -35,6 +35,8 @@ TIME_SENSITIVE_MODULES = frozenset(
         "test_handover_flow",
         "test_handover_gather",
         "test_report",
+        "test_reports_month",
+        "test_reminders",
         "test_review_snapshots",
         "test_shifts",
         "test_stats",

@@ -37,6 +37,7 @@ def _populated(tmp_path):
     store.claim_escalation(e2.id, LI)
     store.release_escalation(e2.id, "going on a break", LI)
     store.record_summary_sent("k1", "Director Zhou", 1, 1, "md", "stdout", LI)
+    store.mark_report_sent("monthly", "2026-10", "Director Zhou", LI)  # m008
     store.close()
     return tmp_path / "floor.db"
 

@@ -64,6 +64,7 @@ def test_every_write_method_uses_begin_immediate(tmp_path) -> None:
     call("release_escalation", esc2.id, "needs the day team", WANG)
     call("record_audit", "report.export", LI, "report.md")
     call("record_summary_sent", "s1", "Director Zhou", 1, 1, "md", "stdout", LI)
+    call("mark_report_sent", "monthly", "2026-10", "Director Zhou", LI)
     call("archive", esc.raised_at + 1e6, tmp_path / "a.json", LI)
     # A refused write still starts with BEGIN IMMEDIATE and leaves nothing behind.
     with pytest.raises(Exception):

@@ -1,7 +1,15 @@
-"""Write a shift's report: KPIs, hourly table, escalations, complaints, patrol, handover.
+"""Write a report: a shift's (KPIs, escalations, complaints, patrol, handover) or one the lead owes.
 
-  floorconsole report [--shift ID|current|previous] [--format md|csv|html] [--out FILE]
+  floorconsole report [shift] [--shift ID|current|previous] [--format md|csv|html] [--out FILE]
                       [--complaints-only [--sent-to WHO]] [--feed FILE]
+  floorconsole report coverage|monthly [--month YYYY-MM] [--format md|csv|html|xlsx|text] [-o FILE]
+  floorconsole report daily [--day YYYY-MM-DD] | weekly [--week YYYY-Www]   (same formats)
+  floorconsole report monthly [--month YYYY-MM] --mark-sent [--sent-to WHO]
+
+The reports the shift lead owes (docs/reports.md): `coverage`, quality inspections per agent
+this month against the 1–5 target; `monthly`, the service-quality analysis report due to the
+department head by the 22nd (default: last month), which `--mark-sent` records as sent;
+`daily` and `weekly`, the day-shift lead's work report.
 
 `--shift` is `current` (default), `previous` or a key such as `2026-11-23 day`. Without
 `--out` the report goes to stdout. `--complaints-only` writes just the daily complaint
@@ -18,9 +26,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from floorconsole.commands.report_owed import OWED_KINDS, run_owed
+from floorconsole.i18n import _
 from floorconsole.layout import configured_layout
 from floorconsole.report import FORMATS, audit_export, build_report, feed_files, record_sent, resolve_shift
 from floorconsole.report_output import render, write_report
+from floorconsole.reports.render import FORMATS as OWED_FORMATS
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
 from floorconsole.tail import not_regular_reason
@@ -37,11 +48,18 @@ NOT_AUDITED = (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the report options."""
+    parser.add_argument("kind", nargs="?", default="shift", choices=("shift", *OWED_KINDS), help=_("which report"))
+    parser.add_argument("--month", metavar="YYYY-MM", help=_("coverage, monthly: the month (coverage: this month)"))
+    parser.add_argument("--day", metavar="YYYY-MM-DD", help=_("daily: the day (default: today)"))
+    parser.add_argument(
+        "--week", metavar="YYYY-Www", help=_("weekly: the ISO week or a date in it (default: this week)")
+    )
+    parser.add_argument("--mark-sent", action="store_true", help=_("monthly: record it as sent to the department head"))
     parser.add_argument(
         "--shift", default="current", help="current (default), previous, or a key like '2026-11-23 day'"
     )
-    parser.add_argument("--format", choices=FORMATS, default="md")
-    parser.add_argument("--out", help="file to write (default: stdout)")
+    parser.add_argument("--format", choices=OWED_FORMATS, default="md")
+    parser.add_argument("-o", "--out", help="file to write (default: stdout)")
     parser.add_argument("--complaints-only", action="store_true", help="only the daily complaint summary")
     parser.add_argument(
         "--sent-to", default="", metavar="WHO", help="with --complaints-only: record that the summary is sent to WHO"
@@ -58,8 +76,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build, audit and write the report."""
 
+    if args.kind != "shift":
+        return run_owed(args)
+
     def body(store: Store, config: Config) -> int:
         now = store.clock()
+        if args.format not in FORMATS:
+            return fail(f"the shift report is written as {', '.join(FORMATS)}, not {args.format}", EXIT_USAGE)
         if args.sent_to and not args.complaints_only:
             return fail("--sent-to goes with --complaints-only (the daily complaint summary)", EXIT_USAGE)
         try:

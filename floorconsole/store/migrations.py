@@ -63,6 +63,8 @@ RECORD_TABLES: dict[str, str] = {
     # per complaint); and each daily complaint summary sent, to whom.
     "complaint_assessments": "EXISTS (SELECT 1 FROM complaint_assessments WHERE complaint_id = NEW.complaint_id)",
     "complaint_summaries": "",
+    # m008_reports_sent: the monthly service-quality report marked as sent, to whom.
+    "reports_sent": "",
 }
 APPEND_ONLY_TABLES: tuple[str, ...] = ("entries", *RECORD_TABLES)
 # The record chain (m003): one link per appended row of any table, and the HMAC seals over it.
@@ -78,6 +80,8 @@ M001_RECORD_TABLES: tuple[str, ...] = M001_TABLES[1:]  # without "entries"
 OPEN_ITEM_TABLES: tuple[str, ...] = ("open_items", "open_item_events", "handover_answers", "escalation_claims")
 # m005: the complaint's follow-through and the daily summary's sending.
 COMPLAINT_TABLES: tuple[str, ...] = ("complaint_assessments", "complaint_summaries")
+# m008: reports the shift lead owes upwards, marked as sent.
+REPORTS_SENT_TABLES: tuple[str, ...] = ("reports_sent",)
 
 _WHO = "actor TEXT NOT NULL, os_user TEXT NOT NULL, terminal TEXT NOT NULL"
 
@@ -350,6 +354,24 @@ def m005_complaint_followthrough(db: Database) -> None:
     """Complaints followed through (issue 10): the company-at-fault / apology / reported-to
     record of each complaint, and every daily complaint summary sent, with its recipient."""
     for sql in [*_COMPLAINT_SQL, *expected_triggers(COMPLAINT_TABLES).values()]:
+        db.execute(sql)
+
+
+_REPORTS_SENT_SQL = [
+    # DOMAIN.md: the monthly service-quality analysis report goes to the department head by the
+    # 22nd. One row each time a report is marked as sent (kind "monthly", period "2026-10").
+    f"""CREATE TABLE reports_sent (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, period TEXT NOT NULL, sent_to TEXT NOT NULL,
+        format TEXT NOT NULL, destination TEXT NOT NULL, {_WHO}, time REAL NOT NULL,
+        hash TEXT NOT NULL)""",
+    "CREATE INDEX reports_sent_period ON reports_sent(kind, period)",
+]
+
+
+@migrations(name="m008_reports_sent")
+def m008_reports_sent(db: Database) -> None:
+    """Reports the shift lead owes (issue 13): each report marked as sent, to whom."""
+    for sql in [*_REPORTS_SENT_SQL, *expected_triggers(REPORTS_SENT_TABLES).values()]:
         db.execute(sql)
 
 

@@ -17,9 +17,11 @@ from floorconsole.checklist import ChecklistItem, load_checklist
 from floorconsole.clock import system_clock
 from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, Person, ShiftDef
 from floorconsole.identity import Actor
+from floorconsole.roster.model import AttendanceFlag
 from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
 from floorconsole.store import duty_log, escalations, handovers, open_items, patrol
+from floorconsole.store import reports_sent as _reports_sent
 from floorconsole.store import verify as _verify
 from floorconsole.store.chain import last_link, log_head, read_key, seal
 from floorconsole.store.context import Ctx
@@ -46,6 +48,7 @@ from floorconsole.store.models import (
     Shift,
     VerifyReport,
 )
+from floorconsole.store.reports_sent import ReportSent
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -538,6 +541,29 @@ class Store:
         if isinstance(before, bool) or not isinstance(before, (int, float)):
             raise ValidationError("before must be a Unix time")
         return _archive.export(self._ctx, float(before), Path(out), actor)
+
+    # --- reports the shift lead owes (issue 13) -------------------------------------------
+    @_writes
+    def mark_report_sent(
+        self, kind: str, period: str, sent_to: str, actor: Actor, fmt: str = "", destination: str = ""
+    ) -> ReportSent:
+        """Record that report `kind` ("monthly") of `period` ("2026-10") went to `sent_to` (audited)."""
+        return _reports_sent.mark_sent(self._ctx, kind, period, sent_to, fmt, destination, actor)
+
+    @_reads
+    def list_reports_sent(self, kind: str | None = None, period: str | None = None) -> list[ReportSent]:
+        """Reports marked as sent, oldest first."""
+        return _reports_sent.list_sent(self._ctx, kind, period)
+
+    # replaced by the roster branch
+    def list_attendance_flags(self, since: float, until: float) -> list[AttendanceFlag]:
+        """Attendance flags raised in [since, until)."""
+        return []
+
+    # replaced by the roster branch
+    def roster_months(self) -> set[tuple[int, int]]:
+        """The (year, month) of every roster imported."""
+        return set()
 
 
 def store_kwargs(config: Config) -> dict[str, Any]:
