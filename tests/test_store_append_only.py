@@ -4,6 +4,7 @@ import json
 import sqlite3
 
 import pytest
+from test_registers_store import populate_registers
 from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.store import ComplaintDraft, HandoverItemDraft
@@ -37,6 +38,7 @@ def _populated(tmp_path):
     store.claim_escalation(e2.id, LI)
     store.release_escalation(e2.id, "going on a break", LI)
     store.record_summary_sent("k1", "Director Zhou", 1, 1, "md", "stdout", LI)
+    populate_registers(store)  # m007: the leave and swap registers
     store.close()
     return tmp_path / "floor.db"
 

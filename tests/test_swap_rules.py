@@ -84,7 +84,9 @@ def test_at_most_two_swaps_per_person_per_month() -> None:
     assert r.reason is Reason.TOO_MANY_SWAPS
     assert r.message == "Ma Wei already has 2 swaps in 2026-11: at most 2 per person per month"
     # another month's swaps do not count
-    october = tuple(ApprovedSwap(o.person, o.day.replace(month=10), o.shift, o.cover, o.payback_day, "day") for o in others)
+    october = tuple(
+        ApprovedSwap(o.person, o.day.replace(month=10), o.shift, o.cover, o.payback_day, "day") for o in others
+    )
     assert refused(ask(), cal(others=october)) is None
 
 
@@ -141,6 +143,11 @@ def test_bad_input_and_started_shifts() -> None:
     assert refused(ask(cover="Xu Jing")).reason is Reason.SAME_PERSON
     assert refused(ask(shift="late")).reason is Reason.UNKNOWN_SHIFT
     assert refused(ask(payback_day=D1)).reason is Reason.BAD_INPUT
+    r = refused(ask(cover="Zhang Ting", day=D1), cal(agents=(*AGENTS[:2], Agent("Zhang Ting", "hotline", 2))))
+    assert r.reason is Reason.ALREADY_ROSTERED
+    assert r.message == (
+        "Zhang Ting is already rostered on the day shift of 2026-11-24, which overlaps the day shift of 2026-11-24"
+    )
     r = refused(ask(asked_at=datetime(2026, 11, 24, 8, 0, tzinfo=SH)))
     assert r.reason is Reason.SHIFT_STARTED
     assert r.message == "The day shift of 2026-11-24 started at 2026-11-24 08:00: a swap is agreed before it"
@@ -178,7 +185,10 @@ def test_who_may_not_approve() -> None:
     a = ask()
     assert check_swap_approval(a, None, "guest", [], AGENTS).reason is Reason.APPROVER_UNKNOWN
     r = check_swap_approval(a, Person("q", "Qi", "quality_inspector"), "q", [], AGENTS)
-    assert r.reason is Reason.APPROVER_ROLE and r.message == "Qi is a quality_inspector, who may not approve leave or swaps"
+    assert (
+        r.reason is Reason.APPROVER_ROLE
+        and r.message == "Qi is a quality_inspector, who may not approve leave or swaps"
+    )
     r = check_swap_approval(a, Person("ma", "Ma Wei", "supervisor"), "ma", [], ())
     assert r.reason is Reason.PARTY_APPROVES
     assert r.message == "Ma Wei is a party to this swap and cannot approve it"

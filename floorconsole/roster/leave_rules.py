@@ -148,9 +148,7 @@ def _check_form(ask: LeaveAsk, cal: LeaveCalendar) -> Refusal | None:
     if ask.last_day < ask.first_day:
         return Refusal(Reason.BAD_INPUT, _("The last day of leave is before the first"))
     if ask.days > MAX_LEAVE_DAYS:
-        return Refusal(
-            Reason.BAD_INPUT, _("Leave of more than {n} days is not entered here").format(n=MAX_LEAVE_DAYS)
-        )
+        return Refusal(Reason.BAD_INPUT, _("Leave of more than {n} days is not entered here").format(n=MAX_LEAVE_DAYS))
     if shift_def(cal.shifts, ask.shift) is None:
         return Refusal(
             Reason.UNKNOWN_SHIFT,

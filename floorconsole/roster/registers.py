@@ -47,6 +47,7 @@ class Reason(StrEnum):
     CONSECUTIVE_SWAP = "consecutive_swap"
     NOT_ROSTERED = "not_rostered"
     NO_ROSTER = "no_roster"
+    ALREADY_ROSTERED = "already_rostered"
     BACK_TO_BACK = "back_to_back"
     CLOSED = "closed"
 

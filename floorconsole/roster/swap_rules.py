@@ -277,16 +277,27 @@ def _check_roster(ask: SwapAsk, cal: SwapCalendar) -> Refusal | None:
         for e in cal.roster:
             if e.person != name or (e.day, e.shift) == (gives.day, gives.shift):
                 continue
-            shift = shift_def(cal.shifts, e.shift)
-            if shift is None:
+            other_def = shift_def(cal.shifts, e.shift)
+            if other_def is None:
                 continue
-            other = window(shift, e.day, cal.zone)
+            other = window(other_def, e.day, cal.zone)
+            if other.start < takes.end and takes.start < other.end:
+                return Refusal(
+                    Reason.ALREADY_ROSTERED,
+                    _(
+                        "{name} is already rostered on the {b} shift of {db}, which overlaps the {a} shift of {da}"
+                    ).format(
+                        name=name, a=takes.shift, da=takes.day.isoformat(), b=other.shift, db=other.day.isoformat()
+                    ),
+                )
             if other.start <= takes.end and takes.start <= other.end:
                 return Refusal(
                     Reason.BACK_TO_BACK,
                     _(
                         "{name} would work back-to-back shifts: the {a} shift of {da} and the {b} shift of {db} "
                         "(不允许连班)"
-                    ).format(name=name, a=takes.shift, da=takes.day.isoformat(), b=other.shift, db=other.day.isoformat()),
+                    ).format(
+                        name=name, a=takes.shift, da=takes.day.isoformat(), b=other.shift, db=other.day.isoformat()
+                    ),
                 )
     return None
