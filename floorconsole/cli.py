@@ -37,6 +37,8 @@ COMMANDS: dict[str, str] = {
     "report": "report",
     "watch": "watch",
     "wallboard": "wallboard",
+    "leave": "leave",
+    "swap": "swap",
 }
 
 

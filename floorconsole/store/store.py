@@ -111,7 +111,8 @@ class Store:
     ) -> None:
         self.path = Path(path)
         # The leave and swap registers: agents, holidays, night shifts (config); the roster
-        # they check swaps against comes from `roster_source` (the roster import's reader).
+        # they check swaps against comes from `roster_source` when set, else from the roster
+        # import's reader `Store.roster_between` when this build has it.
         self.registers = registers or _registers.RegisterSettings()
         self.roster_source: _registers.RosterSource | None = None
         try:
@@ -620,7 +621,7 @@ class Store:
         return _registers.request_swap(
             self._ctx,
             self.registers,
-            self.roster_source,
+            self._registers_roster(),
             actor,
             person=person,
             day=day,
@@ -634,7 +635,7 @@ class Store:
     @_writes
     def approve_swap(self, swap_id: int, actor: Actor, note: str = "") -> _registers.SwapRecord:
         """Add the acting OS user's approval to a swap (it needs both shift leads')."""
-        return _registers.approve_swap(self._ctx, self.registers, self.roster_source, swap_id, actor, note)
+        return _registers.approve_swap(self._ctx, self.registers, self._registers_roster(), swap_id, actor, note)
 
     @_writes
     def withdraw_swap(self, swap_id: int, note: str, actor: Actor) -> _registers.SwapRecord:
@@ -647,6 +648,12 @@ class Store:
     def list_swaps(self, start_day: date | None = None, end_day: date | None = None) -> list[_registers.SwapRecord]:
         """The swap register: swaps whose swap or pay-back day is in the days, oldest first."""
         return _registers.list_swaps(self._ctx, start_day, end_day)
+
+    def _registers_roster(self) -> _registers.RosterSource | None:
+        """Where the swap rules read the roster: `roster_source`, else the roster import's
+        `roster_between` (kept apart so the registers do not depend on its tables)."""
+        reader: _registers.RosterSource | None = self.roster_source or getattr(self, "roster_between", None)
+        return reader
 
     @_reads
     def approved_swaps(self, start_day: date, end_day: date) -> list[ApprovedSwap]:
