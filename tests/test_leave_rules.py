@@ -166,6 +166,16 @@ def test_no_leave_on_a_swap_or_pay_back_day() -> None:
     assert on_swap_day is not None and on_swap_day.reason is Reason.SWAP_DAY and "a swap day" in on_swap_day.message
 
 
+def test_leave_is_not_entered_twice() -> None:
+    from floorconsole.roster.model import ApprovedLeave
+
+    cal = LeaveCalendar(shifts=DEFAULT_SHIFTS, zone=SH, leave=(ApprovedLeave("Xu Jing", DAY, "day", "ordinary"),))
+    refusal = check_leave(ask(last_day=DAY + timedelta(days=1)), cal)
+    assert refusal is not None and refusal.reason is Reason.LEAVE_DAY
+    assert refusal.message == "Xu Jing already has leave on the day shift of 2026-11-24"
+    assert reason(ask(shift="evening"), cal) is None
+
+
 def test_bad_input_is_refused_with_the_reason() -> None:
     assert reason(ask(kind="holiday")) is Reason.BAD_INPUT
     assert reason(ask(last_day=DAY - timedelta(days=1))) is Reason.BAD_INPUT

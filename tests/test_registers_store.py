@@ -213,3 +213,33 @@ def populate_registers(store: Store) -> None:
     )
     store.withdraw_leave(leave.id, "well again", Actor("Li Na", "lina", "pts/1"))
     store.request_swap("Xu Jing", far, "day", "Ma Wei", far + timedelta(days=2), "day", Actor("Li Na", "lina", "pts/1"))
+
+
+@pytest.mark.parametrize("day", [date(2026, 3, 29), date(2026, 10, 25)])
+def test_a_day_ahead_on_the_floors_clock_across_dst(tmp_path: Path, day: date) -> None:
+    """In Europe/Berlin (the process's zone, as the composition root sets it): ordinary leave
+    for the day shift of a DST-change day is due by 08:00 the day before, 23 or 25 hours."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    berlin = ZoneInfo("Europe/Berlin")
+    eve = datetime(day.year, day.month, day.day - 1, 8, 0, tzinfo=berlin)
+    with time_machine.travel(eve, tick=False):
+        clock = ManualClock(eve.timestamp())
+        store = Store(tmp_path / "f.db", clock=clock, people=PEOPLE, registers=SETTINGS)
+        assert store.request_leave("Xu Jing", "ordinary", day, "day", LI).status == "waiting"
+        clock.set(eve.timestamp() + 1)
+        with pytest.raises(RegisterRefused) as exc:
+            store.request_leave("Ma Wei", "ordinary", day, "day", LI)
+        assert refusal(exc) is Reason.ORDINARY_NOTICE
+        assert f"by {eve:%Y-%m-%d} 08:00 for the shift at {day.isoformat()} 08:00" in str(exc.value)
+        clock.set(datetime(day.year, day.month, day.day, 7, 0, tzinfo=berlin).timestamp())
+        assert store.request_leave("Ma Wei", "urgent", day, "day", LI).status == "waiting"
+        with pytest.raises(RegisterRefused, match="already has leave on the day shift") as exc:
+            store.request_leave("Ma Wei", "urgent", day, "day", LI)  # entered twice
+        assert refusal(exc) is Reason.LEAVE_DAY
+        clock.advance(1)
+        with pytest.raises(RegisterRefused, match="an hour before"):
+            store.request_leave("Zhang Ting", "urgent", day, "day", LI)
+        store.close()

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from floorconsole.config import Holiday, Person
 from floorconsole.i18n import _
-from floorconsole.roster.model import ApprovedSwap
+from floorconsole.roster.model import ApprovedLeave, ApprovedSwap
 from floorconsole.roster.registers import (
     CENTRE_HEAD,
     DEPARTMENT_HEAD,
@@ -81,11 +81,12 @@ class LeaveCalendar:
     holidays: tuple[Holiday, ...] = ()
     swaps: Sequence[ApprovedSwap] = ()
     zone: tzinfo | None = None
+    leave: Sequence[ApprovedLeave] = ()  # leave already entered (waiting or approved)
 
 
 def check_leave(ask: LeaveAsk, cal: LeaveCalendar) -> Refusal | None:
     """The first rule `ask` breaks, or None when it may be entered."""
-    for check in (_check_form, _check_in_person, _check_holiday_duty, _check_swap_days, _check_timing):
+    for check in (_check_form, _check_in_person, _check_holiday_duty, _check_swap_days, _check_twice, _check_timing):
         refusal = check(ask, cal)
         if refusal is not None:
             return refusal
@@ -191,6 +192,19 @@ def _check_swap_days(ask: LeaveAsk, cal: LeaveCalendar) -> Refusal | None:
                         other=swap.cover if swap.person == ask.person else swap.person,
                     ),
                 )
+    return None
+
+
+def _check_twice(ask: LeaveAsk, cal: LeaveCalendar) -> Refusal | None:
+    days = set(days_between(ask.first_day, ask.last_day))
+    for leave in cal.leave:
+        if leave.person == ask.person and leave.day in days and leave.shift == ask.shift:
+            return Refusal(
+                Reason.LEAVE_DAY,
+                _("{person} already has leave on the {shift} shift of {day}").format(
+                    person=ask.person, shift=ask.shift, day=leave.day.isoformat()
+                ),
+            )
     return None
 
 

@@ -315,21 +315,24 @@ def _standing_swaps(ctx: Ctx, around: Sequence[date], leave_out: int | None = No
     return [r.as_swap() for r in list_swaps(ctx, lo, hi) if r.status != "withdrawn" and r.id != leave_out]
 
 
-def _standing_leave(ctx: Ctx, start_day: date, end_day: date) -> list[ApprovedLeave]:
+def _standing_leave(ctx: Ctx, start_day: date, end_day: date, leave_out: int | None = None) -> list[ApprovedLeave]:
     out = []
     for record in list_leave(ctx, start_day, end_day):
-        if record.status != "withdrawn":
+        if record.status != "withdrawn" and record.id != leave_out:
             out += record.approved_days()
     return out
 
 
 # -- the leave register --------------------------------------------------------------------------
-def _leave_calendar(ctx: Ctx, settings: RegisterSettings, first: date, last: date) -> LeaveCalendar:
+def _leave_calendar(
+    ctx: Ctx, settings: RegisterSettings, first: date, last: date, leave_out: int | None = None
+) -> LeaveCalendar:
     return LeaveCalendar(
         shifts=ctx.shifts,
         night_shifts=settings.night_shifts,
         holidays=settings.holidays,
         swaps=_standing_swaps(ctx, (first, last)),
+        leave=_standing_leave(ctx, first, last, leave_out),
     )
 
 
@@ -388,7 +391,7 @@ def approve_leave(ctx: Ctx, settings: RegisterSettings, leave_id: int, actor: Ac
     ask = _ask_of_leave(record, datetime.fromtimestamp(record.time).astimezone())
     _refuse(check_leave_approval(ask, approver, actor.os_user))
     # The records may have moved since it was asked (a swap approved, the calendar changed).
-    _refuse(check_leave(ask, _leave_calendar(ctx, settings, record.first_day, record.last_day)))
+    _refuse(check_leave(ask, _leave_calendar(ctx, settings, record.first_day, record.last_day, leave_id)))
     assert approver is not None
     signer = Actor(approver.name, actor.os_user, actor.terminal)
     note = validate.text(_("note"), note, required=False)
