@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from floorconsole.i18n import _
+from floorconsole.i18n import _, ngettext
 from floorconsole.roster.register_text import LEAVE_COLUMNS, SWAP_COLUMNS, leave_rows, swap_rows
 from floorconsole.store import Store
 from screens.forms.leave_form import LeaveForm, RegisterActionForm
@@ -87,16 +87,14 @@ class RegistersScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback
             self.status(_("Could not read the registers: {error}").format(error=exc))
             return
-        self._fill("#leave-table", leave_rows(self.leave), [r.id for r in self.leave])
-        self._fill("#swap-table", swap_rows(self.swaps), [r.id for r in self.swaps])
+        self._fill("#leave-table", leave_rows(self.leave, times=False), [r.id for r in self.leave])
+        self._fill("#swap-table", swap_rows(self.swaps, times=False), [r.id for r in self.swaps])
         waiting = sum(1 for r in self.leave if r.status == "waiting") + sum(
             1 for r in self.swaps if r.status == "waiting"
         )
-        self.status(
-            _("{leave} leave, {swaps} swaps; {waiting} waiting for approval").format(
-                leave=len(self.leave), swaps=len(self.swaps), waiting=waiting
-            )
-        )
+        counts = ngettext("{n} leave entry", "{n} leave entries", len(self.leave)).format(n=len(self.leave))
+        counts += ", " + ngettext("{n} swap", "{n} swaps", len(self.swaps)).format(n=len(self.swaps))
+        self.status(counts + "; " + _("{waiting} waiting for approval").format(waiting=waiting))
 
     def _fill(self, selector: str, rows: list[tuple[str, ...]], ids: list[int]) -> None:
         table = self.query_one(selector, DataTable)

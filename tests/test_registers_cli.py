@@ -230,9 +230,14 @@ def test_a_swap_approved_by_both_shift_leads_as_two_os_users(cfg: Path, capsys, 
     code, out, _ = cli(capsys, cfg, "swap", "list")
     lines = out.splitlines()
     assert lines[0] == "Swap register 换班登记表"
-    assert lines[2].split()[:4] == ["No.", "Swap", "day", "换班日期"]
+    assert lines[2].split()[:5] == ["No.", "Status", "Swap", "day", "换班日期"]
     row = lines[4]
-    assert row.split()[:2] == ["1", "2026-11-24"] and "Xu Jing" in row and "Ma Wei" in row and "approved 已批" in row
+    assert (
+        row.split()[:4] == ["1", "approved", "已批", "2026-11-24"]
+        and "Xu Jing" in row
+        and "Ma Wei" in row
+        and "approved 已批" in row
+    )
     assert "Li Na 11-20 09:00, Wang Fang 11-20 09:00" in row
     code, out, _ = cli(capsys, cfg, "swap", "list", "--json")
     assert json.loads(out)["swaps"][0]["status"] == "approved"

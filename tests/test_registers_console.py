@@ -165,7 +165,7 @@ async def test_a_swap_entered_and_approved_by_two_supervisors_on_their_own_conso
         await pilot.press(*"agreed at the briefing", "ctrl+s")
         await until(pilot, lambda: app2.screen is screen, what="second approval")
         await until(pilot, lambda: "approved" in " ".join(str(c) for c in swaps.get_row_at(0)))
-        assert "Li Na" in str(swaps.get_row_at(0)[7]) and "Wang Fang" in str(swaps.get_row_at(0)[7])
+        assert "Li Na" in str(swaps.get_row_at(0)[8]) and "Wang Fang" in str(swaps.get_row_at(0)[8])
     store = Store(tmp_path / "floor.db", people=PEOPLE)
     assert [s.status for s in store.list_swaps()] == ["approved"]
     assert {a.os_user for a in store.list_swaps()[0].approvals} == {"tester", "wang"}

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 LEAVE_COLUMNS: tuple[str, ...] = (
     N_("No."),
+    N_("Status"),
     N_("Person 姓名"),
     N_("Kind 假别"),
     N_("From 自"),
@@ -26,11 +27,11 @@ LEAVE_COLUMNS: tuple[str, ...] = (
     N_("Shift 班次"),
     N_("Days"),
     N_("Approved by 批准"),
-    N_("Status"),
     N_("Entered by 登记"),
 )
 SWAP_COLUMNS: tuple[str, ...] = (
     N_("No."),
+    N_("Status"),
     N_("Swap day 换班日期"),
     N_("Shift 班次"),
     N_("Swaps 换班人"),
@@ -38,7 +39,6 @@ SWAP_COLUMNS: tuple[str, ...] = (
     N_("Pay-back day 还班日期"),
     N_("Shift 班次"),
     N_("Shift leads 双方班长"),
-    N_("Status"),
     N_("Entered by 登记"),
 )
 STATUS_LABELS: dict[str, str] = {
@@ -59,15 +59,16 @@ def _hhmm(t: float) -> str:
     return datetime.fromtimestamp(t).strftime("%m-%d %H:%M")
 
 
-def approvals_text(approvals: Sequence[Approval]) -> str:
-    return ", ".join(f"{printable(a.name)} {_hhmm(a.time)}" for a in approvals) or "-"
+def approvals_text(approvals: Sequence[Approval], times: bool = True) -> str:
+    """Who approved (and when, for the printout)."""
+    return ", ".join(printable(a.name) + (f" {_hhmm(a.time)}" if times else "") for a in approvals) or "-"
 
 
 def status_text(status: str) -> str:
     return _(STATUS_LABELS.get(status, status))
 
 
-def leave_rows(records: Sequence[LeaveRecord]) -> list[tuple[str, ...]]:
+def leave_rows(records: Sequence[LeaveRecord], times: bool = True) -> list[tuple[str, ...]]:
     """One row per leave request, in LEAVE_COLUMNS order."""
     rows: list[tuple[str, ...]] = []
     for r in records:
@@ -77,33 +78,33 @@ def leave_rows(records: Sequence[LeaveRecord]) -> list[tuple[str, ...]]:
         rows.append(
             (
                 str(r.id),
+                status_text(r.status),
                 printable(r.person),
                 kind,
                 r.first_day.isoformat(),
                 r.last_day.isoformat(),
                 printable(r.shift),
                 str(r.days),
-                approvals_text(r.approvals),
-                status_text(r.status),
+                approvals_text(r.approvals, times),
                 printable(r.entered_by),
             )
         )
     return rows
 
 
-def swap_rows(records: Sequence[SwapRecord]) -> list[tuple[str, ...]]:
+def swap_rows(records: Sequence[SwapRecord], times: bool = True) -> list[tuple[str, ...]]:
     """One row per swap, in SWAP_COLUMNS order."""
     return [
         (
             str(r.id),
+            status_text(r.status),
             r.day.isoformat(),
             printable(r.shift),
             printable(r.person),
             printable(r.cover),
             r.payback_day.isoformat(),
             printable(r.payback_shift),
-            approvals_text(r.approvals),
-            status_text(r.status),
+            approvals_text(r.approvals, times),
             printable(r.entered_by),
         )
         for r in records
