@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support.fixed_floor import day_instant
+from support.waiting import until
 from test_forms import Host, settle, type_into
 from test_registers_console import AGENTS, PEOPLE, roster_between
 from textual.pilot import Pilot
@@ -63,6 +64,7 @@ def test_leave_form_refused(snap_compare, service: StoreService) -> None:
         await type_into(pilot, "#l-first", "2026-11-24")
         pilot.app.screen.query_one("#l-shift").value = "day"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
+        await until(pilot, lambda: "a day ahead" in str(pilot.app.screen.query_one("#form-error").render()))
         await settle(pilot, pilot.app)
 
     form = lambda: LeaveForm(service, LI, DEFAULT_SHIFTS)  # noqa: E731

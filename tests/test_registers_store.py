@@ -6,8 +6,10 @@ record chain, audited; a swap needs two different OS users' approvals; `approved
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,17 +204,28 @@ def test_m007_is_applied_to_an_existing_database(tmp_path: Path, clock: ManualCl
 def populate_registers(store: Store) -> None:
     """One row in each register table on a legacy store (no [people]: anyone signs), for the
     store-wide append-only and head tests (tests/test_store_append_only.py)."""
+    register_writes(lambda name, *a, **kw: getattr(store, name)(*a, **kw), store)
+
+
+def register_writes(call: Callable[..., Any], store: Store) -> None:
+    """Every register write method, through `call(name, *args)`, on a legacy store: entries
+    and withdrawals go in; approvals are refused (without [people] nobody has a role) after
+    their BEGIN IMMEDIATE (tests/test_store_transactions.py)."""
     far = date(2027, 1, 12)
+    lin = Actor("Li Na", "lina", "pts/1")
     store.registers = RegisterSettings(AGENTS)
     store.roster_source = lambda lo, hi: [
         RosterEntry(far, "Xu Jing", "day", "A"),
         RosterEntry(far + timedelta(days=2), "Ma Wei", "day", "A"),
     ]
-    leave = store.request_leave(
-        "Xu Jing", "sick", far + timedelta(days=5), "day", Actor("Li Na", "lina", "pts/1"), doctor_note=True
-    )
-    store.withdraw_leave(leave.id, "well again", Actor("Li Na", "lina", "pts/1"))
-    store.request_swap("Xu Jing", far, "day", "Ma Wei", far + timedelta(days=2), "day", Actor("Li Na", "lina", "pts/1"))
+    leave = call("request_leave", "Xu Jing", "sick", far + timedelta(days=5), "day", lin, doctor_note=True)
+    with pytest.raises(RegisterRefused, match="not a configured person"):
+        call("approve_leave", leave.id, lin)
+    call("withdraw_leave", leave.id, "well again", lin)
+    swap = call("request_swap", "Xu Jing", far, "day", "Ma Wei", far + timedelta(days=2), "day", lin)
+    with pytest.raises(RegisterRefused, match="not a configured person"):
+        call("approve_swap", swap.id, lin)
+    call("withdraw_swap", swap.id, "agreed otherwise", lin)
 
 
 @pytest.mark.parametrize("day", [date(2026, 3, 29), date(2026, 10, 25)])
