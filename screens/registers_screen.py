@@ -20,8 +20,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from floorconsole.i18n import _, ngettext
-from floorconsole.roster.register_text import LEAVE_COLUMNS, SWAP_COLUMNS, leave_rows, swap_rows
+from floorconsole.i18n import N_, _, ngettext
+from floorconsole.roster.register_text import (
+    KIND_LABELS,
+    LEAVE_COLUMNS,
+    SWAP_COLUMNS,
+    leave_rows,
+    status_text,
+    swap_rows,
+)
 from floorconsole.store import Store
 from screens.forms.leave_form import LeaveForm, RegisterActionForm
 from screens.forms.swap_form import SwapForm
@@ -37,14 +44,14 @@ def register_range(today: date) -> tuple[date, date]:
 class RegistersScreen(Screen[None]):
     """Both registers, one table each; the keys act on the focused table's selected row."""
 
-    HELP_TITLE = "Leave and swap register keys"
+    HELP_TITLE = N_("Leave and swap register keys")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new_leave", "New leave"),
-        Binding("w", "new_swap", "New swap"),
-        Binding("a", "approve", "Approve"),
-        Binding("d", "withdraw", "Withdraw"),
-        Binding("tab", "switch", "Leave/swaps", show=False),
-        Binding("escape,q", "close", "Back"),
+        Binding("n", "new_leave", N_("New leave")),
+        Binding("w", "new_swap", N_("New swap")),
+        Binding("a", "approve", N_("Approve")),
+        Binding("d", "withdraw", N_("Withdraw")),
+        Binding("tab", "switch", N_("Leave/swaps"), show=False),
+        Binding("escape,q", "close", N_("Back")),
     ]
     DEFAULT_CSS = """
     RegistersScreen > Vertical { height: 1fr; }
@@ -123,12 +130,12 @@ class RegistersScreen(Screen[None]):
         if register == "leave":
             return _("{person}: {kind} leave {first} – {last}, {shift} shift ({days} day(s)); {status}").format(
                 person=record.person,
-                kind=record.leave_type,
+                kind=_(KIND_LABELS.get(record.leave_type, record.leave_type)),
                 first=record.first_day,
                 last=record.last_day,
                 shift=record.shift,
                 days=record.days,
-                status=record.status,
+                status=status_text(record.status),
             )
         return _("{cover} works {person}'s {shift} shift on {day}; paid back on {pday} ({pshift}); {status}").format(
             cover=record.cover,
@@ -137,7 +144,7 @@ class RegistersScreen(Screen[None]):
             day=record.day,
             pday=record.payback_day,
             pshift=record.payback_shift,
-            status=record.status,
+            status=status_text(record.status),
         )
 
     # -- actions -------------------------------------------------------------------------------

@@ -14,16 +14,16 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Checkbox, Input, Select, Static
 
-from floorconsole.i18n import _
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.store import Store
 
 from .base import FormScreen, Problems, StoreCall, field_row
 
 KINDS: tuple[tuple[str, str], ...] = (
-    ("ordinary", "Ordinary 事假 (a day ahead)"),
-    ("urgent", "Urgent 特殊事假 (an hour before)"),
-    ("sick", "Sick 病假"),
+    ("ordinary", N_("Ordinary 事假 (a day ahead)")),
+    ("urgent", N_("Urgent 特殊事假 (an hour before)")),
+    ("sick", N_("Sick 病假")),
 )
 
 
