@@ -276,5 +276,7 @@ def test_swap_refusals_are_one_line(cfg: Path, capsys, monkeypatch) -> None:  # 
         "--cover", "Ma Wei", "--payback-day", "2026-11-26", "--payback-shift", "day",
     )  # fmt: skip
     assert code == 1 and "'nobody' is not a configured person" in err and err.count("\n") == 1
-    code, _, err = cli(capsys, cfg, "swap", "list", "--from", "2026-11-01")
-    assert code == 2
+    code, out, _ = cli(capsys, cfg, "swap", "list", "--from", "2026-12-01")
+    assert code == 0 and "no swaps" in out
+    code, _, err = cli(capsys, cfg, "swap", "list", "--from", "1 Dec")
+    assert code == 2 and "expected a date such as 2026-11-24" in err

@@ -271,11 +271,9 @@ def list_leave(ctx: Ctx, start_day: date | None = None, end_day: date | None = N
 
 def list_swaps(ctx: Ctx, start_day: date | None = None, end_day: date | None = None) -> list[SwapRecord]:
     """Swaps whose swap or pay-back day falls in the days (all when not given), oldest first."""
-    where, params = ["1=1"], []
-    if start_day is not None and end_day is not None:
-        where.append("((day BETWEEN ? AND ?) OR (payback_day BETWEEN ? AND ?))")
-        params += [start_day.isoformat(), end_day.isoformat()] * 2
-    rows = dict_rows(ctx.conn, f"SELECT * FROM swap_requests WHERE {' AND '.join(where)} ORDER BY id", params)
+    lo, hi = (start_day or date.min).isoformat(), (end_day or date.max).isoformat()
+    sql = "SELECT * FROM swap_requests WHERE (day BETWEEN ? AND ?) OR (payback_day BETWEEN ? AND ?) ORDER BY id"
+    rows = dict_rows(ctx.conn, sql, (lo, hi, lo, hi))
     events = _events(ctx, "swap", [r["id"] for r in rows]) if rows else {}
     return [_swap(r, events.get(r["id"], [])) for r in rows]
 
