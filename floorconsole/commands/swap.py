@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the chosen swap subcommand."""
     command = args.swap_command
     if command == "list":
+
         def show(store: Store, config: Config) -> int:
             records = store.list_swaps(args.start, args.end)
             if args.json:
