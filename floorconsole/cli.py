@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "reminders": "reminders",
     "watch": "watch",
     "wallboard": "wallboard",
+    "leave": "leave",
+    "swap": "swap",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,10 +77,12 @@ DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
 )
 
 
-ROLES: tuple[str, ...] = ("supervisor", "quality_inspector", "manager", "viewer")
-FINDING_ROLES: frozenset[str] = frozenset({"supervisor", "quality_inspector", "manager"})
+# `manager` is the department head (客服部主任); `centre_head` (客服中心主任) is the level above,
+# added for leave of more than one day (DOMAIN.md: one day, department head; more, centre head).
+ROLES: tuple[str, ...] = ("supervisor", "quality_inspector", "manager", "centre_head", "viewer")
+FINDING_ROLES: frozenset[str] = frozenset({"supervisor", "quality_inspector", "manager", "centre_head"})
 # Roles that may sign, acknowledge and receive handovers and close open items.
-SIGNING_ROLES: tuple[str, ...] = ("supervisor", "manager")
+SIGNING_ROLES: tuple[str, ...] = ("supervisor", "manager", "centre_head")
 # Roles that may act on a live call through AMI (listen, take over, pause ...); who may
 # hang up is `[ami] hangup_roles`. A viewer acts on nothing.
 CALL_ROLES: frozenset[str] = frozenset({"supervisor", "manager"})
@@ -117,6 +120,29 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Agent:
+    """An agent as the leave and swap registers know them (`[agents."<name>"]`): `name` is how
+    the roster and the feed name them; swaps are only between the same `job` (工种) and the
+    same skill `level` (技术业务水平相当); `lead` is the OS account of their shift lead
+    (班长), who must be one of a swap's two approvers when given."""
+
+    name: str
+    job: str
+    level: int
+    lead: str = ""
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A public holiday of the floor's calendar (`[[holidays]]`): leave on it is asked two
+    days ahead, and the people on `duty` (节假日当班人员) may neither swap nor take leave that day."""
+
+    day: date
+    name: str = ""
+    duty: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the console and the headless commands need to know."""
 
@@ -136,10 +162,17 @@ class Config:
     people: tuple[Person, ...] = ()  # `[people.<os user>]`; empty: nobody configured (legacy)
     handover_checklist: tuple[str, ...] = DEFAULT_HANDOVER_CHECKLIST
     ami: AmiSettings | None = None  # `[ami]` (docs/asterisk.md); None: queue_log only
+    agents: tuple[Agent, ...] = ()  # `[agents."<name>"] job, level, lead`: the registers' people
+    holidays: tuple[Holiday, ...] = ()  # `[[holidays]] date, name, duty`: the holiday calendar
+    night_shifts: tuple[str, ...] = ("night",)  # `[registers] night_shifts`: leave asked by 12:00
 
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
         return next((p for p in self.people if p.os_user == os_user), None)
+
+    def agent(self, name: str) -> Agent | None:
+        """The configured agent of that name (the registers' job and level), or None."""
+        return next((a for a in self.agents if a.name == name), None)
 
     def sees_findings(self, os_user: str) -> bool:
         """May this account read findings against a person? Without `[people]` (one
@@ -302,7 +335,69 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             raise ConfigError("handover.checklist: expected a list of non-empty strings")
         changes["handover_checklist"] = tuple(i.strip() for i in items)
+    if "agents" in raw:
+        changes["agents"] = _parse_agents(raw["agents"])
+    if "holidays" in raw:
+        changes["holidays"] = _parse_holidays(raw["holidays"])
+    registers = _table(raw, "registers")
+    if "night_shifts" in registers:
+        nights = registers["night_shifts"]
+        if not isinstance(nights, list) or not all(isinstance(n, str) and n for n in nights):
+            raise ConfigError('registers.night_shifts: expected a list of shift names, e.g. ["night"]')
+        changes["night_shifts"] = tuple(nights)
     return replace(cfg, **changes)
+
+
+def _parse_agents(raw: Any) -> tuple[Agent, ...]:
+    """`[agents."<name>"] job = "hotline", level = 2, lead = "<os user>"` -> Agent tuple."""
+    if not isinstance(raw, dict):
+        raise ConfigError('agents: expected tables such as [agents."Xu Jing"] job = "hotline" level = 2')
+    out = []
+    for name, entry in raw.items():
+        if not isinstance(entry, dict):
+            raise ConfigError(f"agents.{name}: expected a table with job and level")
+        job = entry.get("job")
+        if not isinstance(job, str) or not job.strip():
+            raise ConfigError(f'agents.{name}.job: expected the agent\'s job (工种), e.g. "hotline"')
+        level = entry.get("level")
+        if not isinstance(level, int) or isinstance(level, bool) or level < 0:
+            raise ConfigError(f"agents.{name}.level: expected the skill level as a whole number, got {level!r}")
+        lead = entry.get("lead", "")
+        if not isinstance(lead, str):
+            raise ConfigError(f"agents.{name}.lead: expected the OS account of their shift lead")
+        unknown = set(entry) - {"job", "level", "lead"}
+        if unknown:
+            raise ConfigError(f"agents.{name}: unknown key(s) {sorted(unknown)}; known: job, level, lead")
+        out.append(Agent(str(name), job.strip(), level, lead.strip()))
+    return tuple(out)
+
+
+def _parse_holidays(raw: Any) -> tuple[Holiday, ...]:
+    """`[[holidays]] date = 2026-10-01, name = "...", duty = ["Xu Jing"]` -> Holiday tuple."""
+    if not isinstance(raw, list):
+        raise ConfigError('holidays: expected [[holidays]] tables with date = 2026-10-01 and duty = ["name", ...]')
+    out: dict[date, Holiday] = {}
+    for i, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"holidays[{i}]: expected a table with date, name and duty")
+        day = entry.get("date")
+        if isinstance(day, str):
+            try:
+                day = date.fromisoformat(day)
+            except ValueError:
+                pass
+        if not isinstance(day, date) or hasattr(day, "hour"):
+            raise ConfigError(f"holidays[{i}].date: expected a date such as 2026-10-01, got {entry.get('date')!r}")
+        duty = entry.get("duty", [])
+        if not isinstance(duty, list) or not all(isinstance(d, str) and d.strip() for d in duty):
+            raise ConfigError(f"holidays[{i}].duty: expected a list of the names on holiday duty")
+        name = entry.get("name", "")
+        if not isinstance(name, str):
+            raise ConfigError(f"holidays[{i}].name: expected text")
+        if day in out:
+            raise ConfigError(f"holidays[{i}]: {day} is listed twice")
+        out[day] = Holiday(day, name.strip(), tuple(d.strip() for d in duty))
+    return tuple(sorted(out.values(), key=lambda h: h.day))
 
 
 def _parse_people(raw: Any) -> tuple[Person, ...]:

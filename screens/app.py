@@ -99,6 +99,7 @@ class FloorApp(AmiKeys, App[int]):
         Binding("K", "complaint", "Complaint"),
         Binding("D", "complaint_summary", "Complaint summary"),
         *AMI_BINDINGS,  # L W B T P R X: listen, whisper, barge, take the call, pause, remove, hang up
+        Binding("V", "registers", "Leave/swaps"),  # L is listen (AMI), S reverse sort
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         # ctrl+c copies a selection in a text field, else asks before losing typed text
@@ -704,6 +705,11 @@ class FloorApp(AmiKeys, App[int]):
             )
         )
 
+    def action_registers(self) -> None:
+        from screens.registers_screen import RegistersScreen
+
+        self.push_screen(RegistersScreen(self.service, self.actor, self.config, clock=self.clock))
+
     def _saved(self, what: str) -> Callable[[Any], None]:
         def done(result: Any) -> None:
             if result is not None:
@@ -763,6 +769,7 @@ _ACTION_HELP = {
     "export": "Export this shift's report",
     "complaint": "Register a complaint that came without an escalation (投诉登记)",
     "complaint_summary": "Write the daily complaint summary and record to whom it is sent",
+    "registers": "Leave and swap registers (请假, 换班登记表): enter, approve, withdraw",
     "help": "List every key",
     **AMI_ACTION_HELP,
 }

@@ -46,6 +46,11 @@ TIME_SENSITIVE_MODULES = frozenset(
         "test_handover_window",
         "test_watch",
         "test_wiring",
+        "test_leave_rules",
+        "test_swap_rules",
+        "test_registers_store",
+        "test_registers_cli",
+        "test_registers_console",
     }
 )
 

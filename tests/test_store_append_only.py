@@ -4,6 +4,7 @@ import json
 import sqlite3
 
 import pytest
+from test_registers_store import populate_registers
 from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.store import ComplaintDraft, HandoverItemDraft
@@ -38,6 +39,7 @@ def _populated(tmp_path):
     store.release_escalation(e2.id, "going on a break", LI)
     store.record_summary_sent("k1", "Director Zhou", 1, 1, "md", "stdout", LI)
     store.mark_report_sent("monthly", "2026-10", "Director Zhou", LI)  # m008
+    populate_registers(store)  # m007: the leave and swap registers
     store.close()
     return tmp_path / "floor.db"
 

@@ -5,6 +5,7 @@ import os
 import stat
 
 import pytest
+from test_registers_store import register_writes
 from test_store_helpers import LI, WANG, open_store
 
 from floorconsole.store import (
@@ -65,6 +66,7 @@ def test_every_write_method_uses_begin_immediate(tmp_path) -> None:
     call("record_audit", "report.export", LI, "report.md")
     call("record_summary_sent", "s1", "Director Zhou", 1, 1, "md", "stdout", LI)
     call("mark_report_sent", "monthly", "2026-10", "Director Zhou", LI)
+    register_writes(call, store)  # m007: the leave and swap registers
     call("archive", esc.raised_at + 1e6, tmp_path / "a.json", LI)
     # A refused write still starts with BEGIN IMMEDIATE and leaves nothing behind.
     with pytest.raises(Exception):

@@ -63,6 +63,14 @@ RECORD_TABLES: dict[str, str] = {
     # per complaint); and each daily complaint summary sent, to whom.
     "complaint_assessments": "EXISTS (SELECT 1 FROM complaint_assessments WHERE complaint_id = NEW.complaint_id)",
     "complaint_summaries": "",
+    # m007_registers: leave and swap requests; approvals and withdrawals appended to them (an
+    # approver approves once; nothing follows a withdrawal).
+    "leave_requests": "",
+    "swap_requests": "",
+    "register_events": (
+        "EXISTS (SELECT 1 FROM register_events WHERE register = NEW.register AND request_id = NEW.request_id "
+        "AND (action = 'withdraw' OR (NEW.action = 'approve' AND action = 'approve' AND os_user = NEW.os_user)))"
+    ),
     # m008_reports_sent: the monthly service-quality report marked as sent, to whom.
     "reports_sent": "",
 }
@@ -80,6 +88,8 @@ M001_RECORD_TABLES: tuple[str, ...] = M001_TABLES[1:]  # without "entries"
 OPEN_ITEM_TABLES: tuple[str, ...] = ("open_items", "open_item_events", "handover_answers", "escalation_claims")
 # m005: the complaint's follow-through and the daily summary's sending.
 COMPLAINT_TABLES: tuple[str, ...] = ("complaint_assessments", "complaint_summaries")
+# m007: the leave and swap registers.
+REGISTER_TABLES: tuple[str, ...] = ("leave_requests", "swap_requests", "register_events")
 # m008: reports the shift lead owes upwards, marked as sent.
 REPORTS_SENT_TABLES: tuple[str, ...] = ("reports_sent",)
 
@@ -354,6 +364,43 @@ def m005_complaint_followthrough(db: Database) -> None:
     """Complaints followed through (issue 10): the company-at-fault / apology / reported-to
     record of each complaint, and every daily complaint summary sent, with its recipient."""
     for sql in [*_COMPLAINT_SQL, *expected_triggers(COMPLAINT_TABLES).values()]:
+        db.execute(sql)
+
+
+_REGISTER_SQL = [
+    # Leave as asked (DOMAIN.md, Rosters, leave and swaps): whose, which days and shift, the
+    # kind asked and the kind the roster sees, and the facts the rules looked at.
+    f"""CREATE TABLE leave_requests (
+        id INTEGER PRIMARY KEY, person TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('ordinary', 'urgent', 'sick')), leave_type TEXT NOT NULL,
+        first_day TEXT NOT NULL, last_day TEXT NOT NULL, shift TEXT NOT NULL,
+        in_person INTEGER NOT NULL CHECK (in_person IN (0, 1)),
+        doctor_note INTEGER NOT NULL CHECK (doctor_note IN (0, 1)),
+        full_day INTEGER NOT NULL CHECK (full_day IN (0, 1)), level TEXT NOT NULL, reason TEXT NOT NULL,
+        {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # The swap register (换班登记表): `cover` works `person`'s shift on `day`; `person` pays it
+    # back on `payback_day`'s `payback_shift`.
+    f"""CREATE TABLE swap_requests (
+        id INTEGER PRIMARY KEY, person TEXT NOT NULL, day TEXT NOT NULL, shift TEXT NOT NULL,
+        cover TEXT NOT NULL, payback_day TEXT NOT NULL, payback_shift TEXT NOT NULL, reason TEXT NOT NULL,
+        {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # Approvals (each approver once) and withdrawals (once, with the reason), appended.
+    f"""CREATE TABLE register_events (
+        id INTEGER PRIMARY KEY, register TEXT NOT NULL CHECK (register IN ('leave', 'swap')),
+        request_id INTEGER NOT NULL, action TEXT NOT NULL CHECK (action IN ('approve', 'withdraw')),
+        role TEXT NOT NULL, note TEXT NOT NULL, {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    "CREATE INDEX leave_requests_days ON leave_requests(first_day, last_day)",
+    "CREATE INDEX swap_requests_day ON swap_requests(day)",
+    "CREATE INDEX register_events_request ON register_events(register, request_id)",
+    "CREATE UNIQUE INDEX register_events_once ON register_events(register, request_id, os_user, action)",
+]
+
+
+@migrations(name="m007_registers")
+def m007_registers(db: Database) -> None:
+    """The leave and swap registers (issue 13): requests, and approvals and withdrawals as
+    appended rows. Depends on no other migration's tables but m001's."""
+    for sql in [*_REGISTER_SQL, *expected_triggers(REGISTER_TABLES).values()]:
         db.execute(sql)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,10 +18,11 @@ from floorconsole.checklist import ChecklistItem, load_checklist
 from floorconsole.clock import system_clock
 from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, Person, ShiftDef
 from floorconsole.identity import Actor
-from floorconsole.roster.model import AttendanceFlag
+from floorconsole.roster.model import ApprovedLeave, ApprovedSwap, AttendanceFlag
 from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
 from floorconsole.store import duty_log, escalations, handovers, open_items, patrol
+from floorconsole.store import registers as _registers
 from floorconsole.store import reports_sent as _reports_sent
 from floorconsole.store import verify as _verify
 from floorconsole.store.chain import last_link, log_head, read_key, seal
@@ -107,8 +109,14 @@ class Store:
         read_only: bool = False,
         people: Sequence[Person] = (),
         config_file: str | None = None,
+        registers: _registers.RegisterSettings | None = None,
     ) -> None:
         self.path = Path(path)
+        # The leave and swap registers: agents, holidays, night shifts (config); the roster
+        # they check swaps against comes from `roster_source` when set, else from the roster
+        # import's reader `Store.roster_between` when this build has it.
+        self.registers = registers or _registers.RegisterSettings()
+        self.roster_source: _registers.RosterSource | None = None
         try:
             key = read_key(hmac_key_file)
         except (OSError, ValueError) as exc:
@@ -565,6 +573,118 @@ class Store:
         """The (year, month) of every roster imported."""
         return set()
 
+    # --- leave and swap registers (issue 13; floorconsole/store/registers.py) ------------
+    @_writes
+    def request_leave(
+        self,
+        person: str,
+        kind: str,
+        first_day: date,
+        shift: str,
+        actor: Actor,
+        *,
+        last_day: date | None = None,
+        in_person: bool = True,
+        doctor_note: bool = False,
+        full_day: bool = True,
+        reason: str = "",
+    ) -> _registers.LeaveRecord:
+        """Enter leave (ordinary, urgent or sick) for `person`'s `shift` from `first_day` to
+        `last_day`; the leave rules are checked as of the store's clock (RegisterRefused)."""
+        return _registers.request_leave(
+            self._ctx,
+            self.registers,
+            actor,
+            person=person,
+            kind=kind,
+            first_day=first_day,
+            last_day=last_day,
+            shift=shift,
+            in_person=in_person,
+            doctor_note=doctor_note,
+            full_day=full_day,
+            reason=reason,
+        )
+
+    @_writes
+    def approve_leave(self, leave_id: int, actor: Actor, note: str = "") -> _registers.LeaveRecord:
+        """Approve leave as the acting OS user's person, at the level its length needs."""
+        return _registers.approve_leave(self._ctx, self.registers, leave_id, actor, note)
+
+    @_writes
+    def withdraw_leave(self, leave_id: int, note: str, actor: Actor) -> _registers.LeaveRecord:
+        """Withdraw a leave request (the rows stay; the reason is recorded)."""
+        out = _registers.withdraw(self._ctx, "leave", leave_id, note, actor)
+        assert isinstance(out, _registers.LeaveRecord)
+        return out
+
+    @_reads
+    def list_leave(self, start_day: date | None = None, end_day: date | None = None) -> list[_registers.LeaveRecord]:
+        """The leave register: requests overlapping the days, any status, oldest first."""
+        return _registers.list_leave(self._ctx, start_day, end_day)
+
+    @_reads
+    def approved_leave(self, start_day: date, end_day: date) -> list[ApprovedLeave]:
+        """Approved leave, one per person, day and shift from `start_day` to `end_day`."""
+        return _registers.approved_leave(self._ctx, start_day, end_day)
+
+    @_writes
+    def request_swap(
+        self,
+        person: str,
+        day: date,
+        shift: str,
+        cover: str,
+        payback_day: date,
+        payback_shift: str,
+        actor: Actor,
+        *,
+        reason: str = "",
+    ) -> _registers.SwapRecord:
+        """Enter a swap in the swap register (换班登记表); the swap rules are checked against
+        the records and the roster as of the store's clock (RegisterRefused)."""
+        return _registers.request_swap(
+            self._ctx,
+            self.registers,
+            self._registers_roster(),
+            actor,
+            person=person,
+            day=day,
+            shift=shift,
+            cover=cover,
+            payback_day=payback_day,
+            payback_shift=payback_shift,
+            reason=reason,
+        )
+
+    @_writes
+    def approve_swap(self, swap_id: int, actor: Actor, note: str = "") -> _registers.SwapRecord:
+        """Add the acting OS user's approval to a swap (it needs both shift leads')."""
+        return _registers.approve_swap(self._ctx, self.registers, self._registers_roster(), swap_id, actor, note)
+
+    @_writes
+    def withdraw_swap(self, swap_id: int, note: str, actor: Actor) -> _registers.SwapRecord:
+        """Withdraw a swap (the rows stay; the reason is recorded)."""
+        out = _registers.withdraw(self._ctx, "swap", swap_id, note, actor)
+        assert isinstance(out, _registers.SwapRecord)
+        return out
+
+    @_reads
+    def list_swaps(self, start_day: date | None = None, end_day: date | None = None) -> list[_registers.SwapRecord]:
+        """The swap register: swaps whose swap or pay-back day is in the days, oldest first."""
+        return _registers.list_swaps(self._ctx, start_day, end_day)
+
+    def _registers_roster(self) -> _registers.RosterSource | None:
+        """Where the swap rules read the roster: `roster_source`, else the roster import's
+        `roster_between` (kept apart so the registers do not depend on its tables)."""
+        reader: _registers.RosterSource | None = self.roster_source or getattr(self, "roster_between", None)
+        return reader
+
+    @_reads
+    def approved_swaps(self, start_day: date, end_day: date) -> list[ApprovedSwap]:
+        """Approved swaps whose swap or pay-back day falls from `start_day` to `end_day`."""
+        return _registers.approved_swaps(self._ctx, start_day, end_day)
+
 
 def store_kwargs(config: Config) -> dict[str, Any]:
     """The Store keyword arguments a Config implies (for Store and StoreService)."""
@@ -575,4 +695,5 @@ def store_kwargs(config: Config) -> dict[str, Any]:
         "mask_keep_digits": config.mask_keep_digits,
         "people": config.people,
         "config_file": config.config_file_name(),
+        "registers": _registers.RegisterSettings.from_config(config),
     }
