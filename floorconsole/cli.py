@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "report": "report",
     "watch": "watch",
     "wallboard": "wallboard",
+    "roster": "roster",
 }
 
 

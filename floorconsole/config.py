@@ -15,6 +15,7 @@ from typing import Any
 
 import platformdirs
 
+from floorconsole.roster.settings import RosterSettings, roster_settings_from
 from floorconsole.shifts import ShiftDef, parse_hhmm
 
 APP_NAME = "floorconsole"
@@ -131,6 +132,7 @@ class Config:
     timezone: str | None = None  # IANA zone of the floor's shifts; None: the machine's zone
     people: tuple[Person, ...] = ()  # `[people.<os user>]`; empty: nobody configured (legacy)
     handover_checklist: tuple[str, ...] = DEFAULT_HANDOVER_CHECKLIST
+    roster: RosterSettings = field(default_factory=RosterSettings)  # [roster] and [attendance]
 
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
@@ -292,6 +294,12 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             raise ConfigError("handover.checklist: expected a list of non-empty strings")
         changes["handover_checklist"] = tuple(i.strip() for i in items)
+    if "roster" in raw or "attendance" in raw:
+        names = {s.name for s in changes.get("shifts", cfg.shifts)}
+        try:
+            changes["roster"] = roster_settings_from(_table(raw, "roster"), _table(raw, "attendance"), names)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     return replace(cfg, **changes)
 
 

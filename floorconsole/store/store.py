@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,9 +18,13 @@ from floorconsole.checklist import ChecklistItem, load_checklist
 from floorconsole.clock import system_clock
 from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, Person, ShiftDef
 from floorconsole.identity import Actor
+from floorconsole.roster.expected import ExpectedFloor, expected_floor
+from floorconsole.roster.model import AttendanceFlag, RosterEntry
+from floorconsole.roster.roll_call import RollCallLine
 from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
 from floorconsole.store import duty_log, escalations, handovers, open_items, patrol
+from floorconsole.store import roster as _roster
 from floorconsole.store import verify as _verify
 from floorconsole.store.chain import last_link, log_head, read_key, seal
 from floorconsole.store.context import Ctx
@@ -523,6 +528,72 @@ class Store:
     ) -> list[AuditRecord]:
         """Audit rows oldest first."""
         return _audit.list_audit(self._ctx, since, action, limit)
+
+    # --- roster, attendance flags, roll calls (issue 13) ----------------------------------
+    @_writes
+    def import_roster(self, entries: Sequence[RosterEntry], source: str, actor: Actor) -> _roster.RosterImport:
+        """Import a checked roster (all rows or none); a day imported again is read from the newest import."""
+        return _roster.import_roster(self._ctx, entries, source, actor)
+
+    @_reads
+    def roster_imports(self) -> list[_roster.RosterImport]:
+        """Every roster import, oldest first."""
+        return _roster.list_imports(self._ctx)
+
+    @_reads
+    def roster_between(self, start_day: date, end_day: date) -> list[RosterEntry]:
+        """Roster entries of the days from `start_day` to `end_day`, both included."""
+        return _roster.roster_between(self._ctx, start_day, end_day)
+
+    @_reads
+    def roster_months(self) -> set[tuple[int, int]]:
+        """(year, month) of every month with an imported roster."""
+        return _roster.roster_months(self._ctx)
+
+    @_reads
+    def expected_between(self, start_day: date, end_day: date) -> ExpectedFloor:
+        """Who is expected on each shift of the days from `start_day` to `end_day`: the roster
+        with approved leave and swaps applied (the registers' `approved_leave` and
+        `approved_swaps`, when this records file has them), and the swap warnings."""
+        entries = _roster.roster_between(self._ctx, start_day, end_day)
+        # The registers (leave, swaps) are their own module; read them when present.
+        leave_of = getattr(self, "approved_leave", None)
+        swaps_of = getattr(self, "approved_swaps", None)
+        leave = leave_of(start_day, end_day) if leave_of is not None else []
+        swaps = swaps_of(start_day, end_day) if swaps_of is not None else []
+        return expected_floor(entries, leave, swaps)
+
+    @_writes
+    def record_attendance_flag(self, flag: AttendanceFlag, actor: Actor) -> AttendanceFlag:
+        """Record a flagged episode once (the same episode again returns the recorded one)."""
+        return _roster.record_flag(self._ctx, flag, actor)
+
+    @_writes
+    def end_attendance_flag(
+        self, person: str, kind: str, shift_key: str, started_at: float, minutes: int, actor: Actor
+    ) -> AttendanceFlag | None:
+        """Record how long a flagged episode lasted (once)."""
+        return _roster.end_flag(self._ctx, person, kind, shift_key, started_at, minutes, actor)
+
+    @_writes
+    def allow_attendance_flag(self, flag_id: int, note: str, actor: Actor) -> AttendanceFlag:
+        """Note a flag as allowed, with why (once); an allowed flag is not counted."""
+        return _roster.allow_flag(self._ctx, flag_id, note, actor)
+
+    @_reads
+    def list_attendance_flags(self, since: float, until: float) -> list[AttendanceFlag]:
+        """Flags whose episode started in [since, until), oldest first."""
+        return _roster.list_flags(self._ctx, since, until)
+
+    @_writes
+    def record_roll_call(self, shift_key: str, lines: Sequence[RollCallLine], actor: Actor) -> _roster.RollCall:
+        """Record a roll call (点名) in the duty log with its marks, in one transaction."""
+        return _roster.record_roll_call(self._ctx, shift_key, lines, actor)
+
+    @_reads
+    def list_roll_calls(self, shift_key: str | None = None) -> list[_roster.RollCall]:
+        """Roll calls oldest first (of one shift with `shift_key`)."""
+        return _roster.list_roll_calls(self._ctx, shift_key)
 
     # --- integrity and retention -------------------------------------------------------------
     @_reads
