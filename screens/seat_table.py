@@ -61,6 +61,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("escalations", "Esc", 3, 5, True),
 )
 
+# Shown only once a roster is loaded for today (issue 13): rostered now ✓, not rostered ·,
+# flagged this shift ⚑ (screens/attendance_panel.py decides the mark).
+ROSTER_COLUMN = Column("roster", "Rst", 3, 1)
+
 _TICKING = frozenset({"in_state", "call", "alerts"})  # cells that change with the clock
 
 # What `s` cycles through, in order; each maps to a sort key over (row, now, marks).
@@ -148,6 +152,7 @@ class SeatTable(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._combined: dict[Style, Style] = {}
         self._static: dict[str, tuple[SeatRow, tuple[Column, ...], list[Segment | None]]] = {}
+        self.roster_mark: Callable[[str], str] | None = None
 
     # ---- data in -------------------------------------------------------------------
 
@@ -195,6 +200,15 @@ class SeatTable(ScrollView, can_focus=True):
                 self._reorder()
             else:
                 self.refresh()
+
+    def set_roster(self, mark: Callable[[str], str] | None) -> None:
+        """Show the roster column with `mark(agent)` (None: no roster for today, no column)."""
+        self.roster_mark = mark
+        self._columns = self._fit_columns(self.size.width)
+        self._static.clear()
+        self._reset_render_caches()
+        self.virtual_size = Size(self._content_width(), len(self.order) + 1)
+        self.refresh()
 
     def set_filter(self, text: str) -> None:
         tokens = text.lower().split()
@@ -309,8 +323,10 @@ class SeatTable(ScrollView, can_focus=True):
 
     def _fit_columns(self, width: int) -> tuple[Column, ...]:
         cols = list(COLUMNS)
+        if self.roster_mark is not None:
+            cols.insert(2, ROSTER_COLUMN)
         while cols and sum(c.width + 1 for c in cols) > width:
-            worst = max(cols, key=lambda c: (c.priority, COLUMNS.index(c)))
+            worst = max(cols, key=lambda c: (c.priority, cols.index(c)))
             if worst.priority == 0:
                 break
             cols.remove(worst)
@@ -464,6 +480,9 @@ class SeatTable(ScrollView, can_focus=True):
             return printable(",".join(row.queues)), theme.DIM
         if key == "escalations":
             return str(row.escalations) if row.escalations else "", theme.WARN
+        if key == "roster":
+            mark = self.roster_mark(row.agent) if self.roster_mark is not None else ""
+            return mark, theme.WARN if mark == "⚑" else theme.DIM
         return "", theme.DEFAULT_STYLE
 
 
