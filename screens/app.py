@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
+from floorconsole import i18n
 from floorconsole.alerts import (
     AlertTracker,
     complaint_summary_reminder_due,
@@ -541,12 +542,12 @@ class FloorApp(App[int]):
         lines = watch.roll_call_lines()
         if watch.shift is None or not lines:
             self.notify(
-                "Nobody is rostered on this shift: import the roster (floorconsole roster import FILE).",
+                i18n._("Nobody is rostered on this shift: import the roster (floorconsole roster import FILE)."),
                 severity="warning",
             )
             return
         self.push_screen(
-            RollCallScreen(self.service, self.actor, watch.shift.key, lines), self._saved("Roll call recorded")
+            RollCallScreen(self.service, self.actor, watch.shift.key, lines), self._saved(i18n._("Roll call recorded"))
         )
 
     def action_allow_flag(self) -> None:
@@ -555,11 +556,13 @@ class FloorApp(App[int]):
 
         flags = self.attendance.open_flags()
         if not flags:
-            self.notify("No attendance flag this shift to allow.", severity="information")
+            self.notify(i18n._("No attendance flag this shift to allow."), severity="information")
             return
         seat = self.selected_seat()
         person = self.attendance.detector.person_of(seat.agent) if seat is not None else ""
-        self.push_screen(AllowFlagForm(self.service, self.actor, flags, person), self._saved("Flag noted as allowed"))
+        self.push_screen(
+            AllowFlagForm(self.service, self.actor, flags, person), self._saved(i18n._("Flag noted as allowed"))
+        )
 
     def action_log_entry(self) -> None:
         from screens.forms import LogEntryForm

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
-from floorconsole.i18n import _
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.roster.model import AttendanceFlag
 from floorconsole.store import Store
@@ -21,16 +22,20 @@ from screens.attendance_panel import KIND_LABELS
 from screens.forms.base import FormScreen, Problems, StoreCall, field_row
 
 
-def flag_label(flag: AttendanceFlag) -> str:
+def flag_label(flag: AttendanceFlag) -> Text:
+    """The flag as the picker shows it, literally (a name from the feed is never markup)."""
     when = datetime.fromtimestamp(flag.started_at).strftime("%H:%M")
-    return f"{when} {printable(flag.person)} · {_(KIND_LABELS[flag.kind])} · {flag.minutes} min"
+    return Text(f"{when} {printable(flag.person)} · {_(KIND_LABELS[flag.kind])} · {flag.minutes} min")
 
 
 class AllowFlagForm(FormScreen[Any]):
     """Which flag and why it is allowed; dismisses with the updated `AttendanceFlag`."""
 
-    FORM_TITLE = "Attendance flag allowed 出勤 · 准许"
+    FORM_TITLE = N_("Attendance flag allowed 出勤 · 准许")
     AUTO_FOCUS = "#note"
+
+    def form_title(self) -> str:
+        return _(self.FORM_TITLE)
 
     def __init__(self, service: Any, actor: Any, flags: list[AttendanceFlag], person: str = "") -> None:
         super().__init__(service, actor)

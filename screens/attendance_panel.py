@@ -36,6 +36,10 @@ KIND_LABELS = {
     "unrostered": N_("not rostered"),
 }
 MARK_ROSTERED, MARK_UNROSTERED, MARK_FLAGGED = "✓", "·", "⚑"
+# The rules run every few seconds, not every second: a flag's time is the episode's own, so
+# it is only recorded up to this much later (benchmarks/attendance_tick.py: ~10 ms a run at
+# 5,000 seats, on the UI thread).
+DETECT_EVERY_S = 5.0
 
 
 class AttendanceWatch:
@@ -54,6 +58,7 @@ class AttendanceWatch:
         self._flagged_now: set[str] = set()
         self.pending: list[Any] = []  # futures of writes not yet done (tests wait on these)
         self._requested: str | None = None  # the shift whose expected floor was last asked for
+        self._last_run = float("-inf")
 
     # ---- from the floor -----------------------------------------------------------
 
@@ -66,8 +71,9 @@ class AttendanceWatch:
         key = shift_at_epoch(self.config.shifts, now).key
         changed = key != self._requested
         self._requested = key
-        if not self.loaded or not live:
+        if not self.loaded or not live or now - self._last_run < DETECT_EVERY_S:
             return changed
+        self._last_run = now
         for event in self.detector.tick(now):
             if isinstance(event, AttendanceFlag):
                 self._submit(Store.record_attendance_flag, event, self.actor)
@@ -135,9 +141,7 @@ class AttendanceWatch:
         if self.shift is None:
             return []
         late = {f.person for f in self.flags if f.kind == "late"}
-        return prefill(
-            self.expected, self.shift.start.date(), self.shift.name, self.detector.logged_in_people(), late
-        )
+        return prefill(self.expected, self.shift.start.date(), self.shift.name, self.detector.logged_in_people(), late)
 
     def open_flags(self) -> list[AttendanceFlag]:
         """This shift's recorded flags not noted as allowed, newest first."""

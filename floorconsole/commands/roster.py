@@ -43,7 +43,9 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date such as 2026-12-01, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a date such as 2026-12-01, got {text!r}").format(text=text)
+        ) from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
 
         return run_with_store(args, body)
-    return fail("say what to do: floorconsole roster import|show|rollcall|flags|allow", EXIT_USAGE)
+    return fail(_("say what to do: floorconsole roster import|show|rollcall|flags|allow"), EXIT_USAGE)
 
 
 def _import(store: Store, config: Config, args: argparse.Namespace) -> int:
@@ -195,9 +197,14 @@ def _rollcall(store: Store, config: Config, args: argparse.Namespace) -> int:
     for change in args.mark:
         person, sep, mark_text = change.rpartition("=")
         if not sep or mark_text.strip() not in MARKS:
-            return fail(f"--mark: expected PERSON=MARK with MARK one of {', '.join(MARKS)}, got {change!r}", EXIT_USAGE)
+            return fail(
+                _("--mark: expected PERSON=MARK with MARK one of {marks}, got {got!r}").format(
+                    marks=", ".join(MARKS), got=change
+                ),
+                EXIT_USAGE,
+            )
         if person not in by_person:
-            return fail(f"--mark: {person!r} is not expected on {key}", EXIT_USAGE)
+            return fail(_("--mark: {person!r} is not expected on {key}").format(person=person, key=key), EXIT_USAGE)
         i = by_person[person]
         lines[i] = lines[i].with_mark(MARKS[MARKS.index(mark_text.strip())])
     if not lines:

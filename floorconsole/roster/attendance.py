@@ -77,6 +77,8 @@ class AttendanceDetector:
     expected: ExpectedFloor = field(default_factory=ExpectedFloor)
     _seats: dict[str, _Seat] = field(default_factory=dict)  # by agent (feed identity)
     _people: set[str] = field(default_factory=set)  # every person the expected floor names
+    _person: dict[str, str] = field(default_factory=dict)  # agent -> person, kept as seats come
+    _by_person: dict[str, _Seat] = field(default_factory=dict)  # person -> their seat (logged in first)
     _open: dict[tuple[str, str, str, float], _Episode] = field(default_factory=dict)
     _done: dict[tuple[str, str, str, float], float] = field(default_factory=dict)  # key -> window end
 
@@ -91,6 +93,10 @@ class AttendanceDetector:
         for leave in expected.on_leave.values():
             people.update(leave)
         self._people = people
+        self._person = {agent: self._resolve(agent, seat) for agent, seat in self._seats.items()}
+        self._by_person = {}
+        for agent, seat in self._seats.items():
+            self._place(self._person[agent], seat)
 
     def observe(self, seats: Iterable[SeatView], now: float) -> None:
         """Take in changed seats (what a `FloorUpdate` carries)."""
@@ -101,7 +107,9 @@ class AttendanceDetector:
                 was_in = False
             else:
                 was_in = seat.logged_in
-            seat.name = view.name or view.agent
+            if seat.name != (view.name or view.agent) or view.agent not in self._person:
+                seat.name = view.name or view.agent
+                self._person[view.agent] = self._resolve(view.agent, seat)
             seat.state, seat.since, seat.reason = view.state, view.since, view.pause_reason
             if seat.logged_in:
                 if not was_in or seat.login_at is None:
@@ -114,13 +122,22 @@ class AttendanceDetector:
                     # logged off at `since`: so logged in just before it
                     seat.last_present = max(seat.last_present or view.since, view.since)
                 seat.login_at = None
+            self._place(self._person[view.agent], seat)
+
+    def _resolve(self, agent: str, seat: _Seat) -> str:
+        if agent in self._people:
+            return agent
+        return seat.name if seat.name in self._people else (seat.name or agent)
+
+    def _place(self, person: str, seat: _Seat) -> None:
+        # two seats under one name: the one logged in counts
+        held = self._by_person.get(person)
+        if held is None or held is seat or seat.logged_in or not held.logged_in:
+            self._by_person[person] = seat
 
     def person_of(self, agent: str) -> str:
         """The roster's name for a seat: its agent id, or its name, as the roster has it."""
-        seat = self._seats.get(agent)
-        if agent in self._people or seat is None:
-            return agent
-        return seat.name if seat.name in self._people else (seat.name or agent)
+        return self._person.get(agent, agent)
 
     # ---- the rules ------------------------------------------------------------------
 
@@ -138,11 +155,7 @@ class AttendanceDetector:
     def tick(self, now: float) -> list[AttendanceFlag | FlagEnded]:
         """What crossed a threshold or ended since the last tick."""
         out: list[AttendanceFlag | FlagEnded] = []
-        by_person: dict[str, _Seat] = {}
-        for agent, seat in self._seats.items():
-            person = self.person_of(agent)
-            if person not in by_person or seat.logged_in:
-                by_person[person] = seat
+        by_person = self._by_person
         active: dict[tuple[str, str, str, float], None] = {}
         for w in self.active_windows(now):
             start, end = w.start.timestamp(), w.end.timestamp()
@@ -223,4 +236,4 @@ class AttendanceDetector:
 
     def logged_in_people(self) -> set[str]:
         """The people (roster names) logged in now."""
-        return {self.person_of(a) for a, s in self._seats.items() if s.logged_in}
+        return {p for p, s in self._by_person.items() if s.logged_in}

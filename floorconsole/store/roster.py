@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.roster.model import AttendanceFlag, RosterEntry
 from floorconsole.roster.roll_call import MARKS, RollCallLine, summary
@@ -62,18 +63,24 @@ def _digest(entries: Sequence[RosterEntry]) -> str:
 def import_roster(ctx: Ctx, entries: Sequence[RosterEntry], source: str, actor: Actor) -> RosterImport:
     """Append a checked roster (inside write_tx): every entry, or none."""
     if not entries:
-        raise ValidationError("the roster has no rows: nothing was imported")
+        raise ValidationError(_("the roster has no rows: nothing was imported"))
     if len(entries) > MAX_ENTRIES:
-        raise ValidationError(f"a roster of more than {MAX_ENTRIES} rows is refused")
+        raise ValidationError(_("a roster of more than {n} rows is refused").format(n=MAX_ENTRIES))
     names = {s.name for s in ctx.shifts}
     seen: set[tuple[date, str, str]] = set()
     for e in entries:
         if e.shift not in names:
-            raise ValidationError(f"unknown shift {e.shift!r} for {e.person} on {e.day} (configured: {sorted(names)})")
+            raise ValidationError(
+                _("unknown shift {shift!r} for {person} on {day} (configured: {known})").format(
+                    shift=e.shift, person=e.person, day=e.day, known=", ".join(sorted(names))
+                )
+            )
         validate.text("person", e.person, max_len=100)
         key = (e.day, e.person, e.shift)
         if key in seen:
-            raise ValidationError(f"{e.person} is twice on the {e.shift} shift of {e.day}")
+            raise ValidationError(
+                _("{person} is twice on the {shift} shift of {day}").format(person=e.person, shift=e.shift, day=e.day)
+            )
         seen.add(key)
     source = validate.text("source", source, max_len=500)
     t = float(ctx.clock())
@@ -206,7 +213,11 @@ def allow_flag(ctx: Ctx, flag_id: int, note: str, actor: Actor) -> AttendanceFla
     note = validate.text("why it is allowed", note, max_len=500)
     flag = get_flag(ctx, flag_id)
     if flag.allowed:
-        raise ValidationError(f"this flag was already noted as allowed by {flag.allowed_by}: {flag.allowed_note}")
+        raise ValidationError(
+            _("this flag was already noted as allowed by {by}: {note}").format(
+                by=flag.allowed_by, note=flag.allowed_note
+            )
+        )
     append_row(
         ctx.conn,
         "attendance_flag_events",
@@ -249,7 +260,7 @@ def _flag(r: dict) -> AttendanceFlag:
 def get_flag(ctx: Ctx, flag_id: int) -> AttendanceFlag:
     rows = dict_rows(ctx.conn, _FLAG_SELECT + "WHERE f.id = ?", (flag_id,))
     if not rows:
-        raise NotFound(f"no attendance flag #{flag_id}")
+        raise NotFound(_("no attendance flag #{id}").format(id=flag_id))
     return _flag(rows[0])
 
 
@@ -271,10 +282,14 @@ def record_roll_call(ctx: Ctx, shift: str, lines: Sequence[RollCallLine], actor:
     """Write the roll call's duty-log entry and its marks, in one transaction."""
     shift = validate.text("shift", shift, max_len=100)
     if not lines:
-        raise ValidationError("nobody is expected on this shift: there is no roll call to record")
+        raise ValidationError(_("nobody is expected on this shift: there is no roll call to record"))
     for line in lines:
         if line.mark not in MARKS:
-            raise ValidationError(f"{line.person}: unknown mark {line.mark!r}; use one of {', '.join(MARKS)}")
+            raise ValidationError(
+                _("{person}: unknown mark {mark!r}; use one of {marks}").format(
+                    person=line.person, mark=line.mark, marks=", ".join(MARKS)
+                )
+            )
     entry = duty_log.append_entry(ctx, "roll-call", summary(shift, lines), actor)
     marks = [{"person": ln.person, "group": ln.group, "mark": ln.mark, "note": ln.note} for ln in lines]
     fields: dict[str, Any] = {

@@ -39,8 +39,8 @@ def line_text(line: RollCallLine) -> Text:
 class RollCallScreen(FormScreen[Any]):
     """The marks of one shift's roll call; dismisses with the recorded `RollCall`."""
 
-    FORM_TITLE = "Roll call 点名"
-    SAVE_LABEL = "Record"
+    FORM_TITLE = N_("Roll call 点名")
+    SAVE_LABEL = N_("Record")
     AUTO_FOCUS = "#marks"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "cycle_mark", "Next mark"),
