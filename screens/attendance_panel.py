@@ -54,6 +54,7 @@ class AttendanceWatch:
         self.flags: list[AttendanceFlag] = []  # recorded flags of the shift in progress
         self.shift: ShiftWindow | None = None
         self.loaded = False  # the expected floor has been read at least once
+        self.roll_call_taken = False  # this shift's roll call is in the duty log
         self._expected_now: set[str] = set()
         self._flagged_now: set[str] = set()
         self.pending: list[Any] = []  # futures of writes not yet done (tests wait on these)
@@ -107,6 +108,8 @@ class AttendanceWatch:
         flags = await asyncio.wrap_future(
             self.service.submit(Store.list_attendance_flags, shift.start.timestamp(), shift.end.timestamp())
         )
+        calls = await asyncio.wrap_future(self.service.submit(Store.list_roll_calls, shift.key))
+        self.roll_call_taken = bool(calls)
         self.shift = shift
         self.expected = expected
         self.flags = [f for f in flags if f.shift_key == shift.key]
@@ -182,6 +185,8 @@ class AttendancePanel(Static):
                     shift=watch.shift.name, n=expected, here=expected - len(absent)
                 )
             )
+            if expected and not watch.roll_call_taken:
+                text.append("\n" + _("Roll call 点名 not taken yet (R)"), style="bold cyan")
             if absent:
                 text.append("\n" + _("Not logged in: "), style="bold")
                 text.append(printable(", ".join(absent[:20])) + (" …" if len(absent) > 20 else ""))

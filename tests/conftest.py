@@ -47,6 +47,7 @@ TIME_SENSITIVE_MODULES = frozenset(
         "test_attendance",
         "test_attendance_panel",
         "test_roster_expected",
+        "test_roster_cli",
         "test_roll_call",
     }
 )

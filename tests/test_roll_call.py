@@ -46,6 +46,8 @@ async def test_roll_call_two_keys_to_the_duty_log(tmp_path, monkeypatch) -> None
     app = _app(tmp_path, monkeypatch)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot, lambda: app.attendance.loaded)
+        panel = app.query_one(AttendancePanel)
+        await until(pilot, lambda: "Roll call 点名 not taken yet (R)" in str(panel.render()))
         await pilot.press("R")
         await until(pilot, lambda: isinstance(app.screen, RollCallScreen), what="roll call open")
         marks = {ln.person: ln.mark for ln in app.screen.lines}
@@ -53,6 +55,8 @@ async def test_roll_call_two_keys_to_the_duty_log(tmp_path, monkeypatch) -> None
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, RollCallScreen), what="roll call recorded")
         await until(pilot, lambda: _entries(tmp_path, "roll-call"), what="duty-log row")
+        panel = app.query_one(AttendancePanel)
+        await until(pilot, lambda: "not taken" not in str(panel.render()), what="panel knows the roll call is taken")
     [entry] = _entries(tmp_path, "roll-call")
     assert entry.shift == "2026-11-23 day" and entry.author == ACTOR.name
     assert "4 expected; present 3, late 0, absent 1, on leave 0" in entry.body

@@ -67,9 +67,11 @@ def test_import_refused_then_clean_show_and_rollcall(tmp_path: Path) -> None:
 
 
 def test_flags_and_allow(tmp_path: Path) -> None:
+    from datetime import datetime
+
     from floorconsole.identity import Actor
 
-    started = 1_795_000_000.0
+    started = datetime(2026, 11, 18, 10, 0).astimezone().timestamp()  # in the day shift, in any zone
     with Store(tmp_path / "floor.db") as store:
         f = store.record_attendance_flag(
             AttendanceFlag("李娜", "off_post", "2026-11-18 day", started, 22), Actor("x", "x", "x")
