@@ -131,6 +131,11 @@ class AttendanceWatch:
             return MARK_FLAGGED
         return MARK_ROSTERED if person in self._expected_now else MARK_UNROSTERED
 
+    @property
+    def expected_count(self) -> int:
+        """How many people are expected on the shift in progress."""
+        return len(self._expected_now)
+
     def absent_now(self) -> list[str]:
         """Rostered on the shift in progress and not logged in."""
         here = self.detector.logged_in_people()
@@ -178,7 +183,7 @@ class AttendancePanel(Static):
             return
         text = Text()
         if watch.shift is not None:
-            expected = len(watch._expected_now)
+            expected = watch.expected_count
             absent = watch.absent_now()
             text.append(
                 _("{shift}: {n} rostered, {here} logged in").format(

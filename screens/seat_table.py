@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorconsole.config import Thresholds
+from floorconsole.i18n import N_
 from floorconsole.printable import printable
 from floorconsole.rules import alert_marks, call_length, is_long_call, is_long_pause
 from floorconsole.views import SeatView
@@ -63,7 +64,7 @@ COLUMNS: tuple[Column, ...] = (
 
 # Shown only once a roster is loaded for today (issue 13): rostered now ✓, not rostered ·,
 # flagged this shift ⚑ (screens/attendance_panel.py decides the mark).
-ROSTER_COLUMN = Column("roster", "Rst", 3, 1)
+ROSTER_COLUMN = Column("roster", N_("Rst"), 3, 1)
 
 _TICKING = frozenset({"in_state", "call", "alerts"})  # cells that change with the clock
 

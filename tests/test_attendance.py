@@ -184,3 +184,13 @@ def test_dst_autumn_late_counts_real_minutes(berlin) -> None:  # noqa: ANN001
     start = at(day, 0)
     assert flags(d.tick(start + 19 * 60)) == []
     assert flags(d.tick(start + 20 * 60)) == [("li", "late", 20)]
+
+
+def test_a_swap_moves_who_is_late() -> None:
+    from floorconsole.roster.model import ApprovedSwap
+
+    roster = [RosterEntry(D1, "li", "day", "g"), RosterEntry(D1 + timedelta(days=1), "zhao", "day", "g")]
+    d = AttendanceDetector(DEFAULT_SHIFTS)
+    d.set_expected(expected_floor(roster, swaps=[ApprovedSwap("li", D1, "day", "zhao", D1 + timedelta(days=1), "day")]))
+    # li swapped the day away: zhao covers it and is the one late; li is not flagged at all
+    assert flags(d.tick(at(D1, 8, 20))) == [("zhao", "late", 20)]
