@@ -272,7 +272,7 @@ class FloorApp(App[int]):
             table = self._panel(SeatTable)
             table.set_roster(self.attendance.mark_for if self.attendance.has_roster_today else None)
 
-        self.run_worker(reload(), group="attendance", exclusive=True, exit_on_error=False)
+        self.run_worker(reload, group="attendance", exclusive=True, exit_on_error=False)
 
     async def _remind_complaint_summary(self, shift_key: str, end: float) -> None:
         """30 minutes before the shift ends: remind when the day's complaint summary has not
