@@ -40,6 +40,7 @@ COMMANDS: dict[str, str] = {
     "wallboard": "wallboard",
     "leave": "leave",
     "swap": "swap",
+    "roster": "roster",
 }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import platformdirs
 
 from floorconsole.ami.settings import AmiSettings, AmiSettingsError, parse_ami_settings
+from floorconsole.roster.settings import RosterSettings, roster_settings_from
 from floorconsole.shifts import ShiftDef, parse_hhmm
 
 APP_NAME = "floorconsole"
@@ -165,6 +166,7 @@ class Config:
     agents: tuple[Agent, ...] = ()  # `[agents."<name>"] job, level, lead`: the registers' people
     holidays: tuple[Holiday, ...] = ()  # `[[holidays]] date, name, duty`: the holiday calendar
     night_shifts: tuple[str, ...] = ("night",)  # `[registers] night_shifts`: leave asked by 12:00
+    roster: RosterSettings = field(default_factory=RosterSettings)  # [roster] and [attendance]
 
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
@@ -345,6 +347,12 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         if not isinstance(nights, list) or not all(isinstance(n, str) and n for n in nights):
             raise ConfigError('registers.night_shifts: expected a list of shift names, e.g. ["night"]')
         changes["night_shifts"] = tuple(nights)
+    if "roster" in raw or "attendance" in raw:
+        names = {s.name for s in changes.get("shifts", cfg.shifts)}
+        try:
+            changes["roster"] = roster_settings_from(_table(raw, "roster"), _table(raw, "attendance"), names)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     return replace(cfg, **changes)
 
 

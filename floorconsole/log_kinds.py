@@ -37,6 +37,7 @@ LOG_KINDS: tuple[LogKind, ...] = (
     LogKind("staffing", "Staffing", "Staffing", "人员调班", carried=True, by_hand=True),
     LogKind("notice", "Notice", "Notices", "最新通告", carried=True, by_hand=True),
     LogKind("patrol", "Patrol finding", "Patrol findings", "巡台", carried=False, by_hand=False),
+    LogKind("roll-call", "Roll call", "Roll calls", "点名", carried=False, by_hand=False),
     LogKind("general", "General", "Other", "", carried=False, by_hand=True),
     LogKind("correction", "Correction", "Corrections", "", carried=False, by_hand=False),
 )

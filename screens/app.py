@@ -44,6 +44,7 @@ from floorconsole.store import Store
 from floorconsole.views import FloorModel, FloorUpdate
 from floorconsole.wiring import ConsoleParts, build_parts
 from screens.ami_actions import AMI_ACTION_HELP, AMI_BINDINGS, AmiKeys
+from screens.attendance_panel import AttendancePanel, AttendanceWatch
 from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
 from screens.floor_map import FloorMap
@@ -100,6 +101,8 @@ class FloorApp(AmiKeys, App[int]):
         Binding("D", "complaint_summary", "Complaint summary"),
         *AMI_BINDINGS,  # L W B T P R X: listen, whisper, barge, take the call, pause, remove, hang up
         Binding("V", "registers", "Leave/swaps"),  # L is listen (AMI), S reverse sort
+        Binding("C", "roll_call", "Roll call"),  # R is remove from queue (AMI)
+        Binding("a", "allow_flag", "Allow flag"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
         # ctrl+c copies a selection in a text field, else asks before losing typed text
@@ -149,6 +152,7 @@ class FloorApp(AmiKeys, App[int]):
         self._owed_checked_on: object = None  # the floor day the owed-reports reminders were last looked at
         self._last_alert = -ALERT_EVERY_S
         self.ami_init()
+        self.attendance = AttendanceWatch(self.service, self.config, self.actor)  # issue 13
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Main-screen keys work only on the main screen (see MAIN_SCREEN_ACTIONS)."""
@@ -165,6 +169,7 @@ class FloorApp(AmiKeys, App[int]):
                     yield FloorMap(self.floor_layout, th, id="floor-map")
                 yield FilterBar(id="filter")
             with Vertical(id="side"):
+                yield AttendancePanel(id="attendance")
                 yield EscalationsPanel(id="escalations")
                 yield HandoverLogPanel(id="log")
         yield FloorFooter()
@@ -264,6 +269,10 @@ class FloorApp(AmiKeys, App[int]):
         if today != self._owed_checked_on:  # on start, then once a day
             self._owed_checked_on = today
             self.run_worker(self._remind_owed(today), group="owed-check", exit_on_error=False)
+        if self.attendance.tick(now, live=self._backfilled):
+            self._reload_attendance()
+        elif int(now) % 30 == 0 and self.attendance.loaded:
+            self._panel(AttendancePanel).show(self.attendance, now)
 
     async def _remind_owed(self, today: Any) -> None:
         """What the shift lead owes by a date (floorconsole/reminders.py): last month's report
@@ -281,6 +290,18 @@ class FloorApp(AmiKeys, App[int]):
                 timeout=20,
                 markup=False,
             )
+
+    def _reload_attendance(self) -> None:
+        """Read the expected floor and this shift's flags again (records or shift changed)."""
+
+        async def reload() -> None:
+            now = self.clock()
+            await self.attendance.reload(now)
+            self._panel(AttendancePanel).show(self.attendance, now)
+            table = self._panel(SeatTable)
+            table.set_roster(self.attendance.mark_for if self.attendance.has_roster_today else None)
+
+        self.run_worker(reload, group="attendance", exclusive=True, exit_on_error=False)
 
     async def _remind_complaint_summary(self, shift_key: str, end: float) -> None:
         """30 minutes before the shift ends: remind when the day's complaint summary has not
@@ -304,6 +325,7 @@ class FloorApp(AmiKeys, App[int]):
     def apply_update(self, update: FloorUpdate) -> None:
         """Show what the engine pushed: the model takes it, the panels repaint what changed."""
         changed = self.floor.apply(update)
+        self.attendance.observe(changed, self.clock())
         if changed:
             self._panel(SeatTable).rows_changed(changed)
             self._panel(FloorMap).rows_changed(changed)
@@ -343,6 +365,7 @@ class FloorApp(AmiKeys, App[int]):
         if snap.handover_waiting and not self._review_offered and self.screen is self.screen_stack[0]:
             self._offer_review(snap.handover_waiting)
         self._alert(self.alerts.overdue(snap.open_items))
+        self._reload_attendance()
         new = self.alerts.escalations(snap.escalations)
         if new:
             e = new[0]
@@ -538,6 +561,36 @@ class FloorApp(AmiKeys, App[int]):
                 layout=self.floor_layout,
             ),
             done,
+        )
+
+    def action_roll_call(self) -> None:
+        """`R`: the roll call (点名) of the shift in progress; Enter records it in the duty log."""
+        from screens.forms.roll_call import RollCallScreen
+
+        watch = self.attendance
+        lines = watch.roll_call_lines()
+        if watch.shift is None or not lines:
+            self.notify(
+                i18n._("Nobody is rostered on this shift: import the roster (floorconsole roster import FILE)."),
+                severity="warning",
+            )
+            return
+        self.push_screen(
+            RollCallScreen(self.service, self.actor, watch.shift.key, lines), self._saved(i18n._("Roll call recorded"))
+        )
+
+    def action_allow_flag(self) -> None:
+        """`a`: note one of this shift's attendance flags as allowed, with why."""
+        from screens.attendance_allow import AllowFlagForm
+
+        flags = self.attendance.open_flags()
+        if not flags:
+            self.notify(i18n._("No attendance flag this shift to allow."), severity="information")
+            return
+        seat = self.selected_seat()
+        person = self.attendance.detector.person_of(seat.agent) if seat is not None else ""
+        self.push_screen(
+            AllowFlagForm(self.service, self.actor, flags, person), self._saved(i18n._("Flag noted as allowed"))
         )
 
     def action_log_entry(self) -> None:
@@ -770,6 +823,8 @@ _ACTION_HELP = {
     "complaint": "Register a complaint that came without an escalation (投诉登记)",
     "complaint_summary": "Write the daily complaint summary and record to whom it is sent",
     "registers": "Leave and swap registers (请假, 换班登记表): enter, approve, withdraw",
+    "roll_call": "Roll call at shift start (点名): present, late, absent, on leave, into the duty log",
+    "allow_flag": "Note an attendance flag as allowed (e.g. sent to recover), so it is not counted",
     "help": "List every key",
     **AMI_ACTION_HELP,
 }

@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorconsole.config import Thresholds
+from floorconsole.i18n import N_
 from floorconsole.printable import printable
 from floorconsole.rules import alert_marks, call_length, is_long_call, is_long_pause
 from floorconsole.views import SeatView
@@ -65,6 +66,9 @@ COLUMNS: tuple[Column, ...] = (
 # only when [ami] is configured (`enable_live`), after the state.
 LIVE_COLUMN = Column("live", "Live (AMI)", 24, 1)
 _LIVE_STYLES = {"ok": Style(color="green"), "warn": theme.WARN, "alert": theme.ALERT, "dim": theme.DIM}
+# Shown only once a roster is loaded for today (issue 13): rostered now ✓, not rostered ·,
+# flagged this shift ⚑ (screens/attendance_panel.py decides the mark).
+ROSTER_COLUMN = Column("roster", N_("Rst"), 3, 1)
 
 _TICKING = frozenset({"in_state", "call", "alerts", "live"})  # cells that change with the clock
 
@@ -155,6 +159,7 @@ class SeatTable(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._combined: dict[Style, Style] = {}
         self._static: dict[str, tuple[SeatRow, tuple[Column, ...], list[Segment | None]]] = {}
+        self.roster_mark: Callable[[str], str] | None = None
 
     # ---- data in -------------------------------------------------------------------
 
@@ -218,6 +223,15 @@ class SeatTable(ScrollView, can_focus=True):
                 self._reorder()
             else:
                 self.refresh()
+
+    def set_roster(self, mark: Callable[[str], str] | None) -> None:
+        """Show the roster column with `mark(agent)` (None: no roster for today, no column)."""
+        self.roster_mark = mark
+        self._columns = self._fit_columns(self.size.width)
+        self._static.clear()
+        self._reset_render_caches()
+        self.virtual_size = Size(self._content_width(), len(self.order) + 1)
+        self.refresh()
 
     def set_filter(self, text: str) -> None:
         tokens = text.lower().split()
@@ -331,7 +345,9 @@ class SeatTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._content_width(), len(self.order) + 1)
 
     def _fit_columns(self, width: int) -> tuple[Column, ...]:
-        everything = self._all_columns
+        everything = list(self._all_columns)
+        if self.roster_mark is not None:
+            everything.insert(2, ROSTER_COLUMN)
         cols = list(everything)
         while cols and sum(c.width + 1 for c in cols) > width:
             worst = max(cols, key=lambda c: (c.priority, everything.index(c)))
@@ -501,6 +517,9 @@ class SeatTable(ScrollView, can_focus=True):
             if cell is None:
                 return "", theme.DIM
             return printable(cell.render(now)), _LIVE_STYLES.get(cell.level, theme.DEFAULT_STYLE)  # type: ignore[attr-defined]
+        if key == "roster":
+            mark = self.roster_mark(row.agent) if self.roster_mark is not None else ""
+            return mark, theme.WARN if mark == "⚑" else theme.DIM
         return "", theme.DEFAULT_STYLE
 
 

@@ -40,8 +40,23 @@ def _populated(tmp_path):
     store.record_summary_sent("k1", "Director Zhou", 1, 1, "md", "stdout", LI)
     store.mark_report_sent("monthly", "2026-10", "Director Zhou", LI)  # m008
     populate_registers(store)  # m007: the leave and swap registers
+    _populate_roster(store)
     store.close()
     return tmp_path / "floor.db"
+
+
+def _populate_roster(store) -> None:
+    """m006: a roster, a flag ended and allowed, a roll call."""
+    from datetime import date
+
+    from floorconsole.roster.model import AttendanceFlag, RosterEntry
+    from floorconsole.roster.roll_call import RollCallLine
+
+    store.import_roster([RosterEntry(date(2026, 12, 1), "a1", "day", "g")], "roster.csv", LI)
+    flag = store.record_attendance_flag(AttendanceFlag("a1", "late", "2026-12-01 day", 100.0, 20), LI)
+    store.end_attendance_flag("a1", "late", "2026-12-01 day", 100.0, 25, LI)
+    store.allow_attendance_flag(flag.id, "sent to recover after a hard call", LI)
+    store.record_roll_call("2026-12-01 day", [RollCallLine("a1", "g", "late")], LI)
 
 
 def _raw(path):

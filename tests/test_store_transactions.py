@@ -23,6 +23,20 @@ def _write_methods() -> set[str]:
     return {n for n, f in inspect.getmembers(Store, inspect.isfunction) if getattr(f, "store_writes", False)}
 
 
+def _roster_writes(call) -> None:
+    """m006: roster import, an attendance flag ended and allowed, a roll call."""
+    from datetime import date
+
+    from floorconsole.roster.model import AttendanceFlag, RosterEntry
+    from floorconsole.roster.roll_call import RollCallLine
+
+    call("import_roster", [RosterEntry(date(2026, 12, 1), "a1", "day", "g")], "roster.csv", LI)
+    flag = call("record_attendance_flag", AttendanceFlag("a1", "late", "2026-12-01 day", 100.0, 20), LI)
+    call("end_attendance_flag", "a1", "late", "2026-12-01 day", 100.0, 25, LI)
+    call("allow_attendance_flag", flag.id, "sent to recover after a hard call", LI)
+    call("record_roll_call", "2026-12-01 day", [RollCallLine("a1", "g", "late")], LI)
+
+
 def test_every_write_method_uses_begin_immediate(tmp_path) -> None:
     store = open_store(tmp_path)
     statements: list[str] = []
@@ -67,6 +81,7 @@ def test_every_write_method_uses_begin_immediate(tmp_path) -> None:
     call("record_summary_sent", "s1", "Director Zhou", 1, 1, "md", "stdout", LI)
     call("mark_report_sent", "monthly", "2026-10", "Director Zhou", LI)
     register_writes(call, store)  # m007: the leave and swap registers
+    _roster_writes(call)
     call("archive", esc.raised_at + 1e6, tmp_path / "a.json", LI)
     # A refused write still starts with BEGIN IMMEDIATE and leaves nothing behind.
     with pytest.raises(Exception):

@@ -62,3 +62,4 @@ class AttendanceFlag:
     allowed: bool = False
     allowed_by: str = ""
     allowed_note: str = ""
+    id: int = 0  # the stored flag's id (0: not stored yet); how a supervisor marks it allowed

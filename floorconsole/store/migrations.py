@@ -63,6 +63,19 @@ RECORD_TABLES: dict[str, str] = {
     # per complaint); and each daily complaint summary sent, to whom.
     "complaint_assessments": "EXISTS (SELECT 1 FROM complaint_assessments WHERE complaint_id = NEW.complaint_id)",
     "complaint_summaries": "",
+    # m006_roster: imported rosters (a later import of a day replaces the earlier one for that
+    # day, by reading), attendance flags (once per episode), their end or "allowed" note (once
+    # each per flag), and roll calls with the duty-log entry each wrote.
+    "roster_imports": "",
+    "roster_entries": "",
+    "attendance_flags": (
+        "EXISTS (SELECT 1 FROM attendance_flags WHERE person = NEW.person AND kind = NEW.kind "
+        "AND shift = NEW.shift AND started_at = NEW.started_at)"
+    ),
+    "attendance_flag_events": (
+        "EXISTS (SELECT 1 FROM attendance_flag_events WHERE flag_id = NEW.flag_id AND action = NEW.action)"
+    ),
+    "roll_calls": "",
     # m007_registers: leave and swap requests; approvals and withdrawals appended to them (an
     # approver approves once; nothing follows a withdrawal).
     "leave_requests": "",
@@ -88,6 +101,14 @@ M001_RECORD_TABLES: tuple[str, ...] = M001_TABLES[1:]  # without "entries"
 OPEN_ITEM_TABLES: tuple[str, ...] = ("open_items", "open_item_events", "handover_answers", "escalation_claims")
 # m005: the complaint's follow-through and the daily summary's sending.
 COMPLAINT_TABLES: tuple[str, ...] = ("complaint_assessments", "complaint_summaries")
+# m006: the roster, attendance flags and roll calls.
+ROSTER_TABLES: tuple[str, ...] = (
+    "roster_imports",
+    "roster_entries",
+    "attendance_flags",
+    "attendance_flag_events",
+    "roll_calls",
+)
 # m007: the leave and swap registers.
 REGISTER_TABLES: tuple[str, ...] = ("leave_requests", "swap_requests", "register_events")
 # m008: reports the shift lead owes upwards, marked as sent.
@@ -364,6 +385,47 @@ def m005_complaint_followthrough(db: Database) -> None:
     """Complaints followed through (issue 10): the company-at-fault / apology / reported-to
     record of each complaint, and every daily complaint summary sent, with its recipient."""
     for sql in [*_COMPLAINT_SQL, *expected_triggers(COMPLAINT_TABLES).values()]:
+        db.execute(sql)
+
+
+_ROSTER_SQL = [
+    # One row per imported file: what it was, how many rows, which days it covers.
+    f"""CREATE TABLE roster_imports (
+        id INTEGER PRIMARY KEY, source TEXT NOT NULL, digest TEXT NOT NULL, rows INTEGER NOT NULL,
+        first_day TEXT NOT NULL, last_day TEXT NOT NULL, {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # One row per person per shift; `day` is ISO (YYYY-MM-DD), the day the shift starts.
+    """CREATE TABLE roster_entries (
+        id INTEGER PRIMARY KEY, import_id INTEGER NOT NULL REFERENCES roster_imports(id),
+        day TEXT NOT NULL, person TEXT NOT NULL, shift TEXT NOT NULL, grp TEXT NOT NULL,
+        time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # One row per flagged episode (late, off post, long meal, unrostered), as detected.
+    f"""CREATE TABLE attendance_flags (
+        id INTEGER PRIMARY KEY, person TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('late', 'off_post', 'long_meal', 'unrostered')),
+        shift TEXT NOT NULL, started_at REAL NOT NULL, minutes INTEGER NOT NULL,
+        {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # The episode ended (how long it lasted), or a supervisor noted it as allowed (with why).
+    f"""CREATE TABLE attendance_flag_events (
+        id INTEGER PRIMARY KEY, flag_id INTEGER NOT NULL REFERENCES attendance_flags(id),
+        action TEXT NOT NULL CHECK (action IN ('ended', 'allowed')), minutes INTEGER,
+        note TEXT NOT NULL, {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    # A roll call: its marks (JSON) and the duty-log entry it wrote.
+    f"""CREATE TABLE roll_calls (
+        id INTEGER PRIMARY KEY, shift TEXT NOT NULL, entry_seq INTEGER NOT NULL REFERENCES entries(seq),
+        marks_json TEXT NOT NULL, {_WHO}, time REAL NOT NULL, hash TEXT NOT NULL)""",
+    "CREATE INDEX roster_entries_day ON roster_entries(day, import_id)",
+    "CREATE UNIQUE INDEX attendance_flags_once ON attendance_flags(person, kind, shift, started_at)",
+    "CREATE INDEX attendance_flags_started ON attendance_flags(started_at)",
+    "CREATE UNIQUE INDEX attendance_flag_events_once ON attendance_flag_events(flag_id, action)",
+    "CREATE INDEX roll_calls_shift ON roll_calls(shift)",
+]
+
+
+@migrations(name="m006_roster")
+def m006_roster(db: Database) -> None:
+    """Who should be on the floor (issue 13): imported rosters, attendance flags with their end
+    and "allowed" notes, and roll calls (点名) with the duty-log entry each wrote."""
+    for sql in [*_ROSTER_SQL, *expected_triggers(ROSTER_TABLES).values()]:
         db.execute(sql)
 
 

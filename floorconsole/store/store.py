@@ -18,12 +18,15 @@ from floorconsole.checklist import ChecklistItem, load_checklist
 from floorconsole.clock import system_clock
 from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, Person, ShiftDef
 from floorconsole.identity import Actor
-from floorconsole.roster.model import ApprovedLeave, ApprovedSwap, AttendanceFlag
+from floorconsole.roster.expected import ExpectedFloor, expected_floor
+from floorconsole.roster.model import ApprovedLeave, ApprovedSwap, AttendanceFlag, RosterEntry
+from floorconsole.roster.roll_call import RollCallLine
 from floorconsole.store import archive as _archive
 from floorconsole.store import audit as _audit
 from floorconsole.store import duty_log, escalations, handovers, open_items, patrol
 from floorconsole.store import registers as _registers
 from floorconsole.store import reports_sent as _reports_sent
+from floorconsole.store import roster as _roster
 from floorconsole.store import verify as _verify
 from floorconsole.store.chain import last_link, log_head, read_key, seal
 from floorconsole.store.context import Ctx
@@ -535,6 +538,69 @@ class Store:
         """Audit rows oldest first."""
         return _audit.list_audit(self._ctx, since, action, limit)
 
+    # --- roster, attendance flags, roll calls (issue 13) ----------------------------------
+    @_writes
+    def import_roster(self, entries: Sequence[RosterEntry], source: str, actor: Actor) -> _roster.RosterImport:
+        """Import a checked roster (all rows or none); a day imported again is read from the newest import."""
+        return _roster.import_roster(self._ctx, entries, source, actor)
+
+    @_reads
+    def roster_imports(self) -> list[_roster.RosterImport]:
+        """Every roster import, oldest first."""
+        return _roster.list_imports(self._ctx)
+
+    @_reads
+    def roster_between(self, start_day: date, end_day: date) -> list[RosterEntry]:
+        """Roster entries of the days from `start_day` to `end_day`, both included."""
+        return _roster.roster_between(self._ctx, start_day, end_day)
+
+    @_reads
+    def roster_months(self) -> set[tuple[int, int]]:
+        """(year, month) of every month with an imported roster."""
+        return _roster.roster_months(self._ctx)
+
+    @_reads
+    def expected_between(self, start_day: date, end_day: date) -> ExpectedFloor:
+        """Who is expected on each shift of the days from `start_day` to `end_day`: the roster
+        with approved leave and swaps applied (the leave and swap registers), and the swap
+        warnings."""
+        entries = _roster.roster_between(self._ctx, start_day, end_day)
+        leave = _registers.approved_leave(self._ctx, start_day, end_day)
+        swaps = _registers.approved_swaps(self._ctx, start_day, end_day)
+        return expected_floor(entries, leave, swaps)
+
+    @_writes
+    def record_attendance_flag(self, flag: AttendanceFlag, actor: Actor) -> AttendanceFlag:
+        """Record a flagged episode once (the same episode again returns the recorded one)."""
+        return _roster.record_flag(self._ctx, flag, actor)
+
+    @_writes
+    def end_attendance_flag(
+        self, person: str, kind: str, shift_key: str, started_at: float, minutes: int, actor: Actor
+    ) -> AttendanceFlag | None:
+        """Record how long a flagged episode lasted (once)."""
+        return _roster.end_flag(self._ctx, person, kind, shift_key, started_at, minutes, actor)
+
+    @_writes
+    def allow_attendance_flag(self, flag_id: int, note: str, actor: Actor) -> AttendanceFlag:
+        """Note a flag as allowed, with why (once); an allowed flag is not counted."""
+        return _roster.allow_flag(self._ctx, flag_id, note, actor)
+
+    @_reads
+    def list_attendance_flags(self, since: float, until: float) -> list[AttendanceFlag]:
+        """Flags whose episode started in [since, until), oldest first."""
+        return _roster.list_flags(self._ctx, since, until)
+
+    @_writes
+    def record_roll_call(self, shift_key: str, lines: Sequence[RollCallLine], actor: Actor) -> _roster.RollCall:
+        """Record a roll call (点名) in the duty log with its marks, in one transaction."""
+        return _roster.record_roll_call(self._ctx, shift_key, lines, actor)
+
+    @_reads
+    def list_roll_calls(self, shift_key: str | None = None) -> list[_roster.RollCall]:
+        """Roll calls oldest first (of one shift with `shift_key`)."""
+        return _roster.list_roll_calls(self._ctx, shift_key)
+
     # --- integrity and retention -------------------------------------------------------------
     @_reads
     def verify(self, head: ChainHead | str | tuple[int, str] | tuple[int, str, str] | None = None) -> VerifyReport:
@@ -562,16 +628,6 @@ class Store:
     def list_reports_sent(self, kind: str | None = None, period: str | None = None) -> list[ReportSent]:
         """Reports marked as sent, oldest first."""
         return _reports_sent.list_sent(self._ctx, kind, period)
-
-    # replaced by the roster branch
-    def list_attendance_flags(self, since: float, until: float) -> list[AttendanceFlag]:
-        """Attendance flags raised in [since, until)."""
-        return []
-
-    # replaced by the roster branch
-    def roster_months(self) -> set[tuple[int, int]]:
-        """The (year, month) of every roster imported."""
-        return set()
 
     # --- leave and swap registers (issue 13; floorconsole/store/registers.py) ------------
     @_writes
@@ -675,10 +731,8 @@ class Store:
         return _registers.list_swaps(self._ctx, start_day, end_day)
 
     def _registers_roster(self) -> _registers.RosterSource | None:
-        """Where the swap rules read the roster: `roster_source`, else the roster import's
-        `roster_between` (kept apart so the registers do not depend on its tables)."""
-        reader: _registers.RosterSource | None = self.roster_source or getattr(self, "roster_between", None)
-        return reader
+        """Where the swap rules read the roster: `roster_source` (tests), else the imported roster."""
+        return self.roster_source or self.roster_between
 
     @_reads
     def approved_swaps(self, start_day: date, end_day: date) -> list[ApprovedSwap]:

@@ -1,0 +1,208 @@
+"""Attendance on the main screen: who is rostered now against who is logged in.
+
+`AttendanceWatch` feeds the pure `AttendanceDetector` from the console's floor updates (no
+polling: the App hands it every changed seat, and the time once a second), records each
+flag once through the store service, and reloads the expected floor when the records change
+or the shift does. `AttendancePanel` lists this shift's flags (allowed ones marked), the
+people rostered now who are not logged in, and swap warnings for shifts about to start. It
+stays hidden while there is no roster for today and nothing to say.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from floorconsole.config import Config
+from floorconsole.i18n import N_, _
+from floorconsole.printable import printable
+from floorconsole.roster.attendance import AttendanceDetector, FlagEnded
+from floorconsole.roster.expected import ExpectedFloor, SwapWarning, warnings_due
+from floorconsole.roster.model import AttendanceFlag
+from floorconsole.roster.roll_call import RollCallLine, prefill
+from floorconsole.shifts import ShiftWindow, shift_at_epoch
+from floorconsole.store import Store
+from floorconsole.views import SeatView
+
+KIND_LABELS = {
+    "late": N_("late"),
+    "off_post": N_("off post"),
+    "long_meal": N_("long meal"),
+    "unrostered": N_("not rostered"),
+}
+MARK_ROSTERED, MARK_UNROSTERED, MARK_FLAGGED = "✓", "·", "⚑"
+# The rules run every few seconds, not every second: a flag's time is the episode's own, so
+# it is only recorded up to this much later (benchmarks/attendance_tick.py: ~10 ms a run at
+# 5,000 seats, on the UI thread).
+DETECT_EVERY_S = 5.0
+
+
+class AttendanceWatch:
+    """The console's attendance state: detector, expected floor, this shift's recorded flags."""
+
+    def __init__(self, service: Any, config: Config, actor: Any) -> None:
+        self.service = service
+        self.config = config
+        self.actor = actor
+        self.detector = AttendanceDetector(config.shifts, config.roster.attendance)
+        self.expected = ExpectedFloor()
+        self.flags: list[AttendanceFlag] = []  # recorded flags of the shift in progress
+        self.shift: ShiftWindow | None = None
+        self.loaded = False  # the expected floor has been read at least once
+        self.roll_call_taken = False  # this shift's roll call is in the duty log
+        self._expected_now: set[str] = set()
+        self._flagged_now: set[str] = set()
+        self.pending: list[Any] = []  # futures of writes not yet done (tests wait on these)
+        self._requested: str | None = None  # the shift whose expected floor was last asked for
+        self._last_run = float("-inf")
+
+    # ---- from the floor -----------------------------------------------------------
+
+    def observe(self, seats: Iterable[SeatView], now: float) -> None:
+        self.detector.observe(seats, now)
+
+    def tick(self, now: float, live: bool = True) -> bool:
+        """Run the rules and record what they found, once the feed is caught up (`live`: a
+        backfill half read would show people as absent). True when the shift changed."""
+        key = shift_at_epoch(self.config.shifts, now).key
+        changed = key != self._requested
+        self._requested = key
+        if not self.loaded or not live or now - self._last_run < DETECT_EVERY_S:
+            return changed
+        self._last_run = now
+        for event in self.detector.tick(now):
+            if isinstance(event, AttendanceFlag):
+                self._submit(Store.record_attendance_flag, event, self.actor)
+            elif isinstance(event, FlagEnded):
+                self._submit(
+                    Store.end_attendance_flag,
+                    event.person,
+                    event.kind,
+                    event.shift_key,
+                    event.started_at,
+                    event.minutes,
+                    self.actor,
+                )
+        return changed
+
+    def _submit(self, method: Any, *args: Any) -> None:
+        future = self.service.submit(method, *args)
+        self.pending = [f for f in self.pending if not f.done()]
+        self.pending.append(future)
+
+    # ---- from the records -----------------------------------------------------------
+
+    async def reload(self, now: float) -> None:
+        """Read the expected floor (yesterday to tomorrow: a night shift, the warnings) and this
+        shift's recorded flags."""
+        shift = shift_at_epoch(self.config.shifts, now)
+        day = shift.start.date()
+        expected = await asyncio.wrap_future(
+            self.service.submit(Store.expected_between, day - timedelta(days=1), day + timedelta(days=1))
+        )
+        flags = await asyncio.wrap_future(
+            self.service.submit(Store.list_attendance_flags, shift.start.timestamp(), shift.end.timestamp())
+        )
+        calls = await asyncio.wrap_future(self.service.submit(Store.list_roll_calls, shift.key))
+        self.roll_call_taken = bool(calls)
+        self.shift = shift
+        self.expected = expected
+        self.flags = [f for f in flags if f.shift_key == shift.key]
+        self.detector.set_expected(expected)
+        self._expected_now = set(expected.slots.get((day, shift.name), {}))
+        self._flagged_now = {f.person for f in self.flags if not f.allowed}
+        self.loaded = True
+
+    # ---- what the screens show --------------------------------------------------------
+
+    @property
+    def has_roster_today(self) -> bool:
+        return self.shift is not None and self.shift.start.date() in self.expected.days
+
+    def mark_for(self, agent: str) -> str:
+        """The seat table's mark: rostered now, not rostered, or flagged this shift."""
+        person = self.detector.person_of(agent)
+        if person in self._flagged_now:
+            return MARK_FLAGGED
+        return MARK_ROSTERED if person in self._expected_now else MARK_UNROSTERED
+
+    @property
+    def expected_count(self) -> int:
+        """How many people are expected on the shift in progress."""
+        return len(self._expected_now)
+
+    def absent_now(self) -> list[str]:
+        """Rostered on the shift in progress and not logged in."""
+        here = self.detector.logged_in_people()
+        return sorted(p for p in self._expected_now if p not in here)
+
+    def warnings(self, now: float) -> list[SwapWarning]:
+        return warnings_due(self.expected, self.config.shifts, now, self.config.roster.attendance.warn_ahead_h)
+
+    def roll_call_lines(self) -> list[RollCallLine]:
+        """The roll call of the shift in progress, prefilled from the floor and the leave register."""
+        if self.shift is None:
+            return []
+        late = {f.person for f in self.flags if f.kind == "late"}
+        return prefill(self.expected, self.shift.start.date(), self.shift.name, self.detector.logged_in_people(), late)
+
+    def open_flags(self) -> list[AttendanceFlag]:
+        """This shift's recorded flags not noted as allowed, newest first."""
+        return sorted((f for f in self.flags if not f.allowed and f.id), key=lambda f: -f.started_at)
+
+
+class AttendancePanel(Static):
+    """This shift's attendance: flags, rostered people not logged in, swap warnings."""
+
+    DEFAULT_CSS = """
+    AttendancePanel {
+        height: auto;
+        max-height: 12;
+        border: round $secondary;
+        border-title-color: $text;
+        padding: 0 1;
+        display: none;
+    }
+    AttendancePanel.-shown { display: block; }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = _("Attendance 出勤")
+
+    def show(self, watch: AttendanceWatch, now: float) -> None:
+        """Redraw from the watch (after a reload, a new flag, the minute moving)."""
+        warnings = watch.warnings(now)
+        shown = watch.has_roster_today or bool(watch.flags) or bool(warnings)
+        self.set_class(shown, "-shown")
+        if not shown:
+            return
+        text = Text()
+        if watch.shift is not None:
+            expected = watch.expected_count
+            absent = watch.absent_now()
+            text.append(
+                _("{shift}: {n} rostered, {here} logged in").format(
+                    shift=watch.shift.name, n=expected, here=expected - len(absent)
+                )
+            )
+            if expected and not watch.roll_call_taken:
+                text.append("\n" + _("Roll call 点名 not taken yet (R)"), style="bold cyan")
+            if absent:
+                text.append("\n" + _("Not logged in: "), style="bold")
+                text.append(printable(", ".join(absent[:20])) + (" …" if len(absent) > 20 else ""))
+        for f in sorted(watch.flags, key=lambda f: f.started_at):
+            text.append("\n")
+            when = datetime.fromtimestamp(f.started_at).strftime("%H:%M")
+            line = f"{when} {printable(f.person)} {_(KIND_LABELS[f.kind])} {f.minutes} min"
+            if f.allowed:
+                text.append("✓ " + line + " · " + _("allowed") + f": {printable(f.allowed_note)}", style="dim")
+            else:
+                text.append(MARK_FLAGGED + " " + line, style="bold yellow")
+        for w in warnings:
+            text.append("\n! " + printable(w.text()), style="bold red")
+        self.update(text)
