@@ -131,6 +131,7 @@ class Config:
     timezone: str | None = None  # IANA zone of the floor's shifts; None: the machine's zone
     people: tuple[Person, ...] = ()  # `[people.<os user>]`; empty: nobody configured (legacy)
     handover_checklist: tuple[str, ...] = DEFAULT_HANDOVER_CHECKLIST
+    language: str | None = None  # `[console] language` ("zh_CN" or "en"); None: from LANG
 
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
@@ -286,6 +287,14 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         changes["shifts"] = _parse_shifts(raw["shifts"])
     if "people" in raw:
         changes["people"] = _parse_people(raw["people"])
+    console = _table(raw, "console")
+    if "language" in console:
+        from floorconsole.i18n import LANGUAGES, normalize_language
+
+        language = normalize_language(console["language"]) if isinstance(console["language"], str) else None
+        if language is None:
+            raise ConfigError(f"console.language: expected one of {', '.join(LANGUAGES)}, got {console['language']!r}")
+        changes["language"] = language
     handover = raw.get("handover", {})
     if "checklist" in handover:
         items = handover["checklist"]

@@ -179,3 +179,45 @@ def test_dates_as_a_chinese_floor_writes_them() -> None:
         assert i18n.format_time(moment, seconds=True) == "20:05:09"
     finally:
         i18n.set_language("en")
+
+
+# --------------------------------------------------------------------------- choosing it
+
+
+def _run(*argv: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    import os
+    import subprocess
+
+    base = {k: v for k, v in os.environ.items() if k not in i18n.ENV_VARIABLES}
+    return subprocess.run(
+        [sys.executable, "-m", "floorconsole", *argv],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_help_follows_lang_then_config_then_environment(tmp_path: Path) -> None:
+    english, chinese = "Write to or read the duty log", "写入或查看值班日志"
+    assert english in _run("--help", env={"LANG": "C.UTF-8"}).stdout
+    assert chinese in _run("--help", env={"LANG": "zh_CN.UTF-8"}).stdout
+    assert chinese in _run("--lang", "zh_CN", "--help", env={"LANG": "en_US.UTF-8"}).stdout
+    assert english in _run("--help", "--lang=en", env={"LANG": "zh_CN.UTF-8"}).stdout
+    config = tmp_path / "c.toml"
+    config.write_text('[console]\nlanguage = "zh_CN"\n')
+    assert chinese in _run("--config", str(config), "--help", env={"LANG": "C.UTF-8"}).stdout
+    assert english in _run("--config", str(config), "--lang", "en", "--help").stdout
+
+
+def test_a_language_we_do_not_have_is_a_one_line_error(tmp_path: Path) -> None:
+    proc = _run("--lang", "fr", "log", "list")
+    assert proc.returncode == 2
+    assert "--lang: expected one of en, zh_CN, got 'fr'" in proc.stderr
+    proc = _run("log", "list", "--lang")
+    assert proc.returncode == 2 and "expected a language (zh_CN or en)" in proc.stderr
+    config = tmp_path / "c.toml"
+    config.write_text('[console]\nlanguage = "fr"\n')
+    proc = _run("--config", str(config), "--db", str(tmp_path / "f.db"), "log", "list")
+    assert proc.returncode != 0 and "console.language" in proc.stderr, proc.stderr
