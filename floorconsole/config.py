@@ -15,6 +15,7 @@ from typing import Any
 
 import platformdirs
 
+from floorconsole.i18n import N_, _
 from floorconsole.shifts import ShiftDef, parse_hhmm
 
 APP_NAME = "floorconsole"
@@ -28,8 +29,8 @@ class ConfigError(ValueError):
 # manual's (an apology script whenever the call is answered after three rings, ~15 s) and the
 # hotline rule's (a call answered after six rings, ~30 s, opens with "抱歉，让您久等").
 APOLOGY_RULES: dict[str, tuple[float, str]] = {
-    "3-rings": (15.0, "complaint manual"),
-    "6-rings": (30.0, "hotline rule"),
+    "3-rings": (15.0, N_("complaint manual")),
+    "6-rings": (30.0, N_("hotline rule")),
 }
 
 
@@ -63,15 +64,18 @@ class Thresholds:
         """Which apology rule is in force, in words: `apology after 6 rings (30 s, hotline rule)`."""
         rings = self.apology_rule.split("-")[0]
         if short:
-            return f"apol≥{self.apology_wait_s:.0f}s"
-        source = APOLOGY_RULES[self.apology_rule][1]
-        return f"apology after {rings} rings ({self.apology_wait_s:.0f} s, {source})"
+            return _("apol≥{wait}s").format(wait=f"{self.apology_wait_s:.0f}")
+        source = _(APOLOGY_RULES[self.apology_rule][1])
+        return _("apology after {rings} rings ({wait} s, {source})").format(
+            rings=rings, wait=f"{self.apology_wait_s:.0f}", source=source
+        )
 
 
 DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
-    ShiftDef("night", "00:00", "08:00"),
-    ShiftDef("day", "08:00", "16:00"),
-    ShiftDef("evening", "16:00", "00:00"),
+    # the names are the records' keys (English); shown translated: 夜班, 早班, 中班
+    ShiftDef(N_("night"), "00:00", "08:00"),
+    ShiftDef(N_("day"), "08:00", "16:00"),
+    ShiftDef(N_("evening"), "16:00", "00:00"),
 )
 
 

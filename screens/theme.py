@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
+from floorconsole.i18n import _
 from floorconsole.views import STATE_LABEL as VIEW_STATE_LABEL
 
 # Keyed by SeatState member *name* (floorconsole.floor.SeatState), so this module does not
@@ -54,7 +55,8 @@ SORTED_COLUMN = Style(bold=True, underline=True, color="cyan")
 
 
 def state_label(name: str) -> str:
-    return STATE_LABEL.get(name, name.lower())
+    """The state's label in the console's language (`on call`, 通话)."""
+    return _(STATE_LABEL[name]) if name in STATE_LABEL else name.lower()
 
 
 def state_style(name: str) -> Style:

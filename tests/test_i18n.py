@@ -221,3 +221,47 @@ def test_a_language_we_do_not_have_is_a_one_line_error(tmp_path: Path) -> None:
     config.write_text('[console]\nlanguage = "fr"\n')
     proc = _run("--config", str(config), "--db", str(tmp_path / "f.db"), "log", "list")
     assert proc.returncode != 0 and "console.language" in proc.stderr, proc.stderr
+
+
+# --------------------------------------------------------------------------- the code side
+
+
+def _python_files() -> list[Path]:
+    return sorted(p for d in ("floorconsole", "screens") for p in (ROOT / d).rglob("*.py"))
+
+
+def test_no_function_that_translates_also_uses_underscore_as_a_throwaway_name() -> None:
+    """`text, _ = ...` in a function makes `_` local there, so a `_("...")` in the same
+    function raises UnboundLocalError (or calls a str): name the throwaway something else."""
+    import ast
+
+    bad = []
+    for path in _python_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            binds = calls = False
+            stack: list[ast.AST] = list(func.body)
+            while stack:
+                node = stack.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    continue  # their own scope
+                if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                    stack.extend(g.iter for g in node.generators)  # the rest is the comprehension's scope
+                    continue
+                if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                    binds = True
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+                    calls = True
+                stack.extend(ast.iter_child_nodes(node))
+            if binds and calls:
+                bad.append(f"{path.relative_to(ROOT)}:{func.lineno} {func.name}")
+    assert not bad, bad
+
+
+def test_nothing_translates_the_empty_string() -> None:
+    """`_("")` is gettext's catalog header, not an empty string."""
+    for path in _python_files():
+        text = path.read_text(encoding="utf-8")
+        assert '_("")' not in text and "_('')" not in text, path
