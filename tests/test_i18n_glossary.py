@@ -45,7 +45,17 @@ def messages() -> list[tuple[str, str]]:
 
 def test_the_glossary_has_the_supervisors_terms() -> None:
     chinese = {t.chinese for t in glossary()}
-    for term in ("交接班", "值班日志", "巡台", "质检", "在线投诉支撑", "服务水平", "放弃率", "平均应答速度", "平均处理时长"):
+    for term in (
+        "交接班",
+        "值班日志",
+        "巡台",
+        "质检",
+        "在线投诉支撑",
+        "服务水平",
+        "放弃率",
+        "平均应答速度",
+        "平均处理时长",
+    ):
         assert term in chinese, term
     for shift in ("早班", "中班", "夜班"):
         assert shift in chinese
