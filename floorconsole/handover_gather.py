@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from floorconsole import log_kinds
 from floorconsole.config import ShiftDef
+from floorconsole.i18n import _
 from floorconsole.layout import FloorLayout
 from floorconsole.shifts import ShiftWindow, shift_at_epoch
 from floorconsole.store import HandoverItem, HandoverItemDraft, Store
@@ -201,11 +202,12 @@ def open_items_text(counts: object) -> str | None:
     if not total:
         return None
     extra = [
-        f"{n} {what}"
+        what.format(n=n)
         for n, what in (
-            (getattr(counts, "overdue", 0), "overdue"),
-            (getattr(counts, "due_this_shift", 0), "due this shift"),
+            (getattr(counts, "overdue", 0), _("{n} overdue")),
+            (getattr(counts, "due_this_shift", 0), _("{n} due this shift")),
         )
         if n
     ]
-    return f"open items {total}" + (f" ({', '.join(extra)})" if extra else "")
+    details = _(" ({details})").format(details=_(", ").join(extra)) if extra else ""
+    return _("open items {n}").format(n=total) + details
