@@ -87,12 +87,12 @@ SIGNING_ROLES: tuple[str, ...] = ("supervisor", "manager")
 # What every handover must say something about (DOMAIN.md, Handover): one line each, with the
 # outgoing side's note. `[handover] checklist = [...]` replaces it.
 DEFAULT_HANDOVER_CHECKLIST: tuple[str, ...] = (
-    "Equipment status 设备情况",
-    "Staffing changes and swaps 人员调班",
-    "New notices and business changes 最新通告",
-    "Important customer information 客户信息",
-    "Physical items counted and handed over 清点交接物品",
-    "Front-desk environment checked 环境检查",
+    N_("Equipment status 设备情况"),
+    N_("Staffing changes and swaps 人员调班"),
+    N_("New notices and business changes 最新通告"),
+    N_("Important customer information 客户信息"),
+    N_("Physical items counted and handed over 清点交接物品"),
+    N_("Front-desk environment checked 环境检查"),
 )
 
 

@@ -13,6 +13,7 @@ and who owns it (an escalation carried as a new entry is as old as the escalatio
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +28,23 @@ from floorconsole.store import HandoverItem, HandoverItemDraft, Store
 # display order of the groups on the review screen and in `handover show`, their titles.
 CARRIED_ENTRY_KINDS: tuple[str, ...] = log_kinds.CARRIED_ENTRY_KINDS
 KIND_ORDER: tuple[str, ...] = log_kinds.ENTRY_KINDS
-KIND_TITLES: dict[str, str] = {k.key: k.title for k in log_kinds.LOG_KINDS}
+
+
+class _KindTitles(Mapping[str, str]):
+    """kind key -> group title (`Follow-ups 待跟进`), in the language shown now (read at
+    each lookup, not at import, so a console switched to zh_CN shows `待跟进`)."""
+
+    def __getitem__(self, key: str) -> str:
+        return log_kinds.BY_KEY[key].title
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(log_kinds.BY_KEY)
+
+    def __len__(self) -> int:
+        return len(log_kinds.BY_KEY)
+
+
+KIND_TITLES: Mapping[str, str] = _KindTitles()
 
 
 @dataclass(frozen=True)

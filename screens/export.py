@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.report import audit_export, build_report, feed_files, summarize_feed
 from floorconsole.report_output import default_filename, render, write_report
@@ -38,7 +39,7 @@ class ExportScreen(ModalScreen[Path | None]):
     """Runs the export and shows its progress; dismisses with the file written (or None)."""
 
     CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(REVIEW_CSS)]
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", N_("Close"))]
 
     def __init__(
         self,
@@ -62,10 +63,10 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Label("Export shift report", id="form-title")
+            yield Label(_("Export shift report"), id="form-title")
             yield Static(Text("Reading the records…"), id="export-status", classes="info")
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
-            yield Static("esc close", classes="hint")
+            yield Static(_("esc close"), classes="hint")
 
     def on_mount(self) -> None:
         self.export()
@@ -126,7 +127,7 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def action_close(self) -> None:
         if not self.finished:
-            self.app.notify("Still exporting: the dialog closes when the file is written.", timeout=3)
+            self.app.notify(_("Still exporting: the dialog closes when the file is written."), timeout=3)
             return
         self.dismiss(self.path)
 

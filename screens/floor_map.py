@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorconsole.config import Thresholds
+from floorconsole.i18n import N_
 from floorconsole.layout import FloorLayout, SeatPlace
 from floorconsole.printable import printable
 from floorconsole.rules import alert_marks
@@ -60,11 +61,11 @@ class FloorMap(ScrollView, can_focus=True):
     """Seats by row/position; arrows move between seats."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(0,-1)", "Up", show=False),
-        Binding("down,j", "move(0,1)", "Down", show=False),
+        Binding("up,k", "move(0,-1)", N_("Up"), show=False),
+        Binding("down,j", "move(0,1)", N_("Down"), show=False),
         # Arrows only: `h` (new log entry) and `l` (the duty log) are the console's keys.
-        Binding("left", "move(-1,0)", "Left", show=False),
-        Binding("right", "move(1,0)", "Right", show=False),
+        Binding("left", "move(-1,0)", N_("Left"), show=False),
+        Binding("right", "move(1,0)", N_("Right"), show=False),
     ]
 
     DEFAULT_CSS = """

@@ -33,6 +33,7 @@ from textual.widgets.option_list import Option
 
 from floorconsole.confidential import FINDING_KINDS, shown_body
 from floorconsole.handover_gather import KIND_TITLES, format_age, kind_rank, origins
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.report import FeedSummary, feed_files, resolve_shift, summarize_feed
 from floorconsole.report_cells import fmt_pct, fmt_s
@@ -141,8 +142,8 @@ class ConfirmForm(FormScreen[Any]):
 class QuestionForm(FormScreen[Any]):
     """Question one item: a note the outgoing side must answer. Dismisses with the Handover."""
 
-    FORM_TITLE = "Question this item"
-    SAVE_LABEL = "Ask"
+    FORM_TITLE = N_("Question this item")
+    SAVE_LABEL = N_("Ask")
 
     def __init__(self, service: Any, actor: Any, handover_id: int, item: Any) -> None:
         super().__init__(service, actor)
@@ -150,12 +151,12 @@ class QuestionForm(FormScreen[Any]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.item.entry.body, 300), classes="info")
-        yield field_row("Question", Input(id="question", compact=True, placeholder="what is unclear or missing"))
+        yield field_row(_("Question"), Input(id="question", compact=True, placeholder=_("what is unclear or missing")))
 
     def collect(self, problems: Problems) -> str:
         text = self.query_one("#question", Input).value.strip()
         if not text:
-            problems.add("question", "Write the question for the outgoing supervisor.")
+            problems.add("question", _("Write the question for the outgoing supervisor."))
         return text
 
     def store_call(self, values: str) -> StoreCall:
@@ -165,8 +166,8 @@ class QuestionForm(FormScreen[Any]):
 class AnswerForm(QuestionForm):
     """The outgoing side answers the question on one of its items. Dismisses with the Handover."""
 
-    FORM_TITLE = "Answer the question"
-    SAVE_LABEL = "Answer"
+    FORM_TITLE = N_("Answer the question")
+    SAVE_LABEL = N_("Answer")
 
     def compose_form(self) -> ComposeResult:
         text = Text(printable(self.item.entry.body, 300))
@@ -174,12 +175,14 @@ class AnswerForm(QuestionForm):
             text.append(f"\n? {printable(q.signature.name, 20)}: ", style="yellow")
             text.append(printable(q.text, 300))
         yield Static(text, classes="info")
-        yield field_row("Answer", Input(id="question", compact=True, placeholder="the answer for the incoming side"))
+        yield field_row(
+            _("Answer"), Input(id="question", compact=True, placeholder=_("the answer for the incoming side"))
+        )
 
     def collect(self, problems: Problems) -> str:
         text = self.query_one("#question", Input).value.strip()
         if not text:
-            problems.add("question", "Write the answer for the incoming supervisor.")
+            problems.add("question", _("Write the answer for the incoming supervisor."))
         return text
 
     def store_call(self, values: str) -> StoreCall:
@@ -191,8 +194,8 @@ class ReviewOffer(ModalScreen[bool]):
 
     CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(REVIEW_CSS)]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "later", "Later"),
-        Binding("enter", "now", "Review now", priority=True),
+        Binding("escape", "later", N_("Later")),
+        Binding("enter", "now", N_("Review now"), priority=True),
     ]
 
     def __init__(self, text: str) -> None:
@@ -201,9 +204,9 @@ class ReviewOffer(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Label("Handover waiting 交接班", id="form-title")
+            yield Label(_("Handover waiting 交接班"), id="form-title")
             yield Static(literal(self.text), classes="info")
-            yield Static("enter review now · esc later (r)", classes="hint")
+            yield Static(_("enter review now · esc later (r)"), classes="hint")
 
     def action_now(self) -> None:
         self.dismiss(True)
@@ -215,15 +218,15 @@ class ReviewOffer(ModalScreen[bool]):
 class ReviewScreen(Screen[Any]):
     """The incoming supervisor's review; dismisses with the last `Handover` seen (or None)."""
 
-    HELP_TITLE = "Handover review keys"
+    HELP_TITLE = N_("Handover review keys")
     CSS_PATH = str(REVIEW_CSS)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "ack", "Acknowledge"),
-        Binding("A", "ack_all", "Ack all"),
-        Binding("q", "question", "Question"),
-        Binding("S", "sign", "Sign receipt"),
-        Binding("a", "answer", "Answer", show=False),  # the outgoing side, on its own handover
-        Binding("escape", "close", "Back"),
+        Binding("space", "ack", N_("Acknowledge")),
+        Binding("A", "ack_all", N_("Ack all")),
+        Binding("q", "question", N_("Question")),
+        Binding("S", "sign", N_("Sign receipt")),
+        Binding("a", "answer", N_("Answer"), show=False),  # the outgoing side, on its own handover
+        Binding("escape", "close", N_("Back")),
     ]
 
     def __init__(
@@ -254,7 +257,7 @@ class ReviewScreen(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Handover review · {self.current.key}", style="bold"), id="rv-title")
-        yield Static(Text("Loading the previous shift's figures…", style="dim"), id="rv-kpis")
+        yield Static(Text(_("Loading the previous shift's figures…"), style="dim"), id="rv-kpis")
         yield Static("", id="rv-status")
         yield OptionList(id="rv-items")
         yield Static("", id="rv-error")
@@ -358,7 +361,7 @@ class ReviewScreen(Screen[Any]):
         status = self.query_one("#rv-status", Static)
         ho = self.handover
         if ho is None:
-            status.update(Text("No handover for this shift has been signed yet.", style="yellow"))
+            status.update(Text(_("No handover for this shift has been signed yet."), style="yellow"))
             return
         now = self.clock()
         groups: dict[str, list[Any]] = {}
@@ -421,10 +424,10 @@ class ReviewScreen(Screen[Any]):
     # -- actions ---------------------------------------------------------------------
     def _writable(self) -> bool:
         if self.handover is None:
-            self.show_error("There is no handover to review.")
+            self.show_error(_("There is no handover to review."))
             return False
         if self.handover.received is not None:
-            self.show_error("This handover was already received; the record is closed.")
+            self.show_error(_("This handover was already received; the record is closed."))
             return False
         if self.mine:
             self.show_error(
@@ -455,7 +458,7 @@ class ReviewScreen(Screen[Any]):
             return
         pending = sum(1 for i in self.handover.items if i.state != "acknowledged")
         if not pending:
-            self.show_error("Every item is already acknowledged.")
+            self.show_error(_("Every item is already acknowledged."))
             return
         self.app.push_screen(
             ConfirmForm(
@@ -483,7 +486,7 @@ class ReviewScreen(Screen[Any]):
     def action_answer(self) -> None:
         item = self.selected_item()
         if self.handover is None or item is None:
-            self.show_error("There is no item to answer.")
+            self.show_error(_("There is no item to answer."))
             return
         if not self.mine:
             self.show_error(
@@ -491,7 +494,7 @@ class ReviewScreen(Screen[Any]):
             )
             return
         if not item.questions:
-            self.show_error("This item was not questioned: there is nothing to answer.")
+            self.show_error(_("This item was not questioned: there is nothing to answer."))
             return
         self.app.push_screen(AnswerForm(self.service, self.actor, self.handover.id, item), self.updated)
 

@@ -231,32 +231,44 @@ def _python_files() -> list[Path]:
 
 
 def test_no_function_that_translates_also_uses_underscore_as_a_throwaway_name() -> None:
-    """`text, _ = ...` in a function makes `_` local there, so a `_("...")` in the same
-    function raises UnboundLocalError (or calls a str): name the throwaway something else."""
+    """`text, _ = ...` (or `for _, x in ...`) in a function or a comprehension makes `_` local
+    there, so a `_("...")` in the same scope raises UnboundLocalError or calls a str: name
+    the throwaway something else."""
     import ast
+
+    scopes = (
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Lambda,
+        ast.ListComp,
+        ast.SetComp,
+        ast.DictComp,
+        ast.GeneratorExp,
+    )
+
+    def own_nodes(scope: ast.AST):
+        """The nodes of `scope` itself, not of the scopes nested in it."""
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            node = stack.pop()
+            yield node
+            if not isinstance(node, (*scopes, ast.ClassDef)):
+                stack.extend(ast.iter_child_nodes(node))
 
     bad = []
     for path in _python_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for func in ast.walk(tree):
-            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for scope in ast.walk(tree):
+            if not isinstance(scope, scopes):
                 continue
-            binds = calls = False
-            stack: list[ast.AST] = list(func.body)
-            while stack:
-                node = stack.pop()
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                    continue  # their own scope
-                if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-                    stack.extend(g.iter for g in node.generators)  # the rest is the comprehension's scope
-                    continue
-                if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
-                    binds = True
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
-                    calls = True
-                stack.extend(ast.iter_child_nodes(node))
+            binds = any(
+                isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store) for n in own_nodes(scope)
+            )
+            calls = any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "_" for n in ast.walk(scope)
+            )
             if binds and calls:
-                bad.append(f"{path.relative_to(ROOT)}:{func.lineno} {func.name}")
+                bad.append(f"{path.relative_to(ROOT)}:{scope.lineno}")
     assert not bad, bad
 
 
