@@ -219,7 +219,7 @@ class FloorApp(App[int]):
 
     def _tick(self) -> None:
         """Once a second; a failing step is reported, never fatal (screens/resilience.py)."""
-        guarded_call(self, "the once-a-second update", self._tick_once)
+        guarded_call(self, N_("the once-a-second update"), self._tick_once)
 
     def _tick_once(self) -> None:
         """Once a second: the clock, and what only time changes (ages, timers, alerts).
@@ -271,7 +271,7 @@ class FloorApp(App[int]):
 
     @on(FloorUpdated)
     def _floor_updated(self, msg: FloorUpdated) -> None:
-        guarded_call(self, "showing a floor update", lambda: self.apply_update(msg.update))
+        guarded_call(self, N_("showing a floor update"), lambda: self.apply_update(msg.update))
 
     def apply_update(self, update: FloorUpdate) -> None:
         """Show what the engine pushed: the model takes it, the panels repaint what changed."""
@@ -296,7 +296,7 @@ class FloorApp(App[int]):
 
     @on(StoreSnapshot)
     def _store_snapshot(self, snap: StoreSnapshot) -> None:
-        guarded_call(self, "showing the records", lambda: self.apply_store(snap))
+        guarded_call(self, N_("showing the records"), lambda: self.apply_store(snap))
 
     def apply_store(self, snap: StoreSnapshot) -> None:
         """Show what the store holds: escalations, log, patrolled seats, open handover."""

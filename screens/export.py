@@ -91,7 +91,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 lambda store: build_report(store, self.config, shift, now, feed_paths=None, layout=self.floor_layout)
             ).result(timeout=60)
             if self.feed_path is not None:
-                call(self._status, f"Folding the feed for {shift.key}…")
+                call(self._status, _("Folding the feed for {shift}…").format(shift=shift.label))
                 summary = summarize_feed(
                     feed_files(Path(self.feed_path)),
                     self.config.thresholds,
@@ -108,7 +108,7 @@ class ExportScreen(ModalScreen[Path | None]):
             self.service.submit(audit_export, self.actor, report, self.fmt, str(path), False).result(timeout=60)
             write_report(path, text)
         except Exception as exc:  # noqa: BLE001 - said in the dialog; nothing half-written is kept
-            call(self._done, None, f"Export failed: {type(exc).__name__}: {exc}")
+            call(self._done, None, _("Export failed: {error}").format(error=f"{type(exc).__name__}: {exc}"))
             return
         call(self._done, path, "")
 
@@ -120,10 +120,10 @@ class ExportScreen(ModalScreen[Path | None]):
             self._status(Text(printable(problem), style="bold red"))
             return
         bar.update(total=100, progress=100)
-        msg = Text("Report saved to\n")
+        msg = Text(_("Report saved to") + "\n")
         msg.append(printable(str(path)), style="bold")
         self._status(msg)
-        self.app.notify(f"Shift report saved to {printable(str(path))}", timeout=8, markup=False)
+        self.app.notify(_("Shift report saved to {path}").format(path=printable(str(path))), timeout=8, markup=False)
 
     def action_close(self) -> None:
         if not self.finished:
