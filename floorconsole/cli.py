@@ -117,6 +117,10 @@ def _main(argv: list[str]) -> int:
         # No subcommand: open the console with whatever global options were given.
         argv = [*argv, "console"]
     args = parser.parse_args(argv)
+    if getattr(args, "lang", None) is None:
+        # `floorconsole wallboard --lang zh_CN`: the option was hoisted as the global one and
+        # the subcommand's own --lang default (None) came back over it; it means both
+        args.lang = _global_value(argv, "--lang")
     if getattr(args, "_module", None) is None:
         parser.print_help()
         return 2

@@ -37,8 +37,8 @@ def normalize_language(text: str | None) -> str | None:
     for part in text.split(":"):
         tag = part.strip().split(".")[0].split("@")[0].replace("-", "_")
         lower = tag.lower()
-        if lower in ("zh", "zh_cn", "zh_sg", "zh_hans") or lower.startswith("zh_hans"):
-            return "zh_CN"
+        if lower == "zh" or lower.startswith("zh_"):
+            return "zh_CN"  # the one Chinese catalog (zh_TW/zh_HK readers get simplified, as the wallboard does)
         if lower in ("c", "posix") or lower == "en" or lower.startswith("en_"):
             return "en"
     return None

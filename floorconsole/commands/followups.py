@@ -14,6 +14,7 @@ import argparse
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
@@ -35,12 +36,12 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register list / done."""
     sub = parser.add_subparsers(dest="fu_command", metavar="list|done")
-    lst = sub.add_parser("list", help="open items, by due time (closed ones too with --all)")
-    lst.add_argument("--all", action="store_true", help="include closed items with their result")
-    lst.add_argument("--json", action="store_true", help="JSON output")
-    done = sub.add_parser("done", help="close an open item with its result (signed as the OS user)")
+    lst = sub.add_parser("list", help=_("open items, by due time (closed ones too with --all)"))
+    lst.add_argument("--all", action="store_true", help=_("include closed items with their result"))
+    lst.add_argument("--json", action="store_true", help=_("JSON output"))
+    done = sub.add_parser("done", help=_("close an open item with its result (signed as the OS user)"))
     done.add_argument("id", type=positive_int)
-    done.add_argument("--result", required=True, help="what was done (e.g. 'called back, refund agreed')")
+    done.add_argument("--result", required=True, help=_("what was done (e.g. 'called back, refund agreed')"))
 
 
 def item_line(i: OpenItem, now: float) -> str:

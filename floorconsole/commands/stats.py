@@ -15,6 +15,7 @@ from typing import Any
 
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
+from floorconsole.i18n import _
 from floorconsole.printable import json_escape_controls
 from floorconsole.replay import fold_files
 from floorconsole.store.cli_support import finite_float
@@ -23,17 +24,17 @@ from floorconsole.tail import not_regular_reason
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the options of `floorconsole stats`."""
-    parser.add_argument("--feed", required=True, help="queue_log or JSON-lines feed file to read")
+    parser.add_argument("--feed", required=True, help=_("queue_log or JSON-lines feed file to read"))
     parser.add_argument(
         "--sl-threshold",
         type=finite_float,
         metavar="SECONDS",
-        help="service-level threshold in seconds (default: config, else 15)",
+        help=_("service-level threshold in seconds (default: config, else 15)"),
     )
     parser.add_argument(
-        "--format", choices=("auto", "queue_log", "jsonl"), default=None, help="feed format (default: auto)"
+        "--format", choices=("auto", "queue_log", "jsonl"), default=None, help=_("feed format (default: auto)")
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of tables"))
 
 
 def run(args: argparse.Namespace) -> int:
