@@ -119,6 +119,20 @@ def NP_(context: str, message: str) -> tuple[str, str]:
     return context, message
 
 
+def ljust_cells(text: str, width: int) -> str:
+    """`text` padded on the right to `width` terminal cells (张婷 is 4 cells, not 2)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
+
+
+def rjust_cells(text: str, width: int) -> str:
+    """`text` padded on the left to `width` terminal cells."""
+    from rich.cells import cell_len
+
+    return " " * max(0, width - cell_len(text)) + text
+
+
 # Dates and times the way the floor writes them: a 24-hour clock in both languages, and a
 # date spelled out as `11月29日` in Chinese (`29 Nov` in English). Month names come from here,
 # not from strftime's %b, so the machine's C locale cannot change them.
