@@ -90,10 +90,17 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
         out.append(Gathered(draft, item.opened.time, item.opened.name))
     for e in store.list_escalations(include_closed=False):
         owner = e.claimed_by or e.raised_by
-        state = f"claimed by {e.claimed_by}" if e.claimed_by else "not claimed"
-        caller = f", caller {e.caller_masked}" if e.caller_masked else ""
-        body = (
-            f"Escalation #{e.id} ({state}): agent {label(e.agent)}, queue {e.queue}{caller}, P{e.priority}: {e.reason}"
+        # the record's words are written in the console's language (the people reading it)
+        state = _("claimed by {who}").format(who=e.claimed_by) if e.claimed_by else _("not claimed")
+        caller = _(", caller {number}").format(number=e.caller_masked) if e.caller_masked else ""
+        body = _("Escalation #{id} ({state}): agent {agent}, queue {queue}{caller}, P{priority}: {reason}").format(
+            id=e.id,
+            state=state,
+            agent=label(e.agent),
+            queue=e.queue,
+            caller=caller,
+            priority=e.priority,
+            reason=e.reason,
         )
         out.append(Gathered(HandoverItemDraft("escalation", body, source=f"escalation:{e.id}"), e.raised_at, owner))
     entries = store.list_entries(shift=key, kinds=list(CARRIED_ENTRY_KINDS))
@@ -104,7 +111,7 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
         corrections = store.corrections_of(entry.seq)
         if corrections:
             last = corrections[-1]
-            note = f"Corrected by #{last.seq}: {last.body}"
+            note = _("Corrected by #{seq}: {body}").format(seq=last.seq, body=last.body)
         out.append(
             Gathered(
                 HandoverItemDraft(entry.kind, entry.body, note=note, entry_seq=entry.seq, source=f"entry:{entry.seq}"),
@@ -113,10 +120,12 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
             )
         )
     for n in store.list_patrol_notes(shift=key, follow_up_only=True):
-        findings = ", ".join(i.label for i in n.items) or "note"
-        seat = f" at seat {n.seat}" if n.seat else ""
+        findings = ", ".join(i.label for i in n.items) or _("note")
+        seat = _(" at seat {seat}").format(seat=n.seat) if n.seat else ""
         text = f": {n.text}" if n.text else ""
-        body = f"Patrol finding on {label(n.agent)}{seat} ({findings}){text}"
+        body = _("Patrol finding on {agent}{seat} ({findings}){text}").format(
+            agent=label(n.agent), seat=seat, findings=findings, text=text
+        )
         out.append(Gathered(HandoverItemDraft("patrol", body, source=f"patrol:{n.id}"), n.time, n.author))
     return sort_gathered(out)
 

@@ -83,3 +83,68 @@ def test_main_screen_zh_cn_80x24(snap_compare, tmp_path, monkeypatch) -> None:
 
 def test_main_screen_zh_cn_160x50(snap_compare, tmp_path, monkeypatch) -> None:
     assert snap_compare(make_app(tmp_path, monkeypatch), terminal_size=(160, 50), run_before=_settled())
+
+
+async def _log_entry(pilot, text: str) -> None:  # noqa: ANN001
+    """Write a duty-log entry through the form (Chinese text typed as an IME commits it)."""
+    from support.waiting import until
+
+    app = pilot.app
+    await pilot.press("h")
+    await until(pilot, lambda: len(app.screen_stack) == 2 and app.screen.focused is not None, what="log form")
+    await pilot.press(*text)
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: len(app.screen_stack) == 1, what="log form closed")
+
+
+def _handover_before():  # noqa: ANN202
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        from support.waiting import until
+
+        from screens.handover_screen import HandoverScreen
+
+        app = pilot.app
+        await settle(app, pilot)
+        await _log_entry(pilot, "三号耳机有杂音，已报修")
+        await pilot.press("H")
+        await until(pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.loaded, what="handover loaded")
+        await pilot.pause()
+
+    return run_before
+
+
+def _form_before():  # noqa: ANN202
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        from support.waiting import until
+
+        from screens.forms import PatrolForm
+
+        app = pilot.app
+        await settle(app, pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, PatrolForm), what="patrol form")
+        app.screen.query_one("#note").focus()
+        await pilot.press(*"巡台发现耳机故障")
+        await pilot.pause()
+
+    return run_before
+
+
+def test_handover_screen_zh_cn_80x24(snap_compare, tmp_path, monkeypatch) -> None:
+    assert snap_compare(make_app(tmp_path, monkeypatch), terminal_size=(80, 24), run_before=_handover_before())
+
+
+def test_handover_screen_zh_cn_160x50(snap_compare, tmp_path, monkeypatch) -> None:
+    assert snap_compare(make_app(tmp_path, monkeypatch), terminal_size=(160, 50), run_before=_handover_before())
+
+
+def test_patrol_form_zh_cn_80x24(snap_compare, tmp_path, monkeypatch) -> None:
+    assert snap_compare(make_app(tmp_path, monkeypatch), terminal_size=(80, 24), run_before=_form_before())
+
+
+def test_patrol_form_zh_cn_160x50(snap_compare, tmp_path, monkeypatch) -> None:
+    assert snap_compare(make_app(tmp_path, monkeypatch), terminal_size=(160, 50), run_before=_form_before())
+
+
+def test_floor_map_zh_cn_160x50(snap_compare, tmp_path, monkeypatch) -> None:
+    assert snap_compare(make_app(tmp_path, monkeypatch), terminal_size=(160, 50), run_before=_settled("m"))

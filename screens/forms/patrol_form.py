@@ -63,9 +63,9 @@ class PatrolForm(FormScreen[Any]):
         points = sum(self._by_code[c].deduction for c in codes)
         text = Text(_("Findings: "), style="bold")
         text.append(f"{len(codes)}   ")
-        text.append("Deduction total: ", style="bold")
+        text.append(_("Deduction total: "), style="bold")
         text.append(f"-{points}" if points else "0")
-        text.append("   space ticks an item", style="dim")
+        text.append("   " + _("space ticks an item"), style="dim")
         return text
 
     @on(SelectionList.SelectedChanged, "#checklist")
