@@ -86,7 +86,8 @@ def test_rich_measures_chinese_messages_as_a_cjk_terminal_draws_them() -> None:
         )
 
     for _msgid, msgstr in _translations("zh_CN"):
-        assert cell_len(msgstr) == cjk_width(msgstr), msgstr
+        for line in msgstr.splitlines():
+            assert cell_len(line) == cjk_width(line), msgstr
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]")

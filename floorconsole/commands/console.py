@@ -37,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if config.feed_path is None:
         print(
-            "floorconsole: no feed to follow: give --feed FILE or set [feed] path in the config file\n"
-            "(`floorconsole demo` opens the console on a simulated floor)",
+            "floorconsole: "
+            + _(
+                "no feed to follow: give --feed FILE or set [feed] path in the config file\n"
+                "(`floorconsole demo` opens the console on a simulated floor)"
+            ),
             file=sys.stderr,
         )
         return 2

@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{printable(e.agent):<12} {printable(e.queue):<10} {e.caller_masked or '-':<14} {printable(e.reason)}"
                 )
             if not rows:
-                print("no open escalations" if not args.all else "no escalations")
+                print(_("no open escalations") if not args.all else _("no escalations"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
                 esc = store.claim_escalation(args.id, actor_for(args, config))
             except AlreadyClaimed as exc:
                 return fail(f"escalation {args.id} is already taken by {exc.by} (at {fmt_time(exc.at)})")
-            print(f"escalation {esc.id} is yours ({esc.claimed_by})")
+            print(_("escalation {id} is yours ({who})").format(id=esc.id, who=esc.claimed_by))
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
         def body(store: Store, config: Config) -> int:
             esc = store.release_escalation(args.id, args.reason, current_actor(config))
-            print(f"escalation {esc.id} released: anyone may claim it")
+            print(_("escalation {id} released: anyone may claim it").format(id=esc.id))
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
 
         def body(store: Store, config: Config) -> int:
             esc = store.pass_escalation(args.id, args.to, args.reason, current_actor(config))
-            print(f"escalation {esc.id} passed to {esc.claimed_by}")
+            print(_("escalation {id} passed to {who}").format(id=esc.id, who=esc.claimed_by))
             return EXIT_OK
 
         return run_with_store(args, body)

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             for i in items:
                 print(item_line(i, now))
             if not items:
-                print("no open items" if not args.all else "no items")
+                print(_("no open items") if not args.all else _("no items"))
             if escalations:
                 print(
                     f"\n{len(escalations)} escalation(s) without an outcome (close with floorconsole escalations resolve):"
@@ -93,7 +93,11 @@ def run(args: argparse.Namespace) -> int:
         def body(store: Store, config: Config) -> int:
             item = store.close_open_item(args.id, args.result, current_actor(config))
             assert item.closed is not None  # close_open_item returns the item as closed
-            print(f"open item {item.id} closed by {item.closed.name}: {item.result}")
+            print(
+                _("open item {id} closed by {who}: {result}").format(
+                    id=item.id, who=item.closed.name, result=item.result
+                )
+            )
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             for h in rows:
                 print(summary_line(h))
             if not rows:
-                print("no open handovers" if args.open else "no handovers")
+                print(_("no open handovers") if args.open else _("no handovers"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)
@@ -129,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             if item is None:
                 return fail(f"handover {args.id} has no item {args.item} (see floorconsole handover show {args.id})")
             store.answer_item(h.id, item.id, args.text, current_actor(config))
-            print(f"handover {h.id} item {args.item}: answer recorded")
+            print(_("handover {id} item {item}: answer recorded").format(id=h.id, item=args.item))
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)

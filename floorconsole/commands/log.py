@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
 
         def body(store: Store, config: Config) -> int:
             entry = store.add_entry(args.kind, args.body, actor_for(args, config, "author"), args.refers_to)
-            print(f"saved log entry {entry.seq} ({entry.kind}, {entry.shift}) hash {entry.hash[:16]}")
+            print(
+                _("saved log entry {seq} ({kind}, {shift}) hash {hash}").format(
+                    seq=entry.seq, kind=entry.kind, shift=entry.shift, hash=entry.hash[:16]
+                )
+            )
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -70,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{e.seq:>6}  {fmt_time(e.time)}  {e.kind:<14} {printable(e.author, 20):<12} {printable(e.body)}{ref}"
                 )
             if not entries:
-                print("no entries")
+                print(_("no entries"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)

@@ -58,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
                 text=args.text,
                 follow_up=args.follow_up,
             )
-            print(f"saved patrol note {note.id}: {printable(note.agent)} deductions {note.deduction_total}")
+            print(
+                _("saved patrol note {id}: {agent} deductions {points}").format(
+                    id=note.id, agent=printable(note.agent), points=note.deduction_total
+                )
+            )
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                     f"-{n.deduction_total:<3} {codes:<24} {printable(n.text)}{flag}"
                 )
             if not notes:
-                print("no patrol notes")
+                print(_("no patrol notes"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)
