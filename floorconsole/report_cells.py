@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from floorconsole.i18n import N_, _
+from floorconsole.i18n import N_, _, format_day, is_chinese
 from floorconsole.measures import QueueMeasures
 from floorconsole.report import (
     HOUR,
@@ -403,7 +403,10 @@ def _translated(
 def title_line(report: ShiftReport, complaints_only: bool = False) -> str:
     what = _("Daily complaint summary") if complaints_only else _("Shift report")
     who = _(", supervisor {name}").format(name=report.supervisor) if report.supervisor else ""
-    return f"{what}: {report.shift_key} ({fmt_time(report.start)} – {fmt_hm(report.end)}){who}"
+    shift = report.shift_key
+    if is_chinese():  # 11月23日 早班 (the key's English name is the records')
+        shift = f"{format_day(datetime.fromtimestamp(report.start))} {_(report.shift_name)}"
+    return f"{what}: {shift} ({fmt_time(report.start)} – {fmt_hm(report.end)}){who}"
 
 
 def footer_line(report: ShiftReport) -> str:

@@ -228,7 +228,7 @@ class FloorApp(App[int]):
         when the rows change; the long-call rule looks at the seats on a call only."""
         now = self.clock()
         shift = shift_at_epoch(self.config.shifts, now)
-        span = f"{shift.start:%H:%M}–{shift.end:%H:%M}"
+        span = _("{start}–{end}").format(start=f"{shift.start:%H:%M}", end=f"{shift.end:%H:%M}")
         table = self._panel(SeatTable)
         header = self._panel(FloorHeader)
         if self._patrol_counts is None:

@@ -185,7 +185,7 @@ class EscalationsPanel(RecordList[Any]):
         text = Text(no_wrap=True)
         if line == 1:
             text.append("     ")
-            text.append(printable(e.reason or "—", max_len=200))
+            text.append(printable(e.reason or _("—"), max_len=200))
             text.append("  ")
             text.append(printable(e.caller_masked or ""), style="dim")
             return text

@@ -144,7 +144,7 @@ class FloorHeader(Widget):
         text = Text()
         text.append(clock, style="bold")
         text.append("  ")
-        text.append(printable(_(self.shift_name) if self.shift_name else "") or "—", style="bold cyan")
+        text.append(printable(_(self.shift_name) if self.shift_name else "") or _("—"), style="bold cyan")
         if not self.compact and self.shift_span:
             text.append(f" {self.shift_span}", style="dim")
         text.append("  ")

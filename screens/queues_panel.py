@@ -141,7 +141,7 @@ class QueuesPanel(Widget):
                     text = str(q.waiting_now)
                     style = "bold" if q.waiting_now else "dim"
                 elif key == "longest":
-                    text = theme.format_duration(longest) if longest is not None else "—"
+                    text = theme.format_duration(longest) if longest is not None else _("—")
                     if is_past_apology(q, self.now, th):
                         style = theme.ALERT
                     elif longest is not None and longest > th.sl_threshold_s:
@@ -157,7 +157,7 @@ class QueuesPanel(Widget):
                 elif key == "asa":
                     text = _secs(q.asa)
                 elif key == "aht":
-                    text = theme.format_duration(q.aht) if q.aht is not None else "—"
+                    text = theme.format_duration(q.aht) if q.aht is not None else _("—")
                 elif key == "avail":
                     text = str(c.available)
                     style = theme.state_style("AVAILABLE") if c.available else (theme.ALERT if q.waiting_now else "dim")
@@ -181,11 +181,11 @@ class QueuesPanel(Widget):
 
 
 def _pct(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value:.{digits}f}%"
+    return _("—") if value is None else f"{value:.{digits}f}%"
 
 
 def _secs(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}s"
+    return _("—") if value is None else f"{value:.0f}s"
 
 
 def _fit(text: str, width: int, right: bool) -> str:

@@ -102,8 +102,8 @@ def kpi_table(prev_key: str, prev: FeedSummary | None, week_key: str, week: Feed
     t.add_column(Text(_("Previous shift {shift}").format(shift=prev_key)), justify="right")
     t.add_column(Text(_("Last week {shift}").format(shift=week_key)), justify="right")
     for label, cell in KPI_ROWS:
-        a = cell(prev.total) if prev is not None and prev.has_data else "—"
-        b = cell(week.total) if week is not None and week.has_data else "—"
+        a = cell(prev.total) if prev is not None and prev.has_data else _("—")
+        b = cell(week.total) if week is not None and week.has_data else _("—")
         t.add_row(_(label), a, b)
     return Group(t, Text(note, style="dim")) if note else t
 

@@ -438,7 +438,7 @@ class SeatTable(ScrollView, can_focus=True):
     def _cell(self, key: str, row: SeatRow, marks: str, now: float) -> tuple[str, Style]:
         th = self.thresholds
         if key == "seat":
-            return printable(row.seat_id) or "—", theme.DIM
+            return printable(row.seat_id) or _("—"), theme.DIM
         if key == "name":
             return printable(row.name), theme.DEFAULT_STYLE
         if key == "state":

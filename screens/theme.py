@@ -75,7 +75,7 @@ def format_duration(seconds: float | None) -> str:
     """`m:ss` below an hour, `h:mm:ss` below a day, then `3d 04h` (a seat whose last event
     is days old still fits its column); "—" for no value. Negative clamps to 0."""
     if seconds is None:
-        return "—"
+        return _("—")
     s = max(0, int(seconds))
     if s >= 86400:
         days, rem = divmod(s, 86400)
