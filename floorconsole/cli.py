@@ -14,7 +14,7 @@ import signal
 import sys
 
 from floorconsole import _exit_interrupted
-from floorconsole.i18n import _
+from floorconsole.i18n import N_, _
 
 GLOBAL_OPTIONS = ("--config", "--db", "--lang")
 _EXPECTED = {"--lang": "a language (zh_CN or en)"}
@@ -141,6 +141,26 @@ def _global_value(argv: list[str], option: str) -> str | None:
     return value
 
 
+# argparse's own words ("usage:", "options", its errors), for the catalogs: argparse looks
+# `_` up in its module at call time, and _choose_language points it at ours.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
 def _choose_language(argv: list[str]) -> None:
     """Set the language once, before the parser is built (its help is translated too):
     `--lang`, else `[console] language` in the config file, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG.
@@ -157,6 +177,7 @@ def _choose_language(argv: list[str]) -> None:
         except (ConfigError, OSError):
             configured = None
     set_language(choose_language(option, configured, os.environ))
+    argparse._ = _  # type: ignore[attr-defined]  # argparse's words in the same language
 
 
 def _interrupt_as_exception() -> None:
