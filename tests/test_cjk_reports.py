@@ -73,15 +73,21 @@ def test_stats_tables_line_up_in_cells_with_chinese_queue_names(tmp_path: Path, 
 
 
 @pytest.fixture
-def db_with_chinese_entry(tmp_path: Path) -> Path:
+def db_with_chinese_entry(tmp_path: Path) -> tuple[Path, str]:
+    """A database with one Chinese duty-log entry, and the key of the shift it went into
+    (named explicitly below, so a run at a shift boundary reports the right shift)."""
     db = tmp_path / "floor.db"
-    fc("--db", str(db), "log", "add", "--kind", "equipment", "--body", ENTRY, "--author", "李娜")
-    return db
+    saved = fc(
+        "--db", str(db), "--lang", "en", "log", "add", "--kind", "equipment", "--body", ENTRY, "--author", "李娜"
+    )
+    shift = saved.split("(", 1)[1].split(")", 1)[0].split(", ", 1)[1]  # saved log entry 1 (equipment, KEY) ...
+    return db, shift
 
 
-def test_report_csv_in_chinese_keeps_every_cell_whole(tmp_path: Path, db_with_chinese_entry: Path) -> None:
+def test_report_csv_in_chinese_keeps_every_cell_whole(tmp_path: Path, db_with_chinese_entry) -> None:
+    db, shift = db_with_chinese_entry
     out = fc(
-        "--db", str(db_with_chinese_entry), "--lang", "zh_CN", "report", "--format", "csv",
+        "--db", str(db), "--lang", "zh_CN", "report", "--format", "csv", "--shift", shift,
         "--feed", str(chinese_feed(tmp_path)),
     )  # fmt: skip
     assert out.startswith("\ufeff")  # Excel on a Chinese Windows needs the BOM
@@ -99,9 +105,10 @@ def test_report_csv_in_chinese_keeps_every_cell_whole(tmp_path: Path, db_with_ch
     assert all(len(r) == len(kpi_header) for r in kpis)
 
 
-def test_report_markdown_in_chinese(tmp_path: Path, db_with_chinese_entry: Path) -> None:
+def test_report_markdown_in_chinese(tmp_path: Path, db_with_chinese_entry) -> None:
+    db, shift = db_with_chinese_entry
     out = fc(
-        "--db", str(db_with_chinese_entry), "--lang", "zh_CN", "report", "--format", "md",
+        "--db", str(db), "--lang", "zh_CN", "report", "--format", "md", "--shift", shift,
         "--feed", str(chinese_feed(tmp_path)),
     )  # fmt: skip
     assert out.startswith("# 班次报告：") or out.startswith("# 班次报告:")
