@@ -278,3 +278,31 @@ def test_nothing_translates_the_empty_string() -> None:
     for path in _python_files():
         text = path.read_text(encoding="utf-8")
         assert '_("")' not in text and "_('')" not in text, path
+
+
+def test_config_takes_the_language_and_chinese_shift_names(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from floorconsole.config import Config, load_config
+    from floorconsole.shifts import shift_at
+
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[console]\nlanguage = "zh-CN"\n'
+        '[[shifts]]\nname = "早班"\nstart = "08:00"\nend = "16:00"\n'
+        '[[shifts]]\nname = "中班"\nstart = "16:00"\nend = "00:00"\n'
+        '[[shifts]]\nname = "夜班"\nstart = "00:00"\nend = "08:00"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.language == "zh_CN"
+    window = shift_at(config.shifts, datetime(2026, 11, 29, 20, 5).astimezone())
+    assert window.name == "中班" and window.key.endswith(" 中班")
+    try:
+        i18n.set_language("zh_CN")
+        assert window.label == "11月29日 中班"
+        default = shift_at(Config().shifts, datetime(2026, 11, 29, 9, 0).astimezone())
+        assert default.key.endswith(" day") and default.label == "11月29日 早班"  # the record keeps its key
+    finally:
+        i18n.set_language("en")
+    assert window.label == window.key
