@@ -132,6 +132,17 @@ def main() -> None:
         config, feed = build_floor(Path(tmp))
         add_records(config, with_handover=False)
         asyncio.run(shoot(config, feed, out, [("main-80x24", ())], size=(80, 24)))
+    # the console in Chinese (`--lang zh_CN`, `[console] language`, or LANG=zh_CN.UTF-8)
+    from floorconsole.i18n import set_language
+
+    set_language("zh_CN")
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config, feed = build_floor(Path(tmp))
+            add_records(config, with_handover=False)
+            asyncio.run(shoot(config, feed, out, [("main-zh-CN", ())]))
+    finally:
+        set_language("en")
 
 
 if __name__ == "__main__":

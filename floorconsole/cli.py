@@ -14,8 +14,10 @@ import signal
 import sys
 
 from floorconsole import _exit_interrupted
+from floorconsole.i18n import N_, _
 
-GLOBAL_OPTIONS = ("--config", "--db")
+GLOBAL_OPTIONS = ("--config", "--db", "--lang")
+_EXPECTED = {"--lang": "a language (zh_CN or en)"}
 EXIT_INTERRUPTED = 130
 DEBUG_ENV = "FLOORCONSOLE_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
@@ -48,10 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand registered."""
     parser = argparse.ArgumentParser(
         prog="floorconsole",
-        description="Keyboard-first console for call-centre floor supervisors.",
+        description=_("Keyboard-first console for call-centre floor supervisors."),
     )
-    parser.add_argument("--config", help="path to a floorconsole TOML config file")
-    parser.add_argument("--db", help="path to the records database (overrides config)")
+    parser.add_argument("--config", help=_("path to a floorconsole TOML config file"))
+    parser.add_argument("--db", help=_("path to the records database (overrides config)"))
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help=_("language of the console and messages: zh_CN or en (overrides config and LANG)"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, module_name in COMMANDS.items():
         full_name = f"floorconsole.commands.{module_name}"
@@ -62,7 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                 raise
             continue  # a command not built yet; tests/test_cli.py insists all exist
         doc = (module.__doc__ or name).strip().splitlines()[0]
-        p = sub.add_parser(name, help=doc, description=module.__doc__)
+        # the first line is extracted into the catalogs by tools/i18n.py; the rest of the
+        # docstring is English-only detail, shown in English
+        description = _(doc) if _(doc) != doc else module.__doc__
+        p = sub.add_parser(name, help=_(doc), description=description)
         module.add_arguments(p)
         p.set_defaults(_module=module)
     return parser
@@ -91,28 +101,87 @@ def main(argv: list[str] | None = None) -> int:
         from floorconsole.masking import mask_digit_runs
 
         print(
-            f"floorconsole: error: unexpected {type(exc).__name__}: {mask_digit_runs(str(exc))[:300]} "
-            f"(set {DEBUG_ENV}=1 for details)",
+            "floorconsole: "
+            + _("error: unexpected {kind}: {text} (set {variable}=1 for details)").format(
+                kind=type(exc).__name__, text=mask_digit_runs(str(exc))[:300], variable=DEBUG_ENV
+            ),
             file=sys.stderr,
         )
         return 1
 
 
 def _main(argv: list[str]) -> int:
-    parser = build_parser()
     try:
         argv = _hoist_globals(argv)
+        _choose_language(argv)
     except ValueError as exc:
-        parser.error(str(exc))
+        build_parser().error(str(exc))
+    parser = build_parser()
     if not _has_subcommand(argv) and not any(a in ("-h", "--help") for a in argv):
         # No subcommand: open the console with whatever global options were given.
         argv = [*argv, "console"]
     args = parser.parse_args(argv)
+    if getattr(args, "lang", None) is None:
+        # `floorconsole wallboard --lang zh_CN`: the option was hoisted as the global one and
+        # the subcommand's own --lang default (None) came back over it; it means both
+        args.lang = _global_value(argv, "--lang")
     if getattr(args, "_module", None) is None:
         parser.print_help()
         return 2
     _interrupt_as_exception()
     return int(args._module.run(args) or 0)
+
+
+def _global_value(argv: list[str], option: str) -> str | None:
+    """The value of a (hoisted) global option, before argparse runs."""
+    value = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == option and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith(f"{option}="):
+            value = arg.partition("=")[2]
+    return value
+
+
+# argparse's own words ("usage:", "options", its errors), for the catalogs: argparse looks
+# `_` up in its module at call time, and _choose_language points it at ours.
+ARGPARSE_WORDS = (
+    N_("usage: "),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("one of the arguments %s is required"),
+    N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def _choose_language(argv: list[str]) -> None:
+    """Set the language once, before the parser is built (its help is translated too):
+    `--lang`, else `[console] language` in the config file, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG.
+
+    A config file that cannot be read is left for the command to report."""
+    from floorconsole.config import ConfigError, load_config
+    from floorconsole.i18n import choose_language, set_language
+
+    option = _global_value(argv, "--lang")
+    configured = None
+    if not option:
+        try:
+            configured = load_config(_global_value(argv, "--config")).language
+        except (ConfigError, OSError):
+            configured = None
+    set_language(choose_language(option, configured, os.environ))
+    argparse._ = _  # type: ignore[attr-defined]  # argparse's words in the same language
 
 
 def _interrupt_as_exception() -> None:
@@ -123,7 +192,7 @@ def _interrupt_as_exception() -> None:
 
 def _interrupted() -> int:
     try:
-        sys.stderr.write("floorconsole: interrupted\n")
+        sys.stderr.write("floorconsole: " + _("interrupted") + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -133,9 +202,9 @@ def _interrupted() -> int:
 def _has_subcommand(argv: list[str]) -> bool:
     """True when the first word after the (hoisted) global options is a known subcommand."""
     i = 0
-    while i < len(argv) and argv[i] in ("--config", "--db"):
+    while i < len(argv) and argv[i] in GLOBAL_OPTIONS:
         i += 2
-    while i < len(argv) and argv[i].startswith(("--config=", "--db=")):
+    while i < len(argv) and argv[i].startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)):
         i += 1
     return i < len(argv) and argv[i] in COMMANDS
 
@@ -148,7 +217,7 @@ def _silence_stdout() -> None:
 
 
 def _hoist_globals(argv: list[str]) -> list[str]:
-    """Allow `--config`/`--db` after the subcommand too (`floorconsole stats --db x`).
+    """Allow `--config`/`--db`/`--lang` after the subcommand too (`floorconsole stats --db x`).
 
     ValueError when one of them has no value (`floorconsole log list --config`).
     """
@@ -163,13 +232,14 @@ def _hoist_globals(argv: list[str]) -> list[str]:
         if arg in GLOBAL_OPTIONS:
             value = argv[i + 1] if i + 1 < len(argv) else None
             if value is None or not value.strip() or value in GLOBAL_OPTIONS:
-                raise ValueError(f"argument {arg}: expected a file path")
+                raise ValueError(f"argument {arg}: expected {_EXPECTED.get(arg, 'a file path')}")
             out_globals += [arg, value]
             i += 2
             continue
         if arg.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)):
             if not arg.partition("=")[2].strip():
-                raise ValueError(f"argument {arg.partition('=')[0]}: expected a file path")
+                name = arg.partition("=")[0]
+                raise ValueError(f"argument {name}: expected {_EXPECTED.get(name, 'a file path')}")
             out_globals.append(arg)
         else:
             rest.append(arg)

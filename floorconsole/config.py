@@ -17,6 +17,7 @@ from typing import Any
 import platformdirs
 
 from floorconsole.ami.settings import AmiSettings, AmiSettingsError, parse_ami_settings
+from floorconsole.i18n import N_, _
 from floorconsole.roster.settings import RosterSettings, roster_settings_from
 from floorconsole.shifts import ShiftDef, parse_hhmm
 
@@ -31,8 +32,8 @@ class ConfigError(ValueError):
 # manual's (an apology script whenever the call is answered after three rings, ~15 s) and the
 # hotline rule's (a call answered after six rings, ~30 s, opens with "抱歉，让您久等").
 APOLOGY_RULES: dict[str, tuple[float, str]] = {
-    "3-rings": (15.0, "complaint manual"),
-    "6-rings": (30.0, "hotline rule"),
+    "3-rings": (15.0, N_("complaint manual")),
+    "6-rings": (30.0, N_("hotline rule")),
 }
 
 
@@ -66,15 +67,18 @@ class Thresholds:
         """Which apology rule is in force, in words: `apology after 6 rings (30 s, hotline rule)`."""
         rings = self.apology_rule.split("-")[0]
         if short:
-            return f"apol≥{self.apology_wait_s:.0f}s"
-        source = APOLOGY_RULES[self.apology_rule][1]
-        return f"apology after {rings} rings ({self.apology_wait_s:.0f} s, {source})"
+            return _("apol≥{wait}s").format(wait=f"{self.apology_wait_s:.0f}")
+        source = _(APOLOGY_RULES[self.apology_rule][1])
+        return _("apology after {rings} rings ({wait} s, {source})").format(
+            rings=rings, wait=f"{self.apology_wait_s:.0f}", source=source
+        )
 
 
 DEFAULT_SHIFTS: tuple[ShiftDef, ...] = (
-    ShiftDef("night", "00:00", "08:00"),
-    ShiftDef("day", "08:00", "16:00"),
-    ShiftDef("evening", "16:00", "00:00"),
+    # the names are the records' keys (English); shown translated: 夜班, 早班, 中班
+    ShiftDef(N_("night"), "00:00", "08:00"),
+    ShiftDef(N_("day"), "08:00", "16:00"),
+    ShiftDef(N_("evening"), "16:00", "00:00"),
 )
 
 
@@ -91,12 +95,12 @@ CALL_ROLES: frozenset[str] = frozenset({"supervisor", "manager"})
 # What every handover must say something about (DOMAIN.md, Handover): one line each, with the
 # outgoing side's note. `[handover] checklist = [...]` replaces it.
 DEFAULT_HANDOVER_CHECKLIST: tuple[str, ...] = (
-    "Equipment status 设备情况",
-    "Staffing changes and swaps 人员调班",
-    "New notices and business changes 最新通告",
-    "Important customer information 客户信息",
-    "Physical items counted and handed over 清点交接物品",
-    "Front-desk environment checked 环境检查",
+    N_("Equipment status 设备情况"),
+    N_("Staffing changes and swaps 人员调班"),
+    N_("New notices and business changes 最新通告"),
+    N_("Important customer information 客户信息"),
+    N_("Physical items counted and handed over 清点交接物品"),
+    N_("Front-desk environment checked 环境检查"),
 )
 
 
@@ -167,6 +171,7 @@ class Config:
     holidays: tuple[Holiday, ...] = ()  # `[[holidays]] date, name, duty`: the holiday calendar
     night_shifts: tuple[str, ...] = ("night",)  # `[registers] night_shifts`: leave asked by 12:00
     roster: RosterSettings = field(default_factory=RosterSettings)  # [roster] and [attendance]
+    language: str | None = None  # `[console] language` ("zh_CN" or "en"); None: from LANG
 
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
@@ -331,6 +336,14 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
             changes["ami"] = parse_ami_settings(raw["ami"], base_dir)
         except AmiSettingsError as exc:
             raise ConfigError(str(exc)) from None
+    console = _table(raw, "console")
+    if "language" in console:
+        from floorconsole.i18n import LANGUAGES, normalize_language
+
+        language = normalize_language(console["language"]) if isinstance(console["language"], str) else None
+        if language is None:
+            raise ConfigError(f"console.language: expected one of {', '.join(LANGUAGES)}, got {console['language']!r}")
+        changes["language"] = language
     handover = raw.get("handover", {})
     if "checklist" in handover:
         items = handover["checklist"]

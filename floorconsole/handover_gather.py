@@ -13,11 +13,13 @@ and who owns it (an escalation carried as a new entry is as old as the escalatio
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from floorconsole import log_kinds
 from floorconsole.config import ShiftDef
+from floorconsole.i18n import _
 from floorconsole.layout import FloorLayout
 from floorconsole.shifts import ShiftWindow, shift_at_epoch
 from floorconsole.store import HandoverItem, HandoverItemDraft, Store
@@ -26,7 +28,23 @@ from floorconsole.store import HandoverItem, HandoverItemDraft, Store
 # display order of the groups on the review screen and in `handover show`, their titles.
 CARRIED_ENTRY_KINDS: tuple[str, ...] = log_kinds.CARRIED_ENTRY_KINDS
 KIND_ORDER: tuple[str, ...] = log_kinds.ENTRY_KINDS
-KIND_TITLES: dict[str, str] = {k.key: k.title for k in log_kinds.LOG_KINDS}
+
+
+class _KindTitles(Mapping[str, str]):
+    """kind key -> group title (`Follow-ups 待跟进`), in the language shown now (read at
+    each lookup, not at import, so a console switched to zh_CN shows `待跟进`)."""
+
+    def __getitem__(self, key: str) -> str:
+        return log_kinds.BY_KEY[key].title
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(log_kinds.BY_KEY)
+
+    def __len__(self) -> int:
+        return len(log_kinds.BY_KEY)
+
+
+KIND_TITLES: Mapping[str, str] = _KindTitles()
 
 
 @dataclass(frozen=True)
@@ -72,10 +90,17 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
         out.append(Gathered(draft, item.opened.time, item.opened.name))
     for e in store.list_escalations(include_closed=False):
         owner = e.claimed_by or e.raised_by
-        state = f"claimed by {e.claimed_by}" if e.claimed_by else "not claimed"
-        caller = f", caller {e.caller_masked}" if e.caller_masked else ""
-        body = (
-            f"Escalation #{e.id} ({state}): agent {label(e.agent)}, queue {e.queue}{caller}, P{e.priority}: {e.reason}"
+        # the record's words are written in the console's language (the people reading it)
+        state = _("claimed by {who}").format(who=e.claimed_by) if e.claimed_by else _("not claimed")
+        caller = _(", caller {number}").format(number=e.caller_masked) if e.caller_masked else ""
+        body = _("Escalation #{id} ({state}): agent {agent}, queue {queue}{caller}, P{priority}: {reason}").format(
+            id=e.id,
+            state=state,
+            agent=label(e.agent),
+            queue=e.queue,
+            caller=caller,
+            priority=e.priority,
+            reason=e.reason,
         )
         out.append(Gathered(HandoverItemDraft("escalation", body, source=f"escalation:{e.id}"), e.raised_at, owner))
     entries = store.list_entries(shift=key, kinds=list(CARRIED_ENTRY_KINDS))
@@ -86,7 +111,7 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
         corrections = store.corrections_of(entry.seq)
         if corrections:
             last = corrections[-1]
-            note = f"Corrected by #{last.seq}: {last.body}"
+            note = _("Corrected by #{seq}: {body}").format(seq=last.seq, body=last.body)
         out.append(
             Gathered(
                 HandoverItemDraft(entry.kind, entry.body, note=note, entry_seq=entry.seq, source=f"entry:{entry.seq}"),
@@ -95,10 +120,12 @@ def gather(store: Store, shift: ShiftWindow, now: float, layout: FloorLayout | N
             )
         )
     for n in store.list_patrol_notes(shift=key, follow_up_only=True):
-        findings = ", ".join(i.label for i in n.items) or "note"
-        seat = f" at seat {n.seat}" if n.seat else ""
+        findings = ", ".join(i.label for i in n.items) or _("note")
+        seat = _(" at seat {seat}").format(seat=n.seat) if n.seat else ""
         text = f": {n.text}" if n.text else ""
-        body = f"Patrol finding on {label(n.agent)}{seat} ({findings}){text}"
+        body = _("Patrol finding on {agent}{seat} ({findings}){text}").format(
+            agent=label(n.agent), seat=seat, findings=findings, text=text
+        )
         out.append(Gathered(HandoverItemDraft("patrol", body, source=f"patrol:{n.id}"), n.time, n.author))
     return sort_gathered(out)
 
@@ -201,11 +228,12 @@ def open_items_text(counts: object) -> str | None:
     if not total:
         return None
     extra = [
-        f"{n} {what}"
+        what.format(n=n)
         for n, what in (
-            (getattr(counts, "overdue", 0), "overdue"),
-            (getattr(counts, "due_this_shift", 0), "due this shift"),
+            (getattr(counts, "overdue", 0), _("{n} overdue")),
+            (getattr(counts, "due_this_shift", 0), _("{n} due this shift")),
         )
         if n
     ]
-    return f"open items {total}" + (f" ({', '.join(extra)})" if extra else "")
+    details = _(" ({details})").format(details=_(", ").join(extra)) if extra else ""
+    return _("open items {n}").format(n=total) + details

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from floorconsole.i18n import N_, _, format_day, is_chinese
 from floorconsole.measures import QueueMeasures
 from floorconsole.report import (
     HOUR,
@@ -32,17 +33,17 @@ def fmt_s(v: float | None) -> str:
 
 
 KPI_COLUMNS = (
-    "queue",
-    "offered",
-    "answered",
-    "abandoned",
-    "exited",
-    "SL",
-    "abandon rate",
-    "ASA",
-    "AHT",
-    "peak wait",
-    "needing apology",
+    N_("queue"),
+    N_("offered"),
+    N_("answered"),
+    N_("abandoned"),
+    N_("exited"),
+    N_("SL"),
+    N_("abandon rate"),
+    N_("ASA"),
+    N_("AHT"),
+    N_("peak wait"),
+    N_("needing apology"),
 )
 
 
@@ -63,7 +64,16 @@ def kpi_cells(m: QueueMeasures, name: str | None = None) -> list[str]:
     ]
 
 
-HOUR_COLUMNS = ("hour", "offered", "answered", "abandoned", "SL", "abandon rate", "ASA", "peak waiting")
+HOUR_COLUMNS = (
+    "hour",
+    N_("offered"),
+    N_("answered"),
+    N_("abandoned"),
+    N_("SL"),
+    N_("abandon rate"),
+    N_("ASA"),
+    N_("peak waiting"),
+)
 
 
 def hour_cells(h: HourRow) -> list[str]:
@@ -80,16 +90,26 @@ def hour_cells(h: HourRow) -> list[str]:
     ]
 
 
-ESC_COLUMNS = ("#", "raised", "agent", "queue", "caller", "reason", "status", "by", "outcome note")
+ESC_COLUMNS = (
+    "#",
+    N_("raised"),
+    N_("agent"),
+    N_("queue"),
+    N_("caller"),
+    N_("reason"),
+    N_("status"),
+    N_("by"),
+    N_("outcome note"),
+)
 
 
 def escalation_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
     by = e.outcome_by or e.claimed_by or ""
     note = e.note
     if e.due:
-        note = f"callback due {fmt_time(e.due)}" + (f"; {note}" if note else "")
+        note = _("callback due {time}").format(time=fmt_time(e.due)) + (f"; {note}" if note else "")
     if e.department:
-        note = f"referred to {e.department}" + (f"; {note}" if note else "")
+        note = _("referred to {department}").format(department=e.department) + (f"; {note}" if note else "")
     return [
         str(e.id),
         fmt_time(e.raised_at),
@@ -105,23 +125,23 @@ def escalation_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[s
 
 COMPLAINT_COLUMNS = (
     "#",
-    "time",
-    "customer",
-    "phone",
-    "product",
-    "batch",
-    "problem",
-    "wants",
-    "agent",
-    "outcome",
-    "company at fault",
-    "apology",
-    "reported to",
+    N_("time"),
+    N_("customer"),
+    N_("phone"),
+    N_("product"),
+    N_("batch"),
+    N_("problem"),
+    N_("wants"),
+    N_("agent"),
+    N_("outcome"),
+    N_("company at fault"),
+    N_("apology"),
+    N_("reported to"),
 )
 
 
 def _yes_no(value: bool | None) -> str:
-    return "-" if value is None else ("yes" if value else "no")
+    return "-" if value is None else (_("yes") if value else _("no"))
 
 
 def complaint_cells(r: ComplaintRow) -> list[str]:
@@ -143,7 +163,18 @@ def complaint_cells(r: ComplaintRow) -> list[str]:
     ]
 
 
-RESOLVED_COLUMNS = ("#", "raised", "resolved", "agent", "queue", "caller", "reason", "outcome", "by", "note")
+RESOLVED_COLUMNS = (
+    "#",
+    N_("raised"),
+    N_("resolved"),
+    N_("agent"),
+    N_("queue"),
+    N_("caller"),
+    N_("reason"),
+    N_("outcome"),
+    N_("by"),
+    N_("note"),
+)
 
 
 def resolved_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str]:
@@ -166,11 +197,23 @@ def resolved_cells(e: Escalation, agent: Callable[[str], str] = str) -> list[str
 def sent_note(report: ShiftReport) -> str:
     """To whom this shift's complaint summary has been sent so far."""
     if not report.summaries_sent:
-        return "Not yet sent to management this shift"
-    return "Sent to " + "; ".join(f"{s.sent_to} ({fmt_hm(s.time)}, by {s.sent_by})" for s in report.summaries_sent)
+        return _("Not yet sent to management this shift")
+    return _("Sent to ") + "; ".join(
+        _("{to} ({time}, by {by})").format(to=s.sent_to, time=fmt_hm(s.time), by=s.sent_by)
+        for s in report.summaries_sent
+    )
 
 
-PATROL_COLUMNS = ("agent", "time", "seat", "findings", "deduction", "follow-up", "note", "by")
+PATROL_COLUMNS = (
+    "agent",
+    N_("time"),
+    N_("seat"),
+    N_("findings"),
+    N_("deduction"),
+    N_("follow-up"),
+    N_("note"),
+    N_("by"),
+)
 
 
 def patrol_cells(n: PatrolNote, agent: Callable[[str], str] = str) -> list[str]:
@@ -187,14 +230,14 @@ def patrol_cells(n: PatrolNote, agent: Callable[[str], str] = str) -> list[str]:
     ]
 
 
-PRAISE_COLUMNS = ("agent", "time", "what", "why", "by")
+PRAISE_COLUMNS = ("agent", N_("time"), N_("what"), N_("why"), N_("by"))
 
 
 def praise_cells(p: Praise, agent: Callable[[str], str] = str) -> list[str]:
     return [agent(p.agent), fmt_time(p.time), p.what, p.why, p.author]
 
 
-LOG_COLUMNS = ("#", "time", "kind", "corrects", "entry", "by")
+LOG_COLUMNS = ("#", N_("time"), N_("kind"), N_("corrects"), N_("entry"), N_("by"))
 
 
 def log_cells(e: LogEntry) -> list[str]:
@@ -202,7 +245,15 @@ def log_cells(e: LogEntry) -> list[str]:
     return [str(e.seq), fmt_time(e.time), e.kind, f"#{e.refers_to}" if e.refers_to else "", e.body, e.author]
 
 
-INSPECTION_COLUMNS = ("agent", "time", "call", *(SCORE_LABELS[d] for d in SCORE_DIMENSIONS), "total", "comment", "by")
+INSPECTION_COLUMNS = (
+    "agent",
+    N_("time"),
+    N_("call"),
+    *(SCORE_LABELS[d] for d in SCORE_DIMENSIONS),
+    N_("total"),
+    N_("comment"),
+    N_("by"),
+)
 
 
 def inspection_cells(i: Inspection, agent: Callable[[str], str] = str) -> list[str]:
@@ -218,13 +269,23 @@ def inspection_cells(i: Inspection, agent: Callable[[str], str] = str) -> list[s
     ]
 
 
-HANDOVER_COLUMNS = ("#", "from", "to", "handed by", "handed at", "items", "acknowledged", "questioned", "received")
+HANDOVER_COLUMNS = (
+    "#",
+    N_("from"),
+    N_("to"),
+    N_("handed by"),
+    N_("handed at"),
+    N_("items"),
+    N_("acknowledged"),
+    N_("questioned"),
+    N_("received"),
+)
 
 
 def handover_cells(h: Handover) -> list[str]:
     acked = sum(1 for i in h.items if i.acknowledged is not None)
     questioned = sum(1 for i in h.items if i.questions)
-    received = f"{h.received.name} {fmt_time(h.received.time)}" if h.received else "NOT RECEIVED"
+    received = f"{h.received.name} {fmt_time(h.received.time)}" if h.received else _("NOT RECEIVED")
     return [
         str(h.id),
         h.from_shift,
@@ -243,75 +304,79 @@ def sections(
 ) -> list[tuple[str, tuple[str, ...], list[list[str]], str]]:
     """The report as (title, columns, rows, note) tables, in reading order (every format uses this)."""
     out: list[tuple[str, tuple[str, ...], list[list[str]], str]] = []
-    c_note = f"Complaints recorded {fmt_time(report.complaints_start)} – {fmt_time(report.complaints_end)}"
+    c_note = _("Complaints recorded {start} – {end}").format(
+        start=fmt_time(report.complaints_start), end=fmt_time(report.complaints_end)
+    )
     complaints = [complaint_cells(r) for r in report.complaints]
     resolved = (
-        "Escalations resolved today",
+        N_("Escalations resolved today"),
         RESOLVED_COLUMNS,
         [resolved_cells(e, report.agent) for e in report.resolved],
         sent_note(report),
     )
     if complaints_only:
-        return [("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note), resolved]
+        return _translated([(N_("Daily complaint summary"), COMPLAINT_COLUMNS, complaints, c_note), resolved])
     f = report.feed
     if f is not None:
-        rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, "All queues")]
-        note = (
-            f"SL = answered within {report.sl_threshold_s:.0f} s ÷ (answered + abandoned + exited); "
-            f"needing apology = calls answered after the rule in force: {report.apology_text}; "
-            f"{f.lines} feed lines read, {f.rejected} rejected"
-        )
-        out.append(("Queue KPIs", KPI_COLUMNS, rows, note))
+        rows = [kpi_cells(m) for m in f.queues] + [kpi_cells(f.total, _("All queues"))]
+        note = _(
+            "SL = answered within {threshold} s ÷ (answered + abandoned + exited); "
+            "needing apology = calls answered after the rule in force: {rule}; "
+            "{lines} feed lines read, {rejected} rejected"
+        ).format(threshold=f"{report.sl_threshold_s:.0f}", rule=report.apology_text, lines=f.lines, rejected=f.rejected)
+        out.append((N_("Queue KPIs"), KPI_COLUMNS, rows, note))
         out.append(
             (
-                "By hour",
+                N_("By hour"),
                 HOUR_COLUMNS,
                 [hour_cells(h) for h in f.hours],
-                "All queues; peak waiting = most callers waiting at once in the hour",
+                _("All queues; peak waiting = most callers waiting at once in the hour"),
             )
         )
     else:
-        out.append(("Queue KPIs", ("note",), [[report.feed_problem]], ""))
+        out.append((N_("Queue KPIs"), (N_("note"),), [[report.feed_problem]], ""))
     out.append(
         (
-            "Duty log",
+            N_("Duty log"),
             LOG_COLUMNS,
             [log_cells(e) for e in report.log_entries],
-            "" if report.log_entries else "No duty-log entry this shift",
+            "" if report.log_entries else _("No duty-log entry this shift"),
         )
     )
     out.append(
         (
-            "Escalations",
+            N_("Escalations"),
             ESC_COLUMNS,
             [escalation_cells(e, report.agent) for e in report.escalations],
-            "Caller numbers masked",
+            _("Caller numbers masked"),
         )
     )
-    out.append(("Daily complaint summary", COMPLAINT_COLUMNS, complaints, c_note))
+    out.append((N_("Daily complaint summary"), COMPLAINT_COLUMNS, complaints, c_note))
     out.append(resolved)
     out.append(
         (
-            "Patrol findings by agent",
+            N_("Patrol findings by agent"),
             PATROL_COLUMNS,
             [patrol_cells(n, report.agent) for notes in report.patrol.values() for n in notes],
             ""
             if report.findings_included
-            else f"{report.findings_count} finding(s) recorded, kept out of this shared report: praise in public, "
-            "correct in private. A supervisor or manager adds them with --findings.",
+            else _(
+                "{n} finding(s) recorded, kept out of this shared report: praise in public, "
+                "correct in private. A supervisor or manager adds them with --findings."
+            ).format(n=report.findings_count),
         )
     )
     out.append(
         (
-            "Quality inspections",
+            N_("Quality inspections"),
             INSPECTION_COLUMNS,
             [inspection_cells(i, report.agent) for i in report.inspections],
-            "Scores 1–5",
+            _("Scores 1–5"),
         )
     )
     out.append(
         (
-            "Praise by agent",
+            N_("Praise by agent"),
             PRAISE_COLUMNS,
             [praise_cells(p, report.agent) for ps in report.praise.values() for p in ps],
             "",
@@ -319,25 +384,37 @@ def sections(
     )
     out.append(
         (
-            "Handover",
+            N_("Handover"),
             HANDOVER_COLUMNS,
             [handover_cells(h) for h in report.handovers],
-            "" if report.handovers else "No handover recorded for this shift",
+            "" if report.handovers else _("No handover recorded for this shift"),
         )
     )
-    return out
+    return _translated(out)
+
+
+def _translated(
+    out: list[tuple[str, tuple[str, ...], list[list[str]], str]],
+) -> list[tuple[str, tuple[str, ...], list[list[str]], str]]:
+    """Titles and column names (marked N_ above) in the report's language."""
+    return [(_(title), tuple(_(c) for c in cols), rows, note) for title, cols, rows, note in out]
 
 
 def title_line(report: ShiftReport, complaints_only: bool = False) -> str:
-    what = "Daily complaint summary" if complaints_only else "Shift report"
-    who = f", supervisor {report.supervisor}" if report.supervisor else ""
-    return f"{what}: {report.shift_key} ({fmt_time(report.start)} – {fmt_hm(report.end)}){who}"
+    what = _("Daily complaint summary") if complaints_only else _("Shift report")
+    who = _(", supervisor {name}").format(name=report.supervisor) if report.supervisor else ""
+    shift = report.shift_key
+    if is_chinese():  # 11月23日 早班 (the key's English name is the records')
+        shift = f"{format_day(datetime.fromtimestamp(report.start))} {_(report.shift_name)}"
+    return f"{what}: {shift} ({fmt_time(report.start)} – {fmt_hm(report.end)}){who}"
 
 
 def footer_line(report: ShiftReport) -> str:
     head = report.head
     chain = f"seq {head.seq}, sha256 {head.hash}" if head else "-"
-    return f"Duty log chain head: {chain}. Generated {fmt_time(report.generated_at)}. Internal and confidential."
+    return _("Duty log chain head: {chain}. Generated {time}. Internal and confidential.").format(
+        chain=chain, time=fmt_time(report.generated_at)
+    )
 
 
 def chain_line(report: ShiftReport) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 
+from floorconsole.i18n import N_, _, is_chinese
 from floorconsole.printable import printable
 from floorconsole.report import HOUR, HourRow, ShiftReport
 from floorconsole.report_cells import chain_line, fmt_hm, footer_line, sections, title_line
@@ -19,6 +20,16 @@ table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ccc;paddin
 th{background:#f2f2f2}p.note{color:#555;font-size:.85em}.chart{margin:.5em 0}
 footer{margin-top:2em;font-size:.8em;color:#555;word-break:break-all}
 """
+
+
+# the chart's words are translated inside f-strings, where extraction cannot see them
+_CHART_WORDS = (
+    N_("Waiting callers and service level by hour"),
+    N_("{n} waiting at peak"),
+    N_("peak waiting callers"),
+    N_("service level"),
+    N_("SL target"),
+)
 
 
 def _e(text: str) -> str:
@@ -36,7 +47,7 @@ def chart_svg(hours: tuple[HourRow, ...], sl_target: float | None = None) -> str
     peak = max(max(r.peak_waiting for r in hours), 1)
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-        f'viewBox="0 0 {w} {h}" role="img" aria-label="Waiting callers and service level by hour">'
+        f'viewBox="0 0 {w} {h}" role="img" aria-label="{_e(_("Waiting callers and service level by hour"))}">'
     ]
     parts.append(f'<rect x="{left}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#ccc"/>')
     for i, r in enumerate(hours):
@@ -44,7 +55,7 @@ def chart_svg(hours: tuple[HourRow, ...], sl_target: float | None = None) -> str
         x = left + i * slot + slot * 0.15
         parts.append(
             f'<rect x="{x:.1f}" y="{top + ph - bh:.1f}" width="{slot * 0.7:.1f}" height="{bh:.1f}" '
-            f'fill="#8ab4f8"><title>{fmt_hm(r.start)}: {r.peak_waiting} waiting at peak</title></rect>'
+            f'fill="#8ab4f8"><title>{fmt_hm(r.start)}: {_e(_("{n} waiting at peak").format(n=r.peak_waiting))}</title></rect>'
         )
         if n <= 12 or i % 2 == 0:
             parts.append(
@@ -73,10 +84,12 @@ def chart_svg(hours: tuple[HourRow, ...], sl_target: float | None = None) -> str
     parts.append(f'<text x="4" y="{top + ph}" font-size="10">0</text>')
     parts.append(f'<text x="{w - right + 4}" y="{top + 8}" font-size="10">100%</text>')
     parts.append(f'<text x="{w - right + 4}" y="{top + ph}" font-size="10">0%</text>')
-    parts.append(f'<text x="{left}" y="{h - 1}" font-size="10" fill="#1a73e8">■ peak waiting callers</text>')
-    parts.append(f'<text x="{left + 180}" y="{h - 1}" font-size="10" fill="#188038">● service level</text>')
+    parts.append(f'<text x="{left}" y="{h - 1}" font-size="10" fill="#1a73e8">■ {_e(_("peak waiting callers"))}</text>')
+    parts.append(f'<text x="{left + 180}" y="{h - 1}" font-size="10" fill="#188038">● {_e(_("service level"))}</text>')
     if sl_target is not None:
-        parts.append(f'<text x="{left + 300}" y="{h - 1}" font-size="10" fill="#e37400">- - SL target</text>')
+        parts.append(
+            f'<text x="{left + 300}" y="{h - 1}" font-size="10" fill="#e37400">- - {_e(_("SL target"))}</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -86,7 +99,7 @@ def render_html(report: ShiftReport, complaints_only: bool = False, sl_target: f
     title = _e(title_line(report, complaints_only))
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{"zh-CN" if is_chinese() else "en"}"><head><meta charset="utf-8">',
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
         f"<h1>{title}</h1>",
     ]
@@ -94,10 +107,10 @@ def render_html(report: ShiftReport, complaints_only: bool = False, sl_target: f
         out.append(f"<h2>{_e(sec_title)}</h2>")
         if note:
             out.append(f'<p class="note">{_e(note)}</p>')
-        if sec_title == "By hour" and report.feed is not None:
+        if sec_title == _("By hour") and report.feed is not None:
             out.append(chart_svg(report.feed.hours, sl_target))
         if not rows:
-            out.append("<p>(none)</p>")
+            out.append(f"<p>{_e(_('(none)'))}</p>")
             continue
         out.append("<table><thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr></thead><tbody>")
         for row in rows:

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from floorconsole.report import CSV_BOM, ShiftReport
 from floorconsole.report_cells import chain_line, footer_line, sections, title_line
@@ -51,7 +52,7 @@ def render_md(report: ShiftReport, complaints_only: bool = False) -> str:
         if note:
             lines += [_md_cell(note), ""]
         if not rows:
-            lines += ["(none)", ""]
+            lines += [_("(none)"), ""]
             continue
         lines.append("| " + " | ".join(cols) + " |")
         lines.append("|" + "|".join("---" for _ in cols) + "|")

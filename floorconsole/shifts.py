@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from floorconsole.i18n import _, format_day, is_chinese
+
 
 @dataclass(frozen=True)
 class ShiftDef:
@@ -27,6 +29,14 @@ class ShiftWindow:
     def key(self) -> str:
         """A stable identifier, e.g. `2026-11-23 day` (the date the shift started)."""
         return f"{self.start:%Y-%m-%d} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """The shift as people read it: the key in English, `11月23日 早班` in Chinese
+        (the records keep the key)."""
+        if not is_chinese():
+            return self.key
+        return f"{format_day(self.start)} {_(self.name)}"
 
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end

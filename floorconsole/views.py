@@ -12,17 +12,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import N_
+
 if TYPE_CHECKING:
     from floorconsole.floor import Floor, Seat
 
 # Keyed by SeatState member name, so views do not depend on the enum's values.
 STATE_LABEL: dict[str, str] = {
-    "LOGGED_OFF": "logged off",
-    "AVAILABLE": "available",
-    "RINGING": "ringing",
-    "ON_CALL": "on call",
-    "WRAP_UP": "wrap-up",
-    "PAUSED": "paused",
+    "LOGGED_OFF": N_("logged off"),
+    "AVAILABLE": N_("available"),
+    "RINGING": N_("ringing"),
+    "ON_CALL": N_("on call"),
+    "WRAP_UP": N_("wrap-up"),
+    "PAUSED": N_("paused"),
 }
 
 

@@ -37,6 +37,7 @@ from floorconsole.alerts import (
 from floorconsole.clock import Clock
 from floorconsole.config import Config
 from floorconsole.handover_gather import open_items_text
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.reminders import due_reminders, floor_today, state_from
 from floorconsole.shifts import shift_at_epoch
@@ -82,31 +83,31 @@ class FloorApp(AmiKeys, App[int]):
     TITLE = "floorconsole"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "patrol", "Patrol"),
-        Binding("g", "praise", "Praise"),
-        Binding("i", "inspect", "Inspect"),
-        Binding("t", "take_over", "Take over"),
-        Binding("e", "escalate", "Escalate"),
-        Binding("h", "log_entry", "New entry"),
-        Binding("l", "toggle_log", "Log"),
-        Binding("c", "correct", "Correct"),
-        Binding("m", "toggle_map", "Map/table"),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("s", "sort", "Sort"),
-        Binding("f", "rejects", "Rejects"),
-        Binding("r", "review", "Review"),
-        Binding("H", "hand_over", "Hand over"),
-        Binding("x", "export", "Export"),
-        Binding("K", "complaint", "Complaint"),
-        Binding("D", "complaint_summary", "Complaint summary"),
+        Binding("p", "patrol", N_("Patrol")),
+        Binding("g", "praise", N_("Praise")),
+        Binding("i", "inspect", N_("Inspect")),
+        Binding("t", "take_over", N_("Take over")),
+        Binding("e", "escalate", N_("Escalate")),
+        Binding("h", "log_entry", N_("New entry")),
+        Binding("l", "toggle_log", N_("Log")),
+        Binding("c", "correct", N_("Correct")),
+        Binding("m", "toggle_map", N_("Map/table")),
+        Binding("slash", "filter", N_("Filter"), key_display="/"),
+        Binding("s", "sort", N_("Sort")),
+        Binding("f", "rejects", N_("Rejects")),
+        Binding("r", "review", N_("Review")),
+        Binding("H", "hand_over", N_("Hand over")),
+        Binding("x", "export", N_("Export")),
+        Binding("K", "complaint", N_("Complaint")),
+        Binding("D", "complaint_summary", N_("Complaint summary")),
         *AMI_BINDINGS,  # L W B T P R X: listen, whisper, barge, take the call, pause, remove, hang up
-        Binding("V", "registers", "Leave/swaps"),  # L is listen (AMI), S reverse sort
-        Binding("C", "roll_call", "Roll call"),  # R is remove from queue (AMI)
-        Binding("a", "allow_flag", "Allow flag"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("V", "registers", N_("Leave/swaps")),  # L is listen (AMI), S reverse sort
+        Binding("C", "roll_call", N_("Roll call")),  # R is remove from queue (AMI)
+        Binding("a", "allow_flag", N_("Allow flag")),
+        Binding("question_mark", "help", N_("Help"), key_display="?"),
+        Binding("q", "quit", N_("Quit")),
         # ctrl+c copies a selection in a text field, else asks before losing typed text
-        Binding("ctrl+c", "help_quit", "Quit?", show=False, priority=True),
+        Binding("ctrl+c", "help_quit", N_("Quit?"), show=False, priority=True),
     ]
     # Everything but help and quit acts on the main screen's selection; while another
     # screen (the review, the hand-over, a list) is on top these keys are off and hidden,
@@ -232,7 +233,7 @@ class FloorApp(AmiKeys, App[int]):
 
     def _tick(self) -> None:
         """Once a second; a failing step is reported, never fatal (screens/resilience.py)."""
-        guarded_call(self, "the once-a-second update", self._tick_once)
+        guarded_call(self, N_("the once-a-second update"), self._tick_once)
 
     def _tick_once(self) -> None:
         """Once a second: the clock, and what only time changes (ages, timers, alerts).
@@ -241,7 +242,7 @@ class FloorApp(AmiKeys, App[int]):
         when the rows change; the long-call rule looks at the seats on a call only."""
         now = self.clock()
         shift = shift_at_epoch(self.config.shifts, now)
-        span = f"{shift.start:%H:%M}–{shift.end:%H:%M}"
+        span = _("{start}–{end}").format(start=f"{shift.start:%H:%M}", end=f"{shift.end:%H:%M}")
         table = self._panel(SeatTable)
         header = self._panel(FloorHeader)
         if self._patrol_counts is None:
@@ -313,14 +314,15 @@ class FloorApp(AmiKeys, App[int]):
         if complaint_summary_reminder_due(self.clock(), end, sent=bool(sent)):
             self._alert(
                 [
-                    f"Daily complaint summary not sent yet: the shift ends at "
-                    f"{datetime.fromtimestamp(end):%H:%M} (D writes it and records to whom)"
+                    _(
+                        "Daily complaint summary not sent yet: the shift ends at {time} (D writes it and records to whom)"
+                    ).format(time=f"{datetime.fromtimestamp(end):%H:%M}")
                 ]
             )
 
     @on(FloorUpdated)
     def _floor_updated(self, msg: FloorUpdated) -> None:
-        guarded_call(self, "showing a floor update", lambda: self.apply_update(msg.update))
+        guarded_call(self, N_("showing a floor update"), lambda: self.apply_update(msg.update))
 
     def apply_update(self, update: FloorUpdate) -> None:
         """Show what the engine pushed: the model takes it, the panels repaint what changed."""
@@ -346,7 +348,7 @@ class FloorApp(AmiKeys, App[int]):
 
     @on(StoreSnapshot)
     def _store_snapshot(self, snap: StoreSnapshot) -> None:
-        guarded_call(self, "showing the records", lambda: self.apply_store(snap))
+        guarded_call(self, N_("showing the records"), lambda: self.apply_store(snap))
 
     def apply_store(self, snap: StoreSnapshot) -> None:
         """Show what the store holds: escalations, log, patrolled seats, open handover."""
@@ -370,15 +372,26 @@ class FloorApp(AmiKeys, App[int]):
         if new:
             e = new[0]
             who = self.names.get(e.agent, e.agent)
-            more = f" (+{len(new) - 1} more)" if len(new) > 1 else ""
-            self._alert([f"New escalation: {printable(who)} · {printable(e.queue)} · {printable(e.reason)}{more}"])
+            more = " " + _("(+{n} more)").format(n=len(new) - 1) if len(new) > 1 else ""
+            self._alert(
+                [
+                    _("New escalation: {who}").format(who=printable(who))
+                    + f" · {printable(e.queue)} · {printable(e.reason)}{more}"
+                ]
+            )
 
     @on(WorkerProblem)
     def _worker_problem(self, msg: WorkerProblem) -> None:
         before = self._problems.get(msg.source, "")
         self._problems[msg.source] = msg.text
         if msg.text and msg.text != before:
-            self.notify(printable(msg.text), title=f"{msg.source} problem", severity="error", timeout=8, markup=False)
+            self.notify(
+                printable(msg.text),
+                title=_("{source} problem").format(source=msg.source),
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
 
     def _alert(self, lines: list[str]) -> None:
         """Queue alerts; `_flush_alerts` shows them together, at most every ALERT_EVERY_S.
@@ -397,8 +410,8 @@ class FloorApp(AmiKeys, App[int]):
         self._last_alert = time.monotonic()
         if not self.alert_toasts:
             return
-        shown = lines[:4] + ([f"… and {len(lines) - 4} more"] if len(lines) > 4 else [])
-        self.notify("\n".join(shown), title="Alert", severity="warning", timeout=6, markup=False)
+        shown = lines[:4] + ([_("… and {n} more").format(n=len(lines) - 4)] if len(lines) > 4 else [])
+        self.notify("\n".join(shown), title=_("Alert"), severity="warning", timeout=6, markup=False)
         if self.config.bell:
             self.bell()
 
@@ -440,7 +453,7 @@ class FloorApp(AmiKeys, App[int]):
     def _need_seat(self) -> Any | None:
         seat = self.selected_seat()
         if seat is None:
-            self.notify("Select a seat first (the table or map cursor).", severity="warning")
+            self.notify(_("Select a seat first (the table or map cursor)."), severity="warning")
         return seat
 
     # ---- actions -------------------------------------------------------------------
@@ -489,29 +502,30 @@ class FloorApp(AmiKeys, App[int]):
 
         if (seat := self._need_seat()) is not None:
             checklist = load_checklist(self.config.checklist_path)
-            self.push_screen(PatrolForm(self.service, self.actor, seat, checklist), self._saved("Patrol note saved"))
+            self.push_screen(PatrolForm(self.service, self.actor, seat, checklist), self._saved(_("Patrol note saved")))
 
     def action_praise(self) -> None:
         from screens.forms import PraiseForm
 
         if (seat := self._need_seat()) is not None:
-            self.push_screen(PraiseForm(self.service, self.actor, seat), self._saved("Praise saved"))
+            self.push_screen(PraiseForm(self.service, self.actor, seat), self._saved(_("Praise saved")))
 
     def action_inspect(self) -> None:
         from screens.forms import InspectionForm
 
         if (seat := self._need_seat()) is not None:
-            self.push_screen(InspectionForm(self.service, self.actor, seat), self._saved("Inspection saved"))
+            self.push_screen(InspectionForm(self.service, self.actor, seat), self._saved(_("Inspection saved")))
 
     def action_take_over(self) -> None:
         from screens.forms import TakeoverScreen
 
         escalation = self._panel(EscalationsPanel).selected
         if escalation is None:
-            self.notify("No pending escalation selected.", severity="warning")
+            self.notify(_("No pending escalation selected."), severity="warning")
             return
         self.push_screen(
-            TakeoverScreen(self.service, self.actor, escalation.id, clock=self.clock), self._saved("Escalation updated")
+            TakeoverScreen(self.service, self.actor, escalation.id, clock=self.clock),
+            self._saved(_("Escalation updated")),
         )
 
     def action_escalate(self) -> None:
@@ -522,7 +536,7 @@ class FloorApp(AmiKeys, App[int]):
         if seat is not None and (row := self.floor.seats.get(seat.agent)) and row.queues:
             queue = row.queues[0]
         self.push_screen(
-            EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved("Escalation recorded")
+            EscalationForm(self.service, self.actor, seat=seat, queue=queue), self._saved(_("Escalation recorded"))
         )
 
     def action_complaint(self) -> None:
@@ -532,7 +546,7 @@ class FloorApp(AmiKeys, App[int]):
         seat = self.selected_seat()
         self.push_screen(
             ComplaintForm(self.service, self.actor, agent=seat.agent if seat else "", clock=self.clock),
-            self._saved("Complaint registered"),
+            self._saved(_("Complaint registered")),
         )
 
     def action_complaint_summary(self) -> None:
@@ -544,8 +558,9 @@ class FloorApp(AmiKeys, App[int]):
             if result is not None:
                 path, sent = result
                 self.notify(
-                    f"Complaint summary written to {printable(str(path))}, recorded as sent to "
-                    f"{printable(sent.sent_to)}",
+                    _("Complaint summary written to {path}, recorded as sent to {to}").format(
+                        path=printable(str(path)), to=printable(sent.sent_to)
+                    ),
                     timeout=8,
                     markup=False,
                 )
@@ -596,7 +611,7 @@ class FloorApp(AmiKeys, App[int]):
     def action_log_entry(self) -> None:
         from screens.forms import LogEntryForm
 
-        self.push_screen(LogEntryForm(self.service, self.actor), self._saved("Log entry added"))
+        self.push_screen(LogEntryForm(self.service, self.actor), self._saved(_("Log entry added")))
 
     def _log_hidden(self) -> bool:
         """True when the duty log is not on screen (narrow, and `l` has not shown it)."""
@@ -625,14 +640,14 @@ class FloorApp(AmiKeys, App[int]):
         if self._log_hidden():
             self.action_toggle_log()
             self.notify(
-                "Duty log shown: pick the entry with ↑/↓, then press c (l hides the log).", severity="information"
+                _("Duty log shown: pick the entry with ↑/↓, then press c (l hides the log)."), severity="information"
             )
             return
         entry = log.selected_entry
         if entry is None:
-            self.notify("No duty-log entry this shift to correct (h adds one).", severity="warning")
+            self.notify(_("No duty-log entry this shift to correct (h adds one)."), severity="warning")
             return
-        self.push_screen(CorrectionForm(self.service, self.actor, entry), self._saved("Correction added"))
+        self.push_screen(CorrectionForm(self.service, self.actor, entry), self._saved(_("Correction added")))
 
     def screen_bindings(self, screen: Screen) -> list[tuple[Any, Binding]]:
         """The keys that work on `screen` (not the main one) as (node, binding): its own,
@@ -641,7 +656,7 @@ class FloorApp(AmiKeys, App[int]):
         off there, so they are left out."""
         shown: list[tuple[Any, Binding]] = []
         seen: set[tuple[int, str]] = set()
-        for node, binding, enabled, _ in screen.active_bindings.values():
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not enabled or (node is not screen and node is not self and not binding.show):
                 continue
             if node is self and binding.action in self.MAIN_SCREEN_ACTIONS:
@@ -676,7 +691,8 @@ class FloorApp(AmiKeys, App[int]):
             return
         self.push_screen(
             ConfirmLeave(
-                "Quit floorconsole?", f"{form.form_title()} holds text you typed and have not saved. Quit and lose it?"
+                _("Quit floorconsole?"),
+                _("{form} holds text you typed and have not saved. Quit and lose it?").format(form=form.form_title()),
             ),
             lambda leave: self.exit() if leave else None,
         )
@@ -699,11 +715,12 @@ class FloorApp(AmiKeys, App[int]):
 
         screen = self.screen
         if screen is self.screen_stack[0]:
-            self.push_screen(HelpScreen(self.BINDINGS, title="floorconsole keys"))
+            self.push_screen(HelpScreen(self.BINDINGS, title=_("floorconsole keys")))
             return
         # the keys of the screen on top (the review, the hand-over, a list), not the main ones
         bindings = [self._help_binding(node, b) for node, b in self.screen_bindings(screen)]
-        title = getattr(screen, "HELP_TITLE", "") or f"{type(screen).__name__} keys"
+        title = getattr(screen, "HELP_TITLE", "")
+        title = _(title) if title else _("{screen} keys").format(screen=type(screen).__name__)
         self.push_screen(HelpScreen(bindings, title=title))
 
     def _help_binding(self, node: Any, binding: Binding) -> Binding:
@@ -722,7 +739,9 @@ class FloorApp(AmiKeys, App[int]):
         from screens.review_screen import ReviewOffer
 
         self._review_offered = True
-        self.push_screen(ReviewOffer(f"{text}. Review it now?"), lambda yes: yes and self.action_review())
+        self.push_screen(
+            ReviewOffer(_("{text}. Review it now?").format(text=text)), lambda yes: yes and self.action_review()
+        )
 
     def action_review(self) -> None:
         from screens.review_screen import ReviewScreen
@@ -738,8 +757,9 @@ class FloorApp(AmiKeys, App[int]):
         def done(handover: Any) -> None:
             if handover is not None:
                 self.notify(
-                    f"Handover #{handover.id} signed to {handover.to_shift} "
-                    f"({len(handover.items)} items, chain head {handover.head.seq})",
+                    _("Handover #{id} signed to {shift} ({items} items, chain head {seq})").format(
+                        id=handover.id, shift=handover.to_shift, items=len(handover.items), seq=handover.head.seq
+                    ),
                     timeout=6,
                     markup=False,
                 )
@@ -787,8 +807,8 @@ class FloorApp(AmiKeys, App[int]):
                     continue
                 key = binding.key_display or self.get_key_display(binding)
                 yield SystemCommand(
-                    f"{binding.description} ({key})",
-                    binding.tooltip or binding.description,
+                    f"{_(binding.description)} ({key})",
+                    _(binding.tooltip or binding.description),
                     lambda node=node, action=binding.action: node.run_action(action),
                 )
             return
@@ -798,34 +818,34 @@ class FloorApp(AmiKeys, App[int]):
                 continue
             key = binding.key_display or binding.key
             yield SystemCommand(
-                f"{binding.description} ({key})",
-                _ACTION_HELP.get(binding.action, binding.description),
+                f"{_(binding.description)} ({key})",
+                _(_ACTION_HELP.get(binding.action, binding.description)),
                 lambda action=binding.action: self.run_action(action),
             )
 
 
 _ACTION_HELP = {
-    "patrol": "Patrol note on the selected seat (checklist, deductions, text)",
-    "praise": "Praise the selected seat's agent: what they did and why",
-    "inspect": "Quality inspection of one of the selected agent's calls",
-    "take_over": "Take over the selected escalation (claim, outcome, complaint)",
-    "escalate": "Record an escalation by hand",
-    "log_entry": "Add a duty-log / handover entry",
-    "toggle_log": "Show the duty log and carried items (at 80x24 in place of the escalations)",
-    "correct": "Add a correction to the selected duty-log entry",
-    "toggle_map": "Switch between the seat table and the floor map",
-    "filter": "Filter seats by name, seat, queue (q:) or state (s:)",
-    "sort": "Cycle the seat table's sort column",
-    "rejects": "Show the last rejected feed lines",
-    "review": "Shift-start handover review",
-    "hand_over": "Hand over this shift",
-    "export": "Export this shift's report",
-    "complaint": "Register a complaint that came without an escalation (投诉登记)",
-    "complaint_summary": "Write the daily complaint summary and record to whom it is sent",
-    "registers": "Leave and swap registers (请假, 换班登记表): enter, approve, withdraw",
-    "roll_call": "Roll call at shift start (点名): present, late, absent, on leave, into the duty log",
-    "allow_flag": "Note an attendance flag as allowed (e.g. sent to recover), so it is not counted",
-    "help": "List every key",
+    "patrol": N_("Patrol note on the selected seat (checklist, deductions, text)"),
+    "praise": N_("Praise the selected seat's agent: what they did and why"),
+    "inspect": N_("Quality inspection of one of the selected agent's calls"),
+    "take_over": N_("Take over the selected escalation (claim, outcome, complaint)"),
+    "escalate": N_("Record an escalation by hand"),
+    "log_entry": N_("Add a duty-log / handover entry"),
+    "toggle_log": N_("Show the duty log and carried items (at 80x24 in place of the escalations)"),
+    "correct": N_("Add a correction to the selected duty-log entry"),
+    "toggle_map": N_("Switch between the seat table and the floor map"),
+    "filter": N_("Filter seats by name, seat, queue (q:) or state (s:)"),
+    "sort": N_("Cycle the seat table's sort column"),
+    "rejects": N_("Show the last rejected feed lines"),
+    "review": N_("Shift-start handover review"),
+    "hand_over": N_("Hand over this shift"),
+    "export": N_("Export this shift's report"),
+    "complaint": N_("Register a complaint that came without an escalation (投诉登记)"),
+    "complaint_summary": N_("Write the daily complaint summary and record to whom it is sent"),
+    "registers": N_("Leave and swap registers (请假, 换班登记表): enter, approve, withdraw"),
+    "roll_call": N_("Roll call at shift start (点名): present, late, absent, on leave, into the duty log"),
+    "allow_flag": N_("Note an attendance flag as allowed (e.g. sent to recover), so it is not counted"),
+    "help": N_("List every key"),
     **AMI_ACTION_HELP,
 }
 

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widget import Widget
 
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from screens import theme
 from screens.resilience import guarded_line
@@ -43,8 +44,8 @@ class RecordList(Widget, Generic[T], can_focus=True):
     RecordList { height: 1fr; }
     """
 
-    title = "Records"
-    empty_text = "none"
+    title = N_("Records")
+    empty_text = N_("none")
     item_height = 1  # screen lines per record
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -66,7 +67,7 @@ class RecordList(Widget, Generic[T], can_focus=True):
         return self.render_item(item, width)
 
     def title_text(self) -> Text:
-        return Text(f"{self.title} ({len(self.items)})", style="bold")
+        return Text(f"{_(self.title)} ({len(self.items)})", style="bold")
 
     def set_items(self, items: Sequence[T]) -> None:
         selected = self.selected
@@ -143,7 +144,7 @@ class RecordList(Widget, Generic[T], can_focus=True):
             index, part = divmod(y - 1, self.item_height)
             index += self.top
             if not self.items and y == 1:
-                text = Text(self.empty_text, style="dim")
+                text = Text(_(self.empty_text), style="dim")
             elif 0 <= index < len(self.items) and (y - 1) // self.item_height < self._visible_items():
                 text = self.render_item_line(self.items[index], part, width)
                 if index == self.cursor:
@@ -160,8 +161,8 @@ class RecordList(Widget, Generic[T], can_focus=True):
 class EscalationsPanel(RecordList[Any]):
     """Open escalations (`Store.list_escalations()`), most urgent first (P1), then oldest."""
 
-    title = "Escalations 投诉升级"
-    empty_text = "no pending escalations"
+    title = N_("Escalations 投诉升级")
+    empty_text = N_("no pending escalations")
     names: dict[str, str] = {}  # noqa: RUF012 - agent -> display name; the App replaces it per panel, nothing mutates it
     call_text: Any = None  # (callid, now) -> "live for 3:12" / "ended 10:41" / "" (AMI); None: no AMI
 
@@ -172,10 +173,10 @@ class EscalationsPanel(RecordList[Any]):
         self.set_items(sorted(escalations, key=lambda e: (e.priority, e.raised_at, e.id)))
 
     def title_text(self) -> Text:
-        text = Text(f"Escalations ({len(self.items)} pending)", style="bold")
+        text = Text(_("Escalations ({n} pending)").format(n=len(self.items)), style="bold")
         untaken = sum(1 for e in self.items if not e.claimed_by)
         if untaken:
-            text.append(f"  {untaken} not taken", style="bold red")
+            text.append("  " + _("{n} not taken").format(n=untaken), style="bold red")
         return text
 
     item_height = 2
@@ -189,7 +190,7 @@ class EscalationsPanel(RecordList[Any]):
             if live:  # AMI: "live for 3:12" / "ended 10:41", before the reason so it is never cut
                 text.append(printable(live), style="bold green" if live.startswith("live") else "dim")
                 text.append("  ")
-            text.append(printable(e.reason or "—", max_len=200))
+            text.append(printable(e.reason or _("—"), max_len=200))
             text.append("  ")
             text.append(printable(e.caller_masked or ""), style="dim")
             return text
@@ -202,7 +203,7 @@ class EscalationsPanel(RecordList[Any]):
         text.append(printable(e.queue, max_len=12), style="cyan")
         text.append(" ")
         if e.claimed_by:
-            text.append(f"taken by {printable(e.claimed_by, max_len=18)}", style="green")
+            text.append(_("taken by {who}").format(who=printable(e.claimed_by, max_len=18)), style="green")
         else:
-            text.append("not taken", style="bold red")
+            text.append(_("not taken"), style="bold red")
         return text

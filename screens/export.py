@@ -21,6 +21,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, ProgressBar, Static
 
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.report import audit_export, build_report, feed_files, summarize_feed
 from floorconsole.report_output import default_filename, render, write_report
@@ -38,7 +39,7 @@ class ExportScreen(ModalScreen[Path | None]):
     """Runs the export and shows its progress; dismisses with the file written (or None)."""
 
     CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(REVIEW_CSS)]
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", N_("Close"))]
 
     def __init__(
         self,
@@ -62,10 +63,10 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Label("Export shift report", id="form-title")
+            yield Label(_("Export shift report"), id="form-title")
             yield Static(Text("Reading the records…"), id="export-status", classes="info")
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
-            yield Static("esc close", classes="hint")
+            yield Static(_("esc close"), classes="hint")
 
     def on_mount(self) -> None:
         self.export()
@@ -90,7 +91,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 lambda store: build_report(store, self.config, shift, now, feed_paths=None, layout=self.floor_layout)
             ).result(timeout=60)
             if self.feed_path is not None:
-                call(self._status, f"Folding the feed for {shift.key}…")
+                call(self._status, _("Folding the feed for {shift}…").format(shift=shift.label))
                 summary = summarize_feed(
                     feed_files(Path(self.feed_path)),
                     self.config.thresholds,
@@ -107,7 +108,7 @@ class ExportScreen(ModalScreen[Path | None]):
             self.service.submit(audit_export, self.actor, report, self.fmt, str(path), False).result(timeout=60)
             write_report(path, text)
         except Exception as exc:  # noqa: BLE001 - said in the dialog; nothing half-written is kept
-            call(self._done, None, f"Export failed: {type(exc).__name__}: {exc}")
+            call(self._done, None, _("Export failed: {error}").format(error=f"{type(exc).__name__}: {exc}"))
             return
         call(self._done, path, "")
 
@@ -119,14 +120,14 @@ class ExportScreen(ModalScreen[Path | None]):
             self._status(Text(printable(problem), style="bold red"))
             return
         bar.update(total=100, progress=100)
-        msg = Text("Report saved to\n")
+        msg = Text(_("Report saved to") + "\n")
         msg.append(printable(str(path)), style="bold")
         self._status(msg)
-        self.app.notify(f"Shift report saved to {printable(str(path))}", timeout=8, markup=False)
+        self.app.notify(_("Shift report saved to {path}").format(path=printable(str(path))), timeout=8, markup=False)
 
     def action_close(self) -> None:
         if not self.finished:
-            self.app.notify("Still exporting: the dialog closes when the file is written.", timeout=3)
+            self.app.notify(_("Still exporting: the dialog closes when the file is written."), timeout=3)
             return
         self.dismiss(self.path)
 

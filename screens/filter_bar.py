@@ -13,6 +13,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import Input
 
+from floorconsole.i18n import N_, _
 from screens.messages import FilterChanged, FilterClosed
 
 
@@ -20,7 +21,7 @@ class FilterBar(Input):
     """A one-line Input docked under the seats; hidden until `/`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_and_close", "Clear filter", show=True),
+        Binding("escape", "clear_and_close", N_("Clear filter"), show=True),
     ]
 
     DEFAULT_CSS = """
@@ -30,7 +31,7 @@ class FilterBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            placeholder="filter: name, seat, queue (q:sales), state (s:paused) — Enter keeps, Esc clears", id=id
+            placeholder=_("filter: name, seat, queue (q:sales), state (s:paused) — Enter keeps, Esc clears"), id=id
         )
 
     def open(self) -> None:

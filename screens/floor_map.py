@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorconsole.config import Thresholds
+from floorconsole.i18n import N_, _
 from floorconsole.layout import FloorLayout, SeatPlace
 from floorconsole.printable import printable
 from floorconsole.rules import alert_marks
@@ -60,11 +61,11 @@ class FloorMap(ScrollView, can_focus=True):
     """Seats by row/position; arrows move between seats."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(0,-1)", "Up", show=False),
-        Binding("down,j", "move(0,1)", "Down", show=False),
+        Binding("up,k", "move(0,-1)", N_("Up"), show=False),
+        Binding("down,j", "move(0,1)", N_("Down"), show=False),
         # Arrows only: `h` (new log entry) and `l` (the duty log) are the console's keys.
-        Binding("left", "move(-1,0)", "Left", show=False),
-        Binding("right", "move(1,0)", "Right", show=False),
+        Binding("left", "move(-1,0)", N_("Left"), show=False),
+        Binding("right", "move(1,0)", N_("Right"), show=False),
     ]
 
     DEFAULT_CSS = """
@@ -110,7 +111,7 @@ class FloorMap(ScrollView, can_focus=True):
 
     def _index_lines(self) -> None:
         self._where = {}
-        for li, (_, slots) in enumerate(self._lines):
+        for li, (_row, slots) in enumerate(self._lines):
             for si, agent in enumerate(slots):
                 if agent is not None:
                     self._where[agent] = (li, si)
@@ -323,8 +324,8 @@ class FloorMap(ScrollView, can_focus=True):
         for name in ("AVAILABLE", "RINGING", "ON_CALL", "WRAP_UP", "PAUSED", "LOGGED_OFF"):
             segments.append(Segment(f" {theme.state_label(name)} ", base + theme.state_tile(name)))
             segments.append(Segment(" ", base))
-        segments.append(Segment("! alert", base + theme.ALERT))
-        segments.append(Segment("  · not patrolled", base + theme.DIM))
+        segments.append(Segment("! " + _("alert"), base + theme.ALERT))
+        segments.append(Segment("  · " + _("not patrolled"), base + theme.DIM))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _render_map_line(self, li: int) -> Strip:

@@ -13,6 +13,8 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from floorconsole.i18n import _
+
 # Shown at every width.
 ESSENTIAL_ACTIONS: frozenset[str] = frozenset(
     {"patrol", "take_over", "log_entry", "toggle_log", "review", "help", "quit", "command_palette"}
@@ -32,4 +34,5 @@ class FloorFooter(Footer):
                     widget.add_class("-secondary")
                 elif action not in ESSENTIAL_ACTIONS:
                     widget.add_class("-minor")
+                widget.description = _(widget.description)  # bindings carry N_() English
             yield widget

@@ -12,6 +12,8 @@ from typing import Any
 from rich.text import Text
 
 from floorconsole.confidential import FINDING_KINDS, shown_body
+from floorconsole.i18n import N_, _
+from floorconsole.log_kinds import kind_label
 from floorconsole.printable import printable
 from screens.escalations_panel import RecordList
 
@@ -26,8 +28,8 @@ class LogLine:
 
 
 class HandoverLogPanel(RecordList[LogLine]):
-    title = "Duty log 值班日志"
-    empty_text = "no entries this shift (h adds one)"
+    title = N_("Duty log 值班日志")
+    empty_text = N_("no entries this shift (h adds one)")
     sees_findings = True  # the App sets it from the person's role (floorconsole/confidential.py)
 
     def item_key(self, item: LogLine) -> Hashable:
@@ -45,8 +47,8 @@ class HandoverLogPanel(RecordList[LogLine]):
 
     def title_text(self) -> Text:
         carried = sum(1 for i in self.items if i.kind == "carried")
-        text = Text(f"Duty log ({len(self.items) - carried} this shift", style="bold")
-        text.append(f", {carried} carried in)" if carried else ")", style="bold")
+        text = Text(_("Duty log ({n} this shift").format(n=len(self.items) - carried), style="bold")
+        text.append(_(", {n} carried in)").format(n=carried) if carried else _(")"), style="bold")
         return text
 
     def render_item(self, line: LogLine, width: int) -> Text:
@@ -56,7 +58,7 @@ class HandoverLogPanel(RecordList[LogLine]):
             item = line.record
             acked = item.acknowledged is not None
             text.append("✓ " if acked else "↳ ", style="green" if acked else "bold yellow")
-            text.append(f"{printable(entry.kind, max_len=14)}: ", style="yellow")
+            text.append(f"{printable(kind_label(entry.kind), max_len=14)}: ", style="yellow")
             text.append(printable(shown_body(entry.kind, entry.body or "", self.sees_findings), max_len=200))
             if item.note and (self.sees_findings or entry.kind not in FINDING_KINDS):
                 text.append(f" — {printable(item.note, max_len=80)}", style="dim")
@@ -65,7 +67,7 @@ class HandoverLogPanel(RecordList[LogLine]):
         text.append(f"{when} ", style="dim")
         text.append(f"#{entry.seq} ", style="dim")
         kind_style = "magenta" if entry.kind == "correction" else "cyan"
-        text.append(printable(entry.kind, max_len=14), style=kind_style)
+        text.append(printable(kind_label(entry.kind), max_len=14), style=kind_style)
         if entry.refers_to:
             text.append(f"→#{entry.refers_to}", style="magenta")
         text.append(" ")

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -32,6 +33,7 @@ from floorconsole.handover_gather import (
     kind_rank,
     sort_gathered,
 )
+from floorconsole.i18n import N_, _, ngettext
 from floorconsole.layout import FloorLayout
 from floorconsole.printable import printable
 from floorconsole.store import Store
@@ -43,10 +45,10 @@ def item_line(g: Gathered, now: float) -> Text:
     """One carried item: age, owner, body, and the outgoing note under it."""
     out = Text()
     out.append(f"{format_age(now - g.time):>6} ", style="bold")
-    out.append(printable(g.owner, 16).ljust(16) + " ", style="dim")
+    out.append(set_cell_size(printable(g.owner, 16), 16) + " ", style="dim")
     out.append(printable(g.draft.body, 300))
     if g.draft.source == "free":
-        out.append("  (new entry)", style="italic dim")
+        out.append("  " + _("(new entry)"), style="italic dim")
     if g.draft.note:
         out.append("\n        ↳ ", style="dim")
         out.append(printable(g.draft.note, 300), style="italic")
@@ -56,8 +58,8 @@ def item_line(g: Gathered, now: float) -> Text:
 class ItemNoteForm(FormScreen[str]):
     """A line for one item (what the incoming side needs to know). Dismisses with the text."""
 
-    FORM_TITLE = "Note on the item"
-    SAVE_LABEL = "Set note"
+    FORM_TITLE = N_("Note on the item")
+    SAVE_LABEL = N_("Set note")
 
     def __init__(self, service: Any, actor: Any, body: str, note: str) -> None:
         super().__init__(service, actor)
@@ -66,7 +68,8 @@ class ItemNoteForm(FormScreen[str]):
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.body, 300), classes="info")
         yield field_row(
-            "Note", Input(self.note, id="note", compact=True, placeholder="e.g. customer promised a call before 18:00")
+            _("Note"),
+            Input(self.note, id="note", compact=True, placeholder=_("e.g. customer promised a call before 18:00")),
         )
 
     def collect(self, problems: Problems) -> str:
@@ -79,17 +82,17 @@ class ItemNoteForm(FormScreen[str]):
 class FreeEntryForm(FormScreen[Any]):
     """A free item to hand over (becomes a new duty-log entry when signed)."""
 
-    FORM_TITLE = "Add an item to hand over"
-    SAVE_LABEL = "Add"
+    FORM_TITLE = N_("Add an item to hand over")
+    SAVE_LABEL = N_("Add")
 
     def on_mount(self) -> None:
         self.query_one("#body", TextArea).focus()  # write first; the kind is one shift+tab away
 
     def compose_form(self) -> ComposeResult:
-        yield field_row("Kind", kind_select("notice"))
-        yield Static("What the next shift must know", classes="hint")
+        yield field_row(_("Kind"), kind_select("notice"))
+        yield Static(_("What the next shift must know"), classes="hint")
         yield TextArea(id="body", compact=True, show_line_numbers=False, soft_wrap=True)
-        yield field_row("Note", Input(id="note", compact=True))
+        yield field_row(_("Note"), Input(id="note", compact=True))
 
     def collect(self, problems: Problems) -> Any:
         body = self.query_one("#body", TextArea).text.strip()
@@ -103,8 +106,8 @@ class FreeEntryForm(FormScreen[Any]):
 class CloseItemForm(FormScreen[Any]):
     """Close an open item that is done, with its result. Dismisses with the closed OpenItem."""
 
-    FORM_TITLE = "Close an open item"
-    SAVE_LABEL = "Close item"
+    FORM_TITLE = N_("Close an open item")
+    SAVE_LABEL = N_("Close item")
 
     def __init__(self, service: Any, actor: Any, item_id: int, body: str) -> None:
         super().__init__(service, actor)
@@ -112,12 +115,12 @@ class CloseItemForm(FormScreen[Any]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.body, 300), classes="info")
-        yield field_row("Result", Input(id="result", compact=True, placeholder="e.g. called back, refund agreed"))
+        yield field_row(_("Result"), Input(id="result", compact=True, placeholder=_("e.g. called back, refund agreed")))
 
     def collect(self, problems: Problems) -> str:
         text = self.query_one("#result", Input).value.strip()
         if not text:
-            problems.add("result", "Write the result: what was done closes the item.")
+            problems.add("result", _("Write the result: what was done closes the item."))
         return text
 
     def store_call(self, values: str) -> StoreCall:
@@ -128,10 +131,10 @@ def short_label(label: str, width: int = 17) -> str:
     """A checklist line's label cut at a word to fit the label column (the placeholder has it all)."""
     out = ""
     for word in printable(label, 80).split():
-        if len(out) + len(word) + (1 if out else 0) > width:
+        if cell_len(out) + cell_len(word) + (1 if out else 0) > width:
             break
         out = f"{out} {word}".strip()
-    return out or printable(label, width)
+    return out or set_cell_size(printable(label, width), width).rstrip()
 
 
 def open_item_id(g: Gathered) -> int | None:
@@ -150,12 +153,12 @@ class HandoverScreen(FormScreen[Any]):
     """Gathered items, notes, free entries, sign. Dismisses with the signed `Handover`."""
 
     CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(Path(__file__).with_name("review.tcss"))]
-    FORM_TITLE = "Hand over this shift 交接班"
-    SAVE_LABEL = "Sign handover"
+    FORM_TITLE = N_("Hand over this shift 交接班")
+    SAVE_LABEL = N_("Sign handover")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "note", "Note on item"),
-        Binding("a", "add", "Add item"),
-        Binding("d", "close_item", "Done (close item)"),
+        Binding("n", "note", N_("Note on item")),
+        Binding("a", "add", N_("Add item")),
+        Binding("d", "close_item", N_("Done (close item)")),
     ]
 
     def __init__(
@@ -173,23 +176,29 @@ class HandoverScreen(FormScreen[Any]):
         self.loaded = False
 
     def form_title(self) -> str:
-        return f"Hand over {self.outgoing.key} → {self.incoming.key} 交接班"
+        return _("Hand over {outgoing} → {incoming} 交接班").format(
+            outgoing=self.outgoing.label, incoming=self.incoming.label
+        )
 
     def compose_form(self) -> ComposeResult:
-        yield Static(Text("Gathering open items…"), id="ho-summary", classes="info")
+        yield Static(Text(_("Gathering open items…")), id="ho-summary", classes="info")
         yield OptionList(id="ho-items", compact=True)
         yield Static(
-            "n note on item · a add item · d done (close an open item) · ctrl+s sign · esc cancel", classes="hint"
+            _("n note on item · a add item · d done (close an open item) · ctrl+s sign · esc cancel"), classes="hint"
         )
-        yield Static(Text("Handover checklist 交接清单: a note on each line", style="bold"), classes="hint")
+        yield Static(Text(_("Handover checklist 交接清单: a note on each line"), style="bold"), classes="hint")
         for i, label in enumerate(self.checklist):
             yield field_row(
-                short_label(label),
-                Input(id=f"ck-{i}", compact=True, placeholder=f"{label}: what the next shift must know"),
+                short_label(_(label)),
+                Input(
+                    id=f"ck-{i}",
+                    compact=True,
+                    placeholder=_("{label}: what the next shift must know").format(label=_(label)),
+                ),
                 classes="-tight",
             )
         yield field_row(
-            "Handover note", Input(id="ho-note", compact=True, placeholder="optional, for the whole handover")
+            _("Handover note"), Input(id="ho-note", compact=True, placeholder=_("optional, for the whole handover"))
         )
 
     def on_mount(self) -> None:
@@ -199,7 +208,7 @@ class HandoverScreen(FormScreen[Any]):
         try:
             items = await self.call_store(lambda store: gather(store, self.outgoing, self.now, self.floor_layout))
         except Exception as exc:  # noqa: BLE001 - shown, the screen stays usable
-            self.show_error(f"Could not gather open items: {exc}")
+            self.show_error(_("Could not gather open items: {error}").format(error=exc))
             items = []
         self.items = list(items)
         self.loaded = True
@@ -225,11 +234,11 @@ class HandoverScreen(FormScreen[Any]):
             ol.highlighted = ol.get_option_index("item-0")
         n = len(self.items)
         summary = Text(
-            f"{n} item{'s' if n != 1 else ''} to hand over"
+            ngettext("{n} item to hand over", "{n} items to hand over", n).format(n=n)
             if n
-            else "Nothing open to hand over. Add items with a, or sign an empty handover."
+            else _("Nothing open to hand over. Add items with a, or sign an empty handover.")
         )
-        summary.append(f"  · signing as {printable(str(self.actor))}", style="dim")
+        summary.append("  · " + _("signing as {who}").format(who=printable(str(self.actor))), style="dim")
         self.query_one("#ho-summary", Static).update(summary)
 
     def _selected(self) -> int | None:
@@ -242,7 +251,7 @@ class HandoverScreen(FormScreen[Any]):
     def action_note(self) -> None:
         i = self._selected()
         if i is None:
-            self.show_error("Select an item first.")
+            self.show_error(_("Select an item first."))
             return
         g = self.items[i]
 
@@ -267,7 +276,7 @@ class HandoverScreen(FormScreen[Any]):
         i = self._selected()
         oid = open_item_id(self.items[i]) if i is not None else None
         if oid is None:
-            self.show_error("Select an open item (a follow-up, callback, question or referral) to close.")
+            self.show_error(_("Select an open item (a follow-up, callback, question or referral) to close."))
             return
         g = self.items[i]
 
@@ -276,17 +285,22 @@ class HandoverScreen(FormScreen[Any]):
                 self.items = [x for x in self.items if x is not g]
                 self._render_items()
                 self.show_error("")
-                self.app.notify(f"Open item #{oid} closed: {closed.result}", timeout=4, markup=False)
+                self.app.notify(
+                    _("Open item #{id} closed: {result}").format(id=oid, result=closed.result), timeout=4, markup=False
+                )
 
         self.app.push_screen(CloseItemForm(self.service, self.actor, oid, g.draft.body), done)
 
     def collect(self, problems: Problems) -> Any:
         if not self.loaded:
-            problems.add("ho-items", "Still gathering the open items; sign when they are shown.")
+            problems.add("ho-items", _("Still gathering the open items; sign when they are shown."))
         notes = [self.query_one(f"#ck-{i}", Input).value.strip() for i in range(len(self.checklist))]
         for i, (label, note) in enumerate(zip(self.checklist, notes)):
             if not note:
-                problems.add(f"ck-{i}", f'Checklist: write a note for {label!r} ("all fine", "none" will do).')
+                problems.add(
+                    f"ck-{i}",
+                    _('Checklist: write a note for {label} ("all fine", "none" will do).').format(label=repr(label)),
+                )
         drafts = [g.draft for g in self.items] + checklist_drafts(self.checklist, notes)
         return {"drafts": drafts, "note": self.query_one("#ho-note", Input).value.strip()}
 

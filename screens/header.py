@@ -12,12 +12,15 @@ from datetime import datetime
 from rich.text import Text
 from textual.widget import Widget
 
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.views import FeedStatus
 from screens.messages import RejectsRequested
 from screens.resilience import guarded_text
 
 HealthView = FeedStatus  # the name the header and its callers use
+# the follower's states (floorconsole/tail.py), marked here for the catalogs; shown with _()
+FEED_STATES = (N_("missing file"), N_("unreadable"), N_("not a regular file"))
 
 
 def format_bytes(n: int) -> str:
@@ -154,7 +157,7 @@ class FloorHeader(Widget):
         text = Text()
         text.append(clock, style="bold")
         text.append("  ")
-        text.append(printable(self.shift_name) or "—", style="bold cyan")
+        text.append(printable(_(self.shift_name) if self.shift_name else "") or _("—"), style="bold cyan")
         if not self.compact and self.shift_span:
             text.append(f" {self.shift_span}", style="dim")
         text.append("  ")
@@ -162,23 +165,23 @@ class FloorHeader(Widget):
         done, seats, due = self.patrol
         if seats:
             text.append("  ")
-            text.append(f"patrolled {done}/{seats}", style="dim" if not due else "")
+            text.append(_("patrolled {done}/{seats}").format(done=done, seats=seats), style="dim" if not due else "")
             if due:
-                text.append(" patrol due", style="bold yellow")
+                text.append(" " + _("patrol due"), style="bold yellow")
         return text
 
     def _feed_text(self) -> Text:
         h = self.health
         text = Text()
         if not self.compact and h.path:
-            text.append("feed ", style="dim")
+            text.append(_("feed") + " ", style="dim")
             text.append(printable(h.path, max_len=40))
             text.append(" ")
         trouble = bool(h.state) and h.state not in ("live", "backfilling", "catching up")
         if h.problem:
             text.append(f"⚠ {printable(h.problem, max_len=40)} ", style="bold red")
         elif trouble:
-            text.append(f"⚠ {printable(h.state, max_len=40)} ", style="bold red")
+            text.append(f"⚠ {printable(_(h.state), max_len=40)} ", style="bold red")
         elif h.last_error:
             # the feed recovered (a line skipped, a record refused): say so until it is read (f)
             text.append(f"⚠ {printable(h.last_error, max_len=30)} ", style="yellow")
@@ -186,14 +189,16 @@ class FloorHeader(Widget):
             # not "lag 0 B" in green before the shift so far has been read: it is not live yet
             if not trouble:
                 pct = f" {h.backfill_pct:.0f}%" if h.backfill_pct is not None else ""
-                text.append(f"catching up{pct} ", style="yellow")
+                text.append(_("catching up") + f"{pct} ", style="yellow")
         else:
             lag_style = "bold red" if h.lag_bytes > 1_000_000 else ("yellow" if h.lag_bytes > 64_000 else "green")
-            text.append(f"lag {format_bytes(h.lag_bytes)}", style=lag_style)
+            text.append(_("lag {size}").format(size=format_bytes(h.lag_bytes)), style=lag_style)
             if h.last_event_time is not None and self.now and not self.compact:
                 ago = max(0, int(self.now - h.last_event_time))
                 text.append(f" ({ago}s)", style="dim")
             text.append(" ")
-        text.append(f"rejected {h.rejected}", style="bold red underline" if h.rejected else "dim underline")
+        text.append(
+            _("rejected {n}").format(n=h.rejected), style="bold red underline" if h.rejected else "dim underline"
+        )
         self._feed_len = text.cell_len
         return text

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from floorconsole.config import Thresholds
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.rules import is_abandon_above_target, is_past_apology, is_sl_below_target, longest_wait_now
 from floorconsole.views import AgentCounts, QueueView, count_agents
@@ -43,19 +44,19 @@ def sparkline(values: tuple[int, ...] | list[int], width: int) -> str:
 
 # (key, label, width, min terminal width to show)
 _COLUMNS = (
-    ("queue", "Queue", 12, 0),
-    ("waiting", "Wait", 5, 0),
-    ("longest", "Longest", 8, 0),
-    ("sl", "SL", 5, 0),
-    ("aband", "Aband", 6, 0),
-    ("asa", "ASA", 6, 70),
-    ("aht", "AHT", 6, 70),
-    ("avail", "Avl", 4, 0),
-    ("oncall", "Call", 4, 0),
-    ("wrap", "Wrap", 4, 90),
-    ("paused", "Paus", 4, 0),
-    ("offered", "Offer", 6, 120),
-    ("spark", "Waiting, last hour", 0, 110),
+    ("queue", N_("Queue"), 12, 0),
+    ("waiting", N_("Wait"), 5, 0),
+    ("longest", N_("Longest"), 8, 0),
+    ("sl", N_("SL"), 5, 0),
+    ("aband", N_("Aband"), 6, 0),
+    ("asa", N_("ASA"), 6, 70),
+    ("aht", N_("AHT"), 6, 70),
+    ("avail", N_("Avl"), 4, 0),
+    ("oncall", N_("Call"), 4, 0),
+    ("wrap", N_("Wrap"), 4, 90),
+    ("paused", N_("Paus"), 4, 0),
+    ("offered", N_("Offer"), 6, 120),
+    ("spark", N_("Waiting, last hour"), 0, 110),
 )
 
 
@@ -93,7 +94,8 @@ class QueuesPanel(Widget):
     @guarded_text
     def render(self) -> Text:
         width = self.size.width or 80
-        cols = [c for c in _COLUMNS if width >= c[3]]
+        # titles in the console's language; a wider one widens its column (cells, not chars)
+        cols = [(k, _(label), max(w, cell_len(_(label))), m) for k, label, w, m in _COLUMNS if width >= m]
         fixed = sum(c[2] + 1 for c in cols if c[0] != "spark")
         spark_w = max(0, width - fixed - 1) if any(c[0] == "spark" for c in cols) else 0
         if spark_w < 10:
@@ -104,11 +106,11 @@ class QueuesPanel(Widget):
         # the last column when there is room
         rule = self.thresholds.apology_text()
         rest = width - sum((spark_w if c[0] == "spark" else c[2]) + 1 for c in cols)
-        for key, label, w, _ in cols:
+        for key, label, w, _min in cols:
             w = spark_w if key == "spark" else w
             right = key not in ("queue", "spark")
-            if key == "spark" and len(label) + 3 + len(rule) <= w:
-                out.append(_fit(label, w - len(rule) - 3, right), style="bold underline")
+            if key == "spark" and cell_len(label) + 3 + cell_len(rule) <= w:
+                out.append(_fit(label, w - cell_len(rule) - 3, right), style="bold underline")
                 out.append(" · ")
                 out.append(rule, style="dim")
             else:
@@ -116,13 +118,13 @@ class QueuesPanel(Widget):
             out.append(" ")
         if spark_w == 0:
             short = self.thresholds.apology_text(short=True)
-            if rest >= len(rule):
+            if rest >= cell_len(rule):
                 out.append(rule, style="dim")
-            elif rest >= len(short):
+            elif rest >= cell_len(short):
                 out.append(short, style="dim")
         if not self.queues:
             out.append("\n")
-            out.append("no queue activity yet", style="dim")
+            out.append(_("no queue activity yet"), style="dim")
             return out
         th = self.thresholds
         for name in sorted(self.queues):
@@ -130,7 +132,7 @@ class QueuesPanel(Widget):
             c = self.counts.get(name, AgentCounts())
             out.append("\n")
             longest = longest_wait_now(q, self.now)
-            for key, _, w, _ in cols:
+            for key, _label, w, _min in cols:
                 style: Style | str = ""
                 right = True
                 if key == "queue":
@@ -139,7 +141,7 @@ class QueuesPanel(Widget):
                     text = str(q.waiting_now)
                     style = "bold" if q.waiting_now else "dim"
                 elif key == "longest":
-                    text = theme.format_duration(longest) if longest is not None else "—"
+                    text = theme.format_duration(longest) if longest is not None else _("—")
                     if is_past_apology(q, self.now, th):
                         style = theme.ALERT
                     elif longest is not None and longest > th.sl_threshold_s:
@@ -155,7 +157,7 @@ class QueuesPanel(Widget):
                 elif key == "asa":
                     text = _secs(q.asa)
                 elif key == "aht":
-                    text = theme.format_duration(q.aht) if q.aht is not None else "—"
+                    text = theme.format_duration(q.aht) if q.aht is not None else _("—")
                 elif key == "avail":
                     text = str(c.available)
                     style = theme.state_style("AVAILABLE") if c.available else (theme.ALERT if q.waiting_now else "dim")
@@ -179,11 +181,11 @@ class QueuesPanel(Widget):
 
 
 def _pct(value: float | None, digits: int = 0) -> str:
-    return "—" if value is None else f"{value:.{digits}f}%"
+    return _("—") if value is None else f"{value:.{digits}f}%"
 
 
 def _secs(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}s"
+    return _("—") if value is None else f"{value:.0f}s"
 
 
 def _fit(text: str, width: int, right: bool) -> str:

@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from floorconsole.i18n import N_
 from floorconsole.masking import mask_digit_runs
 from floorconsole.printable import printable
 
@@ -47,7 +48,7 @@ class RejectsScreen(ModalScreen[None]):
     """Read-only; Escape or q closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,f", "dismiss", "Close"),
+        Binding("escape,q,f", "dismiss", N_("Close")),
     ]
 
     DEFAULT_CSS = """

@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from floorconsole.i18n import _
 from screens.messages import WorkerProblem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,7 +26,9 @@ _NOTE = Style(color="red1", bold=True)
 
 
 def _report(widget: Any, exc: BaseException) -> str:
-    text = f"{type(widget).__name__} could not draw: {type(exc).__name__}: {exc}"
+    text = _("{widget} could not draw: {error}").format(
+        widget=type(widget).__name__, error=f"{type(exc).__name__}: {exc}"
+    )
     seen = widget.__dict__.setdefault("_draw_problems", set())
     if text not in seen and len(seen) < 20:
         seen.add(text)
@@ -68,4 +71,8 @@ def guarded_call(app: Any, what: str, fn: Callable[[], None]) -> None:
     try:
         fn()
     except Exception as exc:  # noqa: BLE001 - see the module docstring
-        app.post_message(WorkerProblem("screen", f"{what} failed: {type(exc).__name__}: {exc}"[:300]))
+        app.post_message(
+            WorkerProblem(
+                "screen", _("{what} failed: {error}").format(what=_(what), error=f"{type(exc).__name__}: {exc}")[:300]
+            )
+        )

@@ -33,6 +33,7 @@ from textual.widgets.option_list import Option
 
 from floorconsole.confidential import FINDING_KINDS, shown_body
 from floorconsole.handover_gather import KIND_TITLES, format_age, kind_rank, origins
+from floorconsole.i18n import N_, _, ngettext
 from floorconsole.printable import printable
 from floorconsole.report import FeedSummary, feed_files, resolve_shift, summarize_feed
 from floorconsole.report_cells import fmt_pct, fmt_s
@@ -43,13 +44,13 @@ from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, error
 REVIEW_CSS = Path(__file__).with_name("review.tcss")
 STATE_MARKS = {"acknowledged": ("✓", "green"), "questioned": ("?", "yellow"), "pending": ("·", "")}
 KPI_ROWS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("Offered", lambda m: str(m.offered)),
-    ("Answered", lambda m: str(m.answered)),
-    ("Service level", lambda m: fmt_pct(m.service_level)),
-    ("Abandon rate", lambda m: fmt_pct(m.abandon_rate)),
-    ("ASA", lambda m: fmt_s(m.asa_s)),
-    ("AHT", lambda m: fmt_s(m.aht_s)),
-    ("Peak wait", lambda m: fmt_s(m.max_wait_s)),
+    (N_("Offered"), lambda m: str(m.offered)),
+    (N_("Answered"), lambda m: str(m.answered)),
+    (N_("Service level"), lambda m: fmt_pct(m.service_level)),
+    (N_("Abandon rate"), lambda m: fmt_pct(m.abandon_rate)),
+    (N_("ASA"), lambda m: fmt_s(m.asa_s)),
+    (N_("AHT"), lambda m: fmt_s(m.aht_s)),
+    (N_("Peak wait"), lambda m: fmt_s(m.max_wait_s)),
 )
 
 
@@ -97,13 +98,13 @@ def acknowledge_all(store: Any, handover_id: int, actor: Any) -> Any:
 def kpi_table(prev_key: str, prev: FeedSummary | None, week_key: str, week: FeedSummary | None, note: str) -> Any:
     """Previous shift beside the same shift a week earlier ("—" where there is no data)."""
     t = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 2, 0, 0), header_style="bold")
-    t.add_column("KPI")
-    t.add_column(Text(f"Previous shift {prev_key}"), justify="right")
-    t.add_column(Text(f"Last week {week_key}"), justify="right")
+    t.add_column(_("KPI"))
+    t.add_column(Text(_("Previous shift {shift}").format(shift=prev_key)), justify="right")
+    t.add_column(Text(_("Last week {shift}").format(shift=week_key)), justify="right")
     for label, cell in KPI_ROWS:
-        a = cell(prev.total) if prev is not None and prev.has_data else "—"
-        b = cell(week.total) if week is not None and week.has_data else "—"
-        t.add_row(label, a, b)
+        a = cell(prev.total) if prev is not None and prev.has_data else _("—")
+        b = cell(week.total) if week is not None and week.has_data else _("—")
+        t.add_row(_(label), a, b)
     return Group(t, Text(note, style="dim")) if note else t
 
 
@@ -141,8 +142,8 @@ class ConfirmForm(FormScreen[Any]):
 class QuestionForm(FormScreen[Any]):
     """Question one item: a note the outgoing side must answer. Dismisses with the Handover."""
 
-    FORM_TITLE = "Question this item"
-    SAVE_LABEL = "Ask"
+    FORM_TITLE = N_("Question this item")
+    SAVE_LABEL = N_("Ask")
 
     def __init__(self, service: Any, actor: Any, handover_id: int, item: Any) -> None:
         super().__init__(service, actor)
@@ -150,12 +151,12 @@ class QuestionForm(FormScreen[Any]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(literal(self.item.entry.body, 300), classes="info")
-        yield field_row("Question", Input(id="question", compact=True, placeholder="what is unclear or missing"))
+        yield field_row(_("Question"), Input(id="question", compact=True, placeholder=_("what is unclear or missing")))
 
     def collect(self, problems: Problems) -> str:
         text = self.query_one("#question", Input).value.strip()
         if not text:
-            problems.add("question", "Write the question for the outgoing supervisor.")
+            problems.add("question", _("Write the question for the outgoing supervisor."))
         return text
 
     def store_call(self, values: str) -> StoreCall:
@@ -165,8 +166,8 @@ class QuestionForm(FormScreen[Any]):
 class AnswerForm(QuestionForm):
     """The outgoing side answers the question on one of its items. Dismisses with the Handover."""
 
-    FORM_TITLE = "Answer the question"
-    SAVE_LABEL = "Answer"
+    FORM_TITLE = N_("Answer the question")
+    SAVE_LABEL = N_("Answer")
 
     def compose_form(self) -> ComposeResult:
         text = Text(printable(self.item.entry.body, 300))
@@ -174,12 +175,14 @@ class AnswerForm(QuestionForm):
             text.append(f"\n? {printable(q.signature.name, 20)}: ", style="yellow")
             text.append(printable(q.text, 300))
         yield Static(text, classes="info")
-        yield field_row("Answer", Input(id="question", compact=True, placeholder="the answer for the incoming side"))
+        yield field_row(
+            _("Answer"), Input(id="question", compact=True, placeholder=_("the answer for the incoming side"))
+        )
 
     def collect(self, problems: Problems) -> str:
         text = self.query_one("#question", Input).value.strip()
         if not text:
-            problems.add("question", "Write the answer for the incoming supervisor.")
+            problems.add("question", _("Write the answer for the incoming supervisor."))
         return text
 
     def store_call(self, values: str) -> StoreCall:
@@ -191,8 +194,8 @@ class ReviewOffer(ModalScreen[bool]):
 
     CSS_PATH: ClassVar[list[str]] = [str(FORMS_CSS), str(REVIEW_CSS)]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "later", "Later"),
-        Binding("enter", "now", "Review now", priority=True),
+        Binding("escape", "later", N_("Later")),
+        Binding("enter", "now", N_("Review now"), priority=True),
     ]
 
     def __init__(self, text: str) -> None:
@@ -201,9 +204,9 @@ class ReviewOffer(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Label("Handover waiting 交接班", id="form-title")
+            yield Label(_("Handover waiting 交接班"), id="form-title")
             yield Static(literal(self.text), classes="info")
-            yield Static("enter review now · esc later (r)", classes="hint")
+            yield Static(_("enter review now · esc later (r)"), classes="hint")
 
     def action_now(self) -> None:
         self.dismiss(True)
@@ -215,15 +218,15 @@ class ReviewOffer(ModalScreen[bool]):
 class ReviewScreen(Screen[Any]):
     """The incoming supervisor's review; dismisses with the last `Handover` seen (or None)."""
 
-    HELP_TITLE = "Handover review keys"
+    HELP_TITLE = N_("Handover review keys")
     CSS_PATH = str(REVIEW_CSS)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "ack", "Acknowledge"),
-        Binding("A", "ack_all", "Ack all"),
-        Binding("q", "question", "Question"),
-        Binding("S", "sign", "Sign receipt"),
-        Binding("a", "answer", "Answer", show=False),  # the outgoing side, on its own handover
-        Binding("escape", "close", "Back"),
+        Binding("space", "ack", N_("Acknowledge")),
+        Binding("A", "ack_all", N_("Ack all")),
+        Binding("q", "question", N_("Question")),
+        Binding("S", "sign", N_("Sign receipt")),
+        Binding("a", "answer", N_("Answer"), show=False),  # the outgoing side, on its own handover
+        Binding("escape", "close", N_("Back")),
     ]
 
     def __init__(
@@ -254,7 +257,7 @@ class ReviewScreen(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Handover review · {self.current.key}", style="bold"), id="rv-title")
-        yield Static(Text("Loading the previous shift's figures…", style="dim"), id="rv-kpis")
+        yield Static(Text(_("Loading the previous shift's figures…"), style="dim"), id="rv-kpis")
         yield Static("", id="rv-status")
         yield OptionList(id="rv-items")
         yield Static("", id="rv-error")
@@ -294,7 +297,7 @@ class ReviewScreen(Screen[Any]):
         note = ""
         summaries: list[FeedSummary | None] = [None, None]
         if self.feed_path is None:
-            note = "no feed configured"
+            note = _("no feed configured")
         else:
             paths = feed_files(Path(self.feed_path))
             for i, w in enumerate((prev, week)):
@@ -308,14 +311,17 @@ class ReviewScreen(Screen[Any]):
                         feed_format=self.config.feed_format,
                     )
                 except OSError as exc:
-                    note = f"feed could not be read: {exc}"
+                    note = _("feed could not be read: {error}").format(error=exc)
             missing = [
                 label
-                for label, summary in (("the previous shift", summaries[0]), ("the same shift last week", summaries[1]))
+                for label, summary in (
+                    (_("the previous shift"), summaries[0]),
+                    (_("the same shift last week"), summaries[1]),
+                )
                 if summary is None or not summary.has_data
             ]
             if missing and not note:
-                note = f"no feed data for {' or '.join(missing)}"
+                note = _("no feed data for {what}").format(what=_(" or ").join(missing))
         self.app.call_from_thread(self.show_kpis, prev.key, summaries[0], week.key, summaries[1], note)
 
     def show_kpis(
@@ -358,7 +364,7 @@ class ReviewScreen(Screen[Any]):
         status = self.query_one("#rv-status", Static)
         ho = self.handover
         if ho is None:
-            status.update(Text("No handover for this shift has been signed yet.", style="yellow"))
+            status.update(Text(_("No handover for this shift has been signed yet."), style="yellow"))
             return
         now = self.clock()
         groups: dict[str, list[Any]] = {}
@@ -381,27 +387,39 @@ class ReviewScreen(Screen[Any]):
             ol.highlighted = ol.get_option_index(keep if keep in ids else ids[0])
         line = Text()
         line.append(
-            f"From {printable(ho.from_shift)} to {printable(ho.to_shift)}, handed over by "
-            f"{printable(ho.handed.name)} ({format_age(now - ho.handed.time)} ago) · "
-            f"{ho.acknowledged_count}/{len(ho.items)} acknowledged · "
+            _("From {from_shift} to {to_shift}, handed over by {who} ({age} ago)").format(
+                from_shift=printable(ho.from_shift),
+                to_shift=printable(ho.to_shift),
+                who=printable(ho.handed.name),
+                age=format_age(now - ho.handed.time),
+            )
+            + " · "
+            + _("{done}/{total} acknowledged").format(done=ho.acknowledged_count, total=len(ho.items))
+            + " · "
         )
         if ho.received is not None:
-            line.append(f"receipt signed by {printable(ho.received.name)}", style="bold green")
+            line.append(_("receipt signed by {who}").format(who=printable(ho.received.name)), style="bold green")
         elif self.mine:
-            line.append("handed over, not yet received: you may not leave", style="bold black on yellow")
+            line.append(_("handed over, not yet received: you may not leave"), style="bold black on yellow")
         else:
-            line.append("handover not received", style="bold black on yellow")
+            line.append(_("handover not received"), style="bold black on yellow")
         if ho.note:
-            line.append("\nNote: ", style="bold")
+            line.append("\n" + _("Note: "), style="bold")
             line.append(printable(ho.note, 500))
         if self.mine and ho.received is None:
             line.append(
-                "\nYou signed this handover: the incoming supervisor acknowledges and signs receipt "
-                "from their own account. a answers a question on the selected item.",
+                "\n"
+                + _(
+                    "You signed this handover: the incoming supervisor acknowledges and signs receipt "
+                    "from their own account. a answers a question on the selected item."
+                ),
                 style="italic",
             )
         head = ho.chain or ho.head  # the head covering every table (the log's before m003)
-        line.append(f"\nchain head at signing: {head.text.split(':')[0]}:{head.hash[:16]}…", style="dim")
+        line.append(
+            "\n" + _("chain head at signing: {head}").format(head=f"{head.text.split(':')[0]}:{head.hash[:16]}…"),
+            style="dim",
+        )
         status.update(line)
 
     def selected_item(self) -> Any | None:
@@ -421,15 +439,17 @@ class ReviewScreen(Screen[Any]):
     # -- actions ---------------------------------------------------------------------
     def _writable(self) -> bool:
         if self.handover is None:
-            self.show_error("There is no handover to review.")
+            self.show_error(_("There is no handover to review."))
             return False
         if self.handover.received is not None:
-            self.show_error("This handover was already received; the record is closed.")
+            self.show_error(_("This handover was already received; the record is closed."))
             return False
         if self.mine:
             self.show_error(
-                f"You ({printable(self.actor.name)}) handed this over: only the incoming supervisor "
-                "acknowledges, questions and signs receipt, from their own account."
+                _(
+                    "You ({name}) handed this over: only the incoming supervisor "
+                    "acknowledges, questions and signs receipt, from their own account."
+                ).format(name=printable(self.actor.name))
             )
             return False
         return True
@@ -455,18 +475,21 @@ class ReviewScreen(Screen[Any]):
             return
         pending = sum(1 for i in self.handover.items if i.state != "acknowledged")
         if not pending:
-            self.show_error("Every item is already acknowledged.")
+            self.show_error(_("Every item is already acknowledged."))
             return
         self.app.push_screen(
             ConfirmForm(
                 self.service,
                 self.actor,
-                "Acknowledge all",
+                _("Acknowledge all"),
                 Text(
-                    f"Acknowledge all {pending} remaining item{'s' if pending != 1 else ''} as "
-                    f"{printable(str(self.actor))}? Each is recorded with your name and the time."
+                    ngettext(
+                        "Acknowledge all {n} remaining item as {who}? Each is recorded with your name and the time.",
+                        "Acknowledge all {n} remaining items as {who}? Each is recorded with your name and the time.",
+                        pending,
+                    ).format(n=pending, who=printable(str(self.actor)))
                 ),
-                "Acknowledge all",
+                _("Acknowledge all"),
                 acknowledge_all,
                 self.handover.id,
                 self.actor,
@@ -483,15 +506,17 @@ class ReviewScreen(Screen[Any]):
     def action_answer(self) -> None:
         item = self.selected_item()
         if self.handover is None or item is None:
-            self.show_error("There is no item to answer.")
+            self.show_error(_("There is no item to answer."))
             return
         if not self.mine:
             self.show_error(
-                f"Only {printable(self.handover.handed.name)}, who handed this over, answers its questions."
+                _("Only {name}, who handed this over, answers its questions.").format(
+                    name=printable(self.handover.handed.name)
+                )
             )
             return
         if not item.questions:
-            self.show_error("This item was not questioned: there is nothing to answer.")
+            self.show_error(_("This item was not questioned: there is nothing to answer."))
             return
         self.app.push_screen(AnswerForm(self.service, self.actor, self.handover.id, item), self.updated)
 
@@ -500,22 +525,27 @@ class ReviewScreen(Screen[Any]):
             return
         pending = [i for i in self.handover.items if i.state != "acknowledged"]
         msg = Text(
-            f"Sign receipt of handover #{self.handover.id} from {printable(self.handover.from_shift)} "
-            f"as {printable(str(self.actor))}."
+            _("Sign receipt of handover #{id} from {shift} as {who}.").format(
+                id=self.handover.id, shift=printable(self.handover.from_shift), who=printable(str(self.actor))
+            )
         )
         if pending:
             msg.append(
-                f"\n{len(pending)} item{'s are' if len(pending) != 1 else ' is'} not acknowledged; "
-                "the record will show that.",
+                "\n"
+                + ngettext(
+                    "{n} item is not acknowledged; the record will show that.",
+                    "{n} items are not acknowledged; the record will show that.",
+                    len(pending),
+                ).format(n=len(pending)),
                 style="bold yellow",
             )
         self.app.push_screen(
             ConfirmForm(
                 self.service,
                 self.actor,
-                "Sign receipt 接班签字",
+                _("Sign receipt 接班签字"),
                 msg,
-                "Sign receipt",
+                _("Sign receipt"),
                 Store.receive_handover,
                 self.handover.id,
                 self.actor,
@@ -526,7 +556,7 @@ class ReviewScreen(Screen[Any]):
     def _signed(self, handover: Any) -> None:
         if handover is not None:
             self.updated(handover)
-            self.app.notify(f"Handover #{handover.id} received", timeout=4)
+            self.app.notify(_("Handover #{id} received").format(id=handover.id), timeout=4)
 
     def action_close(self) -> None:
         self.dismiss(self.handover)

@@ -14,7 +14,7 @@ touches the engine and the two views cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from floorconsole.config import Thresholds
-from floorconsole.i18n import N_
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.rules import alert_marks, call_length, is_long_call, is_long_pause
 from floorconsole.views import SeatView
@@ -49,22 +49,22 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("seat", "Seat", 5, 1),
-    Column("name", "Agent", 18, 0),
-    Column("state", "State", 10, 0),
-    Column("in_state", "In state", 9, 0, True),
-    Column("call", "Call", 7, 1, True),
-    Column("answered", "Ans", 4, 2, True),
-    Column("rna", "RNA", 3, 2, True),
-    Column("alerts", "Alerts", 6, 0),
-    Column("pause", "Pause reason", 14, 3),
-    Column("queues", "Queues", 16, 4),
-    Column("escalations", "Esc", 3, 5, True),
+    Column("seat", N_("Seat"), 5, 1),
+    Column("name", N_("Agent"), 18, 0),
+    Column("state", N_("State"), 10, 0),
+    Column("in_state", N_("In state"), 9, 0, True),
+    Column("call", N_("Call"), 7, 1, True),
+    Column("answered", N_("Ans"), 4, 2, True),
+    Column("rna", N_("RNA"), 3, 2, True),
+    Column("alerts", N_("Alerts"), 6, 0),
+    Column("pause", N_("Pause reason"), 14, 3),
+    Column("queues", N_("Queues"), 16, 4),
+    Column("escalations", N_("Esc"), 3, 5, True),
 )
 
 # What AMI says right now (ringing, unreachable, who they talk to, time in pause): shown
 # only when [ami] is configured (`enable_live`), after the state.
-LIVE_COLUMN = Column("live", "Live (AMI)", 24, 1)
+LIVE_COLUMN = Column("live", N_("Live (AMI)"), 24, 1)
 _LIVE_STYLES = {"ok": Style(color="green"), "warn": theme.WARN, "alert": theme.ALERT, "dim": theme.DIM}
 # Shown only once a roster is loaded for today (issue 13): rostered now ✓, not rostered ·,
 # flagged this shift ⚑ (screens/attendance_panel.py decides the mark).
@@ -125,8 +125,8 @@ class SeatTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "cursor_to(0)", "First", show=False),
         Binding("end", "cursor_to(-1)", "Last", show=False),
-        Binding("s", "cycle_sort", "Sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False),
+        Binding("s", "cycle_sort", N_("Sort")),
+        Binding("S", "reverse_sort", N_("Reverse sort"), show=False),
     ]
 
     DEFAULT_CSS = """
@@ -296,8 +296,8 @@ class SeatTable(ScrollView, can_focus=True):
 
     @property
     def sort_label(self) -> str:
-        label = next((c.label for c in COLUMNS if c.key == self.sort_column), self.sort_column)
-        return f"{label}{' (reversed)' if self.sort_reverse else ''}"
+        label = next((_(c.label) for c in COLUMNS if c.key == self.sort_column), self.sort_column)
+        return f"{label}{_(' (reversed)') if self.sort_reverse else ''}"
 
     # ---- cursor ----------------------------------------------------------------------
 
@@ -345,12 +345,16 @@ class SeatTable(ScrollView, can_focus=True):
         self.virtual_size = Size(self._content_width(), len(self.order) + 1)
 
     def _fit_columns(self, width: int) -> tuple[Column, ...]:
-        everything = list(self._all_columns)
+        # a translated title wider than its column widens it (measured in cells: 未接 is 4)
+        everything = [replace(c, width=max(c.width, cell_len(_(c.label)))) for c in self._all_columns]
         if self.roster_mark is not None:
-            everything.insert(2, ROSTER_COLUMN)
+            everything.insert(
+                2, replace(ROSTER_COLUMN, width=max(ROSTER_COLUMN.width, cell_len(_(ROSTER_COLUMN.label))))
+            )
+        order = [c.key for c in everything]
         cols = list(everything)
         while cols and sum(c.width + 1 for c in cols) > width:
-            worst = max(cols, key=lambda c: (c.priority, everything.index(c)))
+            worst = max(cols, key=lambda c: (c.priority, order.index(c.key)))
             if worst.priority == 0:
                 break
             cols.remove(worst)
@@ -438,7 +442,7 @@ class SeatTable(ScrollView, can_focus=True):
         base = self._base()
         segments = []
         for col in self._columns:
-            label = col.label
+            label = _(col.label)
             style = theme.HEADER_ROW
             if col.key == self.sort_column:
                 label = set_cell_size(label, min(cell_len(label), col.width - 1)) + (
@@ -483,7 +487,7 @@ class SeatTable(ScrollView, can_focus=True):
     def _cell(self, key: str, row: SeatRow, marks: str, now: float) -> tuple[str, Style]:
         th = self.thresholds
         if key == "seat":
-            return printable(row.seat_id) or "—", theme.DIM
+            return printable(row.seat_id) or _("—"), theme.DIM
         if key == "name":
             return printable(row.name), theme.DEFAULT_STYLE
         if key == "state":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
+from floorconsole.i18n import _
 from floorconsole.views import STATE_LABEL as VIEW_STATE_LABEL
 
 # Keyed by SeatState member *name* (floorconsole.floor.SeatState), so this module does not
@@ -54,7 +55,8 @@ SORTED_COLUMN = Style(bold=True, underline=True, color="cyan")
 
 
 def state_label(name: str) -> str:
-    return STATE_LABEL.get(name, name.lower())
+    """The state's label in the console's language (`on call`, 通话)."""
+    return _(STATE_LABEL[name]) if name in STATE_LABEL else name.lower()
 
 
 def state_style(name: str) -> Style:
@@ -73,7 +75,7 @@ def format_duration(seconds: float | None) -> str:
     """`m:ss` below an hour, `h:mm:ss` below a day, then `3d 04h` (a seat whose last event
     is days old still fits its column); "—" for no value. Negative clamps to 0."""
     if seconds is None:
-        return "—"
+        return _("—")
     s = max(0, int(seconds))
     if s >= 86400:
         days, rem = divmod(s, 86400)

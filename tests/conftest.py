@@ -21,7 +21,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from floorconsole import i18n
 from floorconsole.clock import ManualClock
+
+# English unless a test asks for another language, whatever the machine's LANG: the
+# snapshots and the messages tests look for are English. LANGUAGE (gettext's first choice)
+# reaches the `floorconsole` subprocesses the tests start, too.
+os.environ["LANGUAGE"] = "en"
+i18n.set_language("en")
 
 # Modules whose behaviour depends on the time of day, the date or the zone: shifts and
 # their boundaries, the demo's time-of-day floor, handover windows, reports and alerts.
@@ -104,6 +111,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.module is not None and item.module.__name__.rpartition(".")[2] in TIME_SENSITIVE_MODULES:
             item.add_marker(pytest.mark.timesensitive)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that switches to zh_CN does not leave the next one in Chinese."""
+    yield
+    if i18n.current_language() != "en":
+        i18n.set_language("en")
+
+
+@pytest.fixture
+def zh_cn() -> Iterator[None]:
+    """The console in Chinese for one test (back to English after it)."""
+    i18n.set_language("zh_CN")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture

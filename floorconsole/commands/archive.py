@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, parse_time, run_with_store
 
 if TYPE_CHECKING:
@@ -18,8 +19,8 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register --before and --out."""
-    parser.add_argument("--before", required=True, metavar="DATE", help="export records older than this (ISO date)")
-    parser.add_argument("--out", required=True, metavar="FILE", help="new file to write (never overwritten)")
+    parser.add_argument("--before", required=True, metavar="DATE", help=_("export records older than this (ISO date)"))
+    parser.add_argument("--out", required=True, metavar="FILE", help=_("new file to write (never overwritten)"))
     parser.add_argument("--as", dest="as_name", metavar="NAME")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
     EXIT_OK,
@@ -45,32 +46,34 @@ def _yes_no(text: str) -> bool:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register add / list."""
     sub = parser.add_subparsers(dest="complaint_command", metavar="add|list")
-    add = sub.add_parser("add", help="register a complaint (with or without an escalation)")
-    add.add_argument("--problem", required=True, help="what went wrong")
-    add.add_argument("--wants", required=True, help="what the customer wants")
+    add = sub.add_parser("add", help=_("register a complaint (with or without an escalation)"))
+    add.add_argument("--problem", required=True, help=_("what went wrong"))
+    add.add_argument("--wants", required=True, help=_("what the customer wants"))
     add.add_argument(
-        "--at-fault", dest="at_fault", type=_yes_no, required=True, metavar="yes|no", help="is the company at fault?"
+        "--at-fault", dest="at_fault", type=_yes_no, required=True, metavar="yes|no", help=_("is the company at fault?")
     )
     add.add_argument(
         "--apology",
         type=_yes_no,
         required=True,
         metavar="yes|no",
-        help="was an apology given for the company? (only when it is at fault)",
+        help=_("was an apology given for the company? (only when it is at fault)"),
     )
-    add.add_argument("--reported-to", default="", help="to whom it was reported upwards (required when at fault)")
-    add.add_argument("--customer", default="", help="customer name")
-    add.add_argument("--phone", default="", help="customer phone (stored; shown masked)")
+    add.add_argument("--reported-to", default="", help=_("to whom it was reported upwards (required when at fault)"))
+    add.add_argument("--customer", default="", help=_("customer name"))
+    add.add_argument("--phone", default="", help=_("customer phone (stored; shown masked)"))
     add.add_argument("--address", default="")
     add.add_argument("--product", default="")
-    add.add_argument("--batch", default="", help="batch number")
-    add.add_argument("--used-when", default="", help="when the product was used")
-    add.add_argument("--agent", default="", help="the agent who took the call")
-    add.add_argument("--escalation", type=positive_int, help="the escalation it came from, if any")
-    add.add_argument("--as", dest="as_name", metavar="NAME", help="who registers it (default: configured supervisor)")
-    lst = sub.add_parser("list", help="complaints registered in the last hours")
+    add.add_argument("--batch", default="", help=_("batch number"))
+    add.add_argument("--used-when", default="", help=_("when the product was used"))
+    add.add_argument("--agent", default="", help=_("the agent who took the call"))
+    add.add_argument("--escalation", type=positive_int, help=_("the escalation it came from, if any"))
+    add.add_argument(
+        "--as", dest="as_name", metavar="NAME", help=_("who registers it (default: configured supervisor)")
+    )
+    lst = sub.add_parser("list", help=_("complaints registered in the last hours"))
     lst.add_argument("--since-hours", type=float, default=24.0)
-    lst.add_argument("--json", action="store_true", help="JSON output")
+    lst.add_argument("--json", action="store_true", help=_("JSON output"))
 
 
 def run(args: argparse.Namespace) -> int:

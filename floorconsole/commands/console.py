@@ -12,12 +12,15 @@ import sys
 from pathlib import Path
 
 from floorconsole.config import ConfigError, load_config
+from floorconsole.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--feed", metavar="FILE", help="queue_log or JSON-lines feed to follow (overrides feed.path)")
     parser.add_argument(
-        "--supervisor", metavar="NAME", help="supervisor name for this session (overrides floor.supervisor)"
+        "--feed", metavar="FILE", help=_("queue_log or JSON-lines feed to follow (overrides feed.path)")
+    )
+    parser.add_argument(
+        "--supervisor", metavar="NAME", help=_("supervisor name for this session (overrides floor.supervisor)")
     )
 
 
@@ -34,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if config.feed_path is None:
         print(
-            "floorconsole: no feed to follow: give --feed FILE or set [feed] path in the config file\n"
-            "(`floorconsole demo` opens the console on a simulated floor)",
+            "floorconsole: "
+            + _(
+                "no feed to follow: give --feed FILE or set [feed] path in the config file\n"
+                "(`floorconsole demo` opens the console on a simulated floor)"
+            ),
             file=sys.stderr,
         )
         return 2

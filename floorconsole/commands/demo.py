@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from floorconsole.config import ConfigError, load_config
+from floorconsole.i18n import _
 from floorconsole.store.cli_support import finite_float
 
 if TYPE_CHECKING:
@@ -32,21 +33,23 @@ if TYPE_CHECKING:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the `demo` options."""
-    parser.add_argument("--dir", type=Path, help="demo directory (default: the user cache dir)")
-    parser.add_argument("--headless", action="store_true", help="print live measures instead of opening the console")
-    parser.add_argument("--seconds", type=finite_float, help="headless: stop after this many seconds")
+    parser.add_argument("--dir", type=Path, help=_("demo directory (default: the user cache dir)"))
+    parser.add_argument("--headless", action="store_true", help=_("print live measures instead of opening the console"))
+    parser.add_argument("--seconds", type=finite_float, help=_("headless: stop after this many seconds"))
     parser.add_argument(
-        "--interval", type=finite_float, default=2.0, help="headless: seconds between prints (default 2)"
+        "--interval", type=finite_float, default=2.0, help=_("headless: seconds between prints (default 2)")
     )
-    parser.add_argument("--speed", type=finite_float, default=1.0, help="floor time per wall-clock second (default 1)")
-    parser.add_argument("--seed", type=int, help="simulator seed (default: a new floor every run)")
+    parser.add_argument(
+        "--speed", type=finite_float, default=1.0, help=_("floor time per wall-clock second (default 1)")
+    )
+    parser.add_argument("--seed", type=int, help=_("simulator seed (default: a new floor every run)"))
     parser.add_argument(
         "--no-ami",
         action="store_true",
-        help="no simulated PBX: the console runs from the queue_log alone (AMI keys say why not)",
+        help=_("no simulated PBX: the console runs from the queue_log alone (AMI keys say why not)"),
     )
     parser.add_argument(
-        "--flat", action="store_true", help="a daytime-busy floor at any hour (default: follows the time of day)"
+        "--flat", action="store_true", help=_("a daytime-busy floor at any hour (default: follows the time of day)")
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import EXIT_OK, actor_for, run_with_store
 
@@ -24,14 +25,16 @@ def _priority(text: str) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the escalation fields."""
-    parser.add_argument("--callid", required=True, help="the call's id")
-    parser.add_argument("--agent", required=True, help="the agent who escalated")
-    parser.add_argument("--queue", required=True, help="the queue the call came from")
-    parser.add_argument("--caller", default="", help="caller number (stored; shown masked)")
-    parser.add_argument("--reason", required=True, help="why the caller wants a supervisor")
-    parser.add_argument("--priority", type=_priority, default=2, help="1 (most urgent) to 3; default 2")
-    parser.add_argument("--event-key", help="identity of the feed line, so the record is created once")
-    parser.add_argument("--as", dest="as_name", metavar="NAME", help="who raises it (default: configured supervisor)")
+    parser.add_argument("--callid", required=True, help=_("the call's id"))
+    parser.add_argument("--agent", required=True, help=_("the agent who escalated"))
+    parser.add_argument("--queue", required=True, help=_("the queue the call came from"))
+    parser.add_argument("--caller", default="", help=_("caller number (stored; shown masked)"))
+    parser.add_argument("--reason", required=True, help=_("why the caller wants a supervisor"))
+    parser.add_argument("--priority", type=_priority, default=2, help=_("1 (most urgent) to 3; default 2"))
+    parser.add_argument("--event-key", help=_("identity of the feed line, so the record is created once"))
+    parser.add_argument(
+        "--as", dest="as_name", metavar="NAME", help=_("who raises it (default: configured supervisor)")
+    )
 
 
 def run(args: argparse.Namespace) -> int:

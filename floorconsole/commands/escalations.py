@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
@@ -36,26 +37,26 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register list / claim / resolve / release / pass."""
     sub = parser.add_subparsers(dest="esc_command", metavar="list|claim|resolve|release|pass")
-    lst = sub.add_parser("list", help="open escalations (all with --all)")
-    lst.add_argument("--all", action="store_true", help="include resolved ones")
-    lst.add_argument("--json", action="store_true", help="JSON output")
-    claim = sub.add_parser("claim", help="take over an escalation (only one supervisor can)")
+    lst = sub.add_parser("list", help=_("open escalations (all with --all)"))
+    lst.add_argument("--all", action="store_true", help=_("include resolved ones"))
+    lst.add_argument("--json", action="store_true", help=_("JSON output"))
+    claim = sub.add_parser("claim", help=_("take over an escalation (only one supervisor can)"))
     claim.add_argument("id", type=positive_int)
     claim.add_argument("--as", dest="as_name", metavar="NAME")
-    res = sub.add_parser("resolve", help="record the outcome")
+    res = sub.add_parser("resolve", help=_("record the outcome"))
     res.add_argument("id", type=positive_int)
     res.add_argument("--outcome", required=True, choices=OUTCOMES)
-    res.add_argument("--due", help="callback due time, ISO (e.g. 2026-11-23T17:30)")
-    res.add_argument("--department", help="department it was referred to")
-    res.add_argument("--note", default="", help="what was done or promised")
+    res.add_argument("--due", help=_("callback due time, ISO (e.g. 2026-11-23T17:30)"))
+    res.add_argument("--department", help=_("department it was referred to"))
+    res.add_argument("--note", default="", help=_("what was done or promised"))
     res.add_argument("--as", dest="as_name", metavar="NAME")
-    rel = sub.add_parser("release", help="give back an escalation you hold (anyone may then claim it)")
+    rel = sub.add_parser("release", help=_("give back an escalation you hold (anyone may then claim it)"))
     rel.add_argument("id", type=positive_int)
-    rel.add_argument("--reason", required=True, help="why (recorded and audited)")
-    pas = sub.add_parser("pass", help="pass an escalation you hold to another supervisor")
+    rel.add_argument("--reason", required=True, help=_("why (recorded and audited)"))
+    pas = sub.add_parser("pass", help=_("pass an escalation you hold to another supervisor"))
     pas.add_argument("id", type=positive_int)
-    pas.add_argument("--to", required=True, metavar="USER", help="the other supervisor's OS user")
-    pas.add_argument("--reason", required=True, help="why (recorded and audited)")
+    pas.add_argument("--to", required=True, metavar="USER", help=_("the other supervisor's OS user"))
+    pas.add_argument("--reason", required=True, help=_("why (recorded and audited)"))
 
 
 def by_priority_then_age(rows: list[Escalation]) -> list[Escalation]:
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{printable(e.agent):<12} {printable(e.queue):<10} {e.caller_masked or '-':<14} {printable(e.reason)}"
                 )
             if not rows:
-                print("no open escalations" if not args.all else "no escalations")
+                print(_("no open escalations") if not args.all else _("no escalations"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
                 esc = store.claim_escalation(args.id, actor_for(args, config))
             except AlreadyClaimed as exc:
                 return fail(f"escalation {args.id} is already taken by {exc.by} (at {fmt_time(exc.at)})")
-            print(f"escalation {esc.id} is yours ({esc.claimed_by})")
+            print(_("escalation {id} is yours ({who})").format(id=esc.id, who=esc.claimed_by))
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
         def body(store: Store, config: Config) -> int:
             esc = store.release_escalation(args.id, args.reason, current_actor(config))
-            print(f"escalation {esc.id} released: anyone may claim it")
+            print(_("escalation {id} released: anyone may claim it").format(id=esc.id))
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
 
         def body(store: Store, config: Config) -> int:
             esc = store.pass_escalation(args.id, args.to, args.reason, current_actor(config))
-            print(f"escalation {esc.id} passed to {esc.claimed_by}")
+            print(_("escalation {id} passed to {who}").format(id=esc.id, who=esc.claimed_by))
             return EXIT_OK
 
         return run_with_store(args, body)

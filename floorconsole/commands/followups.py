@@ -14,6 +14,7 @@ import argparse
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
@@ -35,12 +36,12 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register list / done."""
     sub = parser.add_subparsers(dest="fu_command", metavar="list|done")
-    lst = sub.add_parser("list", help="open items, by due time (closed ones too with --all)")
-    lst.add_argument("--all", action="store_true", help="include closed items with their result")
-    lst.add_argument("--json", action="store_true", help="JSON output")
-    done = sub.add_parser("done", help="close an open item with its result (signed as the OS user)")
+    lst = sub.add_parser("list", help=_("open items, by due time (closed ones too with --all)"))
+    lst.add_argument("--all", action="store_true", help=_("include closed items with their result"))
+    lst.add_argument("--json", action="store_true", help=_("JSON output"))
+    done = sub.add_parser("done", help=_("close an open item with its result (signed as the OS user)"))
     done.add_argument("id", type=positive_int)
-    done.add_argument("--result", required=True, help="what was done (e.g. 'called back, refund agreed')")
+    done.add_argument("--result", required=True, help=_("what was done (e.g. 'called back, refund agreed')"))
 
 
 def item_line(i: OpenItem, now: float) -> str:
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             for i in items:
                 print(item_line(i, now))
             if not items:
-                print("no open items" if not args.all else "no items")
+                print(_("no open items") if not args.all else _("no items"))
             if escalations:
                 print(
                     f"\n{len(escalations)} escalation(s) without an outcome (close with floorconsole escalations resolve):"
@@ -92,7 +93,11 @@ def run(args: argparse.Namespace) -> int:
         def body(store: Store, config: Config) -> int:
             item = store.close_open_item(args.id, args.result, current_actor(config))
             assert item.closed is not None  # close_open_item returns the item as closed
-            print(f"open item {item.id} closed by {item.closed.name}: {item.result}")
+            print(
+                _("open item {id} closed by {who}: {result}").format(
+                    id=item.id, who=item.closed.name, result=item.result
+                )
+            )
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
@@ -33,17 +34,17 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register show / list / answer."""
     sub = parser.add_subparsers(dest="ho_command", metavar="show|list|answer")
-    show = sub.add_parser("show", help="one handover record in full")
+    show = sub.add_parser("show", help=_("one handover record in full"))
     show.add_argument("id", type=positive_int)
-    show.add_argument("--json", action="store_true", help="JSON output")
-    lst = sub.add_parser("list", help="latest handovers, newest first")
-    lst.add_argument("--open", action="store_true", help="only those nobody has received yet")
+    show.add_argument("--json", action="store_true", help=_("JSON output"))
+    lst = sub.add_parser("list", help=_("latest handovers, newest first"))
+    lst.add_argument("--open", action="store_true", help=_("only those nobody has received yet"))
     lst.add_argument("--limit", type=positive_int, default=50)
-    lst.add_argument("--json", action="store_true", help="JSON output")
-    ans = sub.add_parser("answer", help="answer a question on one of your handed-over items")
-    ans.add_argument("id", type=positive_int, help="the handover")
-    ans.add_argument("item", type=positive_int, help="the item's number in `handover show`")
-    ans.add_argument("--text", required=True, help="the answer for the incoming supervisor")
+    lst.add_argument("--json", action="store_true", help=_("JSON output"))
+    ans = sub.add_parser("answer", help=_("answer a question on one of your handed-over items"))
+    ans.add_argument("id", type=positive_int, help=_("the handover"))
+    ans.add_argument("item", type=positive_int, help=_("the item's number in `handover show`"))
+    ans.add_argument("--text", required=True, help=_("the answer for the incoming supervisor"))
 
 
 def sig(s: Signature) -> str:
@@ -116,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             for h in rows:
                 print(summary_line(h))
             if not rows:
-                print("no open handovers" if args.open else "no handovers")
+                print(_("no open handovers") if args.open else _("no handovers"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)
@@ -128,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             if item is None:
                 return fail(f"handover {args.id} has no item {args.item} (see floorconsole handover show {args.id})")
             store.answer_item(h.id, item.id, args.text, current_actor(config))
-            print(f"handover {h.id} item {args.item}: answer recorded")
+            print(_("handover {id} item {item}: answer recorded").format(id=h.id, item=args.item))
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)

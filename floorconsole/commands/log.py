@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
     EXIT_OK,
@@ -31,15 +32,15 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register `log add` and `log list`."""
     sub = parser.add_subparsers(dest="log_command", metavar="add|list")
-    add = sub.add_parser("add", help="append an entry to the duty log")
-    add.add_argument("--kind", required=True, choices=ENTRY_KINDS, help="what sort of entry")
-    add.add_argument("--body", required=True, help="the entry text")
-    add.add_argument("--author", help="supervisor name (default: configured supervisor)")
-    add.add_argument("--refers-to", type=positive_int, metavar="SEQ", help="entry this one corrects or follows")
-    lst = sub.add_parser("list", help="print duty-log entries")
-    lst.add_argument("--shift", help="shift key such as '2026-11-23 day', or 'current'")
-    lst.add_argument("--limit", type=positive_int, help="only the last N entries")
-    lst.add_argument("--json", action="store_true", help="JSON output")
+    add = sub.add_parser("add", help=_("append an entry to the duty log"))
+    add.add_argument("--kind", required=True, choices=ENTRY_KINDS, help=_("what sort of entry"))
+    add.add_argument("--body", required=True, help=_("the entry text"))
+    add.add_argument("--author", help=_("supervisor name (default: configured supervisor)"))
+    add.add_argument("--refers-to", type=positive_int, metavar="SEQ", help=_("entry this one corrects or follows"))
+    lst = sub.add_parser("list", help=_("print duty-log entries"))
+    lst.add_argument("--shift", help=_("shift key such as '2026-11-23 day', or 'current'"))
+    lst.add_argument("--limit", type=positive_int, help=_("only the last N entries"))
+    lst.add_argument("--json", action="store_true", help=_("JSON output"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
 
         def body(store: Store, config: Config) -> int:
             entry = store.add_entry(args.kind, args.body, actor_for(args, config, "author"), args.refers_to)
-            print(f"saved log entry {entry.seq} ({entry.kind}, {entry.shift}) hash {entry.hash[:16]}")
+            print(
+                _("saved log entry {seq} ({kind}, {shift}) hash {hash}").format(
+                    seq=entry.seq, kind=entry.kind, shift=entry.shift, hash=entry.hash[:16]
+                )
+            )
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -69,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{e.seq:>6}  {fmt_time(e.time)}  {e.kind:<14} {printable(e.author, 20):<12} {printable(e.body)}{ref}"
                 )
             if not entries:
-                print("no entries")
+                print(_("no entries"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)

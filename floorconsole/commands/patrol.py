@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
     EXIT_OK,
@@ -30,17 +31,17 @@ if TYPE_CHECKING:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register add / list / items."""
     sub = parser.add_subparsers(dest="patrol_command", metavar="add|list|items")
-    add = sub.add_parser("add", help="append a patrol note")
+    add = sub.add_parser("add", help=_("append a patrol note"))
     add.add_argument("--agent", required=True)
     add.add_argument("--seat")
-    add.add_argument("--item", action="append", default=[], metavar="CODE", help="checklist code (repeatable)")
-    add.add_argument("--text", default="", help="free text")
-    add.add_argument("--follow-up", action="store_true", help="needs follow-up (carried at handover)")
+    add.add_argument("--item", action="append", default=[], metavar="CODE", help=_("checklist code (repeatable)"))
+    add.add_argument("--text", default="", help=_("free text"))
+    add.add_argument("--follow-up", action="store_true", help=_("needs follow-up (carried at handover)"))
     add.add_argument("--as", dest="as_name", metavar="NAME")
-    lst = sub.add_parser("list", help="print patrol notes")
-    lst.add_argument("--shift", help="shift key or 'current'")
+    lst = sub.add_parser("list", help=_("print patrol notes"))
+    lst.add_argument("--shift", help=_("shift key or 'current'"))
     lst.add_argument("--json", action="store_true")
-    sub.add_parser("items", help="list checklist codes and deductions")
+    sub.add_parser("items", help=_("list checklist codes and deductions"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
                 text=args.text,
                 follow_up=args.follow_up,
             )
-            print(f"saved patrol note {note.id}: {printable(note.agent)} deductions {note.deduction_total}")
+            print(
+                _("saved patrol note {id}: {agent} deductions {points}").format(
+                    id=note.id, agent=printable(note.agent), points=note.deduction_total
+                )
+            )
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -80,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                     f"-{n.deduction_total:<3} {codes:<24} {printable(n.text)}{flag}"
                 )
             if not notes:
-                print("no patrol notes")
+                print(_("no patrol notes"))
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)

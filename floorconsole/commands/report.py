@@ -56,21 +56,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--mark-sent", action="store_true", help=_("monthly: record it as sent to the department head"))
     parser.add_argument(
-        "--shift", default="current", help="current (default), previous, or a key like '2026-11-23 day'"
+        "--shift", default="current", help=_("current (default), previous, or a key like '2026-11-23 day'")
     )
     parser.add_argument("--format", choices=OWED_FORMATS, default="md")
-    parser.add_argument("-o", "--out", help="file to write (default: stdout)")
-    parser.add_argument("--complaints-only", action="store_true", help="only the daily complaint summary")
+    parser.add_argument("-o", "--out", help=_("file to write (default: stdout)"))
+    parser.add_argument("--complaints-only", action="store_true", help=_("only the daily complaint summary"))
     parser.add_argument(
-        "--sent-to", default="", metavar="WHO", help="with --complaints-only: record that the summary is sent to WHO"
+        "--sent-to", default="", metavar="WHO", help=_("with --complaints-only: record that the summary is sent to WHO")
     )
     parser.add_argument(
         "--findings",
         action="store_true",
-        help="include patrol findings against a person (supervisors, managers, inspectors only; audited)",
+        help=_("include patrol findings against a person (supervisors, managers, inspectors only; audited)"),
     )
-    parser.add_argument("--feed", help="feed file (default: the configured feed)")
-    parser.add_argument("--as", dest="as_name", metavar="NAME", help="who is exporting (audit)")
+    parser.add_argument("--feed", help=_("feed file (default: the configured feed)"))
+    parser.add_argument("--as", dest="as_name", metavar="NAME", help=_("who is exporting (audit)"))
 
 
 def run(args: argparse.Namespace) -> int:

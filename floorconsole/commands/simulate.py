@@ -23,42 +23,45 @@ import sys
 import threading
 
 from floorconsole.config import ConfigError, load_config
+from floorconsole.i18n import _
 from floorconsole.layout import load_layout
 from floorconsole.store.cli_support import finite_float
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the `simulate` options."""
-    parser.add_argument("--out", required=True, help="queue_log file to append to")
-    parser.add_argument("--seats", type=int, help="generate a floor of N seats instead of the config's layout")
-    parser.add_argument("--speed", type=finite_float, default=1.0, help="floor time per wall-clock second (default 1)")
+    parser.add_argument("--out", required=True, help=_("queue_log file to append to"))
+    parser.add_argument("--seats", type=int, help=_("generate a floor of N seats instead of the config's layout"))
     parser.add_argument(
-        "--rate", type=finite_float, help="target events (lines) per second; speeds the floor up to reach it"
+        "--speed", type=finite_float, default=1.0, help=_("floor time per wall-clock second (default 1)")
+    )
+    parser.add_argument(
+        "--rate", type=finite_float, help=_("target events (lines) per second; speeds the floor up to reach it")
     )
     parser.add_argument(
         "--history",
         type=finite_float,
         default=0.0,
         metavar="MIN",
-        help="first write MIN minutes of backdated history, as fast as possible",
+        help=_("first write MIN minutes of backdated history, as fast as possible"),
     )
     parser.add_argument(
         "--duration",
         type=finite_float,
         metavar="S",
-        help="stop after S wall-clock seconds of live feed (default: run until stopped)",
+        help=_("stop after S wall-clock seconds of live feed (default: run until stopped)"),
     )
     parser.add_argument(
         "--flat",
         action="store_true",
-        help="the same arrival rate at every hour (no time-of-day profile; --rate implies it)",
+        help=_("the same arrival rate at every hour (no time-of-day profile; --rate implies it)"),
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (same seed, same floor)")
+    parser.add_argument("--seed", type=int, default=0, help=_("random seed (same seed, same floor)"))
     parser.add_argument(
         "--rotate-every",
         type=finite_float,
         metavar="S",
-        help="rename-rotate the file every S seconds (queue_log -> queue_log.1 ...)",
+        help=_("rename-rotate the file every S seconds (queue_log -> queue_log.1 ...)"),
     )
 
 

@@ -13,8 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
+
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
+from floorconsole.i18n import N_, _, is_chinese, ljust_cells, rjust_cells
 from floorconsole.printable import json_escape_controls
 from floorconsole.replay import fold_files
 from floorconsole.store.cli_support import finite_float
@@ -23,17 +26,17 @@ from floorconsole.tail import not_regular_reason
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the options of `floorconsole stats`."""
-    parser.add_argument("--feed", required=True, help="queue_log or JSON-lines feed file to read")
+    parser.add_argument("--feed", required=True, help=_("queue_log or JSON-lines feed file to read"))
     parser.add_argument(
         "--sl-threshold",
         type=finite_float,
         metavar="SECONDS",
-        help="service-level threshold in seconds (default: config, else 15)",
+        help=_("service-level threshold in seconds (default: config, else 15)"),
     )
     parser.add_argument(
-        "--format", choices=("auto", "queue_log", "jsonl"), default=None, help="feed format (default: auto)"
+        "--format", choices=("auto", "queue_log", "jsonl"), default=None, help=_("feed format (default: auto)")
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of tables"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -133,11 +136,27 @@ def render_table(result: dict[str, Any]) -> str:
     """Readable plain-text tables of the same numbers."""
     lines = result["lines"]
     out = [
-        f"lines: {lines['total']} total, {lines['parsed']} parsed, "
-        f"{lines['malformed']} malformed, {lines['unknown_event']} unknown event",
+        _("lines: {total} total, {parsed} parsed, {malformed} malformed, {unknown} unknown event").format(
+            total=lines["total"], parsed=lines["parsed"], malformed=lines["malformed"], unknown=lines["unknown_event"]
+        ),
         "",
     ]
-    head = ("queue", "offered", "answered", "abandoned", "exited", "SL", "abandon", "ASA", "AHT", "max wait", "waiting")
+    head = tuple(
+        _(h)
+        for h in (
+            N_("queue"),
+            N_("offered"),
+            N_("answered"),
+            N_("abandoned"),
+            N_("exited"),
+            N_("SL"),
+            N_("abandon"),
+            N_("ASA"),
+            N_("AHT"),
+            N_("max wait"),
+            N_("waiting"),
+        )
+    )
     rows: list[tuple[str, ...]] = [head]
     for name, q in result["queues"].items():
         rows.append(
@@ -157,13 +176,27 @@ def render_table(result: dict[str, Any]) -> str:
         )
     out += _table(rows)
     out.append("")
-    agent_rows: list[tuple[str, ...]] = [("agent", "answered", "talk", "ring-no-answer", "state")]
+    agent_rows: list[tuple[str, ...]] = [
+        tuple(_(h) for h in (N_("agent"), N_("answered"), N_("talk"), N_("ring-no-answer"), N_("state")))
+    ]
     for name, a in result["agents"].items():
-        agent_rows.append((name, str(a["answered"]), _fmt(a["talk_s"], "s"), str(a["ring_no_answer"]), a["state"]))
+        agent_rows.append(
+            (name, str(a["answered"]), _fmt(a["talk_s"], "s"), str(a["ring_no_answer"]), _state(a["state"]))
+        )
     out += _table(agent_rows)
     return "\n".join(out)
 
 
+def _state(name: str) -> str:
+    """The seat state as the table shows it: the key in English (`ON_CALL`), 通话 in Chinese."""
+    from floorconsole.views import STATE_LABEL
+
+    return _(STATE_LABEL[name]) if is_chinese() and name in STATE_LABEL else name
+
+
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    widths = [max(cell_len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(ljust_cells(c, w) if i == 0 else rjust_cells(c, w) for i, (c, w) in enumerate(zip(r, widths)))
+        for r in rows
+    ]

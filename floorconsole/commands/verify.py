@@ -12,6 +12,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from floorconsole.config import ConfigError
+from floorconsole.i18n import _
 from floorconsole.store.archive import verify_archive
 from floorconsole.store.chain import read_key
 from floorconsole.store.cli_support import EXIT_FAIL, EXIT_OK, EXIT_USAGE, fail, load, print_json, run_with_store
@@ -36,10 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--head",
         type=_head,
         metavar="R<link>:HASH",
-        help="a head printed earlier (report 'Chain head', handover, verify) the records must extend",
+        help=_("a head printed earlier (report 'Chain head', handover, verify) the records must extend"),
     )
-    parser.add_argument("--json", action="store_true", help="JSON output")
-    parser.add_argument("--archive", metavar="FILE", help="check an archive file instead of the database")
+    parser.add_argument("--json", action="store_true", help=_("JSON output"))
+    parser.add_argument("--archive", metavar="FILE", help=_("check an archive file instead of the database"))
 
 
 def run(args: argparse.Namespace) -> int:

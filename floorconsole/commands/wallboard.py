@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from floorconsole.commands.common import feed_config
 from floorconsole.config import ConfigError
+from floorconsole.i18n import _
 
 if TYPE_CHECKING:  # the command list imports every command: aiohttp only once it runs
     from floorconsole.engine import FloorEngine
@@ -34,14 +35,16 @@ PROG = "floorconsole wallboard"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the `wallboard` options."""
-    parser.add_argument("--feed", metavar="FILE", help="queue_log or JSON-lines feed to follow (overrides feed.path)")
-    parser.add_argument("--bind", metavar="ADDR", help="address to listen on (default 127.0.0.1; [wallboard] bind)")
-    parser.add_argument("--port", type=int, help="port to listen on (default 8088; 0: any free port)")
     parser.add_argument(
-        "--token-file", metavar="FILE", help="file holding the token browsers must give (needed off loopback)"
+        "--feed", metavar="FILE", help=_("queue_log or JSON-lines feed to follow (overrides feed.path)")
     )
-    parser.add_argument("--lang", help="board labels: zh_CN or en (default: [wallboard] lang, else $LANG)")
-    parser.add_argument("--seconds", type=float, help="stop after this many seconds (default: until stopped)")
+    parser.add_argument("--bind", metavar="ADDR", help=_("address to listen on (default 127.0.0.1; [wallboard] bind)"))
+    parser.add_argument("--port", type=int, help=_("port to listen on (default 8088; 0: any free port)"))
+    parser.add_argument(
+        "--token-file", metavar="FILE", help=_("file holding the token browsers must give (needed off loopback)")
+    )
+    parser.add_argument("--lang", help=_("board labels: zh_CN or en (default: [wallboard] lang, else $LANG)"))
+    parser.add_argument("--seconds", type=float, help=_("stop after this many seconds (default: until stopped)"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,14 +18,17 @@ import threading
 
 from floorconsole.commands.common import feed_config
 from floorconsole.config import ConfigError
+from floorconsole.i18n import _
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the `watch` options."""
-    parser.add_argument("--feed", metavar="FILE", help="queue_log or JSON-lines feed to follow (overrides feed.path)")
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors (for services)")
-    parser.add_argument("--interval", type=float, default=2.0, help="seconds between status updates (default 2)")
-    parser.add_argument("--seconds", type=float, help="stop after this many seconds (default: until stopped)")
+    parser.add_argument(
+        "--feed", metavar="FILE", help=_("queue_log or JSON-lines feed to follow (overrides feed.path)")
+    )
+    parser.add_argument("--quiet", action="store_true", help=_("print nothing but errors (for services)"))
+    parser.add_argument("--interval", type=float, default=2.0, help=_("seconds between status updates (default 2)"))
+    parser.add_argument("--seconds", type=float, help=_("stop after this many seconds (default: until stopped)"))
 
 
 def run(args: argparse.Namespace) -> int:

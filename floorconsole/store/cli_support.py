@@ -15,6 +15,7 @@ from typing import Any
 
 from floorconsole.clock import wall_clock
 from floorconsole.config import Config, ConfigError, load_config
+from floorconsole.i18n import _
 from floorconsole.identity import Actor, current_actor
 from floorconsole.printable import json_escape_controls
 from floorconsole.store.errors import StoreError
@@ -25,7 +26,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 def fail(message: str, code: int = EXIT_FAIL) -> int:
     """Print `floorconsole: error: message` to stderr and return the exit code."""
-    print(f"floorconsole: error: {message}", file=sys.stderr)
+    print("floorconsole: " + _("error: {message}").format(message=message), file=sys.stderr)
     return code
 
 
@@ -53,7 +54,9 @@ def run_with_store(
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
     if (must_exist or read_only) and not Path(config.db_path).is_file():
-        return fail(f"no records database at {config.db_path}: check --db or store.db (nothing was created)")
+        return fail(
+            _("no records database at {path}: check --db or store.db (nothing was created)").format(path=config.db_path)
+        )
     try:
         try:
             clock = wall_clock(config.timezone)
@@ -68,17 +71,21 @@ def run_with_store(
                 # a read command only shows records: one that does not read back as it was
                 # written means a damaged file
                 return fail(
-                    f"the records database {config.db_path} holds a record that cannot be read "
-                    f"({type(exc).__name__}); run `floorconsole verify` to find it"
+                    _(
+                        "the records database {path} holds a record that cannot be read "
+                        "({error}); run `floorconsole verify` to find it"
+                    ).format(path=config.db_path, error=type(exc).__name__)
                 )
     except ConfigError as exc:
         return fail(str(exc), EXIT_USAGE)
     except StoreError as exc:
         return fail(str(exc))
     except OSError as exc:
-        return fail(f"cannot open the records database {config.db_path}: {exc.strerror or exc}")
+        return fail(
+            _("cannot open the records database {path}: {error}").format(path=config.db_path, error=exc.strerror or exc)
+        )
     except sqlite3.Error as exc:
-        return fail(f"records database {config.db_path}: {exc}")
+        return fail(_("records database {path}: {error}").format(path=config.db_path, error=exc))
 
 
 def shift_key(store: Store, config: Config, text: str | None) -> str | None:
@@ -89,14 +96,20 @@ def shift_key(store: Store, config: Config, text: str | None) -> str | None:
     text = text.strip()
     if text == "current":
         return store.current_shift_key()
-    date_text, _, name = text.partition(" ")
+    date_text, _sep, name = text.partition(" ")
     names = [s.name for s in config.shifts]
     try:
         datetime.strptime(date_text, "%Y-%m-%d")
     except ValueError:
-        raise ValueError(f"--shift: expected current or a key like '2026-11-23 {names[0]}', got {text!r}") from None
+        raise ValueError(
+            _("--shift: expected current or a key like {example}, got {text}").format(
+                example=repr(f"2026-11-23 {names[0]}"), text=repr(text)
+            )
+        ) from None
     if name not in names:
-        raise ValueError(f"--shift: no shift named {name!r}; configured: {', '.join(names)}")
+        raise ValueError(
+            _("--shift: no shift named {name}; configured: {names}").format(name=repr(name), names=", ".join(names))
+        )
     return text
 
 
@@ -110,7 +123,11 @@ def parse_time(text: str, what: str) -> float:
     try:
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{what}: {text!r} is not an ISO date/time such as 2026-11-23 or 2026-11-23T17:30") from None
+        raise ValueError(
+            _("{what}: {text} is not an ISO date/time such as 2026-11-23 or 2026-11-23T17:30").format(
+                what=what, text=repr(text)
+            )
+        ) from None
     if moment.tzinfo is None:
         moment = moment.astimezone()
     return moment.timestamp()
@@ -138,9 +155,9 @@ def finite_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a number, got {text}").format(text=repr(text))) from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+        raise argparse.ArgumentTypeError(_("expected a finite number, got {text}").format(text=repr(text)))
     return value
 
 
@@ -149,7 +166,7 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a whole number, got {text}").format(text=repr(text))) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number from 1 up, got {value}")
+        raise argparse.ArgumentTypeError(_("expected a number from 1 up, got {value}").format(value=value))
     return value

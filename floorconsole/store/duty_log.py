@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.store import validate
 from floorconsole.store.chain import GENESIS, chain_hmac, entry_hash, head_hmac, records_head
@@ -37,11 +38,11 @@ def append_entry(ctx: Ctx, kind: str, body: str, actor: Actor, refers_to: int | 
     author = validate.text("author", actor.name, max_len=100)
     if refers_to is not None:
         if isinstance(refers_to, bool) or not isinstance(refers_to, int):
-            raise ValidationError("refers_to must be an entry number")
+            raise ValidationError(_("refers_to must be an entry number"))
         if not ctx.conn.execute("SELECT 1 FROM entries WHERE seq = ?", (refers_to,)).fetchone():
             raise ValidationError(f"refers_to: there is no log entry {refers_to}")
     if kind == "correction" and refers_to is None:
-        raise ValidationError("a correction must say which entry it corrects (refers_to)")
+        raise ValidationError(_("a correction must say which entry it corrects (refers_to)"))
     last = ctx.conn.execute("SELECT seq, hash, time FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
     prev_seq, prev_hash, prev_time = last if last else (0, GENESIS, 0.0)
     # Times never go backwards along the chain, even if consoles' clocks disagree a little.

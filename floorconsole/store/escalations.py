@@ -6,6 +6,7 @@ most, enforced by a unique index), and the state shown is derived from them.
 
 from __future__ import annotations
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.masking import is_phone_number, mask_caller
 from floorconsole.store import audit, validate
@@ -267,7 +268,7 @@ def pass_escalation(ctx: Ctx, escalation_id: int, to_user: str, reason: str, act
             raise ValidationError(f"{to_user!r} is not a configured supervisor (see [people] in {ctx.config_file})")
         to_name = person.name
     if to_user == actor.os_user or to_name == actor.name:
-        raise ValidationError("pass it to someone else: you already hold it")
+        raise ValidationError(_("pass it to someone else: you already hold it"))
     append_row(
         ctx.conn,
         "escalation_claims",
@@ -316,16 +317,16 @@ def resolve_escalation(
     department = validate.optional("department", department, max_len=100)
     if outcome == "callback":
         if due is None:
-            raise ValidationError("a callback needs a due time: when will the customer hear back?")
+            raise ValidationError(_("a callback needs a due time: when will the customer hear back?"))
         if due <= esc.raised_at:
-            raise ValidationError("the callback due time must be after the escalation was raised")
+            raise ValidationError(_("the callback due time must be after the escalation was raised"))
     elif due is not None:
-        raise ValidationError("a due time only goes with outcome 'callback'")
+        raise ValidationError(_("a due time only goes with outcome 'callback'"))
     if outcome == "referred":
         if not department:
-            raise ValidationError("a referral needs the department it was referred to")
+            raise ValidationError(_("a referral needs the department it was referred to"))
     elif department:
-        raise ValidationError("a department only goes with outcome 'referred'")
+        raise ValidationError(_("a department only goes with outcome 'referred'"))
     if esc.claimed_by is None:
         claim_escalation(ctx, escalation_id, actor)
     elif not esc.held_by(actor):
@@ -385,9 +386,9 @@ def _assessment(draft: ComplaintDraft) -> dict:
     """The complaint's follow-through answers, checked against DOMAIN.md's rule: apologise
     for the company only when it is at fault, and then say whether it went upwards, to whom."""
     if draft.company_at_fault is None:
-        raise ValidationError("Complaint: say whether the company is at fault (yes or no).")
+        raise ValidationError(_("Complaint: say whether the company is at fault (yes or no)."))
     if draft.apology_given is None:
-        raise ValidationError("Complaint: say whether an apology was given (yes or no).")
+        raise ValidationError(_("Complaint: say whether an apology was given (yes or no)."))
     reported_to = validate.text("reported upwards to", draft.reported_to, required=False, max_len=200)
     if draft.apology_given and not draft.company_at_fault:
         raise ValidationError(
@@ -535,7 +536,7 @@ def add_follow_up(
     text = validate.text("follow-up", text)
     due_f = validate.number_or_none("due", due)
     if due_f is None:
-        raise ValidationError("a follow-up needs a due time")
+        raise ValidationError(_("a follow-up needs a due time"))
     if escalation_id is not None:
         get_escalation(ctx, escalation_id)
     if entry_seq is not None and not ctx.conn.execute("SELECT 1 FROM entries WHERE seq = ?", (entry_seq,)).fetchone():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.store import audit, duty_log, open_items, validate
 from floorconsole.store.chain import _dumps_sorted, chain_hmac, head_hmac, heads_hmac, records_head
@@ -39,7 +40,7 @@ def ensure_shift(ctx: Ctx, key: str, name: str, start: float, end: float, superv
     supervisor = validate.text("supervisor", supervisor, max_len=100)
     start_f, end_f = validate.number_or_none("start", start), validate.number_or_none("end", end)
     if start_f is None or end_f is None or end_f <= start_f:
-        raise ValidationError("a shift needs a start and an end after it")
+        raise ValidationError(_("a shift needs a start and an end after it"))
     fields = {
         "key": key,
         "name": name,
@@ -77,7 +78,7 @@ def create_handover(
     from_shift = validate.text("from shift", from_shift, max_len=60)
     to_shift = validate.text("to shift", to_shift, max_len=60)
     if from_shift == to_shift:
-        raise ValidationError("a handover goes from one shift to another; both are the same")
+        raise ValidationError(_("a handover goes from one shift to another; both are the same"))
     note = validate.text("note", note, required=False)
     # Checked under the write lock (we run inside BEGIN IMMEDIATE), so of two consoles signing
     # the same pair of shifts at once exactly one succeeds and the other is told which.

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.store import validate
 from floorconsole.store.context import Ctx
@@ -77,9 +78,9 @@ def add_patrol_note(
             raise ValidationError(f"unknown checklist item {code!r}; known codes: {', '.join(sorted(by_code))}")
         findings.append(PatrolFinding(item.code, item.label, item.deduction, item.sensitive))
     if len({f.code for f in findings}) != len(findings):
-        raise ValidationError("a checklist item is listed twice")
+        raise ValidationError(_("a checklist item is listed twice"))
     if not findings and not text:
-        raise ValidationError("a patrol note needs at least one checklist item or some text")
+        raise ValidationError(_("a patrol note needs at least one checklist item or some text"))
     t = float(ctx.clock())
     total = sum(f.deduction for f in findings)
     items_json = json.dumps([f.__dict__ for f in findings], ensure_ascii=False, sort_keys=True)
@@ -152,7 +153,7 @@ def add_praise(ctx: Ctx, agent: str, what: str, why: str, actor: Actor, seat: st
                 f"praise: '{label}' is too vague ({value!r}); say specifically what happened and why it deserves praise"
             )
     if what.lower() == why.lower():
-        raise ValidationError("praise: 'why' must say more than repeating 'what'")
+        raise ValidationError(_("praise: 'why' must say more than repeating 'what'"))
     t = float(ctx.clock())
     shift = ctx.shift_key(t)
     fields = {"time": t, "shift": shift, "agent": agent, "seat": seat, "what": what, "why": why, **who(actor)}

@@ -1,67 +1,54 @@
-"""The board's labels in zh-CN and English: a small dict until the i18n catalog lands.
+"""The board's labels in zh-CN and English, from the console's gettext catalogs.
 
-The terms are the ones supervisors already say (DOMAIN.md): 排队 waiting, 服务水平
+The terms are the ones supervisors already say (docs/glossary.md): 排队 waiting, 服务水平
 service level, 放弃率 abandon rate, 示闲 available, 通话 on call, 话后处理 wrap-up,
-小休/暂停 paused.
+暂停 paused. The page is in the board's own language (its setting), whatever the
+console's is, so each language's table is built from that language's catalog.
 """
 
 from __future__ import annotations
 
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Floor",
-        "waiting": "Waiting",
-        "longest_wait": "Longest wait",
-        "service_level": "Service level",
-        "target": "target",
-        "abandon_rate": "Abandoned",
-        "available": "Available",
-        "on_call": "On call",
-        "wrap_up": "Wrap-up",
-        "paused": "Paused",
-        "agents": "Agents",
-        "no_queues": "No queues on the floor yet",
-        "disconnected": "Connection lost - reconnecting",
-        "forbidden": "This board needs its link with the token.",
-        "feed.live": "live",
-        "feed.backfilling": "reading the shift",
-        "feed.catching_up": "catching up",
-        "feed.missing": "feed file missing",
-        "feed.unreadable": "feed unreadable",
-        "feed.problem": "feed problem",
-        "state.AVAILABLE": "available",
-        "state.RINGING": "ringing",
-        "state.ON_CALL": "on call",
-        "state.WRAP_UP": "wrap-up",
-        "state.PAUSED": "paused",
-    },
-    "zh_CN": {
-        "title": "话务现场",
-        "waiting": "排队",
-        "longest_wait": "最长等待",
-        "service_level": "服务水平",
-        "target": "目标",
-        "abandon_rate": "放弃率",
-        "available": "示闲",
-        "on_call": "通话",
-        "wrap_up": "话后处理",
-        "paused": "暂停",
-        "agents": "坐席",
-        "no_queues": "暂无队列",
-        "disconnected": "连接中断，正在重连",
-        "forbidden": "请使用带令牌的链接打开此看板。",
-        "feed.live": "实时",
-        "feed.backfilling": "正在读取本班数据",
-        "feed.catching_up": "正在追赶",
-        "feed.missing": "数据文件不存在",
-        "feed.unreadable": "数据文件无法读取",
-        "feed.problem": "数据源故障",
-        "state.AVAILABLE": "示闲",
-        "state.RINGING": "振铃",
-        "state.ON_CALL": "通话",
-        "state.WRAP_UP": "话后处理",
-        "state.PAUSED": "暂停",
-    },
+from floorconsole.i18n import LANGUAGES, N_, NP_, translation_for
+
+# key -> English text (the msgid), or (context, text) where the same English words mean
+# something else elsewhere.
+_SOURCE: dict[str, str | tuple[str, str]] = {
+    "title": N_("Floor"),
+    "waiting": N_("Waiting"),
+    "longest_wait": N_("Longest wait"),
+    "service_level": N_("Service level"),
+    "target": N_("target"),
+    "abandon_rate": NP_("wallboard", "Abandoned"),
+    "available": N_("Available"),
+    "on_call": N_("On call"),
+    "wrap_up": N_("Wrap-up"),
+    "paused": N_("Paused"),
+    "agents": N_("Agents"),
+    "no_queues": N_("No queues on the floor yet"),
+    "disconnected": N_("Connection lost - reconnecting"),
+    "forbidden": N_("This board needs its link with the token."),
+    "feed.live": N_("live"),
+    "feed.backfilling": N_("reading the shift"),
+    "feed.catching_up": N_("catching up"),
+    "feed.missing": N_("feed file missing"),
+    "feed.unreadable": N_("feed unreadable"),
+    "feed.problem": N_("feed problem"),
+    "state.AVAILABLE": N_("available"),
+    "state.RINGING": N_("ringing"),
+    "state.ON_CALL": N_("on call"),
+    "state.WRAP_UP": N_("wrap-up"),
+    "state.PAUSED": N_("paused"),
 }
+
+
+def _labels(language: str) -> dict[str, str]:
+    catalog = translation_for(language)
+    out: dict[str, str] = {}
+    for key, text in _SOURCE.items():
+        out[key] = catalog.pgettext(text[0], text[1]) if isinstance(text, tuple) else catalog.gettext(text)
+    return out
+
+
+LABELS: dict[str, dict[str, str]] = {language: _labels(language) for language in LANGUAGES}
 
 HTML_LANG = {"en": "en", "zh_CN": "zh-CN"}

@@ -29,6 +29,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 
 R = TypeVar("R")
@@ -56,12 +57,12 @@ def literal(text: object, max_len: int | None = None) -> Text:
 
 def seat_text(seat: SeatRef) -> Text:
     """`Name (agent) · seat S` shown literally."""
-    out = Text("Agent: ", style="bold")
+    out = Text(_("Agent: "), style="bold")
     out.append(printable(seat.name or seat.agent))
     if seat.name and seat.name != seat.agent:
         out.append(f" ({printable(seat.agent)})", style="dim")
     if seat.seat_id:
-        out.append(f" · seat {printable(seat.seat_id)}")
+        out.append(" · " + _("seat {seat}").format(seat=printable(seat.seat_id)))
     return out
 
 
@@ -100,7 +101,7 @@ def error_message(exc: BaseException) -> str:
     """What to tell the user about a failed store call."""
     if is_store_error(exc):
         return str(exc) or type(exc).__name__
-    return f"Not saved: {type(exc).__name__}: {exc}"
+    return _("Not saved: {error}").format(error=f"{type(exc).__name__}: {exc}")
 
 
 class FormBody(VerticalScroll, can_focus=False):
@@ -122,8 +123,8 @@ class ConfirmLeave(ModalScreen[bool]):
 
     CSS_PATH = str(FORMS_CSS)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Discard", priority=True),
-        Binding("n,escape", "answer(False)", "Keep editing", priority=True),
+        Binding("y,enter", "answer(True)", N_("Discard"), priority=True),
+        Binding("n,escape", "answer(False)", N_("Keep editing"), priority=True),
     ]
 
     def __init__(self, title: str, message: str) -> None:
@@ -134,7 +135,7 @@ class ConfirmLeave(ModalScreen[bool]):
         with Vertical(id="form-box"):
             yield Label(self.title_text, id="form-title")
             yield Static(literal(self.message), classes="info")
-            yield Static("y / enter: discard it · n / esc: back to the form", classes="hint")
+            yield Static(_("y / enter: discard it · n / esc: back to the form"), classes="hint")
 
     def action_answer(self, leave: bool) -> None:
         self.dismiss(leave)
@@ -144,12 +145,12 @@ class FormScreen(ModalScreen[R], Generic[R]):
     """A modal form: subclasses give `compose_form`, `collect` and `store_call`."""
 
     CSS_PATH = str(FORMS_CSS)
-    FORM_TITLE: ClassVar[str] = "Form"
-    SAVE_LABEL: ClassVar[str] = "Save"
+    FORM_TITLE: ClassVar[str] = N_("Form")
+    SAVE_LABEL: ClassVar[str] = N_("Save")
     BINDINGS: ClassVar[list[BindingType]] = [
         # Not a priority binding: an open Select menu gets Escape first and closes.
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "save", N_("Save"), priority=True),
     ]
 
     def __init__(self, service: Any, actor: Any) -> None:
@@ -178,7 +179,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
     # -- layout --------------------------------------------------------------------------
     def form_title(self) -> str:
-        return self.FORM_TITLE
+        return _(self.FORM_TITLE)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
@@ -188,9 +189,9 @@ class FormScreen(ModalScreen[R], Generic[R]):
             with Vertical(id="form-foot"):
                 yield Static("", id="form-error")
                 with Horizontal(id="form-buttons"):
-                    yield Button(self.SAVE_LABEL, id="form-save", variant="primary", compact=True)
-                    yield Button("Cancel", id="form-cancel", compact=True)
-                    yield Static("ctrl+s save · esc cancel", id="form-hint")
+                    yield Button(_(self.SAVE_LABEL), id="form-save", variant="primary", compact=True)
+                    yield Button(_("Cancel"), id="form-cancel", compact=True)
+                    yield Static(_("ctrl+s save · esc cancel"), id="form-hint")
 
     # -- behaviour -----------------------------------------------------------------------
     def show_error(self, message: str | Text) -> None:
@@ -228,7 +229,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
     def action_cancel(self) -> None:
         if self.saving:
             # The write is already with the store: leaving now would hide its outcome.
-            self.show_error("Saving… wait for the result.")
+            self.show_error(_("Saving… wait for the result."))
             return
         if self.has_unsaved_text():
 
@@ -238,7 +239,8 @@ class FormScreen(ModalScreen[R], Generic[R]):
 
             self.app.push_screen(
                 ConfirmLeave(
-                    "Discard this form?", f"{self.form_title()}: what you typed is not saved and will be lost."
+                    _("Discard this form?"),
+                    _("{form}: what you typed is not saved and will be lost.").format(form=self.form_title()),
                 ),
                 answered,
             )

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static, TextArea
 
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.store import Store
 
@@ -24,13 +25,13 @@ def original_text(entry: Any) -> Text:
     out.append(KIND_LABELS.get(kind, printable(kind)))
     author = getattr(entry, "author", "")
     if author:
-        out.append(f"  by {printable(str(author), 30)}")
+        out.append("  " + _("by {author}").format(author=printable(str(author), 30)))
     when = getattr(entry, "time", None)
     if isinstance(when, (int, float)):
         out.append(f"  {datetime.fromtimestamp(when):%Y-%m-%d %H:%M}")
     refers_to = getattr(entry, "refers_to", None)
     if refers_to is not None:
-        out.append(f"  (corrects #{refers_to})", style="dim")
+        out.append("  " + _("(corrects #{seq})").format(seq=refers_to), style="dim")
     for line in str(getattr(entry, "body", "")).splitlines() or [""]:
         out.append("\n")
         out.append(printable(line))
@@ -45,7 +46,7 @@ class CorrectionForm(FormScreen[Any]):
 
     AUTO_FOCUS = "#body"  # `c` then typing goes straight into the correction
 
-    FORM_TITLE = "Correct a log entry — the original stays as it is"
+    FORM_TITLE = N_("Correct a log entry — the original stays as it is")
 
     def __init__(self, service: Any, actor: Any, entry: Any) -> None:
         super().__init__(service, actor)
@@ -53,7 +54,7 @@ class CorrectionForm(FormScreen[Any]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(original_text(self.entry), classes="record", id="original")
-        yield Static("Correction (ctrl+s saves; it is added as a new entry)", classes="hint")
+        yield Static(_("Correction (ctrl+s saves; it is added as a new entry)"), classes="hint")
         yield TextArea(id="body", compact=True, show_line_numbers=False, soft_wrap=True)
 
     def collect(self, problems: Problems) -> dict[str, str]:
@@ -61,7 +62,7 @@ class CorrectionForm(FormScreen[Any]):
         check_body(body, problems)
         original = str(getattr(self.entry, "body", "")).strip()
         if body and body == original:
-            problems.add("body", "The correction is the same as the original: change something.")
+            problems.add("body", _("The correction is the same as the original: change something."))
         return {"body": body}
 
     def store_call(self, values: dict[str, str]) -> StoreCall:

@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from floorconsole.i18n import N_, _
 from floorconsole.store import Store
 
 from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row
@@ -22,7 +23,7 @@ class EscalationForm(FormScreen[Any]):
     result (the new escalation) or `None` on Escape.
     """
 
-    FORM_TITLE = "Record an escalation 投诉升级"
+    FORM_TITLE = N_("Record an escalation 投诉升级")
 
     def __init__(
         self,
@@ -39,16 +40,18 @@ class EscalationForm(FormScreen[Any]):
 
     def compose_form(self) -> ComposeResult:
         agent = self.seat.agent if self.seat else ""
-        yield field_row("Agent", Input(agent, placeholder="agent id", id="agent", compact=True))
-        yield field_row("Queue", Input(self.queue, placeholder="queue name", id="queue", compact=True))
-        yield field_row("Call id", Input(self.call_id, placeholder="empty: unknown", id="call-id", compact=True))
+        yield field_row(_("Agent"), Input(agent, placeholder=_("agent id"), id="agent", compact=True))
+        yield field_row(_("Queue"), Input(self.queue, placeholder=_("queue name"), id="queue", compact=True))
+        yield field_row(_("Call id"), Input(self.call_id, placeholder=_("empty: unknown"), id="call-id", compact=True))
         yield field_row(
-            "Caller number",
-            Input(placeholder="digits", id="caller", restrict=NUMBER_CHARS, max_length=32, compact=True),
+            _("Caller number"),
+            Input(placeholder=_("digits"), id="caller", restrict=NUMBER_CHARS, max_length=32, compact=True),
         )
-        yield field_row("Reason", Input(placeholder="why the caller wants a supervisor", id="reason", compact=True))
         yield field_row(
-            "Priority",
+            _("Reason"), Input(placeholder=_("why the caller wants a supervisor"), id="reason", compact=True)
+        )
+        yield field_row(
+            _("Priority"),
             Input("2", placeholder="1–3", id="priority", restrict=r"[1-3]?", max_length=1, compact=True),
         )
         yield Static(
@@ -62,18 +65,18 @@ class EscalationForm(FormScreen[Any]):
         agent, queue, call_id = value("agent"), value("queue"), value("call-id")
         caller, reason, priority = value("caller"), value("reason"), value("priority")
         if not agent:
-            problems.add("agent", "Agent is required: whose call was escalated?")
+            problems.add("agent", _("Agent is required: whose call was escalated?"))
         if not queue:
-            problems.add("queue", "Queue is required.")
+            problems.add("queue", _("Queue is required."))
         digits = "".join(ch for ch in caller if ch.isdigit())
         if not digits:
-            problems.add("caller", "Caller number is required (for the callback).")
+            problems.add("caller", _("Caller number is required (for the callback)."))
         elif len(digits) < 3:
-            problems.add("caller", "Caller number looks too short.")
+            problems.add("caller", _("Caller number looks too short."))
         if len(reason) < 3:
-            problems.add("reason", "Reason is required: what does the caller want?")
+            problems.add("reason", _("Reason is required: what does the caller want?"))
         if priority not in {"1", "2", "3"}:
-            problems.add("priority", "Priority must be 1, 2 or 3.")
+            problems.add("priority", _("Priority must be 1, 2 or 3."))
         return {
             "agent": agent,
             "queue": queue,

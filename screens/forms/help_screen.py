@@ -13,6 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from floorconsole.i18n import N_, _
+
 from .base import FORMS_CSS, FormBody
 
 
@@ -46,27 +48,27 @@ class HelpScreen(ModalScreen[None]):
 
     CSS_PATH = str(FORMS_CSS)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close", priority=True),
+        Binding("escape,question_mark,q", "close", N_("Close"), priority=True),
     ]
 
-    def __init__(self, bindings: Iterable[BindingType], title: str = "Keys") -> None:
+    def __init__(self, bindings: Iterable[BindingType], title: str = N_("Keys")) -> None:
         super().__init__(classes="form-screen")
         self.bindings_shown = list(bindings)
         self.help_title = title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Label(self.help_title, id="form-title")
+            yield Label(_(self.help_title), id="form-title")
             with FormBody(id="form-body"):
                 yield Static(id="help-table")
-            yield Static("esc close", id="form-hint")
+            yield Static(_("esc close"), id="form-hint")
 
     def on_mount(self) -> None:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for keys, description in key_rows(self.bindings_shown, self._key_display):
-            table.add_row(Text(keys), Text(description))
+            table.add_row(Text(keys), Text(_(description)))
         self.query_one("#help-table", Static).update(table)
 
     def _key_display(self, key: str) -> str:

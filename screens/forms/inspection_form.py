@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from floorconsole.i18n import N_, _
 from floorconsole.store import Store
 from floorconsole.store.models import SCORE_DIMENSIONS
 
@@ -16,11 +17,11 @@ from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, 
 # adaptability in handling the customer (接待客户应变能力; stored as `composure`).
 # Short labels fit the form's label column; the report uses SCORE_LABELS (with Chinese).
 DIMENSION_LABELS = {
-    "service_language": "Service language",
-    "attitude": "Attitude",
-    "tone": "Tone",
-    "needs": "Grasp of need",
-    "composure": "Adaptability 应变",
+    "service_language": N_("Service language"),
+    "attitude": N_("Attitude"),
+    "tone": N_("Tone"),
+    "needs": N_("Grasp of need"),
+    "composure": N_("Adaptability 应变"),
 }
 # (field id == store key, label)
 DIMENSIONS: tuple[tuple[str, str], ...] = tuple(
@@ -31,7 +32,7 @@ DIMENSIONS: tuple[tuple[str, str], ...] = tuple(
 class InspectionForm(FormScreen[Any]):
     """Call id, five scores 1–5, comment. Dismisses with the store's result or `None`."""
 
-    FORM_TITLE = "Quality inspection 质检"
+    FORM_TITLE = N_("Quality inspection 质检")
 
     def __init__(
         self,
@@ -46,19 +47,19 @@ class InspectionForm(FormScreen[Any]):
 
     def compose_form(self) -> ComposeResult:
         yield Static(seat_text(self.seat), classes="info")
-        yield field_row("Call id", Input(self.call_id, id="call-id", compact=True))
+        yield field_row(_("Call id"), Input(self.call_id, id="call-id", compact=True))
         for field_id, label in DIMENSIONS:
             yield field_row(
-                label,
+                _(label),
                 Input(placeholder="1–5", id=field_id, restrict=r"[1-5]?", max_length=1, compact=True, classes="score"),
                 classes="-tight",
             )
-        yield field_row("Comment", Input(placeholder="what you heard", id="comment", compact=True))
+        yield field_row(_("Comment"), Input(placeholder=_("what you heard"), id="comment", compact=True))
 
     def collect(self, problems: Problems) -> dict[str, Any]:
         call_id = self.query_one("#call-id", Input).value.strip()
         if not call_id:
-            problems.add("call-id", "Call id is required: which call did you listen to?")
+            problems.add("call-id", _("Call id is required: which call did you listen to?"))
         scores: dict[str, int | None] = {}
         missing = []
         for field_id, label in DIMENSIONS:
@@ -69,9 +70,9 @@ class InspectionForm(FormScreen[Any]):
                 scores[field_id] = None
                 missing.append((field_id, label))
         if missing:
-            names = ", ".join(label for _, label in missing)
-            problems.add(missing[0][0], f"Score 1–5 needed for: {names}.")
-            for field_id, _ in missing[1:]:
+            names = _(", ").join(_(label) for _field, label in missing)
+            problems.add(missing[0][0], _("Score 1–5 needed for: {names}.").format(names=names))
+            for field_id, _label in missing[1:]:
                 problems.items.append((field_id, ""))
         comment = self.query_one("#comment", Input).value.strip()
         return {"call_id": call_id, "scores": scores, "comment": comment}

@@ -8,6 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Select, Static, TextArea
 
+from floorconsole.i18n import N_, _
 from floorconsole.log_kinds import LOG_KINDS as ALL_KINDS
 from floorconsole.store import Store
 
@@ -31,15 +32,15 @@ def kind_select(value: str = "general") -> Select[str]:
 
 def check_body(body: str, problems: Problems) -> None:
     if not body:
-        problems.add("body", "Write the entry: the log has nothing to hand over otherwise.")
+        problems.add("body", _("Write the entry: the log has nothing to hand over otherwise."))
     elif len(body) < MIN_BODY_CHARS:
-        problems.add("body", f"Entry too short (at least {MIN_BODY_CHARS} characters).")
+        problems.add("body", _("Entry too short (at least {n} characters).").format(n=MIN_BODY_CHARS))
 
 
 class LogEntryForm(FormScreen[Any]):
     """Kind and body. Dismisses with the store's result (the new entry) or `None`."""
 
-    FORM_TITLE = "Duty log entry 值班日志"
+    FORM_TITLE = N_("Duty log entry 值班日志")
     # `h` then typing goes straight into the entry; the kind is one shift+tab away.
     AUTO_FOCUS = "#body"
 
@@ -47,8 +48,8 @@ class LogEntryForm(FormScreen[Any]):
         super().__init__(service, actor)
 
     def compose_form(self) -> ComposeResult:
-        yield field_row("Kind", kind_select())
-        yield Static("Entry (ctrl+s saves; entries cannot be edited later)", classes="hint")
+        yield field_row(_("Kind"), kind_select())
+        yield Static(_("Entry (ctrl+s saves; entries cannot be edited later)"), classes="hint")
         yield TextArea(id="body", compact=True, show_line_numbers=False, soft_wrap=True)
 
     def collect(self, problems: Problems) -> dict[str, str]:

@@ -12,6 +12,7 @@ from textual.widgets import Checkbox, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from floorconsole.checklist import ChecklistItem
+from floorconsole.i18n import N_, _, is_chinese
 from floorconsole.printable import printable
 from floorconsole.store import Store
 
@@ -25,7 +26,7 @@ class PatrolForm(FormScreen[Any]):
     is shown as items are ticked. Dismisses with the store's result, or `None` on Escape.
     """
 
-    FORM_TITLE = "Patrol note 巡台"
+    FORM_TITLE = N_("Patrol note 巡台")
 
     def __init__(
         self,
@@ -44,27 +45,27 @@ class PatrolForm(FormScreen[Any]):
     def compose_form(self) -> ComposeResult:
         info = seat_text(self.seat)
         if self.shift_key:
-            info.append(f"   shift {printable(self.shift_key)}", style="dim")
+            info.append("   " + _("shift {shift}").format(shift=printable(self.shift_key)), style="dim")
         yield Static(info, classes="info")
         selections = []
         for item in self.checklist:
             prompt = Text(f"-{item.deduction}  " if item.deduction else "    ", style="bold")
-            prompt.append(printable(item.label))
-            if item.label_zh:
+            prompt.append(printable(item.label_zh if is_chinese() and item.label_zh else item.label))
+            if item.label_zh and not is_chinese():
                 prompt.append(f"  {printable(item.label_zh)}", style="dim")
             selections.append(Selection(prompt, item.code))
         yield SelectionList[str](*selections, id="checklist", compact=True)
         yield Static(self._total_text(), id="patrol-total")
-        yield field_row("Note", Input(placeholder="what you saw", id="note", compact=True))
-        yield Checkbox("Needs follow-up", id="follow-up", compact=True)
+        yield field_row(_("Note"), Input(placeholder=_("what you saw"), id="note", compact=True))
+        yield Checkbox(_("Needs follow-up"), id="follow-up", compact=True)
 
     def _total_text(self, codes: Sequence[str] = ()) -> Text:
         points = sum(self._by_code[c].deduction for c in codes)
-        text = Text("Findings: ", style="bold")
+        text = Text(_("Findings: "), style="bold")
         text.append(f"{len(codes)}   ")
-        text.append("Deduction total: ", style="bold")
+        text.append(_("Deduction total: "), style="bold")
         text.append(f"-{points}" if points else "0")
-        text.append("   space ticks an item", style="dim")
+        text.append("   " + _("space ticks an item"), style="dim")
         return text
 
     @on(SelectionList.SelectedChanged, "#checklist")
@@ -77,7 +78,7 @@ class PatrolForm(FormScreen[Any]):
         codes = [item.code for item in self.checklist if item.code in selected]
         text = self.query_one("#note", Input).value.strip()
         if not codes and not text:
-            problems.add("checklist", "Tick at least one checklist item or write a note.")
+            problems.add("checklist", _("Tick at least one checklist item or write a note."))
         return {
             "items": codes,
             "text": text,

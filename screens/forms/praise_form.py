@@ -9,6 +9,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
+from floorconsole.i18n import N_, _
 from floorconsole.store import Store
 
 from .base import FormScreen, Problems, SeatRef, StoreCall, as_seat, field_row, seat_text
@@ -59,15 +60,17 @@ def vague_reason(text: str, what: str) -> str | None:
     """Why `text` is too vague to be praise, or None when it is specific enough."""
     cleaned = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
     if not cleaned:
-        return f"{what} is required."
+        return _("{what} is required.").format(what=what)
     if cleaned in VAGUE:
-        return f'{what}: "{text.strip()}" is too vague — say exactly what happened.'
+        return _('{what}: "{text}" is too vague — say exactly what happened.').format(what=what, text=text.strip())
     has_cjk = re.search(r"[\u3400-\u9fff]", cleaned) is not None
     if has_cjk:
         if len(cleaned.replace(" ", "")) < 6:
-            return f"{what} is too short — name the call, the customer's problem, the result."
+            return _("{what} is too short — name the call, the customer's problem, the result.").format(what=what)
     elif len(cleaned) < MIN_CHARS or len(cleaned.split()) < MIN_WORDS:
-        return f"{what} is too short (at least {MIN_WORDS} words) — name the call, the customer's problem, the result."
+        return _(
+            "{what} is too short (at least {n} words) — name the call, the customer's problem, the result."
+        ).format(what=what, n=MIN_WORDS)
     return None
 
 
@@ -77,7 +80,7 @@ class PraiseForm(FormScreen[Any]):
     Dismisses with the store's result, or `None` on Escape.
     """
 
-    FORM_TITLE = "Praise 表扬"
+    FORM_TITLE = N_("Praise 表扬")
 
     def __init__(
         self,
@@ -91,24 +94,24 @@ class PraiseForm(FormScreen[Any]):
     def compose_form(self) -> ComposeResult:
         yield Static(seat_text(self.seat), classes="info", id="who")
         yield field_row(
-            "What they did",
-            Input(placeholder="e.g. calmed a caller whose refund was refused twice", id="what", compact=True),
+            _("What they did"),
+            Input(placeholder=_("e.g. calmed a caller whose refund was refused twice"), id="what", compact=True),
         )
         yield field_row(
-            "Why it matters",
-            Input(placeholder="e.g. kept the customer, no escalation, followed the script", id="why", compact=True),
+            _("Why it matters"),
+            Input(placeholder=_("e.g. kept the customer, no escalation, followed the script"), id="why", compact=True),
         )
-        yield Static("Be specific: who, what they did, and why it deserves praise.", classes="hint")
+        yield Static(_("Be specific: who, what they did, and why it deserves praise."), classes="hint")
 
     def collect(self, problems: Problems) -> dict[str, str]:
         what = self.query_one("#what", Input).value.strip()
         why = self.query_one("#why", Input).value.strip()
-        for field_id, label, value in (("what", "What", what), ("why", "Why", why)):
+        for field_id, label, value in (("what", _("What"), what), ("why", _("Why"), why)):
             reason = vague_reason(value, label)
             if reason:
                 problems.add(field_id, reason)
         if what and why and what.casefold() == why.casefold():
-            problems.add("why", "Why must say more than What.")
+            problems.add("why", _("Why must say more than What."))
         return {"what": what, "why": why}
 
     def store_call(self, values: dict[str, str]) -> StoreCall:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +27,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Static
 
+from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.store import Store
 
@@ -36,9 +38,9 @@ REVEAL_REASON = "take-over"
 
 # (stored outcome, label)
 OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("resolved", "Resolved on the call"),
-    ("callback", "Callback promised (due time)"),
-    ("referred", "Referred to a department"),
+    ("resolved", N_("Resolved on the call")),
+    ("callback", N_("Callback promised (due time)")),
+    ("referred", N_("Referred to a department")),
 )
 
 # The complaint record's fields (DOMAIN.md 投诉登记表): shared with the complaint form.
@@ -57,7 +59,7 @@ def parse_due(text: str, now: float) -> float:
     """
     raw = " ".join(text.strip().split())
     if not raw:
-        raise ValueError("Callback promised: the due time is required (e.g. 15:30 or +2h).")
+        raise ValueError(_("Callback promised: the due time is required (e.g. 15:30 or +2h)."))
     base = datetime.fromtimestamp(now)
     due: datetime | None = None
     if m := _REL.match(raw):
@@ -76,17 +78,25 @@ def parse_due(text: str, now: float) -> float:
                 day = datetime.strptime(date_text, "%Y-%m-%d").date()
             except ValueError:
                 raise ValueError(
-                    f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, YYYY-MM-DD HH:MM or +2h."
+                    _("Due time {text} not understood: use HH:MM, tomorrow HH:MM, YYYY-MM-DD HH:MM or +2h.").format(
+                        text=repr(raw)
+                    )
                 ) from None
         m = _HHMM.match(clock)
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-            raise ValueError(f"Due time {raw!r} not understood: use HH:MM, tomorrow HH:MM, YYYY-MM-DD HH:MM or +2h.")
+            raise ValueError(
+                _("Due time {text} not understood: use HH:MM, tomorrow HH:MM, YYYY-MM-DD HH:MM or +2h.").format(
+                    text=repr(raw)
+                )
+            )
         due = datetime.combine(day, datetime.min.time()).replace(hour=int(m.group(1)), minute=int(m.group(2)))
     stamp = due.timestamp()
     if stamp <= now:
         raise ValueError(
-            f"Due time {due:%Y-%m-%d %H:%M} has already passed: the callback must be in the "
-            "future (write tomorrow HH:MM for tomorrow)."
+            _(
+                "Due time {time} has already passed: the callback must be in the "
+                "future (write tomorrow HH:MM for tomorrow)."
+            ).format(time=f"{due:%Y-%m-%d %H:%M}")
         )
     return stamp
 
@@ -104,7 +114,7 @@ def parse_when(text: str, now: float) -> float | None:
         if fmt == "%H:%M":
             parsed = datetime.combine(datetime.fromtimestamp(now).date(), parsed.time())
         return parsed.timestamp()
-    raise ValueError(f"Complaint time {raw!r} not understood: use YYYY-MM-DD HH:MM or HH:MM.")
+    raise ValueError(_("Complaint time {text} not understood: use YYYY-MM-DD HH:MM or HH:MM.").format(text=repr(raw)))
 
 
 def _hhmm(stamp: float | None) -> str:
@@ -117,36 +127,36 @@ def _when(stamp: float | None) -> str:
 
 def already_taken_text(exc: Any) -> Text:
     """'Already taken by X at HH:MM', literally (the name is user text)."""
-    out = Text("Already taken by ", style="bold")
-    out.append(printable(str(getattr(exc, "by", "")) or "another console"))
+    out = Text(_("Already taken by "), style="bold")
+    out.append(printable(str(getattr(exc, "by", "")) or _("another console")))
     at = getattr(exc, "at", None)
     if isinstance(at, (int, float)):
-        out.append(f" at {_hhmm(at)}")
-    out.append(". Nothing to do here: press Escape.", style="")
+        out.append(" " + _("at {time}").format(time=_hhmm(at)))
+    out.append(_(". Nothing to do here: press Escape."), style="")
     return out
 
 
 def record_text(escalation: Any, number: str) -> Text:
     """The full escalation record, with the revealed caller number."""
     g = lambda name, default="": getattr(escalation, name, default)  # noqa: E731
-    out = Text(f"Escalation #{g('id')}", style="bold")
+    out = Text(_("Escalation #{id}").format(id=g("id")), style="bold")
     priority = g("priority", None)
     if priority is not None:
-        out.append(f"   priority {priority}")
+        out.append("   " + _("priority {n}").format(n=priority))
     raised = g("raised_at", None)
     if isinstance(raised, (int, float)):
-        out.append(f"   raised {_when(raised)}")
+        out.append("   " + _("raised {time}").format(time=_when(raised)))
     rows = (
-        ("Caller", number or "(no number)"),
-        ("Agent", g("agent")),
-        ("Queue", g("queue")),
-        ("Call id", g("callid")),
-        ("Reason", g("reason")),
+        (_("Caller"), number or _("(no number)")),
+        (_("Agent"), g("agent")),
+        (_("Queue"), g("queue")),
+        (_("Call id"), g("callid")),
+        (_("Reason"), g("reason")),
     )
     for label, value in rows:
-        out.append(f"\n{label:<8} ", style="bold")
+        out.append(f"\n{set_cell_size(label, max(8, cell_len(label)))} ", style="bold")
         out.append(printable(str(value or "")))
-    out.append("\nThe number is shown only here; this reveal is recorded.", style="dim")
+    out.append("\n" + _("The number is shown only here; this reveal is recorded."), style="dim")
     return out
 
 
@@ -155,20 +165,20 @@ class PassOnForm(FormScreen[Any]):
 
     Dismisses with the updated Escalation (None on Escape)."""
 
-    FORM_TITLE = "Release or pass on"
-    SAVE_LABEL = "Release / pass"
+    FORM_TITLE = N_("Release or pass on")
+    SAVE_LABEL = N_("Release / pass")
 
     def __init__(self, service: Any, actor: Any, escalation_id: int) -> None:
         super().__init__(service, actor)
         self.escalation_id = escalation_id
 
     def form_title(self) -> str:
-        return f"Release or pass on escalation #{self.escalation_id}"
+        return _("Release or pass on escalation #{id}").format(id=self.escalation_id)
 
     def compose_form(self) -> ComposeResult:
         yield Static(Text("Leave 'Pass to' empty to release it: anyone may then claim it."), classes="hint")
-        yield field_row("Pass to (user)", Input(id="pass-to", compact=True, placeholder="OS user, e.g. zhao"))
-        yield field_row("Reason", Input(id="pass-reason", compact=True, placeholder="why (recorded)"))
+        yield field_row(_("Pass to (user)"), Input(id="pass-to", compact=True, placeholder=_("OS user, e.g. zhao")))
+        yield field_row(_("Reason"), Input(id="pass-reason", compact=True, placeholder=_("why (recorded)")))
 
     def on_mount(self) -> None:
         self.query_one("#pass-reason", Input).focus()
@@ -177,7 +187,7 @@ class PassOnForm(FormScreen[Any]):
         to = self.query_one("#pass-to", Input).value.strip()
         reason = self.query_one("#pass-reason", Input).value.strip()
         if not reason:
-            problems.add("pass-reason", "Give the reason: it is recorded with the release or the pass.")
+            problems.add("pass-reason", _("Give the reason: it is recorded with the release or the pass."))
         return {"to": to, "reason": reason}
 
     async def write(self, values: dict[str, str]) -> Any:
@@ -196,10 +206,10 @@ class TakeoverScreen(FormScreen[Any]):
     `clock` gives "now" for checking that a callback is due in the future.
     """
 
-    FORM_TITLE = "Take over an escalation"
-    SAVE_LABEL = "Save outcome"
+    FORM_TITLE = N_("Take over an escalation")
+    SAVE_LABEL = N_("Save outcome")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "pass_on", "Release / pass on", priority=True),
+        Binding("ctrl+r", "pass_on", N_("Release / pass on"), priority=True),
     ]
 
     def __init__(
@@ -218,31 +228,37 @@ class TakeoverScreen(FormScreen[Any]):
         self.taken_by_other = False
 
     def form_title(self) -> str:
-        return f"Take over escalation #{self.escalation_id} 在线投诉支撑"
+        return _("Take over escalation #{id} 在线投诉支撑").format(id=self.escalation_id)
 
     def compose_form(self) -> ComposeResult:
-        yield Static(Text("Claiming…"), id="claim-status", classes="info")
+        yield Static(Text(_("Claiming…")), id="claim-status", classes="info")
         with Vertical(id="takeover", classes="-hidden"):
             yield Static("", id="record", classes="record")
-            yield Static(Text("Outcome", style="bold"), classes="hint")
+            yield Static(Text(_("Outcome"), style="bold"), classes="hint")
             with RadioSet(id="outcome"):
                 for _value, label in OUTCOMES:
-                    yield RadioButton(label)
+                    yield RadioButton(_(label))
             yield field_row(
-                "Due time", Input(placeholder="15:30, tomorrow 09:00, +2h", id="due", compact=True), classes="-tight"
+                _("Due time"),
+                Input(placeholder=_("15:30, tomorrow 09:00, +2h"), id="due", compact=True),
+                classes="-tight",
             )
             yield field_row(
-                "Department", Input(placeholder="who takes it over", id="department", compact=True), classes="-tight"
+                _("Department"),
+                Input(placeholder=_("who takes it over"), id="department", compact=True),
+                classes="-tight",
             )
-            yield field_row("Note", Input(placeholder="what was agreed", id="note", compact=True))
-            yield Static(Text("Complaint record 投诉登记表", style="bold"), classes="hint")
+            yield field_row(_("Note"), Input(placeholder=_("what was agreed"), id="note", compact=True))
+            yield Static(Text(_("Complaint record 投诉登记表"), style="bold"), classes="hint")
             yield Checkbox(
-                "The caller is making a complaint 投诉 (the record is then required)", id="is-complaint", compact=True
+                _("The caller is making a complaint 投诉 (the record is then required)"),
+                id="is-complaint",
+                compact=True,
             )
             for _name, label, input_id in COMPLAINT_FIELDS:
-                yield field_row(label, Input(id=input_id, compact=True), classes="-tight")
+                yield field_row(_(label), Input(id=input_id, compact=True), classes="-tight")
             yield from assessment_rows()
-            yield Static("ctrl+r release or pass on to another supervisor", classes="hint")
+            yield Static(_("ctrl+r release or pass on to another supervisor"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#form-save", Button).disabled = True
@@ -261,7 +277,7 @@ class TakeoverScreen(FormScreen[Any]):
             status.update(already_taken_text(exc))
             status.add_class("-taken")
             self.query_one("#form-save", Button).display = False
-            self.query_one("#form-hint", Static).update("esc close")
+            self.query_one("#form-hint", Static).update(_("esc close"))
             return
         except Exception as exc:  # noqa: BLE001 - shown, never fatal
             status.update(Text(error_message(exc)))
@@ -274,8 +290,8 @@ class TakeoverScreen(FormScreen[Any]):
             )
         except Exception as exc:  # noqa: BLE001
             number = ""
-            self.show_error(f"Caller number not shown: {error_message(exc)}")
-        status.update(Text(f"Taken by you ({printable(self._actor_name())})."))
+            self.show_error(_("Caller number not shown: {error}").format(error=error_message(exc)))
+        status.update(Text(_("Taken by you ({name}).").format(name=printable(self._actor_name()))))
         self.query_one("#record", Static).update(record_text(escalation, number))
         self.query_one("#c-phone", Input).value = number
         self.query_one("#c-agent", Input).value = str(getattr(escalation, "agent", "") or "")
@@ -318,14 +334,14 @@ class TakeoverScreen(FormScreen[Any]):
         note = self.query_one("#note", Input).value.strip()
         due: float | None = None
         if outcome is None:
-            problems.add("outcome", "Choose the outcome: resolved, callback promised or referred.")
+            problems.add("outcome", _("Choose the outcome: resolved, callback promised or referred."))
         elif outcome == "callback":
             try:
                 due = parse_due(due_text, self.clock())
             except ValueError as exc:
                 problems.add("due", str(exc))
         elif outcome == "referred" and not department:
-            problems.add("department", "Referred: name the department that takes it over.")
+            problems.add("department", _("Referred: name the department that takes it over."))
         fields: dict[str, Any] = {
             name: self.query_one(f"#{input_id}", Input).value.strip() for name, _label, input_id in COMPLAINT_FIELDS
         }
@@ -338,9 +354,9 @@ class TakeoverScreen(FormScreen[Any]):
         )
         if wants_complaint:
             if not fields["problem"]:
-                problems.add("c-problem", "Complaint: say what went wrong.")
+                problems.add("c-problem", _("Complaint: say what went wrong."))
             if not fields["wants"]:
-                problems.add("c-wants", "Complaint: say what the customer wants.")
+                problems.add("c-wants", _("Complaint: say what the customer wants."))
             try:
                 fields["complaint_time"] = parse_when(fields["complaint_time"], self.clock())
             except ValueError as exc:
