@@ -55,7 +55,9 @@ class AmiUpdated(Message, bubble=False):
         return False
 
 
-# show=False: the footer keeps its size; `?` and the palette list them.
+# show=False: without AMI the footer keeps its size; `?` and the palette list them all.
+# With AMI the main two are shown (`ami_show_keys`), under these short labels (the long
+# description stays the key's tooltip); screens/footer.py makes room for them at 80.
 AMI_BINDINGS: list[BindingType] = [
     Binding("L", "ami_listen", N_("Listen (AMI)"), show=False),
     Binding("W", "ami_whisper", N_("Whisper (AMI)"), show=False),
@@ -65,6 +67,8 @@ AMI_BINDINGS: list[BindingType] = [
     Binding("R", "ami_remove", N_("Remove agent from queue (AMI)"), show=False),
     Binding("X", "ami_hangup", N_("Hang up channel (AMI)"), show=False),
 ]
+
+AMI_FOOTER_LABELS = {"T": N_("Take call"), "P": N_("Pause")}
 
 AMI_ACTION_HELP = {
     "ami_listen": N_("Ring your phone into the selected agent's call, listening only (ChanSpy q)"),
@@ -98,6 +102,19 @@ class AmiKeys:
             self.ami_live.paused_since_hint = self._paused_since
         self.ami_results = []  # every outcome shown, newest last (tests, benchmarks)
         self._ami_busy = set()
+        if self.ami is not None:
+            self.ami_show_keys()
+
+    def ami_show_keys(self) -> None:
+        """AMI is configured: its keys join the footer (this App's bindings, not the class's,
+        so a console without AMI and the snapshots are as before)."""
+        from dataclasses import replace
+
+        keys = self._app._bindings.key_to_bindings
+        for key, label in AMI_FOOTER_LABELS.items():
+            keys[key] = [
+                replace(b, show=True, description=_(label), tooltip=_(b.description)) for b in keys.get(key, ())
+            ]
 
     async def ami_start(self) -> None:
         """Connect in the background and show the live column; nothing when not configured."""

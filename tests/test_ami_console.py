@@ -198,6 +198,19 @@ async def test_live_state_is_pushed_not_polled(tmp_path, monkeypatch) -> None:
             await until(pilot, lambda: "AMI connected" in header.render().plain, what="the reconnect")
 
 
+@pytest.mark.parametrize("width", [80, 110, 150, 230])
+async def test_with_ami_the_footer_shows_take_call_and_pause_and_still_fits(tmp_path, monkeypatch, width) -> None:
+    app = ami_app(tmp_path, monkeypatch, 9)  # nothing listens there: AMI reconnecting
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(app, pilot)
+        footer = [strip.text for strip in app.screen._compositor.render_strips()][-1]
+        for shown in ("T Take call", "P Pause", "p Patrol", "t Take over", "h New entry", "l Log", "? Help", "q Quit"):
+            assert shown in footer, footer
+        assert "…" not in footer and footer.rstrip().endswith("Quit" if width < 110 else "palette"), footer
+        await pilot.press("P")  # the footer's key is the AMI key: it says why not now
+        await until(pilot, lambda: any(r.action == "pause" for r in app.ami_results), what="the pause refusal")
+
+
 def test_a_newer_ami_update_absorbs_an_older_one() -> None:
     older = AmiUpdated(AmiChanges(frozenset({"SIP/1"}), frozenset({"c1"}), True))
     newer = AmiUpdated(AmiChanges(frozenset({"SIP/2"}), frozenset(), False))
