@@ -7,8 +7,15 @@ check who may act (`floorconsole.ami.live.refusal`) and whether AMI can (`AmiGat
 unavailable`), ask what must be confirmed (`screens/ami_confirm.py`), and run the
 gateway's coroutine in a worker on the App's loop, so a key never waits for Asterisk.
 Every outcome — done, failed, refused — is shown and written to the audit through the
-store service from its `ActionResult`. The live state (header line, the seat table's live
-column, `live for 3:12` on escalations) is polled from the tracker every `AMI_POLL_S`.
+store service from its `ActionResult`.
+
+The live state is pushed, not polled: the gateway calls back on the App's loop after each
+folded burst of AMI events or change of its connection status (`AmiChanges`, coalesced);
+the App posts an `AmiUpdated` (a newer one still queued absorbs an older one, so a burst
+becomes one screen update) and repaints only what moved: the header's AMI line, the live
+cells of the agents that changed, the escalation list when one of its calls did. The 1 s
+tick only moves what runs with the clock (`reconnecting in 4 s`; the `3:12`s redraw with
+the panels' own clock).
 """
 
 from __future__ import annotations
@@ -18,17 +25,39 @@ from collections.abc import Callable, Coroutine
 from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from floorconsole.ami.commands import ActionResult, Outcome, SpyMode
-from floorconsole.ami.gateway import NOT_CONFIGURED, AmiGateway, ConnectionState
+from floorconsole.ami.gateway import NOT_CONFIGURED, AmiChanges, AmiGateway, ConnectionState
 from floorconsole.ami.live import LiveFloor, clock_text, refusal
 from floorconsole.i18n import N_, _
 from floorconsole.masking import mask_caller
 from floorconsole.store import Store
 
-AMI_POLL_S = 0.1  # live state -> screen; the tracker is only read when something changed
 
-# show=False: the footer keeps its size; `?` and the palette list them.
+class AmiUpdated(Message, bubble=False):
+    """The AMI gateway pushed what changed (agents, calls, status). A newer one still in the
+    queue takes in an older one's sets, so a burst is one repaint and loses nothing."""
+
+    def __init__(self, changes: AmiChanges) -> None:
+        super().__init__()
+        self.agents: set[str] = set(changes.agents)
+        self.calls: set[str] = set(changes.calls)
+        self.status = changes.status
+
+    def can_replace(self, message: Message) -> bool:
+        # called on the older message with the newer one still queued behind it
+        if isinstance(message, AmiUpdated):
+            message.agents |= self.agents
+            message.calls |= self.calls
+            message.status = message.status or self.status
+            return True
+        return False
+
+
+# show=False: without AMI the footer keeps its size; `?` and the palette list them all.
+# With AMI the main two are shown (`ami_show_keys`), under these short labels (the long
+# description stays the key's tooltip); screens/footer.py makes room for them at 80.
 AMI_BINDINGS: list[BindingType] = [
     Binding("L", "ami_listen", N_("Listen (AMI)"), show=False),
     Binding("W", "ami_whisper", N_("Whisper (AMI)"), show=False),
@@ -38,6 +67,8 @@ AMI_BINDINGS: list[BindingType] = [
     Binding("R", "ami_remove", N_("Remove agent from queue (AMI)"), show=False),
     Binding("X", "ami_hangup", N_("Hang up channel (AMI)"), show=False),
 ]
+
+AMI_FOOTER_LABELS = {"T": N_("Take call"), "P": N_("Pause")}
 
 AMI_ACTION_HELP = {
     "ami_listen": N_("Ring your phone into the selected agent's call, listening only (ChanSpy q)"),
@@ -71,6 +102,19 @@ class AmiKeys:
             self.ami_live.paused_since_hint = self._paused_since
         self.ami_results = []  # every outcome shown, newest last (tests, benchmarks)
         self._ami_busy = set()
+        if self.ami is not None:
+            self.ami_show_keys()
+
+    def ami_show_keys(self) -> None:
+        """AMI is configured: its keys join the footer (this App's bindings, not the class's,
+        so a console without AMI and the snapshots are as before)."""
+        from dataclasses import replace
+
+        keys = self._app._bindings.key_to_bindings
+        for key, label in AMI_FOOTER_LABELS.items():
+            keys[key] = [
+                replace(b, show=True, description=_(label), tooltip=_(b.description)) for b in keys.get(key, ())
+            ]
 
     async def ami_start(self) -> None:
         """Connect in the background and show the live column; nothing when not configured."""
@@ -82,21 +126,51 @@ class AmiKeys:
             return
         app._panel(SeatTable).enable_live()
         app._panel(EscalationsPanel).call_text = self.ami_live.call_text
+        # push: the gateway calls back on this loop; post_message is safe from any thread
+        self.ami.subscribe(lambda changes: app.post_message(AmiUpdated(changes)))
+        self._ami_header()
         await self.ami.start()
-        app.set_interval(AMI_POLL_S, self.ami_poll)
 
     async def ami_stop(self) -> None:
         if self.ami is not None:
             await self.ami.stop()
 
-    def ami_poll(self) -> None:
-        """The header's AMI line and the live cells of the agents that changed."""
+    def on_ami_updated(self, msg: AmiUpdated) -> None:
+        from screens.resilience import guarded_call
+
+        guarded_call(self, "showing an AMI update", lambda: self.ami_apply(msg.agents, msg.calls, msg.status))
+
+    def ami_apply(self, agents: set[str], calls: set[str], status: bool) -> None:
+        """Repaint what the gateway said moved: the header's AMI line, the live cells of the
+        agents that changed (those with a seat row or in a queue), the escalation list when
+        one of its calls changed."""
         from screens.escalations_panel import EscalationsPanel
-        from screens.header import FloorHeader
         from screens.seat_table import SeatTable
 
         app: Any = self
         if self.ami is None or self.ami_live is None:
+            return
+        if status:
+            self._ami_header()
+        if agents:
+            seats, members = app.floor.seats, self.ami.tracker.member_queues
+            shown = [a for a in agents if a in seats or a in members]
+            if shown:
+                app._panel(SeatTable).set_live(self.ami_live.cells(shown, app.clock()))
+        panel = app._panel(EscalationsPanel)
+        if status or (calls and any(e.callid in calls for e in panel.items)):
+            panel.refresh()
+
+    def ami_tick(self) -> None:
+        """Once a second (the App's tick): only the part of the AMI line that runs with the
+        clock, `reconnecting in 4 s`."""
+        if self.ami is not None and self.ami.status.state is ConnectionState.RECONNECTING:
+            self._ami_header()
+
+    def _ami_header(self) -> None:
+        from screens.header import FloorHeader
+
+        if self.ami is None:
             return
         status = self.ami.status
         level = (
@@ -104,12 +178,7 @@ class AmiKeys:
             if status.usable and status.synced
             else ("alert" if status.state is not ConnectionState.CONNECTING else "warn")
         )
-        app._panel(FloorHeader).set_ami(status.line(), level)
-        agents, calls = self.ami.tracker.take_changes()
-        if agents:
-            app._panel(SeatTable).set_live(self.ami_live.cells(agents, app.clock()))
-        if calls or agents:
-            app._panel(EscalationsPanel).refresh()
+        self._app._panel(FloorHeader).set_ami(status.line(), level)
 
     # ---- the keys --------------------------------------------------------------------
 

@@ -257,6 +257,7 @@ class FloorApp(AmiKeys, App[int]):
         queues = self._panel(QueuesPanel)
         queues.set_counts(self.floor.counts)
         queues.set_now(now)
+        self.ami_tick()  # the AMI line's countdown while reconnecting; the rest is pushed
         self._alert(
             self.alerts.floor(self.floor.queues.values(), self.floor.on_call.values(), now, self.config.thresholds)
         )

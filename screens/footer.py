@@ -15,18 +15,50 @@ from textual.widgets._footer import FooterKey
 
 from floorconsole.i18n import _
 
-# Shown at every width.
+# Shown at every width (the AMI keys only when AMI is configured: screens/ami_actions.py).
 ESSENTIAL_ACTIONS: frozenset[str] = frozenset(
-    {"patrol", "take_over", "log_entry", "toggle_log", "review", "help", "quit", "command_palette"}
+    {
+        "patrol",
+        "take_over",
+        "log_entry",
+        "toggle_log",
+        "review",
+        "help",
+        "quit",
+        "command_palette",
+        "ami_take_call",
+        "ami_pause",
+    }
 )
 # Shown from 150 columns.
 SECONDARY_ACTIONS: frozenset[str] = frozenset({"praise", "inspect", "escalate", "correct", "hand_over"})
+# With AMI, below 110 columns these give their room to T and P (r and ctrl+p still work,
+# and `?` lists them).
+AMI_NARROW_HIDDEN: frozenset[str] = frozenset({"review", "command_palette"})
 
 
 class FloorFooter(Footer):
-    """A `Footer` whose keys carry `-secondary` / `-minor` classes by how often they are used."""
+    """A `Footer` whose keys carry `-secondary` / `-minor` classes by how often they are used.
+    With AMI configured, T and P join, the footer is compact and, when narrow, r and ^p make
+    room (`-ami-wide`), so it still fits at 80 columns."""
+
+    SCOPED_CSS = False  # the rule below looks at the screen's width class
+    DEFAULT_CSS = """
+    Screen.-narrow FloorFooter FooterKey.-ami-wide {
+        display: none;
+    }
+    """
+
+    def on_mount(self) -> None:
+        if self._ami:
+            self.compact = True
+
+    @property
+    def _ami(self) -> bool:
+        return getattr(self.app, "ami", None) is not None
 
     def compose(self) -> ComposeResult:
+        ami = self._ami
         for widget in super().compose():
             if isinstance(widget, FooterKey):
                 action = widget.action.split("(")[0].removeprefix("app.")
@@ -34,5 +66,7 @@ class FloorFooter(Footer):
                     widget.add_class("-secondary")
                 elif action not in ESSENTIAL_ACTIONS:
                     widget.add_class("-minor")
+                elif ami and action in AMI_NARROW_HIDDEN:
+                    widget.add_class("-ami-wide")
                 widget.description = _(widget.description)  # bindings carry N_() English
             yield widget

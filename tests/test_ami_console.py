@@ -27,12 +27,15 @@ from support.fixed_floor import ACTOR, day_instant, make_floor, settle
 from support.waiting import until
 
 from floorconsole.ami.commands import Outcome
+from floorconsole.ami.gateway import AmiChanges
+from floorconsole.ami.live import LiveCell
 from floorconsole.ami.settings import parse_ami_settings
 from floorconsole.clock import ManualClock
 from floorconsole.config import Person
 from floorconsole.layout import load_layout
 from floorconsole.store import Store
 from floorconsole.wiring import build_parts
+from screens.ami_actions import AmiUpdated
 from screens.ami_confirm import AmiConfirm, PauseReason
 from screens.app import FloorApp
 from screens.escalations_panel import EscalationsPanel
@@ -164,6 +167,55 @@ async def test_header_live_column_and_escalation_liveness(tmp_path, monkeypatch)
                 ]
             )
             await until(pilot, lambda: "unreachable" in table.live.get("SIP/1006", "").render(T))  # type: ignore[union-attr]
+
+
+async def test_live_state_is_pushed_not_polled(tmp_path, monkeypatch) -> None:
+    """With the App's once-a-second tick out of the way, the header's AMI line, a call that
+    is not from a queue on an agent's phone and the escalation's call ending still show: the
+    gateway pushes them (no AMI timer runs)."""
+    async with FakeAmi() as ami:
+        floor_state(ami)
+        app = ami_app(tmp_path, monkeypatch, ami.port)
+        app.tick_s = 3600.0  # the tick runs once, at mount
+        async with app.run_test(size=(200, 50)) as pilot:
+            await ready(app, pilot)
+            header, table = app.query_one(FloorHeader), app.query_one(SeatTable)
+            panel = app.query_one(EscalationsPanel)
+            await until(pilot, lambda: "AMI connected" in header.render().plain, what="the AMI line")
+            await until(pilot, lambda: "live for" in panel.render_line(2).text, what="the call's liveness")
+            assert [t._interval for t in app._timers if t._interval < 1] == [], "a timer polls"
+            outbound = Leg("SIP/1006-00000030", "o30", "o30", "1006")
+            await ami.emit(newchannel(outbound, state="6"))
+            await until(
+                pilot,
+                lambda: "not from a queue" in (table.live.get("SIP/1006") or LiveCell("")).text,  # type: ignore[attr-defined]
+                what="the outbound call on SIP/1006",
+            )
+            await ami.emit(hangup(CALLER4), hangup(AGENT4))
+            await until(pilot, lambda: "ended" in panel.render_line(2).text, what="the escalation's call ended")
+            ami.kick()
+            await until(pilot, lambda: "AMI connected" not in header.render().plain, what="the lost connection")
+            await until(pilot, lambda: "AMI connected" in header.render().plain, what="the reconnect")
+
+
+@pytest.mark.parametrize("width", [80, 110, 150, 230])
+async def test_with_ami_the_footer_shows_take_call_and_pause_and_still_fits(tmp_path, monkeypatch, width) -> None:
+    app = ami_app(tmp_path, monkeypatch, 9)  # nothing listens there: AMI reconnecting
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(app, pilot)
+        footer = [strip.text for strip in app.screen._compositor.render_strips()][-1]
+        for shown in ("T Take call", "P Pause", "p Patrol", "t Take over", "h New entry", "l Log", "? Help", "q Quit"):
+            assert shown in footer, footer
+        assert "…" not in footer and footer.rstrip().endswith("Quit" if width < 110 else "palette"), footer
+        await pilot.press("P")  # the footer's key is the AMI key: it says why not now
+        await until(pilot, lambda: any(r.action == "pause" for r in app.ami_results), what="the pause refusal")
+
+
+def test_a_newer_ami_update_absorbs_an_older_one() -> None:
+    older = AmiUpdated(AmiChanges(frozenset({"SIP/1"}), frozenset({"c1"}), True))
+    newer = AmiUpdated(AmiChanges(frozenset({"SIP/2"}), frozenset(), False))
+    assert older.can_replace(newer)
+    assert newer.agents == {"SIP/1", "SIP/2"} and newer.calls == {"c1"} and newer.status
 
 
 async def test_without_ami_the_keys_say_why_and_nothing_is_shown(tmp_path, monkeypatch) -> None:

@@ -25,10 +25,11 @@ from support.fake_ami import (
     newstate,
     originate_response,
     queue_member_item,
+    queue_member_status,
 )
 
 from floorconsole.ami.commands import FORGETTABLE_ACTIONS, Outcome, SpyMode
-from floorconsole.ami.gateway import AmiGateway, ConnectionState
+from floorconsole.ami.gateway import AmiChanges, AmiGateway, ConnectionState
 from floorconsole.ami.settings import parse_ami_settings
 from floorconsole.clock import ManualClock
 
@@ -197,6 +198,55 @@ def test_unanswered_pings_drop_the_connection_and_it_comes_back(tmp_path: Path) 
         await eventually(lambda: len(ami.connections) >= 2 and gw.status.state is ConnectionState.CONNECTED, 15)
 
     run(tmp_path, body, ping_interval_s=0.05, action_timeout_s=0.2)
+
+
+# -- push, not poll ----------------------------------------------------------------------
+
+
+def test_a_burst_of_events_is_pushed_as_one_notification(tmp_path: Path) -> None:
+    """The subscriber hears of every agent that changed, once per folded read, and never
+    with nothing (an event that changes nothing is not pushed)."""
+
+    async def body(ami: FakeAmi, gw: AmiGateway) -> None:
+        heard: list[AmiChanges] = []
+        gw.subscribe(heard.append)
+        members = [f"PJSIP/{300 + i}" for i in range(200)]
+        await ami.emit(*(queue_member_status("sales", m, m) for m in members))
+        await eventually(lambda: set(members) <= {a for c in heard for a in c.agents})
+        assert len(heard) < 20, f"{len(heard)} notifications for 200 events in one write"
+        # nothing changed: nothing pushed; the next change is pushed alone
+        heard.clear()
+        events = gw.tracker.stats.events
+        await ami.emit([("Event", "VarSet"), ("Variable", "X"), ("Value", "1")])
+        await eventually(lambda: gw.tracker.stats.events > events)
+        await ami.emit(queue_member_status("sales", "late", "PJSIP/999"))
+        await eventually(lambda: heard)
+        assert [c.agents for c in heard] == [frozenset({"PJSIP/999"})]
+
+    run(tmp_path, body)
+
+
+def test_connection_status_changes_are_pushed(tmp_path: Path) -> None:
+    """Connected and synced, the round trip, a lost connection: each reaches the subscriber
+    with `status` set, and the status it then reads says so."""
+
+    async def main() -> None:
+        async with FakeAmi() as ami:
+            gw = AmiGateway(settings_for(tmp_path, ami.port, ping_interval_s=0.05), ManualClock(1_700_000_000.0))
+            lines: list[str] = []
+            gw.subscribe(lambda c: lines.append(gw.status.line()) if c.status else None)
+            await gw.start()
+            try:
+                await eventually(lambda: any(line.startswith("AMI connected, ") for line in lines))
+                assert "AMI connecting" in lines[0]
+                ami.kick()
+                await eventually(lambda: any("reconnecting" in line or "connection lost" in line for line in lines))
+                await eventually(lambda: lines[-1].startswith("AMI connected"))
+            finally:
+                await gw.stop()
+            await eventually(lambda: lines[-1] == "AMI stopped")
+
+    asyncio.run(main())
 
 
 # -- never act twice, never act late ------------------------------------------------------

@@ -31,6 +31,9 @@ def test_take_over_a_call_in_the_demo(tmp_path: Path) -> None:
         check=True,
         env=env,
     )
+    # the tmux server is shared with other tests: pin this window's size (a window sized by
+    # another session's client came up 80 columns wide once, and the filter was cut off)
+    subprocess.run(["tmux", "resize-window", "-t", session, "-x", "200", "-y", "50"], capture_output=True)
     try:
         wait_for(session, lambda s: "AMI connected" in s and "talking to" in s, what="the demo, AMI connected")
         keys(session, "/")

@@ -19,7 +19,13 @@ Rules this module keeps (each has a test in tests/test_ami_gateway.py):
   split across reads survives.
 
 Connection state, the ping round trip and (when Asterisk stamps events, `timestampevents =
-yes`) the event lag are in `status`. Reconnects back off exponentially from
+yes`) the event lag are in `status`.
+
+**Push, not poll.** `subscribe(fn)` hands `fn` an `AmiChanges` (the agents and calls the
+tracker marked, and whether `status` moved) on the gateway's loop. It is coalesced: the
+events of one read (a burst can be hundreds) and any state change with them become one
+call, scheduled with `call_soon` once the read is folded; nothing is called when nothing
+changed. Reconnects back off exponentially from
 `reconnect_min_s` to `reconnect_max_s`. On every (re)connect `QueueStatus` and
 `CoreShowChannels` rebuild the tracker.
 
@@ -109,6 +115,17 @@ class GatewayStatus:
         if self.state is ConnectionState.RECONNECTING and self.retry_in_s is not None:
             return f"AMI reconnecting in {self.retry_in_s:.0f} s: {self.detail}"
         return f"AMI {self.state.value}" + (f": {self.detail}" if self.detail else "")
+
+
+@dataclass(frozen=True, slots=True)
+class AmiChanges:
+    """What moved since the last notification: agents (member interfaces / devices) whose
+    live cell may differ, calls (callid / Linkedid) whose liveness may differ, and whether
+    the connection's status line may read differently."""
+
+    agents: frozenset[str]
+    calls: frozenset[str]
+    status: bool
 
 
 class _AuthFailed(Exception):
@@ -256,6 +273,44 @@ class AmiGateway:
         self._conditions: list[tuple[Callable[[], str | None], asyncio.Future[str]]] = []
         self._rng = random.Random()
         self.sent_actions: list[str] = []  # names of actions sent on the wire, in order (bounded)
+        self._subscribers: list[Callable[[AmiChanges], None]] = []
+        self._status_moved = False
+        self._flush_due = False
+        self._lag_shown: float | None = None  # the lag as the status line shows it
+
+    # -- notifications -------------------------------------------------------------------
+
+    def subscribe(self, fn: Callable[[AmiChanges], None]) -> None:
+        """Call `fn(changes)` on the gateway's loop after each folded burst of events and
+        after each change of the connection's status (coalesced; never with nothing)."""
+        self._subscribers.append(fn)
+
+    def _notify(self, status: bool = False) -> None:
+        """Something changed: flush once the current read (or state change) is done."""
+        if status:
+            self._status_moved = True
+        if self._flush_due:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on a loop (a test folding by hand): at once
+            self._flush()
+            return
+        self._flush_due = True
+        loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        self._flush_due = False
+        agents, calls = self.tracker.take_changes()
+        status, self._status_moved = self._status_moved, False
+        if not (agents or calls or status):
+            return
+        changes = AmiChanges(frozenset(agents), frozenset(calls), status)
+        for fn in list(self._subscribers):
+            try:
+                fn(changes)
+            except Exception:  # noqa: BLE001 - a subscriber's bug must not stop the connection
+                log.exception("AMI: a change subscriber failed")
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -329,8 +384,10 @@ class AmiGateway:
         )
 
     def _set_state(self, state: ConnectionState, detail: str) -> None:
-        self._state = state
-        self._detail = detail
+        if (state, detail) != (self._state, self._detail):
+            self._state = state
+            self._detail = detail
+            self._notify(status=True)
 
     async def _run(self) -> None:
         assert self.settings is not None
@@ -365,7 +422,7 @@ class AmiGateway:
             self._reconnects += 1
             self._retry_at = time.monotonic() + delay
             if not auth_failed:
-                self._state = ConnectionState.RECONNECTING
+                self._set_state(ConnectionState.RECONNECTING, self._detail)
             await asyncio.sleep(delay)
             self._retry_at = None
 
@@ -427,6 +484,7 @@ class AmiGateway:
         else:
             bad = qs if not qs.ok else ch
             self._detail = f"live state not loaded: {bad.message}"
+        self._notify(status=True)  # synced (or why not), and what the snapshot changed
 
     async def _beat(self) -> None:
         assert self.settings is not None
@@ -439,7 +497,11 @@ class AmiGateway:
             reply = await self._send({"Action": "Ping"}, self.settings.action_timeout_s)
             if reply.ok:
                 misses = 0
-                self._rtt_ms = (time.monotonic() - t0) * 1000.0
+                rtt = (time.monotonic() - t0) * 1000.0
+                moved = self._rtt_ms is None or round(rtt) != round(self._rtt_ms)
+                self._rtt_ms = rtt
+                if moved:
+                    self._notify(status=True)
             elif reply.outcome is Outcome.TIMEOUT:
                 misses += 1
                 if misses >= 2 and self._transport is not None:
@@ -454,6 +516,7 @@ class AmiGateway:
         if isinstance(exc, Message):
             reason = "Asterisk is shutting down"
         self.tracker.mark_stale()
+        self._notify(status=True)
         if self._lost is None or self._lost.done():
             return  # we closed it ourselves (login refused, stop): the state says why already
         self._lost.set_result(reason)
@@ -488,9 +551,13 @@ class AmiGateway:
         now = self.clock()
         self.tracker.apply_normalized(ev, now)
         stamp = ev.get("timestamp")
+        lag_moved = False
         if stamp:
             with contextlib.suppress(ValueError):
                 self._lag_s = max(0.0, now - float(stamp))
+                shown = round(self._lag_s, 1) if self._lag_s >= 1 else None  # as GatewayStatus.line shows it
+                lag_moved, self._lag_shown = shown != self._lag_shown, shown
+        self._notify(status=lag_moved)
         name = ev.get("event", "").lower()
         if name == "originateresponse":
             fut = self._originates.get(ev.get("actionid", ""))

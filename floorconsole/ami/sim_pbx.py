@@ -7,7 +7,11 @@ and watch the floor change:
 - `DemoSimulator` is the simulator with a control queue: a supervisor's action becomes a
   command run on the simulator's own thread between batches (pause, unpause, remove from a
   queue, end a call by transfer or hang-up, write a QueueLog line), so the queue_log it
-  writes shows what was done, as Asterisk's app_queue would write it.
+  writes shows what was done, as Asterisk's app_queue would write it. A pause is written at
+  once, also for an agent on a call or in wrap-up (QueuePause pauses the member right away:
+  the agent keeps the call and is offered no new one, and stays paused after it); only an
+  agent whose phone is ringing gets the PAUSE line when the ring is answered or given up,
+  so the floor folded from the file agrees (a PAUSE before the CONNECT would not carry).
 - `DemoPbx` serves AMI (`floorconsole/ami/server.py`, the same wire protocol as the tests'
   fake) on 127.0.0.1 from its own thread and loop. Its channels, bridges and queue members
   are folded from every queue_log line the simulator writes, so the events it sends
@@ -61,7 +65,6 @@ SUPERVISOR_ANSWER_S = 1.2  # the supervisor's phone picks up this long after it 
 TAKEOVER_TALK_S = (60.0, 180.0)  # how long the supervisor then talks to the caller
 ENDINGS = frozenset({"COMPLETEAGENT", "COMPLETECALLER", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"})
 LEAVINGS = frozenset({"ABANDON", "EXITWITHTIMEOUT", "EXITWITHKEY", "EXITEMPTY"})
-PAUSE_HOLD_S = 8 * 3600.0  # a supervisor's pause lasts until a supervisor unpauses
 
 
 class DemoSimulator(sim.Simulator):
@@ -72,6 +75,7 @@ class DemoSimulator(sim.Simulator):
         self.commands: queue.SimpleQueue[Callable[[float], None]] = queue.SimpleQueue()
         self.on_line: Callable[[str], None] | None = None
         self.held: set[str] = set()  # agents a supervisor paused (their own break end is skipped)
+        self.pause_due: dict[str, str] = {}  # ringing agents a supervisor paused -> reason
         self.ended: set[str] = set()  # callids a supervisor ended (the planned end is skipped)
         self.connected: dict[str, float] = {}
 
@@ -96,6 +100,42 @@ class DemoSimulator(sim.Simulator):
             if len(self.connected) > 10_000:
                 self.connected.pop(next(iter(self.connected)))
         super()._emit(t, callid, queue_name, agent, verb, *data)
+        if verb == "CONNECT" and agent in self.pause_due:  # paused while it rang: now on the call
+            self._write_pause(t, self._agents[agent], self.pause_due.pop(agent))
+
+    def _write_pause(self, t: float, a: Any, reason: str) -> None:
+        for q in a.queues:
+            self._emit(t, "NONE", q, a.name, "PAUSE", reason)
+
+    def _set_idle(self, t: float, agent: Any) -> None:
+        if agent.name in self.held and agent.on_duty and agent.state != sim._OFF:
+            # the call (or ring) is over and a supervisor's pause outlasts it: still paused
+            reason = self.pause_due.pop(agent.name, None)
+            if reason is not None:
+                self._write_pause(t, agent, reason)
+            self._set_busy(agent, sim._PAUSED)
+            agent.call = None
+            return
+        self._forget_pause(agent.name)
+        super()._set_idle(t, agent)
+
+    def _logoff(self, t: float, agent: Any, away: float) -> None:
+        self._forget_pause(agent.name)  # app_queue forgets a removed member's pause
+        super()._logoff(t, agent, away)
+
+    def _go_home(self, t: float, agent: Any) -> None:
+        self._forget_pause(agent.name)
+        super()._go_home(t, agent)
+
+    def _forget_pause(self, agent: str) -> None:
+        self.held.discard(agent)
+        self.pause_due.pop(agent, None)
+
+    def _pause_want(self, t: float, agent: Any) -> None:
+        if agent.name in self.held:  # paused by a supervisor: the agent's own break waits
+            self._push(t + self._dur(self._rng.expovariate(1 / self.pause_every_s)), sim._PAUSE_WANT, agent.name)
+            return
+        super()._pause_want(t, agent)
 
     def _handle(self, t: float, kind: int, arg: Any) -> None:
         if kind == sim._UNPAUSE and (arg in self.held or self._agents[arg].state != sim._PAUSED):
@@ -112,18 +152,23 @@ class DemoSimulator(sim.Simulator):
             if a is None or a.state == sim._OFF:
                 return
             self.held.add(agent)
+            if a.pending is not None and a.pending[0] == "pause":
+                a.pending = None  # the agent's own break, asked for mid-call, gives way
+            if a.state == sim._RINGING:
+                self.pause_due[agent] = reason  # written when the ring is answered or given up
+                return
             if a.state in (sim._IDLE, sim._PAUSED):
                 self._set_busy(a, sim._PAUSED)
-                for q in a.queues:
-                    self._emit(t, "NONE", q, agent, "PAUSE", reason)
-            else:  # on a call: app_queue pauses it, the floor sees it once the call is done
-                a.pending = ("pause", reason, PAUSE_HOLD_S)
+            # on a call or in wrap-up too: paused at once; the call goes on, no new one comes
+            self._write_pause(t, a, reason)
 
         self.commands.put(run)
 
     def unpause(self, agent: str) -> None:
         def run(t: float) -> None:
             a = self._agents.get(agent)
+            held = agent in self.held
+            written = held and self.pause_due.pop(agent, None) is None  # its PAUSE is in the file
             self.held.discard(agent)
             if a is None:
                 return
@@ -133,6 +178,9 @@ class DemoSimulator(sim.Simulator):
                 for q in a.queues:
                     self._emit(t, "NONE", q, agent, "UNPAUSE", "")
                 self._set_idle(t, a)
+            elif written and a.state in (sim._TALKING, sim._WRAP):
+                for q in a.queues:  # the call goes on; after it the agent takes calls again
+                    self._emit(t, "NONE", q, agent, "UNPAUSE", "")
 
         self.commands.put(run)
 
@@ -185,10 +233,18 @@ class DemoPbx:
     """AMI on 127.0.0.1 for the demo, folded from the simulator's queue_log lines."""
 
     def __init__(
-        self, simulator: DemoSimulator, *, clock: Clock, username: str, secret: str, seed: int | None = None
+        self,
+        simulator: DemoSimulator,
+        *,
+        clock: Clock,
+        username: str,
+        secret: str,
+        seed: int | None = None,
+        answer_s: float = SUPERVISOR_ANSWER_S,
     ) -> None:
         self.sim = simulator
         self.clock = clock
+        self.answer_s = answer_s  # the supervisor's phone answers this long after it rings
         self.server = FakeAmi(username=username, secret=secret, version="5.0.1 (floorconsole demo PBX)")
         self.port = 0
         self._rng = random.Random(seed)
@@ -366,7 +422,7 @@ class DemoPbx:
         caller.bridge = ""
         if exten is not None and verb == "BLINDTRANSFER":
             assert self._loop is not None
-            self._loop.call_later(SUPERVISOR_ANSWER_S, self._later, self._supervisor_answers, callid, exten)
+            self._loop.call_later(self.answer_s, self._later, self._supervisor_answers, callid, exten)
         else:
             self.channels.pop(callid, None)
             out.append(hangup(caller.leg))
@@ -466,7 +522,7 @@ class DemoPbx:
             out.insert(1, ("ActionID", aid))
             self._spawn(conn.send(out))
 
-        self._loop.call_later(SUPERVISOR_ANSWER_S, answered)
+        self._loop.call_later(self.answer_s, answered)
         return [[("Response", "Success"), ("Message", "Originate successfully queued")]]
 
     def _blind_transfer(self, conn: Any, msg: dict[str, Any]) -> list[Msg]:
@@ -554,7 +610,12 @@ DEMO_EXTENSION = "2001"
 
 
 def serve_demo_ami(
-    config: Any, simulator: DemoSimulator, demo_dir: Any, clock: Clock, os_user: str
+    config: Any,
+    simulator: DemoSimulator,
+    demo_dir: Any,
+    clock: Clock,
+    os_user: str,
+    answer_s: float = SUPERVISOR_ANSWER_S,
 ) -> tuple[Any, DemoPbx]:
     """Start the demo PBX and return the demo config pointed at it (with a fresh secret in
     `demo_dir/ami.secret`, mode 0600, and `os_user`'s phone PJSIP/2001, extension 2001)."""
@@ -571,7 +632,7 @@ def serve_demo_ami(
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(secret + "\n")
-    pbx = DemoPbx(simulator, clock=clock, username="floorconsole", secret=secret)
+    pbx = DemoPbx(simulator, clock=clock, username="floorconsole", secret=secret, answer_s=answer_s)
     port = pbx.start()
     settings = AmiSettings(
         host="127.0.0.1",

@@ -264,7 +264,9 @@ class AmiTracker:
         self.members: dict[tuple[str, str], Member] = {}  # (queue, interface)
         self.member_queues: dict[str, set[str]] = {}  # interface -> queues
         self.devices: dict[str, DeviceStatus] = {}  # DeviceStateChange: device -> state
-        self.watchers: dict[str, set[str]] = {}  # state interface (device) -> member interfaces
+        # device -> member interfaces whose live cell it feeds (their state interface and
+        # the device they ring), so a change on a device marks every agent it shows on
+        self.watchers: dict[str, set[str]] = {}
         self.waiting: dict[str, dict[str, QueueCaller]] = {}  # queue -> Uniqueid -> caller
         self.agent_calls: dict[str, AgentCall] = {}  # member interface -> call
         self._calls_by_uid: dict[str, set[str]] = {}  # channel Uniqueid -> interfaces whose call it is in
@@ -337,7 +339,9 @@ class AmiTracker:
             self._end_channel(uid, now, "gone while disconnected")
         self.bridges.clear()
         for ch in self.channels.values():
-            ch.bridge = None
+            if ch.bridge is not None:
+                ch.bridge = None
+                self._touch_channel(ch)
         for e in listed:
             self.apply_normalized(e, now)
         old_members = self.members
@@ -508,6 +512,7 @@ class AmiTracker:
         self.by_device.setdefault(ch.device, set()).add(uid)
         self.by_linkedid.setdefault(ch.linkedid, set()).add(uid)
         self.changed_calls.add(ch.linkedid)
+        self._touch_device(ch.device)
         return ch
 
     def _end_channel(self, uid: str, now: float, cause: str) -> None:
@@ -521,10 +526,12 @@ class AmiTracker:
             devs.discard(uid)
             if not devs:
                 del self.by_device[ch.device]
+        self._touch_device(ch.device)
         if ch.bridge is not None:
             members = self.bridges.get(ch.bridge)
             if members is not None:
                 members.discard(uid)
+                self._touch_bridge(members)  # the peers lose the party they talked to
         self._remember_end(EndedChannel(ch.name, uid, ch.linkedid, ch.created, now, cause), uid)
         linked = self.by_linkedid.get(ch.linkedid)
         if linked is not None:
@@ -587,9 +594,11 @@ class AmiTracker:
             devs.discard(ch.uniqueid)
             if not devs:
                 del self.by_device[ch.device]
+        self._touch_device(ch.device)
         ch.name = new
         self.by_name[new] = ch.uniqueid
         self.by_device.setdefault(ch.device, set()).add(ch.uniqueid)
+        self._touch_device(ch.device)
 
     def _bridge_enter(self, ev: Fields, now: float) -> None:
         bid = ev["bridgeuniqueid"]
@@ -607,10 +616,13 @@ class AmiTracker:
             old = self.bridges.get(ch.bridge)
             if old is not None:
                 old.discard(ch.uniqueid)
+                self._touch_bridge(old)
         members.add(ch.uniqueid)
         ch.bridge = bid
         self.changed_calls.add(ch.linkedid)
-        self._touch_agents_of(ch)
+        self._touch_bridge(members)  # the channel and its new peers (swapped ones included)
+        if swap:
+            self._touch_uid(swap)
 
     def _bridge_leave(self, ev: Fields, now: float) -> None:
         bid = ev["bridgeuniqueid"]
@@ -622,16 +634,42 @@ class AmiTracker:
         if ch is not None and ch.bridge == bid:
             ch.bridge = None
             self.changed_calls.add(ch.linkedid)
-            self._touch_agents_of(ch)
+            self._touch_channel(ch)
+            if members is not None:
+                self._touch_bridge(members)
 
     def _bridge_destroy(self, ev: Fields, now: float) -> None:
         for uid in self.bridges.pop(ev["bridgeuniqueid"], ()):
             ch = self.channels.get(uid)
             if ch is not None and ch.bridge == ev["bridgeuniqueid"]:
                 ch.bridge = None
+                self._touch_channel(ch)
 
-    def _touch_agents_of(self, ch: Channel) -> None:
-        self.changed_agents.update(self._calls_by_uid.get(ch.uniqueid, ()))
+    # What changed for the live cells: every agent whose cell a channel feeds is marked
+    # when the channel comes, goes, is renamed or changes bridge (a call that is not from
+    # a queue included), and so are the agents of its bridge peers.
+
+    def _touch_device(self, device: str) -> None:
+        changed = self.changed_agents
+        changed.add(device)  # an agent whose interface is the device itself (member or not)
+        watching = self.watchers.get(device)
+        if watching:
+            changed.update(watching)
+
+    def _touch_channel(self, ch: Channel) -> None:
+        self._touch_device(ch.device)
+        calls = self._calls_by_uid.get(ch.uniqueid)
+        if calls:
+            self.changed_agents.update(calls)
+
+    def _touch_uid(self, uid: str) -> None:
+        ch = self.channels.get(uid)
+        if ch is not None:
+            self._touch_channel(ch)
+
+    def _touch_bridge(self, members: Iterable[str]) -> None:
+        for uid in members:
+            self._touch_uid(uid)
 
     def _set_agent_call(self, call: AgentCall) -> None:
         self._drop_agent_call(call.interface)
@@ -774,6 +812,7 @@ class AmiTracker:
         if m is None:
             m = self.members[key] = Member(queue, iface)
             self.member_queues.setdefault(iface, set()).add(queue)
+            self.watchers.setdefault(interface_device(iface), set()).add(iface)
         m.name = ev.get("membername") or ev.get("name") or m.name
         state_iface = ev.get("stateinterface", m.state_interface) or interface_device(iface)
         if state_iface != m.state_interface:
@@ -815,11 +854,13 @@ class AmiTracker:
         ch.state = _int(ev.get("channelstate", ""), ch.state)
         bid = ev.get("bridgeid", "")
         if bid:
-            self.bridges.setdefault(bid, set()).add(ch.uniqueid)
+            members = self.bridges.setdefault(bid, set())
+            members.add(ch.uniqueid)
             ch.bridge = bid
+            self._touch_bridge(members)
 
     def _device_state(self, ev: Fields, now: float) -> None:
         device = ev["device"]
         state = DEVICE_STATE_NAMES.get(ev.get("state", "").upper(), DeviceStatus.UNKNOWN)
         self.devices[device] = state
-        self.changed_agents.update(self.watchers.get(device, ()))
+        self._touch_device(device)
