@@ -164,7 +164,7 @@ class EscalationsPanel(RecordList[Any]):
     title = N_("Escalations 投诉升级")
     empty_text = N_("no pending escalations")
     names: dict[str, str] = {}  # noqa: RUF012 - agent -> display name; the App replaces it per panel, nothing mutates it
-    call_text: Any = None  # (callid, now) -> "live for 3:12" / "ended 10:41" / "" (AMI); None: no AMI
+    call_text: Any = None  # (callid, now) -> ("live for 3:12" / "ended 10:41" / "", live?) (AMI); None: no AMI
 
     def item_key(self, item: Any) -> Hashable:
         return item.id
@@ -186,9 +186,9 @@ class EscalationsPanel(RecordList[Any]):
         text = Text(no_wrap=True)
         if line == 1:
             text.append("     ")
-            live = self.call_text(e.callid, self.now) if self.call_text is not None else ""
+            live, is_live = self.call_text(e.callid, self.now) if self.call_text is not None else ("", False)
             if live:  # AMI: "live for 3:12" / "ended 10:41", before the reason so it is never cut
-                text.append(printable(live), style="bold green" if live.startswith("live") else "dim")
+                text.append(printable(live), style="bold green" if is_live else "dim")
                 text.append("  ")
             text.append(printable(e.reason or _("—"), max_len=200))
             text.append("  ")

@@ -87,17 +87,18 @@ class LiveFloor:
             return LiveCell(_("on a call (not from a queue)"), "dim")
         return LiveCell(_("idle"), "dim")
 
-    def call_text(self, callid: str, now: float) -> str:
-        """`live for 3:12`, `ended 10:41`, or "" when AMI never saw the call."""
+    def call_text(self, callid: str, now: float) -> tuple[str, bool]:
+        """(`live for 3:12` / `ended 10:41` / "" when AMI never saw the call, whether the call
+        is live): the flag, not the words, decides the style, whatever the language."""
         if not callid or callid.upper() in ("NONE", "MANAGER"):
-            return ""
+            return "", False
         state = self.tracker.call(callid)
         if not state.known:
             # AMI listed every live channel at connect: a call it has not seen is not live
-            return _("not live") if self.tracker.synced else ""
+            return (_("not live") if self.tracker.synced else ""), False
         if state.live and state.started is not None:
-            return _("live for {t}").format(t=clock_text(now - state.started))
-        return state.describe(now)
+            return _("live for {t}").format(t=clock_text(now - state.started)), True
+        return state.describe(now), False
 
 
 _VERBS = {"hangup": "hang up", "take-over": "take a call over", "queue-remove": "remove from a queue"}
