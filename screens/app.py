@@ -101,9 +101,9 @@ class FloorApp(AmiKeys, App[int]):
         Binding("K", "complaint", N_("Complaint")),
         Binding("D", "complaint_summary", N_("Complaint summary")),
         *AMI_BINDINGS,  # L W B T P R X: listen, whisper, barge, take the call, pause, remove, hang up
-        Binding("V", "registers", N_("Leave/swaps")),  # L is listen (AMI), S reverse sort
-        Binding("C", "roll_call", N_("Roll call")),  # R is remove from queue (AMI)
-        Binding("a", "allow_flag", N_("Allow flag")),
+        Binding("V", "registers", N_("Leave/swaps"), show=False),  # L is listen (AMI), S reverse sort
+        Binding("C", "roll_call", N_("Roll call"), show=False),  # R is remove from queue (AMI)
+        Binding("a", "allow_flag", N_("Allow flag"), show=False),
         Binding("question_mark", "help", N_("Help"), key_display="?"),
         Binding("q", "quit", N_("Quit")),
         # ctrl+c copies a selection in a text field, else asks before losing typed text

@@ -191,7 +191,7 @@ class AttendancePanel(Static):
                 )
             )
             if expected and not watch.roll_call_taken:
-                text.append("\n" + _("Roll call 点名 not taken yet (R)"), style="bold cyan")
+                text.append("\n" + _("Roll call 点名 not taken yet (C)"), style="bold cyan")
             if absent:
                 text.append("\n" + _("Not logged in: "), style="bold")
                 text.append(printable(", ".join(absent[:20])) + (" …" if len(absent) > 20 else ""))

@@ -47,7 +47,7 @@ async def test_roll_call_two_keys_to_the_duty_log(tmp_path, monkeypatch) -> None
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(app, pilot, lambda: app.attendance.loaded)
         panel = app.query_one(AttendancePanel)
-        await until(pilot, lambda: "Roll call 点名 not taken yet (R)" in str(panel.render()))
+        await until(pilot, lambda: "Roll call 点名 not taken yet (C)" in str(panel.render()))
         await pilot.press("C")
         await until(pilot, lambda: isinstance(app.screen, RollCallScreen), what="roll call open")
         marks = {ln.person: ln.mark for ln in app.screen.lines}
