@@ -15,8 +15,6 @@ import time_machine
 
 from floorconsole import identity
 from floorconsole.cli import main
-from floorconsole.roster.model import RosterEntry
-from floorconsole.store import Store
 
 CONFIG = """
 [store]
@@ -55,24 +53,23 @@ duty = ["Ma Wei"]
 D1, D2 = date(2026, 11, 24), date(2026, 11, 26)
 
 
-def roster_between(self: Store, start: date, end: date) -> list[RosterEntry]:
-    """Stands in for the roster import's reader: day shifts; Xu Jing off on the 26th, Ma Wei on the 24th."""
-    out = []
-    for i in range(1, 31):
-        d = date(2026, 11, i)
-        if start <= d <= end:
-            for name in ("Xu Jing", "Ma Wei", "Liu Qiang"):
-                if (name, d) not in (("Xu Jing", D2), ("Ma Wei", D1)):
-                    out.append(RosterEntry(d, name, "day", "A"))
-    return out
+# November's roster as a centre keeps it: day shifts; Xu Jing off on the 26th, Ma Wei on the 24th.
+ROSTER_CSV = "date,person,shift,group\n" + "".join(
+    f"{date(2026, 11, i).isoformat()},{name},day,A\n"
+    for i in range(1, 31)
+    for name in ("Xu Jing", "Ma Wei", "Liu Qiang")
+    if (name, date(2026, 11, i)) not in (("Xu Jing", D2), ("Ma Wei", D1))
+)
 
 
 @pytest.fixture
 def cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "config.toml"
     path.write_text(CONFIG, encoding="utf-8")
-    monkeypatch.setattr(Store, "roster_between", roster_between, raising=False)
+    roster = tmp_path / "november.csv"
+    roster.write_text(ROSTER_CSV, encoding="utf-8")
     with time_machine.travel(datetime(2026, 11, 20, 9, 0).astimezone(), tick=False):
+        assert main(["--config", str(path), "roster", "import", str(roster)]) == 0  # the real import
         yield path
 
 

@@ -37,28 +37,26 @@ AGENTS = (Agent("Xu Jing", "hotline", 2, lead="tester"), Agent("Ma Wei", "hotlin
 D1, D2 = date(2026, 11, 25), date(2026, 11, 27)
 
 
-def roster_between(self: Store, start: date, end: date) -> list[RosterEntry]:
-    """Stands in for the roster import's reader: day shifts; Xu Jing off on the 27th, Ma Wei on the 25th."""
-    out = []
-    for i in range(1, 31):
-        d = date(2026, 11, i)
-        if start <= d <= end:
-            out += [
-                RosterEntry(d, n, "day", "A")
-                for n in ("Xu Jing", "Ma Wei")
-                if (n, d) not in (("Xu Jing", D2), ("Ma Wei", D1))
-            ]
-    return out
+# November's roster, imported through the store as `roster import` does: day shifts; Xu Jing
+# off on the 27th, Ma Wei on the 25th.
+ROSTER = tuple(
+    RosterEntry(d, n, "day", "A")
+    for d in (date(2026, 11, i) for i in range(1, 31))
+    for n in ("Xu Jing", "Ma Wei")
+    if (n, d) not in (("Xu Jing", D2), ("Ma Wei", D1))
+)
 
 
-@pytest.fixture(autouse=True)
-def _roster(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Store, "roster_between", roster_between, raising=False)
+def import_roster(store: Store) -> None:
+    store.import_roster(ROSTER, "november.csv", Actor("Li Na", "tester", "pts/9"))
 
 
 def app_as(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actor: Actor) -> FloorApp:
     config, feed = make_floor(tmp_path, monkeypatch, T)
     config = replace(config, people=PEOPLE, agents=AGENTS)
+    with Store.from_config(config) as store:
+        if not store.roster_imports():
+            import_roster(store)
     parts = build_parts(config, feed, clock=ManualClock(T), actor=actor, layout=load_layout(config.layout_path))
     return FloorApp(parts, store_poll_s=0.2, alert_toasts=False)
 

@@ -13,7 +13,7 @@ import pytest
 from support.fixed_floor import day_instant
 from support.waiting import until
 from test_forms import Host, settle, type_into
-from test_registers_console import AGENTS, PEOPLE, roster_between
+from test_registers_console import AGENTS, PEOPLE, import_roster
 from textual.pilot import Pilot
 
 from floorconsole.clock import ManualClock
@@ -32,10 +32,10 @@ ZHOU = Actor("Zhou Min", "zhou", "pts/4")
 
 @pytest.fixture
 def service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StoreService]:
-    monkeypatch.setattr(Store, "roster_between", roster_between, raising=False)
     clock = ManualClock(T)
     settings = RegisterSettings(AGENTS)
     with Store(tmp_path / "f.db", clock=clock, people=PEOPLE, registers=settings) as store:
+        import_roster(store)
         leave = store.request_leave("Xu Jing", "ordinary", date(2026, 11, 29), "day", LI, reason="family")
         store.approve_leave(leave.id, ZHOU)
         store.request_leave("Ma Wei", "sick", date(2026, 11, 24), "day", LI, doctor_note=True)
