@@ -122,7 +122,8 @@ def _line_time(line: bytes) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _first_time(block: bytes) -> float | None:
+def first_time_in(block: bytes) -> float | None:
+    """The time of the first line among a block's first eight that has one (None: none has)."""
     for line in block.split(b"\n", 8)[:8]:
         t = _line_time(line)
         if t is not None:
@@ -138,7 +139,8 @@ def _last_time(block: bytes) -> float | None:
     return None
 
 
-def _blocks(path: Path) -> Iterator[bytes]:
+def feed_blocks(path: Path) -> Iterator[bytes]:
+    """A feed file's bytes in blocks of whole lines, plain or gzip-rotated."""
     if path.name.endswith(".gz"):
         carry = b""
         with gzip.open(path, "rb") as f:
@@ -197,9 +199,9 @@ def summarize_feed(
     for path in kept:
         if stopped:
             break
-        for block in _blocks(path):
+        for block in feed_blocks(path):
             done += len(block)
-            first = _first_time(block)
+            first = first_time_in(block)
             if first is not None and first >= stop_at:
                 stopped = True
                 break

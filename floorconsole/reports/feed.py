@@ -16,7 +16,7 @@ from floorconsole.config import Thresholds
 from floorconsole.floor import Floor
 from floorconsole.layout import FloorLayout
 from floorconsole.measures import QueueMeasures, Tally, compute, total
-from floorconsole.report import HOUR, READ_PAST_END_S, _blocks, _first_time
+from floorconsole.report import HOUR, READ_PAST_END_S, feed_blocks, first_time_in
 
 Progress = Callable[[int, int], None]
 
@@ -80,8 +80,8 @@ def fold_period(
     stop_at = end + READ_PAST_END_S
     for path in kept:
         stopped = False
-        for block in _blocks(path):
-            first = _first_time(block)
+        for block in feed_blocks(path):
+            first = first_time_in(block)
             if first is not None and first >= stop_at:
                 stopped = True
                 break
