@@ -29,7 +29,7 @@ from textual.message import Message
 
 from floorconsole.ami.commands import ActionResult, Outcome, SpyMode
 from floorconsole.ami.gateway import NOT_CONFIGURED, AmiChanges, AmiGateway, ConnectionState
-from floorconsole.ami.live import LiveFloor, clock_text, refusal
+from floorconsole.ami.live import LiveFloor, action_text, clock_text, refusal
 from floorconsole.i18n import N_, _
 from floorconsole.masking import mask_caller
 from floorconsole.store import Store
@@ -368,7 +368,9 @@ class AmiKeys:
             phone = app.actor.os_user if action in ("listen", "whisper", "barge", "take-over") else None
             why = self.ami.unavailable(phone, agent, need_call=need_call)
         if why is None and (action, agent) in self._ami_busy:
-            app.notify(_("{action} on {who} is still going on").format(action=action, who=agent), timeout=3)
+            app.notify(
+                _("{action} on {who} is still going on").format(action=action_text(action), who=agent), timeout=3
+            )
             return None
         if why is not None:
             self._ami_refuse(action, agent, why)

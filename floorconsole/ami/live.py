@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from floorconsole.ami.tracker import AmiTracker
 from floorconsole.config import CALL_ROLES, Config
-from floorconsole.i18n import _
+from floorconsole.i18n import N_, _
 from floorconsole.masking import mask_caller
 
 # Actions the keys start; the names are ActionResult.action's.
@@ -101,7 +101,22 @@ class LiveFloor:
         return state.describe(now), False
 
 
-_VERBS = {"hangup": "hang up", "take-over": "take a call over", "queue-remove": "remove from a queue"}
+# What each action is called in a message ("... may not hang up", "listen on Xu Jing is still going on").
+_VERBS = {
+    "listen": N_("listen"),
+    "whisper": N_("whisper"),
+    "barge": N_("barge"),
+    "take-over": N_("take a call over"),
+    "pause": N_("pause"),
+    "unpause": N_("unpause"),
+    "queue-remove": N_("remove from a queue"),
+    "hangup": N_("hang up"),
+}
+
+
+def action_text(action: str) -> str:
+    """An AMI action's name as a message says it, in the console's language."""
+    return _(_VERBS[action]) if action in _VERBS else action
 
 
 def refusal(config: Config, os_user: str, action: str) -> str | None:
@@ -118,6 +133,6 @@ def refusal(config: Config, os_user: str, action: str) -> str | None:
         allowed = config.ami.hangup_roles
     if person.role not in allowed:
         return _("{name} has the role {role!r}, which may not {action}").format(
-            name=person.name, role=person.role, action=_VERBS.get(action, action)
+            name=person.name, role=person.role, action=action_text(action)
         )
     return None

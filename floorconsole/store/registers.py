@@ -27,6 +27,7 @@ from floorconsole.roster.leave_rules import (
     required_level,
 )
 from floorconsole.roster.model import ApprovedLeave, ApprovedSwap, RosterEntry
+from floorconsole.roster.register_text import status_text
 from floorconsole.roster.registers import Reason, Refusal, days_between
 from floorconsole.roster.swap_rules import APPROVALS_NEEDED, SwapAsk, SwapCalendar, check_swap, check_swap_approval
 from floorconsole.store import audit, validate
@@ -385,7 +386,12 @@ def approve_leave(ctx: Ctx, settings: RegisterSettings, leave_id: int, actor: Ac
     record = get_leave(ctx, leave_id)
     approver = _person(ctx, actor.os_user)
     if record.status != "waiting":
-        _refuse(Refusal(Reason.CLOSED, _("Leave {id} is already {status}").format(id=leave_id, status=record.status)))
+        _refuse(
+            Refusal(
+                Reason.CLOSED,
+                _("Leave {id} is already {status}").format(id=leave_id, status=status_text(record.status)),
+            )
+        )
     ask = _ask_of_leave(record, datetime.fromtimestamp(record.time).astimezone())
     _refuse(check_leave_approval(ask, approver, actor.os_user))
     # The records may have moved since it was asked (a swap approved, the calendar changed).
@@ -434,7 +440,7 @@ def request_swap(
     payback_shift = validate.text(_("pay-back shift"), payback_shift, max_len=60)
     reason = validate.text(_("reason"), reason, required=False)
     ask = SwapAsk(
-        person, _day(_("day"), day), shift, cover, _day(_("pay-back day"), payback_day), payback_shift, _now(ctx)
+        person, _day(_("swap day"), day), shift, cover, _day(_("pay-back day"), payback_day), payback_shift, _now(ctx)
     )
     _refuse(check_swap(ask, _swap_calendar(ctx, settings, roster, ask, None)))
     fields = {

@@ -43,11 +43,11 @@ class RollCallScreen(FormScreen[Any]):
     SAVE_LABEL = N_("Record")
     AUTO_FOCUS = "#marks"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "cycle_mark", "Next mark"),
-        Binding("1", "set_mark('present')", "Present", show=False),
-        Binding("2", "set_mark('late')", "Late", show=False),
-        Binding("3", "set_mark('absent')", "Absent", show=False),
-        Binding("4", "set_mark('on_leave')", "On leave", show=False),
+        Binding("space", "cycle_mark", N_("Next mark")),
+        Binding("1", "set_mark('present')", N_("Present"), show=False),
+        Binding("2", "set_mark('late')", N_("Late"), show=False),
+        Binding("3", "set_mark('absent')", N_("Absent"), show=False),
+        Binding("4", "set_mark('on_leave')", N_("On leave"), show=False),
     ]
 
     def __init__(self, service: Any, actor: Any, shift_key: str, lines: list[RollCallLine]) -> None:
