@@ -13,7 +13,10 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from floorconsole.i18n import _
+from floorconsole.i18n import N_, _
+
+# Textual adds the command palette's key with this word; marked so the catalog has it.
+PALETTE_WORD = N_("palette")
 
 # Shown at every width (the AMI keys only when AMI is configured: screens/ami_actions.py).
 ESSENTIAL_ACTIONS: frozenset[str] = frozenset(

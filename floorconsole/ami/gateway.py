@@ -66,6 +66,7 @@ from floorconsole.ami.commands import (
 from floorconsole.ami.settings import AmiSettings, AmiSettingsError
 from floorconsole.ami.tracker import AmiTracker, interface_device, norm
 from floorconsole.clock import Clock
+from floorconsole.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,17 @@ class ConnectionState(StrEnum):
     RECONNECTING = "reconnecting"  # waiting out the backoff
     AUTH_FAILED = "auth-failed"  # Asterisk refused the login; retried at the longest backoff
     STOPPED = "stopped"
+
+
+# How the header says each state (translated where shown).
+_STATE_WORDS = {
+    "disabled": N_("off"),
+    "connecting": N_("connecting"),
+    "connected": N_("connected"),
+    "reconnecting": N_("reconnecting"),
+    "auth-failed": N_("login refused"),
+    "stopped": N_("stopped"),
+}
 
 
 @dataclass(frozen=True)
@@ -106,15 +118,21 @@ class GatewayStatus:
         return self.state is ConnectionState.CONNECTED
 
     def line(self) -> str:
-        """One short line: `AMI connected, 3 ms` / `AMI reconnecting in 4 s: Connection refused`."""
+        """One short line: `AMI connected, 3 ms` / `AMI reconnecting in 4 s: Connection refused`
+        (in the console's language; `detail` is the server's or the OS's own words)."""
         if self.state is ConnectionState.CONNECTED:
-            rtt = f", {self.rtt_ms:.0f} ms" if self.rtt_ms is not None else ""
-            lag = f", lag {self.event_lag_s:.1f} s" if self.event_lag_s is not None and self.event_lag_s >= 1 else ""
-            sync = "" if self.synced else " (not synced)"
-            return f"AMI connected{rtt}{lag}{sync}"
+            rtt = _(", {ms} ms").format(ms=f"{self.rtt_ms:.0f}") if self.rtt_ms is not None else ""
+            lag = (
+                _(", lag {s} s").format(s=f"{self.event_lag_s:.1f}")
+                if self.event_lag_s is not None and self.event_lag_s >= 1
+                else ""
+            )
+            sync = "" if self.synced else _(" (not synced)")
+            return _("AMI connected") + rtt + lag + sync
         if self.state is ConnectionState.RECONNECTING and self.retry_in_s is not None:
-            return f"AMI reconnecting in {self.retry_in_s:.0f} s: {self.detail}"
-        return f"AMI {self.state.value}" + (f": {self.detail}" if self.detail else "")
+            return _("AMI reconnecting in {s} s: {why}").format(s=f"{self.retry_in_s:.0f}", why=self.detail)
+        state = _(_STATE_WORDS.get(self.state.value, self.state.value))
+        return _("AMI {state}").format(state=state) + (f": {self.detail}" if self.detail else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -540,7 +558,7 @@ class AmiGateway:
         for fut in self._originates.values():
             if not fut.done():
                 fut.set_result(None)
-        for _, fut in self._conditions:
+        for _cond, fut in self._conditions:
             if not fut.done():
                 fut.set_result("connection-lost")
 
