@@ -12,6 +12,7 @@ from datetime import datetime, time
 from typing import Any
 
 from floorconsole.config import Thresholds
+from floorconsole.i18n import _, ngettext
 from floorconsole.printable import printable
 from floorconsole.rules import is_long_call, is_past_apology, is_sl_below_target
 from floorconsole.shifts import ShiftWindow
@@ -35,7 +36,11 @@ class AlertTracker:
         before, self.overdue_items = self.overdue_items, n
         if n > before:
             return [
-                f"{n} open item{'s' if n > 1 else ''} overdue: close them with a result (H, or floorconsole followups)"
+                ngettext(
+                    "{n} open item overdue: close it with a result (H, or floorconsole followups)",
+                    "{n} open items overdue: close them with a result (H, or floorconsole followups)",
+                    n,
+                ).format(n=n)
             ]
         return []
 
@@ -62,9 +67,17 @@ class AlertTracker:
             if is_sl_below_target(q, thresholds):
                 low_sl.add(q.name)
         for name in sorted(waiting_long - self.apology_queues):
-            out.append(f"Queue {printable(name)}: a caller has waited past {thresholds.apology_wait_s:.0f} s")
+            out.append(
+                _("Queue {name}: a caller has waited past {s} s").format(
+                    name=printable(name), s=f"{thresholds.apology_wait_s:.0f}"
+                )
+            )
         for name in sorted(low_sl - self.low_sl_queues):
-            out.append(f"Queue {printable(name)}: service level below {thresholds.sl_target_pct:.0f}%")
+            out.append(
+                _("Queue {name}: service level below {pct}%").format(
+                    name=printable(name), pct=f"{thresholds.sl_target_pct:.0f}"
+                )
+            )
         self.apology_queues, self.low_sl_queues = waiting_long, low_sl
         calls = set()
         names = {}
@@ -75,9 +88,12 @@ class AlertTracker:
         new_calls = sorted(calls - self.long_calls)
         if new_calls:
             who = ", ".join(printable(names[c]) for c in new_calls[:3])
-            more = f" and {len(new_calls) - 3} more" if len(new_calls) > 3 else ""
+            more = _(" and {n} more").format(n=len(new_calls) - 3) if len(new_calls) > 3 else ""
+            minutes = f"{thresholds.long_call_s / 60:.0f}"
             out.append(
-                f"Long call{'s' if len(new_calls) > 1 else ''} (≥ {thresholds.long_call_s / 60:.0f} min): {who}{more}"
+                ngettext(
+                    "Long call (≥ {min} min): {who}{more}", "Long calls (≥ {min} min): {who}{more}", len(new_calls)
+                ).format(min=minutes, who=who, more=more)
             )
         self.long_calls = calls
         return out
