@@ -37,6 +37,9 @@ def test_take_over_a_call_in_the_demo(tmp_path: Path) -> None:
     try:
         wait_for(session, lambda s: "AMI connected" in s and "talking to" in s, what="the demo, AMI connected")
         keys(session, "/")
+        # type only once the filter bar has the focus: keys sent before would go to the table
+        # (s sorts), which is what a loaded machine showed
+        wait_for(session, lambda s: "filter: name" in s, what="the filter bar")
         keys(session, "s:on", literal=True)
         keys(session, "Enter")
         screen = wait_for(session, lambda s: "s:on" in s, what="the filter")
