@@ -8,7 +8,8 @@ seconds, a snapshot of the floor next to the records database; consoles on the s
 database then open from that snapshot at once instead of refolding the shift. It writes
 nothing to the terminal but one status line (`--quiet`: nothing but errors), and stops
 cleanly on SIGINT/SIGTERM (final position and snapshot saved). See docs/watch.md for a
-systemd unit."""
+systemd unit.
+"""
 
 from __future__ import annotations
 
