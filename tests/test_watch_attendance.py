@@ -93,8 +93,9 @@ def test_watch_records_late_and_not_rostered_once_with_no_console(tmp_path: Path
         try:
             wait_for(lambda: len(_flags(db)) >= 2, timeout=90, what="two flags recorded by watch")
         except AssertionError:
-            proc.terminate()
-            raise AssertionError(f"not recorded; watch said: {proc.communicate(timeout=20)[1][-1500:]}") from None
+            proc.send_signal(signal.SIGTERM)
+            said = proc.communicate(timeout=30)[1][-1500:]
+            raise AssertionError(f"not recorded; watch said: {said}") from None
         assert _flags(db) == [("SIP/1002", "unrostered"), ("SIP/1009", "late")]
         # SIP/1009 comes: a later run of the rules records the late episode's end (how late),
         # and by then nothing was recorded twice
@@ -103,8 +104,9 @@ def test_watch_records_late_and_not_rostered_once_with_no_console(tmp_path: Path
         wait_for(lambda: _ended(db) == 1, timeout=60, what="the late episode's end recorded")
         assert _flags(db) == [("SIP/1002", "unrostered"), ("SIP/1009", "late")]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert out == ""
     with Store(db, clock=ManualClock(now), read_only=True) as store:
