@@ -20,6 +20,7 @@ from floorconsole.feed_escalation import recorder
 from floorconsole.feedpos import position_file_for
 from floorconsole.identity import Actor, current_actor
 from floorconsole.layout import FloorLayout, configured_layout
+from floorconsole.roster.attendance_recorder import AttendanceRecorder, FollowAttendance
 from floorconsole.snapshot import snapshot_file_for
 from floorconsole.store import StoreService
 
@@ -97,6 +98,18 @@ def build_engine(
         snapshot_out=snapshot_file if watcher else None,
     )
     return engine
+
+
+def follow_attendance(
+    config: Config, engine: FloorEngine, service: StoreService, clock: Clock, actor: Actor
+) -> FollowAttendance:
+    """Attendance flags recorded with no console open (`floorconsole watch`): a recorder fed
+    by `engine` (subscribed here: call before `engine.start()`), stepped on its own thread
+    once started; a refused write is shown with the feed's health."""
+    recorder = AttendanceRecorder(service, config, actor, on_problem=engine.report_problem, every_s=0.0)
+    follow = FollowAttendance(recorder, clock)
+    engine.subscribe(follow.on_update)
+    return follow
 
 
 def build_parts(

@@ -1,18 +1,21 @@
 """Attendance on the main screen: who is rostered now against who is logged in.
 
-`AttendanceWatch` feeds the pure `AttendanceDetector` from the console's floor updates (no
-polling: the App hands it every changed seat, and the time once a second), records each
-flag once through the store service, and reloads the expected floor when the records change
-or the shift does. `AttendancePanel` lists this shift's flags (allowed ones marked), the
-people rostered now who are not logged in, and swap warnings for shifts about to start. It
-stays hidden while there is no roster for today and nothing to say.
+`AttendanceWatch` is the console's display of attendance. The recording is the domain's
+`AttendanceRecorder` (floorconsole/roster/attendance_recorder.py, the same one `floorconsole
+watch` runs headless): the App hands it every changed seat (no polling) and the time once a
+second, and it records each flag once through the store service and reloads the expected
+floor when the records change or the shift does. The watch keeps only what the screens show:
+the seat marks, who is absent, the roll call prefill. `AttendancePanel` lists this shift's
+flags (allowed ones marked), the people rostered now who are not logged in, those on leave
+who came in anyway, and swap warnings for shifts about to start. It stays hidden while there
+is no roster for today and nothing to say.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
@@ -21,13 +24,16 @@ from textual.widgets import Static
 from floorconsole.config import Config
 from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
-from floorconsole.roster.attendance import AttendanceDetector, FlagEnded
+from floorconsole.roster.attendance import AttendanceDetector
+from floorconsole.roster.attendance_recorder import DETECT_EVERY_S, AttendanceRecorder
 from floorconsole.roster.expected import ExpectedFloor, SwapWarning, warnings_due
 from floorconsole.roster.model import AttendanceFlag
 from floorconsole.roster.roll_call import RollCallLine, prefill
-from floorconsole.shifts import ShiftWindow, shift_at_epoch
+from floorconsole.shifts import ShiftWindow
 from floorconsole.store import Store
 from floorconsole.views import SeatView
+
+__all__ = ["DETECT_EVERY_S", "KIND_LABELS", "AttendancePanel", "AttendanceWatch"]
 
 KIND_LABELS = {
     "late": N_("late"),
@@ -36,87 +42,86 @@ KIND_LABELS = {
     "unrostered": N_("not rostered"),
 }
 MARK_ROSTERED, MARK_UNROSTERED, MARK_FLAGGED = "✓", "·", "⚑"
-# The rules run every few seconds, not every second: a flag's time is the episode's own, so
-# it is only recorded up to this much later (benchmarks/attendance_tick.py: ~10 ms a run at
-# 5,000 seats, on the UI thread).
-DETECT_EVERY_S = 5.0
 
 
 class AttendanceWatch:
-    """The console's attendance state: detector, expected floor, this shift's recorded flags."""
+    """The console's attendance: the recorder (detector, expected floor, this shift's recorded
+    flags) and what the screens show of it."""
 
     def __init__(self, service: Any, config: Config, actor: Any) -> None:
         self.service = service
         self.config = config
         self.actor = actor
-        self.detector = AttendanceDetector(config.shifts, config.roster.attendance)
-        self.expected = ExpectedFloor()
-        self.flags: list[AttendanceFlag] = []  # recorded flags of the shift in progress
-        self.shift: ShiftWindow | None = None
-        self.loaded = False  # the expected floor has been read at least once
+        self.recorder = AttendanceRecorder(service, config, actor)
         self.roll_call_taken = False  # this shift's roll call is in the duty log
         self._expected_now: set[str] = set()
         self._flagged_now: set[str] = set()
-        self.pending: list[Any] = []  # futures of writes not yet done (tests wait on these)
-        self._requested: str | None = None  # the shift whose expected floor was last asked for
-        self._last_run = float("-inf")
+
+    # The recorder's state, read and set through the watch as before.
+    @property
+    def detector(self) -> AttendanceDetector:
+        return self.recorder.detector
+
+    @property
+    def expected(self) -> ExpectedFloor:
+        return self.recorder.expected
+
+    @expected.setter
+    def expected(self, value: ExpectedFloor) -> None:
+        self.recorder.expected = value
+
+    @property
+    def flags(self) -> list[AttendanceFlag]:
+        """Recorded flags of the shift in progress."""
+        return self.recorder.flags
+
+    @flags.setter
+    def flags(self, value: list[AttendanceFlag]) -> None:
+        self.recorder.flags = value
+
+    @property
+    def shift(self) -> ShiftWindow | None:
+        return self.recorder.shift
+
+    @shift.setter
+    def shift(self, value: ShiftWindow | None) -> None:
+        self.recorder.shift = value
+
+    @property
+    def loaded(self) -> bool:
+        return self.recorder.loaded
+
+    @loaded.setter
+    def loaded(self, value: bool) -> None:
+        self.recorder.loaded = value
+
+    @property
+    def pending(self) -> list[Any]:
+        """Futures of writes not yet done (tests wait on these)."""
+        return self.recorder.pending
 
     # ---- from the floor -----------------------------------------------------------
 
     def observe(self, seats: Iterable[SeatView], now: float) -> None:
-        self.detector.observe(seats, now)
+        self.recorder.observe(seats, now)
 
     def tick(self, now: float, live: bool = True) -> bool:
         """Run the rules and record what they found, once the feed is caught up (`live`: a
         backfill half read would show people as absent). True when the shift changed."""
-        key = shift_at_epoch(self.config.shifts, now).key
-        changed = key != self._requested
-        self._requested = key
-        if not self.loaded or not live or now - self._last_run < DETECT_EVERY_S:
-            return changed
-        self._last_run = now
-        for event in self.detector.tick(now):
-            if isinstance(event, AttendanceFlag):
-                self._submit(Store.record_attendance_flag, event, self.actor)
-            elif isinstance(event, FlagEnded):
-                self._submit(
-                    Store.end_attendance_flag,
-                    event.person,
-                    event.kind,
-                    event.shift_key,
-                    event.started_at,
-                    event.minutes,
-                    self.actor,
-                )
-        return changed
-
-    def _submit(self, method: Any, *args: Any) -> None:
-        future = self.service.submit(method, *args)
-        self.pending = [f for f in self.pending if not f.done()]
-        self.pending.append(future)
+        return self.recorder.tick(now, live)
 
     # ---- from the records -----------------------------------------------------------
 
     async def reload(self, now: float) -> None:
-        """Read the expected floor (yesterday to tomorrow: a night shift, the warnings) and this
-        shift's recorded flags."""
-        shift = shift_at_epoch(self.config.shifts, now)
-        day = shift.start.date()
-        expected = await asyncio.wrap_future(
-            self.service.submit(Store.expected_between, day - timedelta(days=1), day + timedelta(days=1))
-        )
-        flags = await asyncio.wrap_future(
-            self.service.submit(Store.list_attendance_flags, shift.start.timestamp(), shift.end.timestamp())
-        )
+        """Read the expected floor (yesterday to tomorrow: a night shift, the warnings), this
+        shift's recorded flags and whether its roll call is taken."""
+        await self.recorder.reload(now)
+        shift = self.recorder.shift
+        assert shift is not None
         calls = await asyncio.wrap_future(self.service.submit(Store.list_roll_calls, shift.key))
         self.roll_call_taken = bool(calls)
-        self.shift = shift
-        self.expected = expected
-        self.flags = [f for f in flags if f.shift_key == shift.key]
-        self.detector.set_expected(expected)
-        self._expected_now = set(expected.slots.get((day, shift.name), {}))
+        self._expected_now = set(self.expected.slots.get((shift.start.date(), shift.name), {}))
         self._flagged_now = {f.person for f in self.flags if not f.allowed}
-        self.loaded = True
 
     # ---- what the screens show --------------------------------------------------------
 
@@ -140,6 +145,14 @@ class AttendanceWatch:
         """Rostered on the shift in progress and not logged in."""
         here = self.detector.logged_in_people()
         return sorted(p for p in self._expected_now if p not in here)
+
+    def on_leave_here(self) -> list[str]:
+        """On approved leave from the shift in progress and logged in anyway (not flagged)."""
+        if self.shift is None:
+            return []
+        leave = self.expected.on_leave.get((self.shift.start.date(), self.shift.name), {})
+        here = self.detector.logged_in_people()
+        return sorted(p for p in leave if p in here)
 
     def warnings(self, now: float) -> list[SwapWarning]:
         return warnings_due(self.expected, self.config.shifts, now, self.config.roster.attendance.warn_ahead_h)
@@ -195,6 +208,10 @@ class AttendancePanel(Static):
             if absent:
                 text.append("\n" + _("Not logged in: "), style="bold")
                 text.append(printable(", ".join(absent[:20])) + (" …" if len(absent) > 20 else ""))
+            came = watch.on_leave_here()
+            if came:
+                text.append("\n" + _("On leave, logged in anyway: "), style="bold")
+                text.append(printable(", ".join(came[:20])) + (" …" if len(came) > 20 else ""))
         for f in sorted(watch.flags, key=lambda f: f.started_at):
             text.append("\n")
             when = datetime.fromtimestamp(f.started_at).strftime("%H:%M")

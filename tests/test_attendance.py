@@ -101,6 +101,19 @@ def test_unrostered_after_the_grace() -> None:
     assert flags(d.tick(at(D1, 10))) == []
 
 
+def test_on_leave_and_logged_in_is_not_unrostered() -> None:
+    """Someone on approved leave who comes in anyway is rostered (the leave took them off the
+    shift): no "not rostered" flag, however long they stay; nor late, they are not expected."""
+    d = detector(DAY, [ApprovedLeave("li", D1, "day", "ordinary")])
+    d.observe([seat("wang", "AVAILABLE", at(D1, 7, 55)), seat("li", "AVAILABLE", at(D1, 8, 40))], at(D1, 8, 40))
+    assert flags(d.tick(at(D1, 9))) == []
+    assert flags(d.tick(at(D1, 12))) == []
+    assert d.logged_in_people() == {"li", "wang"}
+    # on leave from the day shift only: staying into the evening, where the roster covers the
+    # day and does not name them, is working unrostered (as it is for wang)
+    assert sorted(flags(d.tick(at(D1, 16, 15)))) == [("li", "unrostered", 15), ("wang", "unrostered", 15)]
+
+
 def test_no_roster_for_the_day_no_unrostered_flags() -> None:
     d = detector([RosterEntry(D1 + timedelta(days=5), "li", "day", "g")])
     d.observe([seat("sun", "AVAILABLE", at(D1, 9))], at(D1, 9))

@@ -95,3 +95,36 @@ async def test_absent_flags_and_swap_warning() -> None:
         panel.show(watch, later)
         await pilot.pause()
         assert "uncovered" not in str(panel.render())
+
+
+@pytest.mark.anyio
+async def test_on_leave_and_logged_in_shown_present_not_flagged() -> None:
+    """Came in despite approved leave: the panel says so, the roll call marks them present
+    with the leave in the note, and the detector raises no "not rostered" flag."""
+    from floorconsole.roster.roll_call import RollCallLine
+
+    roster = [RosterEntry(D1, "Li Na", "day", "g"), RosterEntry(D1, "Zhao Lei", "day", "g")]
+    watch = _watch(roster, leave=[ApprovedLeave("Zhao Lei", D1, "day", "sick")])
+    now = datetime(2026, 12, 1, 10).astimezone().timestamp()
+    watch.detector.observe(
+        [
+            SeatView("Li Na", "Li Na", "", (), "AVAILABLE", now - 7200, None, "", 0, 0),
+            SeatView("Zhao Lei", "Zhao Lei", "", (), "AVAILABLE", now - 3600, None, "", 0, 0),
+        ],
+        now,
+    )
+    assert [e for e in watch.detector.tick(now) if isinstance(e, AttendanceFlag)] == []
+    assert watch.on_leave_here() == ["Zhao Lei"]
+    assert watch.roll_call_lines() == [
+        RollCallLine("Li Na", "g", "present"),
+        RollCallLine("Zhao Lei", "", "present", "on sick leave, came in"),
+    ]
+    app = PanelApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        panel = app.query_one(AttendancePanel)
+        panel.show(watch, now)
+        await pilot.pause()
+        text = str(panel.render())
+        assert "day: 1 rostered, 1 logged in" in text
+        assert "On leave, logged in anyway: Zhao Lei" in text
+        assert "not rostered" not in text

@@ -1,7 +1,9 @@
 """`floorconsole watch`: the feed engine without a screen, all shift long.
 
 It follows the feed, records every feed escalation as it is written (raised by the agent on
-the line, once, whether or not a console is open), keeps the feed position and, every few
+the line, once, whether or not a console is open) and every attendance flag of the roster
+(late, off post, long meal, not rostered: once per episode, console or not;
+floorconsole/roster/attendance_recorder.py), keeps the feed position and, every few
 seconds, a snapshot of the floor next to the records database; consoles on the same
 database then open from that snapshot at once instead of refolding the shift. It writes
 nothing to the terminal but one status line (`--quiet`: nothing but errors), and stops
@@ -33,9 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Follow the feed headless until stopped."""
+    from floorconsole.identity import current_actor
     from floorconsole.layout import configured_layout
     from floorconsole.store import StoreError, StoreService
-    from floorconsole.wiring import build_engine, wall_clock
+    from floorconsole.wiring import build_engine, follow_attendance, wall_clock
 
     if not args.interval > 0 or (args.seconds is not None and not args.seconds >= 0):
         print("floorconsole watch: --interval must be positive and --seconds not negative", file=sys.stderr)
@@ -55,9 +58,11 @@ def run(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     engine = build_engine(config, feed, clock, layout, service, watcher=True)
+    attendance = follow_attendance(config, engine, service, clock, current_actor(config))
     status = _Status(quiet=args.quiet, tty=sys.stderr.isatty())
     try:
         engine.start()
+        attendance.start()
         waited = 0.0
         while not stop.wait(
             args.interval if args.seconds is None else min(args.interval, max(0.0, args.seconds - waited))
@@ -67,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
             if args.seconds is not None and waited >= args.seconds:
                 break
     finally:
+        attendance.stop()
         engine.stop()
         service.close()
         for sig, handler in previous.items():

@@ -17,6 +17,10 @@ The rules (DOMAIN.md, "Rosters, leave and swaps"; thresholds in `[attendance]`):
 - unrostered: logged in during a shift of a day the roster covers without being expected on
   it, `unrostered_grace_min` (15) minutes or more (those finishing a call after their shift
   are not flagged).
+
+Someone on approved leave from the shift who logs in anyway is not flagged: they are rostered
+(the leave took them off the shift, not the roster), so it is no unrostered working; the panel
+lists them as on leave and logged in, and the roll call marks them present.
 """
 
 from __future__ import annotations
@@ -165,9 +169,12 @@ class AttendanceDetector:
                 for kind, began in self._expected_rules(by_person.get(person), start, now):
                     active[self._raise(out, person, kind, w.key, began, now, end)] = None
             if day in self.expected.days:
+                on_leave = self.expected.on_leave.get((day, w.name), {})
                 for person, seat in by_person.items():
                     if not seat.logged_in or person in expected or seat.login_at is None:
                         continue
+                    if person in on_leave:
+                        continue  # came in despite approved leave: shown as such, not "unrostered"
                     began = max(seat.login_at, start)
                     if now - began >= self.settings.unrostered_grace_min * 60:
                         active[self._raise(out, person, "unrostered", w.key, began, now, end)] = None

@@ -40,7 +40,8 @@ def next_mark(mark: RollCallMark) -> RollCallMark:
 def prefill(
     expected: ExpectedFloor, day: date, shift: str, logged_in: Collection[str], late: Collection[str] = ()
 ) -> list[RollCallLine]:
-    """Everyone expected on (day, shift), and everyone on leave from it, marked from the floor."""
+    """Everyone expected on (day, shift), and everyone on leave from it, marked from the floor
+    (someone on leave who is logged in anyway is present, the note saying so)."""
     lines = []
     for e in expected.expected(day, shift):
         if e.person in logged_in:
@@ -50,7 +51,12 @@ def prefill(
         note = _("covers {person}").format(person=e.covers) if e.covers else ""
         lines.append(RollCallLine(e.person, e.group, mark, note))
     for person, leave in sorted(expected.on_leave.get((day, shift), {}).items()):
-        lines.append(RollCallLine(person, "", "on_leave", leave.kind))
+        if person in logged_in:
+            # came in despite approved leave: here, so present, with the leave said
+            note = _("on {kind} leave, came in").format(kind=leave.kind)
+            lines.append(RollCallLine(person, "", "present", note))
+        else:
+            lines.append(RollCallLine(person, "", "on_leave", leave.kind))
     return lines
 
 
