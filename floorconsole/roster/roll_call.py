@@ -11,9 +11,18 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from floorconsole.i18n import _
+from floorconsole.i18n import N_, _
 from floorconsole.roster.expected import ExpectedFloor
 from floorconsole.roster.model import RollCallMark
+
+# The roll call's note for someone who came in on a day of approved leave, by leave kind.
+CAME_IN_ON_LEAVE: dict[str, str] = {
+    "ordinary": N_("on ordinary leave, came in"),
+    "urgent": N_("on urgent leave, came in"),
+    "sick": N_("on sick leave, came in"),
+    "night": N_("on night-shift leave, came in"),
+    "holiday": N_("on holiday leave, came in"),
+}
 
 MARKS: tuple[RollCallMark, ...] = ("present", "late", "absent", "on_leave")
 MARK_LABELS: dict[str, str] = {"present": "present", "late": "late", "absent": "absent", "on_leave": "on leave"}
@@ -53,7 +62,7 @@ def prefill(
     for person, leave in sorted(expected.on_leave.get((day, shift), {}).items()):
         if person in logged_in:
             # came in despite approved leave: here, so present, with the leave said
-            note = _("on {kind} leave, came in").format(kind=leave.kind)
+            note = _(CAME_IN_ON_LEAVE.get(leave.kind, CAME_IN_ON_LEAVE["ordinary"]))
             lines.append(RollCallLine(person, "", "present", note))
         else:
             lines.append(RollCallLine(person, "", "on_leave", leave.kind))
