@@ -89,8 +89,41 @@ def child_main(config_path: str, origin_file: str) -> int:
     def clock() -> float:
         return t0 + (time.time() - w0) * speed
 
+    trace = os.environ.get("FC_MEMORY_TRACE")
+    if trace:  # --trace: tracemalloc snapshots on SIGUSR1 (slower; for finding what grows)
+        import tracemalloc
+
+        tracemalloc.start(int(os.environ.get("FC_MEMORY_TRACE_FRAMES", "3")))
+        taken = [0]
+
+        def dump(*_: object) -> None:
+            taken[0] += 1
+            tracemalloc.take_snapshot().dump(f"{trace}.{taken[0]}")
+
+        signal.signal(signal.SIGUSR1, dump)
     config = load_config(config_path)
     return run_console(config, config.feed_path, clock=clock)
+
+
+def show_growth(trace: Path) -> None:
+    """What was allocated between the warm-up snapshot and the last one, biggest first."""
+    import tracemalloc
+
+    for _ in range(100):
+        if Path(f"{trace}.2").exists():
+            break
+        time.sleep(0.1)
+    try:
+        first = tracemalloc.Snapshot.load(f"{trace}.1")
+        last = tracemalloc.Snapshot.load(f"{trace}.2")
+    except OSError as exc:
+        print(f"(no tracemalloc snapshots: {exc})")
+        return
+    print("grew most after warm-up (tracemalloc, by traceback):")
+    for stat in last.compare_to(first, "traceback")[:12]:
+        print(f"  {stat.size_diff / 1024:+9.0f} KB {stat.count_diff:+7d} blocks")
+        for line in stat.traceback.format(limit=4):
+            print(f"      {line}")
 
 
 def rss_mb(pid: int) -> float:
@@ -112,6 +145,7 @@ def main() -> int:
     ap.add_argument("--speed", type=float, default=48.0, help="simulated seconds per wall-clock second")
     ap.add_argument("--seed", type=int, default=7, help="the simulator's seed")
     ap.add_argument("--samples", type=int, default=1, help="RSS samples per simulated hour")
+    ap.add_argument("--trace", action="store_true", help="tracemalloc in the console: print what grew after warm-up")
     ap.add_argument("--no-record", dest="record", action="store_false")
     ap.add_argument("--note", default="")
     args = ap.parse_args()
@@ -128,6 +162,8 @@ def main() -> int:
     feed, origin = tmp / "queue_log", tmp / "origin"
     py, me = sys.executable, str(Path(__file__).resolve())
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(ROOT))
+    trace = tmp / "trace"
+    console_env = dict(env, FC_MEMORY_TRACE=str(trace)) if args.trace else env
     sim = subprocess.Popen(
         [py, me, "--sim", str(feed), str(args.seats), str(args.speed), str(args.hours), str(args.seed), str(origin)],
         stderr=subprocess.PIPE,
@@ -148,7 +184,7 @@ def main() -> int:
         stdin=slave,
         stdout=slave,
         stderr=slave,
-        env=env,
+        env=console_env,
         start_new_session=True,
         cwd=str(tmp),
     )
@@ -157,7 +193,7 @@ def main() -> int:
     rows: list[tuple[float, float, float]] = []  # (simulated hour, RSS MB, CPU %)
     probe_ms = float("nan")
     try:
-        if reader.wait_for(b"lag ", 120) is None:
+        if reader.wait_for(b"lag ", 600) is None:
             print("the console did not go live", file=sys.stderr)
             return 2
         print(f"floor: {args.seats} seats, natural load, {args.hours:g} simulated hours at {args.speed:g}x")
@@ -176,6 +212,8 @@ def main() -> int:
             cpu_prev, wall_prev = cpu, wall
             rows.append(row)
             print(f"{row[0]:8.2f} {row[1]:8.1f} {row[2]:7.1f}", flush=True)
+            if args.trace and (i == WARMUP_H * args.samples or i == steps):
+                os.kill(console.pid, signal.SIGUSR1)
         # still following? a probe on the feed's own clock
         fd = os.open(feed, os.O_RDWR | os.O_APPEND)
         reader.expect(b"BMEND")
@@ -193,6 +231,8 @@ def main() -> int:
         sim.send_signal(signal.SIGTERM)
         sim.wait(10)
         os.close(master)
+    if args.trace:
+        show_growth(trace)
     sim_err = sim.stderr.read().decode(errors="replace").strip() if sim.stderr else ""
     ref = next((r for r in rows if r[0] >= WARMUP_H), rows[0])[1]
     last = rows[-1][1]

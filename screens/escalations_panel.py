@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widget import Widget
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from screens import theme
 from screens.resilience import guarded_line
@@ -167,14 +168,23 @@ class EscalationsPanel(RecordList[Any]):
     def item_key(self, item: Any) -> Hashable:
         return item.id
 
-    def set_escalations(self, escalations: Sequence[Any]) -> None:
+    total: int | None = None  # pending in all, when the list holds only the newest of them
+
+    def set_escalations(self, escalations: Sequence[Any], total: int | None = None) -> None:
+        """The pending escalations to list; `total` when they are the newest of more (the
+        console reads a bounded number, `screens.pollers.PENDING_SHOWN`)."""
+        self.total = total
         self.set_items(sorted(escalations, key=lambda e: (e.priority, e.raised_at, e.id)))
 
     def title_text(self) -> Text:
-        text = Text(f"Escalations ({len(self.items)} pending)", style="bold")
+        shown = len(self.items)
+        total = max(self.total or 0, shown)
+        text = Text(f"Escalations ({total} pending)", style="bold")
         untaken = sum(1 for e in self.items if not e.claimed_by)
         if untaken:
             text.append(f"  {untaken} not taken", style="bold red")
+        if total > shown:
+            text.append("  " + _("newest {shown} listed").format(shown=shown), style="dim")
         return text
 
     item_height = 2
