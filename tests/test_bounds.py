@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from support.waiting import until
 from test_store_helpers import LI, WANG, open_store
 from textual.app import App, ComposeResult
 
@@ -115,6 +116,30 @@ async def test_the_seat_table_line_caches_are_capped_on_a_big_floor() -> None:
         assert len(table._static) <= 20_001
 
 
+@pytest.mark.anyio
+async def test_the_seat_table_resorts_a_big_floor_at_most_every_quarter_second() -> None:
+    seats = {f"SIP/{i}": _seat(i) for i in range(300)}
+    app = _Panels(1, seats)
+    async with app.run_test(size=(160, 40)) as pilot:
+        table = app.query_one(SeatTable)
+        table.sort_column = "state"
+        await pilot.pause()
+        sorts: list[int] = []
+        original = table._reorder
+
+        def counted() -> None:
+            sorts.append(1)
+            original()
+
+        table._reorder = counted  # type: ignore[method-assign]
+        for i in range(100, 120):  # twenty updates in a burst, each changing a seat's state
+            seats[f"SIP/{i}"] = _seat(i, "ON_CALL")
+            table.rows_changed([seats[f"SIP/{i}"]])
+        assert len(sorts) <= 1  # the burst costs at most one sort now...
+        await until(pilot, lambda: table.order[:20] == [f"SIP/{i}" for i in range(100, 120)], what="re-sorted")
+        assert len(sorts) <= 2  # ...and one when the quarter second is up
+
+
 def test_the_model_counts_patrolled_seats_without_looping_over_the_floor() -> None:
     model = FloorModel()
     seats = {f"SIP/{i}": _seat(i, "LOGGED_OFF" if i % 4 == 0 else "AVAILABLE") for i in range(100)}
@@ -141,3 +166,22 @@ def test_the_floor_keeps_open_and_ended_calls_within_their_caps() -> None:
     floor.feed(("\n".join(lines).encode(),))
     kept = len(floor._ended) + sum(len(g) for g in floor._ended_old)
     assert 0 < kept <= MAX_ENDED
+
+
+def test_the_ami_tracker_forgets_bridges_whose_destroy_event_was_missed() -> None:
+    from support.fake_ami import Leg, bridge_enter, bridge_leave, hangup, newchannel
+
+    from floorconsole.ami.tracker import AmiTracker
+
+    tracker = AmiTracker()
+    for i in range(500):  # calls bridged and hung up, no BridgeDestroy ever seen
+        a = Leg(f"PJSIP/trunk-{i:08x}", f"{i}.1", f"{i}.1", "13800000000")
+        b = Leg(f"PJSIP/1001-{i:08x}", f"{i}.2", f"{i}.1", "1001")
+        for n, event in enumerate(
+            (newchannel(a), newchannel(b), bridge_enter(f"br{i}", a, 1), bridge_enter(f"br{i}", b, 2))
+        ):
+            tracker.apply(dict(event), 1000.0 + i + n / 10)
+        events = (bridge_leave(f"br{i}", a, 1), hangup(a), hangup(b)) if i % 2 else (hangup(a), hangup(b))
+        for event in events:
+            tracker.apply(dict(event), 1000.5 + i)
+    assert tracker.bridges == {} and tracker.channels == {}

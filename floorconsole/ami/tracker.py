@@ -525,6 +525,8 @@ class AmiTracker:
             members = self.bridges.get(ch.bridge)
             if members is not None:
                 members.discard(uid)
+                if not members:  # a missed BridgeDestroy must not leave it behind for good
+                    del self.bridges[ch.bridge]
         self._remember_end(EndedChannel(ch.name, uid, ch.linkedid, ch.created, now, cause), uid)
         linked = self.by_linkedid.get(ch.linkedid)
         if linked is not None:
@@ -618,6 +620,8 @@ class AmiTracker:
         members = self.bridges.get(bid)
         if members is not None:
             members.discard(uid)
+            if not members:
+                del self.bridges[bid]
         ch = self.channels.get(uid)
         if ch is not None and ch.bridge == bid:
             ch.bridge = None
