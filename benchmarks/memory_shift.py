@@ -89,6 +89,19 @@ def child_main(config_path: str, origin_file: str) -> int:
     def clock() -> float:
         return t0 + (time.time() - w0) * speed
 
+    trim_s = float(os.environ.get("FC_MALLOC_TRIM_S", "0") or 0)
+    if trim_s > 0:  # --malloc-trim: is the growth memory freed but kept by malloc?
+        import ctypes
+        import threading
+
+        libc = ctypes.CDLL("libc.so.6")
+
+        def trim() -> None:
+            while True:
+                time.sleep(trim_s)
+                libc.malloc_trim(0)
+
+        threading.Thread(target=trim, daemon=True).start()
     trace = os.environ.get("FC_MEMORY_TRACE")
     if trace:  # --trace: tracemalloc snapshots on SIGUSR1 (slower; for finding what grows)
         import tracemalloc
@@ -146,6 +159,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7, help="the simulator's seed")
     ap.add_argument("--samples", type=int, default=1, help="RSS samples per simulated hour")
     ap.add_argument("--trace", action="store_true", help="tracemalloc in the console: print what grew after warm-up")
+    ap.add_argument(
+        "--malloc-trim", type=float, default=0, metavar="S", help="diagnosis: malloc_trim(0) in the console every S s"
+    )
     ap.add_argument("--no-record", dest="record", action="store_false")
     ap.add_argument("--note", default="")
     args = ap.parse_args()
@@ -163,7 +179,9 @@ def main() -> int:
     py, me = sys.executable, str(Path(__file__).resolve())
     env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(ROOT))
     trace = tmp / "trace"
-    console_env = dict(env, FC_MEMORY_TRACE=str(trace)) if args.trace else env
+    console_env = dict(env, FC_MEMORY_TRACE=str(trace)) if args.trace else dict(env)
+    if args.malloc_trim:
+        console_env["FC_MALLOC_TRIM_S"] = str(args.malloc_trim)
     sim = subprocess.Popen(
         [py, me, "--sim", str(feed), str(args.seats), str(args.speed), str(args.hours), str(args.seed), str(origin)],
         stderr=subprocess.PIPE,
@@ -253,6 +271,8 @@ def main() -> int:
             "rss_by_hour": [round(r[1], 1) for r in rows],
         }
         params = {"seats": args.seats, "hours": args.hours, "speed": args.speed, "seed": args.seed}
+        if args.malloc_trim:
+            params["malloc_trim_s"] = args.malloc_trim
         results_file.record("memory_shift", params, figures, load_before=load_before, note=args.note)
     import shutil
 

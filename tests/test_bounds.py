@@ -185,3 +185,16 @@ def test_the_ami_tracker_forgets_bridges_whose_destroy_event_was_missed() -> Non
         for event in events:
             tracker.apply(dict(event), 1000.5 + i)
     assert tracker.bridges == {} and tracker.channels == {}
+
+
+def test_the_header_says_catching_up_until_the_shift_so_far_is_read() -> None:
+    from floorconsole.views import FeedStatus
+    from screens.header import FloorHeader
+
+    header = FloorHeader("Li Na")
+    before_any_update = header._feed_text().plain
+    assert "catching up" in before_any_update and "lag" not in before_any_update
+    header.set_health(FeedStatus(path="/q", state="backfilling", backfill_pct=42.4))
+    assert "catching up 42%" in header._feed_text().plain
+    header.set_health(FeedStatus(path="/q", state="live", live=True, lag_bytes=0))
+    assert "lag 0 B" in header._feed_text().plain and "catching up" not in header._feed_text().plain
