@@ -198,3 +198,20 @@ def test_the_header_says_catching_up_until_the_shift_so_far_is_read() -> None:
     assert "catching up 42%" in header._feed_text().plain
     header.set_health(FeedStatus(path="/q", state="live", live=True, lag_bytes=0))
     assert "lag 0 B" in header._feed_text().plain and "catching up" not in header._feed_text().plain
+
+
+def test_the_entry_hash_encoder_writes_what_json_writes() -> None:
+    """verify's faster canonical form (the C encoder built once) is byte for byte json's."""
+    import math
+
+    from floorconsole.store.chain import _dumps, _dumps_flat
+
+    cases = [
+        ["e2", 7, 1763900000.25, "Li Na", "general", 'body "quoted" \\ 中文 \U0001f600 \x00', None, "0" * 64],
+        [1, -0.0, 5e-324, 1e300, True, False, "", "\ud800"],
+    ]
+    for values in cases:
+        assert _dumps_flat(values) == _dumps(values)
+    for bad in (math.nan, math.inf):
+        with pytest.raises(ValueError):
+            _dumps_flat([bad])
