@@ -116,9 +116,7 @@ def entry_hash_v1(
     """The hash entries written before migration m003 carry (it left out shift, os_user and
     terminal; those columns of such an entry are covered by its record-chain link instead,
     hashed when the migration ran). Also the form of `floorconsole-archive/1` files."""
-    return _sha256(
-        _dumps_flat([int(seq), float(time), author, kind, body, refers_to, prev_hash]).encode()
-    ).hexdigest()
+    return _sha256(_dumps_flat([int(seq), float(time), author, kind, body, refers_to, prev_hash]).encode()).hexdigest()
 
 
 def _norm(value: Any) -> Any:
