@@ -215,3 +215,26 @@ def test_the_entry_hash_encoder_writes_what_json_writes() -> None:
     for bad in (math.nan, math.inf):
         with pytest.raises(ValueError):
             _dumps_flat([bad])
+
+
+def test_the_gc_thresholds_raised_for_a_backfill_are_restored_once_caught_up(tmp_path) -> None:  # noqa: ANN001
+    import gc
+
+    from support.waiting import wait_for
+
+    from floorconsole.clock import ManualClock
+    from floorconsole.config import Config
+    from floorconsole.engine import FloorEngine
+
+    feed = tmp_path / "queue_log"
+    t = 1_763_900_000
+    feed.write_text("".join(f"{t + i}|c{i}|sales|NONE|ENTERQUEUE||1380000{i:04d}|1\n" for i in range(500)))
+    before = gc.get_threshold()
+    engine = FloorEngine(Config(db_path=tmp_path / "f.db", feed_path=feed), feed, clock=ManualClock(t + 600))
+    engine.start()
+    try:
+        wait_for(lambda: engine.health.caught_up, what="caught up")
+        wait_for(lambda: gc.get_threshold() == before, what="thresholds restored")
+    finally:
+        engine.stop()
+    assert gc.get_threshold() == before
