@@ -154,6 +154,7 @@ class SeatTable(ScrollView, can_focus=True):
         self._static: dict[str, tuple[SeatRow, tuple[Column, ...], list[Segment | None]]] = {}
         self._last_reorder = -REORDER_EVERY_S  # time.monotonic() of the last re-sort
         self._reorder_timer: Timer | None = None
+        self._rows_sorted = 0  # len(self.rows) at the last re-sort: more rows, re-sort now
 
     # ---- data in -------------------------------------------------------------------
 
@@ -180,6 +181,9 @@ class SeatTable(ScrollView, can_focus=True):
         # the change cannot affect the order (sorting by seat/name with no filter). A re-sort
         # costs the whole floor (20,000 rows), so it runs at most every REORDER_EVERY_S; the
         # changed rows are repainted in place meanwhile.
+        if len(self.rows) != self._rows_sorted:
+            self._reorder()  # seats new to the table show at once (the whole floor, at start)
+            return
         if self._tokens or self.sort_column not in ("seat", "name") or any(r.agent not in self._index for r in changed):
             self._reorder_soon()
         for row in changed:
@@ -244,6 +248,7 @@ class SeatTable(ScrollView, can_focus=True):
 
     def _reorder(self) -> None:
         self._last_reorder = time.monotonic()
+        self._rows_sorted = len(self.rows)
         selected = self.selected_agent
         rows = self.rows.values()
         if self._tokens:
