@@ -48,7 +48,7 @@ class StoreChanged(Message, bubble=False):
 class StoreSnapshot(Message, bubble=False):
     """What the panels show from the store, loaded off the event loop."""
 
-    escalations: list[Any] = field(default_factory=list)  # the newest pending (pollers.PENDING_SHOWN at most)
+    escalations: list[Any] = field(default_factory=list)
     log_entries: list[Any] = field(default_factory=list)
     carried_items: list[Any] = field(default_factory=list)
     patrolled: frozenset[str] = frozenset()
@@ -58,7 +58,7 @@ class StoreSnapshot(Message, bubble=False):
     handed_over: str | None = None  # "handed over, not yet received: you may not leave"
     handover_waiting: str | None = None  # "handover from X waiting (r)", from the moment it is signed
     open_items: Any = None  # store OpenItemCounts: open / overdue / due this shift / escalations
-    escalations_total: int | None = None  # pending in all (None: as many as `escalations`)
+    escalations_total: int | None = None  # pending in all; `escalations` holds the newest (pollers.PENDING_SHOWN)
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, StoreSnapshot)
