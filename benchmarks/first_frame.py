@@ -57,7 +57,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--seats", type=int, default=5000)
+    ap.add_argument("--no-record", dest="record", action="store_false", help="do not append to results.json")
+    ap.add_argument("--note", default="")
     args = ap.parse_args()
+    import results
+
+    load_before = results.load()
+    figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         feed = tmp / "queue_log"
@@ -71,7 +77,8 @@ def main() -> None:
         bare = FloorEngine(config, feed, clock=clock)
         bare.start()
         wait(lambda: bare.health.caught_up)
-        print(f"  refold by a bare engine:              {time.perf_counter() - t0:6.2f} s")
+        figures["bare_refold_s"] = time.perf_counter() - t0
+        print(f"  refold by a bare engine:              {figures['bare_refold_s']:6.2f} s")
         bare.stop()
 
         position, snap = feed_state_files(config, feed)
@@ -86,10 +93,16 @@ def main() -> None:
         )
 
         took = asyncio.run(console_first_frame(config, feed, clock, args.seats))
+        figures["console_snapshot_s"] = took
         print(f"  console first live frame, snapshot:   {took:6.2f} s   (target <= 1 s)")
         snap.unlink()
         took = asyncio.run(console_first_frame(config, feed, clock, args.seats))
+        figures["console_refold_s"] = took
         print(f"  console first live frame, refold:     {took:6.2f} s")
+        print(f"  console refold vs bare engine:        {took / figures['bare_refold_s']:6.2f}x")
+    if args.record:
+        params = {"lines": args.lines, "seats": args.seats}
+        results.record("first_frame", params, figures, load_before=load_before, note=args.note)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,10 @@ def main() -> int:
     """Build the log, then time verify (best of 3)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--entries", type=int, default=100_000)
+    ap.add_argument("--no-record", dest="record", action="store_false", help="do not append to results.json")
+    ap.add_argument("--note", default="")
     args = ap.parse_args()
+    load_before = [round(x, 2) for x in __import__("os").getloadavg()]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "verify.db"
         store = Store(path)
@@ -48,6 +51,14 @@ def main() -> int:
     print(f"entries={args.entries} build={build:.1f}s")
     print(f"verify: best={min(times):.3f}s  runs={', '.join(f'{t:.3f}' for t in times)}")
     print("target <= 1 s:", "MET" if min(times) <= 1.0 else "NOT MET")
+    if args.record:
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import results
+
+        figures = {"verify_best_s": min(times), "verify_worst_s": max(times)}
+        results.record("verify_speed", {"entries": args.entries}, figures, load_before=load_before, note=args.note)
     return 0
 
 

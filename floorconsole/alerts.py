@@ -23,7 +23,9 @@ class AlertTracker:
     """Edge-triggered alerts: each fires once per episode, then re-arms when it clears."""
 
     def __init__(self) -> None:
-        self.seen_escalations: set[int] | None = None  # None: first load, alert nothing old
+        # The highest escalation id seen (ids only grow): one number, however long the shift,
+        # where a set of every id seen grew with each one. None: first load, alert nothing old.
+        self.seen_escalations: int | None = None
         self.long_calls: set[tuple[str, float]] = set()
         self.apology_queues: set[str] = set()
         self.low_sl_queues: set[str] = set()
@@ -45,13 +47,17 @@ class AlertTracker:
         return []
 
     def escalations(self, escalations: Iterable[Any]) -> list[Any]:
-        """The escalations (objects with an `id`) not seen before; none on the first call."""
-        current = {e.id: e for e in escalations}
+        """The escalations (objects with an `id`) newer than any seen before; none on the
+        first call. (An older one coming back into a console's bounded list is not new.)"""
+        current = list(escalations)
+        top = max((e.id for e in current), default=None)
         if self.seen_escalations is None:
-            self.seen_escalations = set(current)
+            self.seen_escalations = top if top is not None else 0
             return []
-        new = [e for i, e in current.items() if i not in self.seen_escalations]
-        self.seen_escalations |= set(current)
+        seen = self.seen_escalations
+        new = [e for e in current if e.id > seen]
+        if top is not None and top > seen:
+            self.seen_escalations = top
         return new
 
     def floor(

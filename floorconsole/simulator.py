@@ -271,6 +271,12 @@ class Simulator:
                 raise ValueError("rate must be positive")
             self.speedup = max(1.0, rate / self.natural_event_rate())
         self.arrival_rates = {q: r * self.speedup for q, r in base.items()}
+        # Rate mode runs k times as many calls a second as the floor would, but a floor's
+        # escalations are people at the end of their patience, not a share of the benchmark's
+        # load: they keep the real floor's rate per wall-clock second (~0.08/s, 270 an hour,
+        # at 5,000 seats; k times that, 1.7/s at 1,000 events/s, piled up thousands nobody
+        # could take over in a shift).
+        self.escalate_p = escalate_p / self.speedup
 
         # Time of day: hourly multipliers (None = flat), the roster order (night crew first).
         self.profile: tuple[float, ...] | None = None if rate is not None else _profile_table(profile)

@@ -182,6 +182,7 @@ class FloorModel:
         self.queues: dict[str, QueueView] = {}
         self.counts: dict[str, AgentCounts] = {}
         self.on_call: dict[str, SeatView] = {}  # seats on a call: what the long-call rule looks at
+        self.logged_in = 0  # seats not logged off, kept as rows change (the header's patrol count)
         self.status = FeedStatus()
         self.rejects: tuple[dict[str, int], list[tuple[str, str]]] = ({}, [])
 
@@ -194,7 +195,9 @@ class FloorModel:
                 continue
             if old is not None:
                 self._count(old, -1)
+                self.logged_in -= old.state != "LOGGED_OFF"
             self._count(seat, +1)
+            self.logged_in += seat.state != "LOGGED_OFF"
             self.seats[agent] = seat
             if seat.state == "ON_CALL":
                 self.on_call[agent] = seat
@@ -207,6 +210,19 @@ class FloorModel:
         if update.rejects is not None:
             self.rejects = update.rejects
         return changed
+
+    def patrol_coverage(self, patrolled: frozenset[str] | None) -> tuple[int, int]:
+        """(seats patrolled this shift that are logged in, seats logged in), in proportion
+        to the patrolled seats, not the floor: `alerts.patrol_coverage` without the loop
+        over every seat (which a 20,000-seat floor paid once a second)."""
+        done = 0
+        if patrolled:
+            seats = self.seats
+            for agent in patrolled:
+                seat = seats.get(agent)
+                if seat is not None and seat.state != "LOGGED_OFF":
+                    done += 1
+        return done, self.logged_in
 
     def _count(self, seat: SeatView, n: int) -> None:
         if seat.state == "LOGGED_OFF":

@@ -31,7 +31,6 @@ from floorconsole.alerts import (
     AlertTracker,
     complaint_summary_reminder_due,
     morning_check_by,
-    patrol_coverage,
     patrol_due,
 )
 from floorconsole.clock import Clock
@@ -246,7 +245,7 @@ class FloorApp(AmiKeys, App[int]):
         table = self._panel(SeatTable)
         header = self._panel(FloorHeader)
         if self._patrol_counts is None:
-            self._patrol_counts = patrol_coverage(self.floor.seats.values(), table.patrolled)
+            self._patrol_counts = self.floor.patrol_coverage(table.patrolled)
         due = patrol_due(
             self._last_patrol, shift.start.timestamp(), now, self.config.thresholds, morning_check_by(shift)
         )
@@ -355,7 +354,7 @@ class FloorApp(AmiKeys, App[int]):
         """Show what the store holds: escalations, log, patrolled seats, open handover."""
         panel = self._panel(EscalationsPanel)
         panel.names = self.names
-        panel.set_escalations(snap.escalations)
+        panel.set_escalations(snap.escalations, total=snap.escalations_total)
         self._panel(HandoverLogPanel).set_log(snap.log_entries, snap.carried_items)
         self._panel(SeatTable).set_patrolled(snap.patrolled)
         self._panel(FloorMap).set_patrolled(snap.patrolled)

@@ -169,14 +169,23 @@ class EscalationsPanel(RecordList[Any]):
     def item_key(self, item: Any) -> Hashable:
         return item.id
 
-    def set_escalations(self, escalations: Sequence[Any]) -> None:
+    total: int | None = None  # pending in all, when the list holds only the newest of them
+
+    def set_escalations(self, escalations: Sequence[Any], total: int | None = None) -> None:
+        """The pending escalations to list; `total` when they are the newest of more (the
+        console reads a bounded number, `screens.pollers.PENDING_SHOWN`)."""
+        self.total = total
         self.set_items(sorted(escalations, key=lambda e: (e.priority, e.raised_at, e.id)))
 
     def title_text(self) -> Text:
-        text = Text(_("Escalations ({n} pending)").format(n=len(self.items)), style="bold")
+        shown = len(self.items)
+        total = max(self.total or 0, shown)
+        text = Text(_("Escalations ({n} pending)").format(n=total), style="bold")
         untaken = sum(1 for e in self.items if not e.claimed_by)
         if untaken:
             text.append("  " + _("{n} not taken").format(n=untaken), style="bold red")
+        if total > shown:
+            text.append("  " + _("newest {shown} listed").format(shown=shown), style="dim")
         return text
 
     item_height = 2

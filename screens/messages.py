@@ -58,6 +58,7 @@ class StoreSnapshot(Message, bubble=False):
     handed_over: str | None = None  # "handed over, not yet received: you may not leave"
     handover_waiting: str | None = None  # "handover from X waiting (r)", from the moment it is signed
     open_items: Any = None  # store OpenItemCounts: open / overdue / due this shift / escalations
+    escalations_total: int | None = None  # pending in all; `escalations` holds the newest (pollers.PENDING_SHOWN)
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, StoreSnapshot)

@@ -16,6 +16,10 @@ from floorconsole.shifts import shift_at_epoch
 from floorconsole.store import Store
 from screens.messages import StoreSnapshot
 
+# The console lists the newest this many pending escalations and counts the rest: a floor
+# where nobody closes them (the simulator's) must not grow the console with each one.
+PENDING_SHOWN = 200
+
 
 class StorePoller:
     """Runs in a worker thread: store change marker -> `StoreSnapshot` for the panels."""
@@ -39,12 +43,12 @@ class StorePoller:
     def load(self) -> StoreSnapshot:
         key = self.shift_key or shift_at_epoch(self.config.shifts, self.clock()).key
         submit = self.service.submit
-        f_esc = submit(Store.list_escalations)
+        f_esc = submit(Store.pending_escalations, PENDING_SHOWN)
         f_log = submit(Store.list_entries, shift=key)
         f_patrol = submit(Store.list_patrol_notes, shift=key)
         f_open = submit(Store.open_handovers)
         f_recent = submit(Store.list_handovers, limit=5)
-        escalations = [e for e in f_esc.result(timeout=30) if not e.outcome]
+        pending_total, escalations = f_esc.result(timeout=30)
         entries = f_log.result(timeout=30)
         notes = f_patrol.result(timeout=30)
         patrolled = frozenset(n.agent for n in notes)
@@ -77,4 +81,5 @@ class StorePoller:
             handed_over=handed_over,
             handover_waiting=handover_waiting,
             open_items=counts,
+            escalations_total=pending_total,
         )

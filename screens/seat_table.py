@@ -13,6 +13,7 @@ touches the engine and the two views cannot disagree.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import ClassVar
@@ -25,6 +26,7 @@ from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from floorconsole.config import Thresholds
 from floorconsole.i18n import N_, _
@@ -61,6 +63,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("queues", N_("Queues"), 16, 4),
     Column("escalations", N_("Esc"), 3, 5, True),
 )
+
+REORDER_EVERY_S = 0.25  # a re-sort after rows change, at most this often (sorted by state...)
 
 # What AMI says right now (ringing, unreachable, who they talk to, time in pause): shown
 # only when [ami] is configured (`enable_live`), after the state.
@@ -160,6 +164,9 @@ class SeatTable(ScrollView, can_focus=True):
         self._combined: dict[Style, Style] = {}
         self._static: dict[str, tuple[SeatRow, tuple[Column, ...], list[Segment | None]]] = {}
         self.roster_mark: Callable[[str], str] | None = None
+        self._last_reorder = -REORDER_EVERY_S  # time.monotonic() of the last re-sort
+        self._reorder_timer: Timer | None = None
+        self._rows_sorted = 0  # len(self.rows) at the last re-sort: more rows, re-sort now
 
     # ---- data in -------------------------------------------------------------------
 
@@ -183,12 +190,16 @@ class SeatTable(ScrollView, can_focus=True):
         if not changed:
             return
         # A changed row can move in the sort order or in/out of the filter; re-sort unless
-        # the change cannot affect the order (sorting by seat/name with no filter).
+        # the change cannot affect the order (sorting by seat/name with no filter). A re-sort
+        # costs the whole floor (20,000 rows), so it runs at most every REORDER_EVERY_S; the
+        # changed rows are repainted in place meanwhile.
+        if len(self.rows) != self._rows_sorted:
+            self._reorder()  # seats new to the table show at once (the whole floor, at start)
+            return
         if self._tokens or self.sort_column not in ("seat", "name") or any(r.agent not in self._index for r in changed):
-            self._reorder()
-        else:
-            for row in changed:
-                self._refresh_agent(row.agent)
+            self._reorder_soon()
+        for row in changed:
+            self._refresh_agent(row.agent)
 
     def set_now(self, now: float) -> None:
         """Move the clock: every visible row's time-in-state changes, so repaint them."""
@@ -258,7 +269,23 @@ class SeatTable(ScrollView, can_focus=True):
 
     # ---- ordering --------------------------------------------------------------------
 
+    def _reorder_soon(self) -> None:
+        """Re-sort now, or once REORDER_EVERY_S has passed since the last re-sort."""
+        if self._reorder_timer is not None:
+            return  # one is due
+        wait = self._last_reorder + REORDER_EVERY_S - time.monotonic()
+        if wait <= 0:
+            self._reorder()
+        else:
+            self._reorder_timer = self.set_timer(wait, self._timed_reorder)
+
+    def _timed_reorder(self) -> None:
+        self._reorder_timer = None
+        self._reorder()
+
     def _reorder(self) -> None:
+        self._last_reorder = time.monotonic()
+        self._rows_sorted = len(self.rows)
         selected = self.selected_agent
         rows = self.rows.values()
         if self._tokens:

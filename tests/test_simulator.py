@@ -195,6 +195,16 @@ def test_rate_mode_hits_the_event_rate_on_5000_seats() -> None:
     assert 800 <= n / 30 <= 1200, n / 30
 
 
+def test_rate_mode_raises_escalations_at_the_real_floors_rate() -> None:
+    """Rate mode speeds calls up, not escalations: per second they stay what the natural
+    floor raises (issue 14: 1.7/s piled up 2,000 pending in 20 minutes)."""
+    natural = simulator_for(seats=5000, profile=None)
+    fast = simulator_for(seats=5000, rate=1000, profile=None)
+    per_s = sum(natural.natural_rates.values()) * natural.escalate_p
+    assert fast.escalate_p * sum(fast.arrival_rates.values()) == pytest.approx(per_s)
+    assert per_s < 0.2  # a handful a minute on 5,000 seats
+
+
 def test_run_writes_history_then_live_and_rotates(tmp_path: Path) -> None:
     out = tmp_path / "new" / "dir" / "queue_log"
     sim = Simulator(load_layout(), demo_thresholds(), seed=1, profile=None)  # as busy at any hour

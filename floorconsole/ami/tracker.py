@@ -532,6 +532,8 @@ class AmiTracker:
             if members is not None:
                 members.discard(uid)
                 self._touch_bridge(members)  # the peers lose the party they talked to
+                if not members:  # a missed BridgeDestroy must not leave it behind for good
+                    del self.bridges[ch.bridge]
         self._remember_end(EndedChannel(ch.name, uid, ch.linkedid, ch.created, now, cause), uid)
         linked = self.by_linkedid.get(ch.linkedid)
         if linked is not None:
@@ -630,6 +632,8 @@ class AmiTracker:
         members = self.bridges.get(bid)
         if members is not None:
             members.discard(uid)
+            if not members:
+                del self.bridges[bid]
         ch = self.channels.get(uid)
         if ch is not None and ch.bridge == bid:
             ch.bridge = None

@@ -30,6 +30,27 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=F
 _dumps_sorted = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True).encode
 _sha256 = hashlib.sha256
 
+
+def _flat_encoder() -> Any:
+    """`_dumps` for a flat list of scalars (an entry's canonical form), byte for byte, with
+    the C encoder built once instead of on every call (a third of `verify`'s time over
+    100,000 entries). No circular-reference check: the list holds no containers."""
+    from json import encoder as _enc
+
+    make = getattr(_enc, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the plain encoder
+        return _dumps
+    encode = make(None, json.JSONEncoder().default, _enc.encode_basestring, None, ":", ",", False, False, False)
+    join = "".join
+
+    def dumps(values: list[Any]) -> str:
+        return join(encode(values, 0))
+
+    return dumps
+
+
+_dumps_flat = _flat_encoder()
+
 # Every stored column of `entries` but `hash`, in the order they are hashed.
 ENTRY_COLUMNS: tuple[str, ...] = (
     "seq",
@@ -83,7 +104,7 @@ def entry_hash(
     """SHA-256 (hex) of the entry's canonical form (every stored column; `entry_canonical`,
     repeated inline because `verify` calls this for every entry)."""
     return _sha256(
-        _dumps(
+        _dumps_flat(
             ["e2", int(seq), float(time), author, kind, body, refers_to, prev_hash, shift, os_user, terminal]
         ).encode("utf-8")
     ).hexdigest()
@@ -95,7 +116,7 @@ def entry_hash_v1(
     """The hash entries written before migration m003 carry (it left out shift, os_user and
     terminal; those columns of such an entry are covered by its record-chain link instead,
     hashed when the migration ran). Also the form of `floorconsole-archive/1` files."""
-    return _sha256(_dumps([int(seq), float(time), author, kind, body, refers_to, prev_hash]).encode()).hexdigest()
+    return _sha256(_dumps_flat([int(seq), float(time), author, kind, body, refers_to, prev_hash]).encode()).hexdigest()
 
 
 def _norm(value: Any) -> Any:

@@ -166,6 +166,31 @@ def list_escalations(
     return [_build(ctx, r, by_esc.get(r["id"], []), moves.get(r["id"], [])) for r in rows]
 
 
+def pending_escalations(ctx: Ctx, limit: int) -> tuple[int, list[Escalation]]:
+    """(how many escalations have no outcome, the newest `limit` of them, oldest first).
+
+    What a console shows: a busy floor can pile up thousands nobody has closed yet, and a
+    console reloads its list whenever the records change; reading the newest `limit` and a
+    count keeps that read, and the console's memory, bounded whatever the pile."""
+    pending = "NOT EXISTS (SELECT 1 FROM escalation_events x WHERE x.escalation_id = e.id AND x.action = 'outcome')"
+    total = int(ctx.conn.execute(f"SELECT COUNT(*) FROM escalations e WHERE {pending}").fetchone()[0])
+    if total == 0 or limit <= 0:
+        return total, []
+    rows = dict_rows(
+        ctx.conn, f"SELECT e.* FROM escalations e WHERE {pending} ORDER BY e.id DESC LIMIT ?", (int(limit),)
+    )
+    rows.reverse()
+    ids = [r["id"] for r in rows]
+    marks = ",".join("?" * len(ids))
+    by_esc: dict[int, list[dict]] = {}
+    for ev in dict_rows(ctx.conn, f"SELECT * FROM escalation_events WHERE escalation_id IN ({marks}) ORDER BY id", ids):
+        by_esc.setdefault(ev["escalation_id"], []).append(ev)
+    moves: dict[int, list[dict]] = {}
+    for ev in dict_rows(ctx.conn, f"SELECT * FROM escalation_claims WHERE escalation_id IN ({marks}) ORDER BY id", ids):
+        moves.setdefault(ev["escalation_id"], []).append(ev)
+    return total, [_build(ctx, r, by_esc.get(r["id"], []), moves.get(r["id"], [])) for r in rows]
+
+
 def _claim_row(ctx: Ctx, escalation_id: int) -> dict | None:
     rows = dict_rows(
         ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id = ? AND action = 'claim'", (escalation_id,)

@@ -434,6 +434,11 @@ class Store:
         """Escalations oldest first (open ones only unless include_closed)."""
         return escalations.list_escalations(self._ctx, include_closed, since, agent)
 
+    @_reads
+    def pending_escalations(self, limit: int = 200) -> tuple[int, list[Escalation]]:
+        """(count of escalations without an outcome, the newest `limit` of them, oldest first)."""
+        return escalations.pending_escalations(self._ctx, limit)
+
     @_writes
     def claim_escalation(self, escalation_id: int, actor: Actor) -> Escalation:
         """Take over an escalation; AlreadyClaimed(by, at) if someone else has."""
