@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 
+from floorconsole import glyphs
 from floorconsole.confidential import FINDING_KINDS, shown_body
 from floorconsole.i18n import N_, _
 from floorconsole.log_kinds import kind_label
@@ -57,7 +58,7 @@ class HandoverLogPanel(RecordList[LogLine]):
         if line.kind == "carried":
             item = line.record
             acked = item.acknowledged is not None
-            text.append("✓ " if acked else "↳ ", style="green" if acked else "bold yellow")
+            text.append(f"{glyphs.current().check} " if acked else "↳ ", style="green" if acked else "bold yellow")
             text.append(f"{printable(kind_label(entry.kind), max_len=14)}: ", style="yellow")
             text.append(printable(shown_body(entry.kind, entry.body or "", self.sees_findings), max_len=200))
             if item.note and (self.sees_findings or entry.kind not in FINDING_KINDS):

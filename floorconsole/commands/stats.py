@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from floorconsole import glyphs
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
 from floorconsole.i18n import N_, _, is_chinese, ljust_cells, rjust_cells
@@ -132,7 +133,7 @@ def stats_dict(floor: Floor) -> dict[str, Any]:
 
 
 def _fmt(v: Any, suffix: str = "") -> str:
-    return "—" if v is None else f"{v}{suffix}"
+    return glyphs.current().none if v is None else f"{v}{suffix}"
 
 
 def render_table(result: dict[str, Any]) -> str:
