@@ -67,9 +67,7 @@ def test_masks_and_truncation_use_the_safe_glyphs(auto_glyphs) -> None:
     assert printable("abcdefghij", max_len=5) == "abcd~"
 
 
-@pytest.mark.parametrize(
-    ("value", "expected"), [("true", True), ("false", False), ('"auto"', None), ('"AUTO"', None)]
-)
+@pytest.mark.parametrize(("value", "expected"), [("true", True), ("false", False), ('"auto"', None), ('"AUTO"', None)])
 def test_config_console_ambiguous_wide(tmp_path: Path, value: str, expected: bool | None) -> None:
     path = tmp_path / "floorconsole.toml"
     path.write_text(f"[console]\nambiguous_wide = {value}\n", encoding="utf-8")

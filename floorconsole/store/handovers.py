@@ -153,7 +153,7 @@ def _with_open_items(ctx: Ctx, items: list[HandoverItemDraft]) -> tuple[list[Han
     still_open = {i.id: i for i in open_items.list_open_items(ctx)}
     links: list[int | None] = []
     for item in items:
-        kind, _, ident = (item.source or "").partition(":")
+        kind, _sep, ident = (item.source or "").partition(":")
         oid: int | None = None
         if kind == "open_item" and ident.isdigit():
             oid = int(ident)
