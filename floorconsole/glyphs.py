@@ -37,6 +37,7 @@ class Glyphs:
     flag: str  # flagged (attendance)
     spark: str  # the sparkline, lowest to highest bar (8 levels)
     none: str  # no value in a cell
+    refers: str  # a correction points at the entry it corrects (`->#12`)
 
 
 DEFAULT = Glyphs(
@@ -53,6 +54,7 @@ DEFAULT = Glyphs(
     flag="⚑",
     spark="▁▂▃▄▅▆▇█",
     none="—",
+    refers="→",
 )
 
 CJK_SAFE = Glyphs(
@@ -69,6 +71,7 @@ CJK_SAFE = Glyphs(
     flag="F",
     spark="_.-:=+*#",
     none="-",
+    refers=">",
 )
 
 _configured: bool | None = None  # None: auto (follow the language)

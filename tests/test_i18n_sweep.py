@@ -58,12 +58,16 @@ class _Pending(gettext.NullTranslations):
 
 
 @pytest.fixture
-def pending_chinese(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    """The console in zh_CN with the pending translations (what the catalog will say)."""
+def pending_chinese():  # noqa: ANN201
+    """The console in zh_CN with the pending translations (what the catalog will say);
+    back to English afterwards (set by hand: a monkeypatch undo would restore the zh_CN
+    catalog after the language is English again)."""
     i18n.set_language("zh_CN")
-    monkeypatch.setattr(i18n, "_translations", _Pending())
-    yield
-    i18n.set_language("en")
+    i18n._translations = _Pending()
+    try:
+        yield
+    finally:
+        i18n.set_language("en")
 
 
 def test_store_refusals_are_said_in_the_current_language(tmp_path: Path, pending_chinese) -> None:
@@ -73,3 +77,8 @@ def test_store_refusals_are_said_in_the_current_language(tmp_path: Path, pending
             store.get_escalation(42)
         with pytest.raises(ValidationError, match="优先级必须是 1、2 或 3"):
             store.raise_escalation("c1", "SIP/1001", "sales", "needs a supervisor", actor, priority=7)
+
+
+def test_the_language_is_english_again_after_the_chinese_test() -> None:
+    assert i18n.current_language() == "en"
+    assert i18n._("no complaints") == "no complaints"
