@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from floorconsole import i18n
+from floorconsole.i18n import _
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def parse_setting(value: object) -> bool | None:
         return value
     if isinstance(value, str) and value.strip().lower() in ("auto", ""):
         return None
-    raise ValueError(f'console.ambiguous_wide: expected true, false or "auto", got {value!r}')
+    raise ValueError(_('console.ambiguous_wide: expected true, false or "auto", got {value}').format(value=repr(value)))
 
 
 def configure(ambiguous_wide: bool | None) -> None:
