@@ -170,17 +170,20 @@ def _choose_language(argv: list[str]) -> None:
     `--lang`, else `[console] language` in the config file, else LANGUAGE/LC_ALL/LC_MESSAGES/LANG.
 
     A config file that cannot be read is left for the command to report."""
+    from floorconsole import glyphs
     from floorconsole.config import ConfigError, load_config
     from floorconsole.i18n import choose_language, set_language
 
     option = _global_value(argv, "--lang")
     configured = None
-    if not option:
-        try:
-            configured = load_config(_global_value(argv, "--config")).language
-        except (ConfigError, OSError):
-            configured = None
+    ambiguous_wide = None
+    try:
+        config = load_config(_global_value(argv, "--config"))
+        configured, ambiguous_wide = config.language, config.ambiguous_wide
+    except (ConfigError, OSError):
+        pass
     set_language(choose_language(option, configured, os.environ))
+    glyphs.configure(ambiguous_wide)  # the chrome's glyphs, once: CJK-safe for zh_CN unless the config says
     argparse._ = _  # type: ignore[attr-defined]  # argparse's words in the same language
 
 

@@ -172,6 +172,7 @@ class Config:
     night_shifts: tuple[str, ...] = ("night",)  # `[registers] night_shifts`: leave asked by 12:00
     roster: RosterSettings = field(default_factory=RosterSettings)  # [roster] and [attendance]
     language: str | None = None  # `[console] language` ("zh_CN" or "en"); None: from LANG
+    ambiguous_wide: bool | None = None  # `[console] ambiguous_wide`: CJK-safe glyphs; None: auto (zh_CN)
 
     def person(self, os_user: str) -> Person | None:
         """The configured person for an OS account, or None."""
@@ -344,6 +345,13 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         if language is None:
             raise ConfigError(f"console.language: expected one of {', '.join(LANGUAGES)}, got {console['language']!r}")
         changes["language"] = language
+    if "ambiguous_wide" in console:
+        from floorconsole.glyphs import parse_setting
+
+        try:
+            changes["ambiguous_wide"] = parse_setting(console["ambiguous_wide"])
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     handover = raw.get("handover", {})
     if "checklist" in handover:
         items = handover["checklist"]

@@ -12,8 +12,20 @@ import re
 import unicodedata
 from datetime import date
 
-MASK_CHAR = "•"
+from floorconsole import glyphs
+
+MASK_CHAR = glyphs.DEFAULT.mask  # the mask of records written by an English console
 CARD_REMOVED = "[card number removed]"
+
+
+def mask_char() -> str:
+    """The mask character now: `•`, or `*` where `•` would be two cells wide (floorconsole.glyphs)."""
+    return glyphs.current().mask
+
+
+def shown_masked(text: str) -> str:
+    """An already-masked value (a stored `caller_masked`) with the mask character in use now."""
+    return text.replace(MASK_CHAR, mask_char()) if text else text
 
 
 def mask_number(number: str | None, keep: int = 4) -> str:
@@ -26,13 +38,14 @@ def mask_number(number: str | None, keep: int = 4) -> str:
     if not number:
         return ""
     digits = [c for c in number if c.isdigit()]
+    mask = mask_char()
     if not digits:
-        return MASK_CHAR * min(len(number), 8)
+        return mask * min(len(number), 8)
     keep = max(0, keep)
     if len(digits) <= keep:
-        return MASK_CHAR * len(digits)
+        return mask * len(digits)
     tail = "".join(digits[len(digits) - keep :]) if keep else ""
-    return MASK_CHAR * (len(digits) - keep) + tail
+    return mask * (len(digits) - keep) + tail
 
 
 _ANY_DIGITS = re.compile(r"\d+")

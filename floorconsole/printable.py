@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from floorconsole import glyphs
+
 _CACHE_LIMIT = 4096
 _cache: dict[str, str] = {}
 
@@ -18,7 +20,7 @@ def printable(text: str, max_len: int | None = None) -> str:
     Newlines and tabs become escapes too: a single field never spans lines.
     """
     if max_len is not None and len(text) > max_len:
-        text = text[: max_len - 1] + "…"
+        text = text[: max_len - 1] + glyphs.current().ellipsis
     if text.isprintable():
         return text
     cached = _cache.get(text)

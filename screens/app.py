@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 from textual.worker import get_current_worker
 
-from floorconsole import i18n
+from floorconsole import glyphs, i18n
 from floorconsole.alerts import (
     AlertTracker,
     complaint_summary_reminder_due,
@@ -188,6 +188,7 @@ class FloorApp(AmiKeys, App[int]):
         return widget  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self.set_class(glyphs.cjk_safe(), "-cjk-safe")  # ASCII lines in app.tcss (floorconsole/glyphs.py)
         self._panel(HandoverLogPanel).sees_findings = self.config.sees_findings(self.actor.os_user)
         table, fmap = self._panel(SeatTable), self._panel(FloorMap)
         table.share_rows(self.floor.seats)
@@ -376,7 +377,7 @@ class FloorApp(AmiKeys, App[int]):
             self._alert(
                 [
                     _("New escalation: {who}").format(who=printable(who))
-                    + f" · {printable(e.queue)} · {printable(e.reason)}{more}"
+                    + f" {glyphs.current().separator} {printable(e.queue)} {glyphs.current().separator} {printable(e.reason)}{more}"
                 ]
             )
 

@@ -21,6 +21,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
+from floorconsole import glyphs
 from floorconsole.config import Config
 from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
@@ -133,8 +134,8 @@ class AttendanceWatch:
         """The seat table's mark: rostered now, not rostered, or flagged this shift."""
         person = self.detector.person_of(agent)
         if person in self._flagged_now:
-            return MARK_FLAGGED
-        return MARK_ROSTERED if person in self._expected_now else MARK_UNROSTERED
+            return glyphs.current().flag
+        return glyphs.current().check if person in self._expected_now else glyphs.current().dot
 
     @property
     def expected_count(self) -> int:
@@ -207,19 +208,30 @@ class AttendancePanel(Static):
                 text.append("\n" + _("Roll call 点名 not taken yet (C)"), style="bold cyan")
             if absent:
                 text.append("\n" + _("Not logged in: "), style="bold")
-                text.append(printable(", ".join(absent[:20])) + (" …" if len(absent) > 20 else ""))
+                text.append(
+                    printable(", ".join(absent[:20])) + (" " + glyphs.current().ellipsis if len(absent) > 20 else "")
+                )
             came = watch.on_leave_here()
             if came:
                 text.append("\n" + _("On leave, logged in anyway: "), style="bold")
-                text.append(printable(", ".join(came[:20])) + (" …" if len(came) > 20 else ""))
+                text.append(
+                    printable(", ".join(came[:20])) + (" " + glyphs.current().ellipsis if len(came) > 20 else "")
+                )
         for f in sorted(watch.flags, key=lambda f: f.started_at):
             text.append("\n")
             when = datetime.fromtimestamp(f.started_at).strftime("%H:%M")
             line = f"{when} {printable(f.person)} {_(KIND_LABELS[f.kind])} {f.minutes} min"
             if f.allowed:
-                text.append("✓ " + line + " · " + _("allowed") + f": {printable(f.allowed_note)}", style="dim")
+                text.append(
+                    f"{glyphs.current().check} "
+                    + line
+                    + f" {glyphs.current().separator} "
+                    + _("allowed")
+                    + f": {printable(f.allowed_note)}",
+                    style="dim",
+                )
             else:
-                text.append(MARK_FLAGGED + " " + line, style="bold yellow")
+                text.append(glyphs.current().flag + " " + line, style="bold yellow")
         for w in warnings:
             text.append("\n! " + printable(w.text()), style="bold red")
         self.update(text)

@@ -17,7 +17,9 @@ from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widget import Widget
 
+from floorconsole import glyphs
 from floorconsole.i18n import N_, _
+from floorconsole.masking import shown_masked
 from floorconsole.printable import printable
 from screens import theme
 from screens.resilience import guarded_line
@@ -122,8 +124,8 @@ class RecordList(Widget, Generic[T], can_focus=True):
         above, below = self.top, max(0, len(self.items) - self.top - body)
         if above or below:
             text.append(
-                f"  {'↑' + str(above) if above else ''}{' ' if above and below else ''}"
-                f"{'↓' + str(below) if below else ''}",
+                f"  {glyphs.current().more_above + str(above) if above else ''}{' ' if above and below else ''}"
+                f"{glyphs.current().more_below + str(below) if below else ''}",
                 style="dim",
             )
         return text
@@ -201,7 +203,7 @@ class EscalationsPanel(RecordList[Any]):
                 text.append("  ")
             text.append(printable(e.reason or _("—"), max_len=200))
             text.append("  ")
-            text.append(printable(e.caller_masked or ""), style="dim")
+            text.append(printable(shown_masked(e.caller_masked or "")), style="dim")
             return text
         age = self.now - e.raised_at if self.now else 0.0
         prio = int(e.priority or 2)

@@ -26,6 +26,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from floorconsole import glyphs
 from floorconsole.config import Thresholds
 from floorconsole.i18n import N_, _
 from floorconsole.layout import FloorLayout, SeatPlace
@@ -306,7 +307,7 @@ class FloorMap(ScrollView, can_focus=True):
         text.append(name or printable(agent), style="bold")
         if name:
             text.append(f" ({printable(agent)})", style="dim")
-        text.append(" · ")
+        text.append(f" {glyphs.current().separator} ")
         text.append(theme.state_label(state), style=theme.state_style(state))
         if row is not None and row.since and state != "LOGGED_OFF":
             text.append(f" {theme.format_duration(self.now - row.since)}")
@@ -325,7 +326,7 @@ class FloorMap(ScrollView, can_focus=True):
             segments.append(Segment(f" {theme.state_label(name)} ", base + theme.state_tile(name)))
             segments.append(Segment(" ", base))
         segments.append(Segment("! " + _("alert"), base + theme.ALERT))
-        segments.append(Segment("  · " + _("not patrolled"), base + theme.DIM))
+        segments.append(Segment(f"  {glyphs.current().dot} " + _("not patrolled"), base + theme.DIM))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _render_map_line(self, li: int) -> Strip:
@@ -343,14 +344,14 @@ class FloorMap(ScrollView, can_focus=True):
             if name and tile - 2 - cell_len(text) - 1 >= MIN_NAME_CELLS:
                 text = f"{text} {name}"
                 if cell_len(text) > tile - 2:
-                    text = set_cell_size(text, tile - 3) + "…"
+                    text = set_cell_size(text, tile - 3) + glyphs.current().ellipsis
             state = row.state if row else "LOGGED_OFF"
             style = theme.state_tile(state)
             marks = alert_marks(row, self.now, self.thresholds, self.patrolled) if row else ""
             if self._tokens and (row is None or not matches(row, self._tokens)):
                 style = _DIMMED
             cell = set_cell_size(text, tile - 2)
-            mark = "!" if marks.replace("N", "") else ("·" if "N" in marks else " ")
+            mark = "!" if marks.replace("N", "") else (glyphs.current().dot if "N" in marks else " ")
             if (li, si) == self._cursor:
                 style = style + (Style(reverse=True, bold=True) if self.has_focus else Style(underline=True))
             segments.append(Segment(cell, base + style))

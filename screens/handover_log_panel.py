@@ -11,6 +11,7 @@ from typing import Any
 
 from rich.text import Text
 
+from floorconsole import glyphs
 from floorconsole.confidential import FINDING_KINDS, shown_body
 from floorconsole.i18n import N_, _
 from floorconsole.log_kinds import kind_label
@@ -57,11 +58,11 @@ class HandoverLogPanel(RecordList[LogLine]):
         if line.kind == "carried":
             item = line.record
             acked = item.acknowledged is not None
-            text.append("✓ " if acked else "↳ ", style="green" if acked else "bold yellow")
+            text.append(f"{glyphs.current().check} " if acked else "↳ ", style="green" if acked else "bold yellow")
             text.append(f"{printable(kind_label(entry.kind), max_len=14)}: ", style="yellow")
             text.append(printable(shown_body(entry.kind, entry.body or "", self.sees_findings), max_len=200))
             if item.note and (self.sees_findings or entry.kind not in FINDING_KINDS):
-                text.append(f" — {printable(item.note, max_len=80)}", style="dim")
+                text.append(f" {glyphs.current().separator} {printable(item.note, max_len=80)}", style="dim")
             return text
         when = datetime.fromtimestamp(entry.time).strftime("%H:%M")
         text.append(f"{when} ", style="dim")
@@ -69,7 +70,7 @@ class HandoverLogPanel(RecordList[LogLine]):
         kind_style = "magenta" if entry.kind == "correction" else "cyan"
         text.append(printable(kind_label(entry.kind), max_len=14), style=kind_style)
         if entry.refers_to:
-            text.append(f"→#{entry.refers_to}", style="magenta")
+            text.append(f"{glyphs.current().refers}#{entry.refers_to}", style="magenta")
         text.append(" ")
         text.append(printable(shown_body(entry.kind, entry.body or "", self.sees_findings), max_len=200))
         return text

@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from floorconsole import glyphs
 from floorconsole.handover_gather import (
     KIND_TITLES,
     Gathered,
@@ -238,7 +239,10 @@ class HandoverScreen(FormScreen[Any]):
             if n
             else _("Nothing open to hand over. Add items with a, or sign an empty handover.")
         )
-        summary.append("  · " + _("signing as {who}").format(who=printable(str(self.actor))), style="dim")
+        summary.append(
+            f"  {glyphs.current().separator} " + _("signing as {who}").format(who=printable(str(self.actor))),
+            style="dim",
+        )
         self.query_one("#ho-summary", Static).update(summary)
 
     def _selected(self) -> int | None:

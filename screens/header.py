@@ -12,6 +12,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widget import Widget
 
+from floorconsole import glyphs
 from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.views import FeedStatus
@@ -88,7 +89,7 @@ class FloorHeader(Widget):
     ) -> None:
         """The handover warnings: "handed over, not yet received: you may not leave" (outgoing
         console), "handover waiting" (incoming), and the open-items count (issue 10)."""
-        self.open_handover = " · ".join(p for p in (handed_over, waiting) if p) or None
+        self.open_handover = f" {glyphs.current().separator} ".join(p for p in (handed_over, waiting) if p) or None
         self.open_items = open_items
         self._changed()
 
@@ -134,7 +135,9 @@ class FloorHeader(Widget):
             right.append(printable(line, max_len=24 if self.compact else 60), style=style)
         if self.open_handover:
             right.append("  ")
-            right.append(f"⚠ {printable(self.open_handover, max_len=60)}", style="bold black on yellow")
+            right.append(
+                f"{glyphs.current().warning} {printable(self.open_handover, max_len=60)}", style="bold black on yellow"
+            )
         if self.open_items:
             right.append("  ")
             right.append(printable(self.open_items, max_len=40), style="bold")
@@ -179,12 +182,12 @@ class FloorHeader(Widget):
             text.append(" ")
         trouble = bool(h.state) and h.state not in ("live", "backfilling", "catching up")
         if h.problem:
-            text.append(f"⚠ {printable(h.problem, max_len=40)} ", style="bold red")
+            text.append(f"{glyphs.current().warning} {printable(h.problem, max_len=40)} ", style="bold red")
         elif trouble:
-            text.append(f"⚠ {printable(_(h.state), max_len=40)} ", style="bold red")
+            text.append(f"{glyphs.current().warning} {printable(_(h.state), max_len=40)} ", style="bold red")
         elif h.last_error:
             # the feed recovered (a line skipped, a record refused): say so until it is read (f)
-            text.append(f"⚠ {printable(h.last_error, max_len=30)} ", style="yellow")
+            text.append(f"{glyphs.current().warning} {printable(h.last_error, max_len=30)} ", style="yellow")
         if not h.live:
             # not "lag 0 B" in green before the shift so far has been read: it is not live yet
             if not trouble:

@@ -18,6 +18,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
+from floorconsole import glyphs
 from floorconsole.config import Thresholds
 from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
@@ -42,7 +43,8 @@ def sparkline(values: tuple[int, ...] | list[int], width: int) -> str:
     else:
         buckets = list(values)
     top = max(buckets) or 1
-    return "".join(" " if v == 0 else SPARK[min(7, (v * 8 - 1) // top)] for v in buckets).rjust(width)
+    spark = glyphs.current().spark
+    return "".join(" " if v == 0 else spark[min(7, (v * 8 - 1) // top)] for v in buckets).rjust(width)
 
 
 # (key, label, width, min terminal width to show)
@@ -167,7 +169,7 @@ class QueuesPanel(Widget):
             right = key not in ("queue", "spark")
             if key == "spark" and cell_len(label) + 3 + cell_len(rule) <= w:
                 out.append(_fit(label, w - cell_len(rule) - 3, right), style="bold underline")
-                out.append(" · ")
+                out.append(f" {glyphs.current().separator} ")
                 out.append(rule, style="dim")
             else:
                 out.append(_fit(label, w, right), style="bold underline")

@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from floorconsole import glyphs
 from floorconsole.i18n import _
 from screens.messages import WorkerProblem
 
@@ -48,7 +49,9 @@ def guarded_line(method: F) -> F:
             return method(self, y)
         except Exception as exc:  # noqa: BLE001 - see the module docstring
             text = _report(self, exc)
-            return Strip([Segment(f"⚠ {text}"[: max(1, self.size.width)], _NOTE)]).adjust_cell_length(self.size.width)
+            return Strip(
+                [Segment(f"{glyphs.current().warning} {text}"[: max(1, self.size.width)], _NOTE)]
+            ).adjust_cell_length(self.size.width)
 
     return wrapper  # type: ignore[return-value]
 
@@ -61,7 +64,7 @@ def guarded_text(method: F) -> F:
         try:
             return method(self)
         except Exception as exc:  # noqa: BLE001 - see the module docstring
-            return Text(f"⚠ {_report(self, exc)}", style=_NOTE, no_wrap=True, overflow="crop")
+            return Text(f"{glyphs.current().warning} {_report(self, exc)}", style=_NOTE, no_wrap=True, overflow="crop")
 
     return wrapper  # type: ignore[return-value]
 

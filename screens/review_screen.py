@@ -31,6 +31,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from floorconsole import glyphs
 from floorconsole.confidential import FINDING_KINDS, shown_body
 from floorconsole.handover_gather import KIND_TITLES, format_age, kind_rank, origins
 from floorconsole.i18n import N_, _, ngettext
@@ -337,7 +338,8 @@ class ReviewScreen(Screen[Any]):
 
     def item_text(self, item: Any, now: float) -> Text:
         t0, owner = self.origin.get(item.id, (item.entry.time, item.entry.author))
-        mark, style = STATE_MARKS.get(item.state, ("·", ""))
+        mark, style = STATE_MARKS.get(item.state, (glyphs.current().dot, ""))
+        mark = {"✓": glyphs.current().check, "·": glyphs.current().dot}.get(mark, mark)
         out = Text()
         out.append(f" {mark} ", style=f"bold {style}".strip())
         out.append(f"{format_age(now - t0):>6} ", style="bold")
@@ -393,9 +395,9 @@ class ReviewScreen(Screen[Any]):
                 who=printable(ho.handed.name),
                 age=format_age(now - ho.handed.time),
             )
-            + " · "
+            + f" {glyphs.current().separator} "
             + _("{done}/{total} acknowledged").format(done=ho.acknowledged_count, total=len(ho.items))
-            + " · "
+            + f" {glyphs.current().separator} "
         )
         if ho.received is not None:
             line.append(_("receipt signed by {who}").format(who=printable(ho.received.name)), style="bold green")
@@ -417,7 +419,10 @@ class ReviewScreen(Screen[Any]):
             )
         head = ho.chain or ho.head  # the head covering every table (the log's before m003)
         line.append(
-            "\n" + _("chain head at signing: {head}").format(head=f"{head.text.split(':')[0]}:{head.hash[:16]}…"),
+            "\n"
+            + _("chain head at signing: {head}").format(
+                head=f"{head.text.split(':')[0]}:{head.hash[:16]}{glyphs.current().ellipsis}"
+            ),
             style="dim",
         )
         status.update(line)

@@ -28,6 +28,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from floorconsole import glyphs
 from floorconsole.config import Thresholds
 from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
@@ -473,7 +474,7 @@ class SeatTable(ScrollView, can_focus=True):
             style = theme.HEADER_ROW
             if col.key == self.sort_column:
                 label = set_cell_size(label, min(cell_len(label), col.width - 1)) + (
-                    "▲" if not self.sort_reverse else "▼"
+                    glyphs.current().sort_ascending if not self.sort_reverse else glyphs.current().sort_descending
                 )
                 style = theme.SORTED_COLUMN
             segments.append(Segment(_fit(label, col.width, col.align_right), self._style(style)))
@@ -550,7 +551,7 @@ class SeatTable(ScrollView, can_focus=True):
             return printable(cell.render(now)), _LIVE_STYLES.get(cell.level, theme.DEFAULT_STYLE)  # type: ignore[attr-defined]
         if key == "roster":
             mark = self.roster_mark(row.agent) if self.roster_mark is not None else ""
-            return mark, theme.WARN if mark == "⚑" else theme.DIM
+            return mark, theme.WARN if mark == glyphs.current().flag else theme.DIM
         return "", theme.DEFAULT_STYLE
 
 
@@ -558,6 +559,10 @@ def _fit(text: str, width: int, right: bool = False) -> str:
     """Pad or crop `text` to exactly `width` cells (wide characters counted properly)."""
     length = cell_len(text)
     if length > width:
-        return set_cell_size(text[: width * 2], width - 1) + "…" if width > 1 else set_cell_size(text, width)
+        return (
+            set_cell_size(text[: width * 2], width - 1) + glyphs.current().ellipsis
+            if width > 1
+            else set_cell_size(text, width)
+        )
     pad = " " * (width - length)
     return pad + text if right else text + pad

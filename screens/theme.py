@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
+from floorconsole import glyphs
 from floorconsole.i18n import _
 from floorconsole.views import STATE_LABEL as VIEW_STATE_LABEL
 
@@ -68,7 +69,7 @@ def state_tile(name: str) -> Style:
 
 
 def state_glyph(name: str) -> str:
-    return STATE_GLYPH.get(name, "?")
+    return glyphs.current().dot if name == "LOGGED_OFF" else STATE_GLYPH.get(name, "?")
 
 
 def format_duration(seconds: float | None) -> str:

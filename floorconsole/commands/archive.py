@@ -35,8 +35,9 @@ def run(args: argparse.Namespace) -> int:
         res = store.archive(before, args.out, actor_for(args, config))
         total = sum(res.counts.values())
         print(
-            f"archived {total} records ({res.counts['entries']} log entries, up to seq {res.head.seq}) "
-            f"to {res.path}; nothing was deleted"
+            _(
+                "archived {total} records ({entries} log entries, up to seq {seq}) to {path}; nothing was deleted"
+            ).format(total=total, entries=res.counts["entries"], seq=res.head.seq, path=res.path)
         )
         print(f"digest {res.digest}")
         return EXIT_OK

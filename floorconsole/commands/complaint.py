@@ -40,7 +40,7 @@ def _yes_no(text: str) -> bool:
         return True
     if value in ("no", "n", "false", "0", "否"):
         return False
-    raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
+    raise argparse.ArgumentTypeError(_("expected yes or no, got {text}").format(text=repr(text)))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -97,8 +97,12 @@ def run(args: argparse.Namespace) -> int:
                 reported_to=args.reported_to,
             )
             c = store.record_complaint(draft, actor_for(args, config), args.escalation)
-            via = f" (escalation {c.escalation_id})" if c.escalation_id else " (no escalation)"
-            print(f"complaint {c.id}{via}: {printable(c.problem, 120)}")
+            via = (
+                " " + _("(escalation {id})").format(id=c.escalation_id)
+                if c.escalation_id
+                else " " + _("(no escalation)")
+            )
+            print(_("complaint {id}{via}: {problem}").format(id=c.id, via=via, problem=printable(c.problem, 120)))
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -110,13 +114,14 @@ def run(args: argparse.Namespace) -> int:
                 print_json({"complaints": complaints})
                 return EXIT_OK
             for c in complaints:
-                fault = "-" if c.company_at_fault is None else ("at fault" if c.company_at_fault else "not at fault")
-                print(
-                    f"{c.id:>5}  {printable(c.problem, 80)}  [{fault}; reported to {printable(c.reported_to) or '-'}]"
+                fault = (
+                    "-" if c.company_at_fault is None else (_("at fault") if c.company_at_fault else _("not at fault"))
                 )
+                reported = _("reported to {whom}").format(whom=printable(c.reported_to) or "-")
+                print(f"{c.id:>5}  {printable(c.problem, 80)}  [{fault}; {reported}]")
             if not complaints:
-                print("no complaints")
+                print(_("no complaints"))
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)
-    return fail("say what to do: floorconsole complaint add|list", EXIT_USAGE)
+    return fail(_("say what to do: floorconsole complaint add|list"), EXIT_USAGE)

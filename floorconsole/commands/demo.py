@@ -59,7 +59,10 @@ def run(args: argparse.Namespace) -> int:
     from floorconsole.wiring import wall_clock
 
     if args.speed <= 0 or args.interval <= 0 or (args.seconds is not None and args.seconds < 0):
-        print("floorconsole demo: --speed and --interval must be positive, --seconds not negative", file=sys.stderr)
+        print(
+            "floorconsole demo: " + _("--speed and --interval must be positive, --seconds not negative"),
+            file=sys.stderr,
+        )
         return 2
     try:
         demo_dir = demo.prepare_demo_dir(args.dir)
@@ -93,7 +96,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     print(
-        f"demo floor in {demo_dir} ({len(feed.layout.seats)} seats, {feed.history_s / 60:.0f} min of history)",
+        _("demo floor in {path} ({seats} seats, {minutes} min of history)").format(
+            path=demo_dir, seats=len(feed.layout.seats), minutes=f"{feed.history_s / 60:.0f}"
+        ),
         file=sys.stderr,
         flush=True,
     )
@@ -109,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
             return int(run_console(config, feed.feed_path, clock) or 0)
         if not args.headless:
             print(
-                "(the full-screen console is not available in this build; printing live measures, Ctrl-C to stop)",
+                _("(the full-screen console is not available in this build; printing live measures, Ctrl-C to stop)"),
                 file=sys.stderr,
                 flush=True,
             )
@@ -154,6 +159,6 @@ def _headless(config: Config, feed: DemoFeed, seconds: float | None, interval: f
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if feed.error is not None:
-        print(f"floorconsole demo: the simulator stopped: {feed.error}", file=sys.stderr)
+        print("floorconsole demo: " + _("the simulator stopped: {error}").format(error=feed.error), file=sys.stderr)
         return 1
     return 0

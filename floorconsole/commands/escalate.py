@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 def _priority(text: str) -> int:
     if text not in ("1", "2", "3"):
-        raise argparse.ArgumentTypeError(f"priority must be 1, 2 or 3 (1 = most urgent), got {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("priority must be 1, 2 or 3 (1 = most urgent), got {priority}").format(priority=repr(text))
+        )
     return int(text)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from floorconsole.i18n import _
+from floorconsole.i18n import _, ljust_cells
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
@@ -75,9 +75,9 @@ def run(args: argparse.Namespace) -> int:
                 print_json(rows)
                 return EXIT_OK
             for e in rows:
-                who = f" by {printable(e.claimed_by)}" if e.claimed_by else ""
+                who = " " + _("by {who}").format(who=printable(e.claimed_by)) if e.claimed_by else ""
                 print(
-                    f"{e.id:>5}  {fmt_time(e.raised_at)}  P{e.priority}  {e.status:<8}{who:<14} "
+                    f"{e.id:>5}  {fmt_time(e.raised_at)}  P{e.priority}  {e.status:<8}{ljust_cells(who, 14)} "
                     f"{printable(e.agent):<12} {printable(e.queue):<10} {e.caller_masked or '-':<14} {printable(e.reason)}"
                 )
             if not rows:
@@ -91,7 +91,11 @@ def run(args: argparse.Namespace) -> int:
             try:
                 esc = store.claim_escalation(args.id, actor_for(args, config))
             except AlreadyClaimed as exc:
-                return fail(f"escalation {args.id} is already taken by {exc.by} (at {fmt_time(exc.at)})")
+                return fail(
+                    _("escalation {id} is already taken by {who} (at {time})").format(
+                        id=args.id, who=exc.by, time=fmt_time(exc.at)
+                    )
+                )
             print(_("escalation {id} is yours ({who})").format(id=esc.id, who=esc.claimed_by))
             return EXIT_OK
 
@@ -107,11 +111,11 @@ def run(args: argparse.Namespace) -> int:
                 args.id, args.outcome, actor_for(args, config), due=due, department=args.department, note=args.note
             )
             extra = (
-                f", callback due {fmt_time(esc.due)}"
+                _(", callback due {time}").format(time=fmt_time(esc.due))
                 if esc.due
-                else (f", referred to {esc.department}" if esc.department else "")
+                else (_(", referred to {department}").format(department=esc.department) if esc.department else "")
             )
-            print(f"escalation {esc.id}: {esc.outcome}{extra}")
+            print(_("escalation {id}: {outcome}{extra}").format(id=esc.id, outcome=esc.outcome, extra=extra))
             return EXIT_OK
 
         return run_with_store(args, body)
@@ -131,4 +135,4 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
 
         return run_with_store(args, body)
-    return fail("say what to do: floorconsole escalations list|claim|resolve|release|pass", EXIT_USAGE)
+    return fail(_("say what to do: floorconsole escalations list|claim|resolve|release|pass"), EXIT_USAGE)

@@ -14,7 +14,7 @@ import argparse
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from floorconsole.i18n import _
+from floorconsole.i18n import _, ljust_cells
 from floorconsole.identity import current_actor
 from floorconsole.printable import printable
 from floorconsole.store.cli_support import (
@@ -46,14 +46,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def item_line(i: OpenItem, now: float) -> str:
     """One line for `followups list`."""
-    due = fmt_time(i.due) if i.due is not None else "no due time"
-    flag = "OVERDUE " if i.overdue(now) else ("closed  " if not i.is_open else "        ")
-    line = (
-        f"{i.id:>5}  {flag}{printable(i.kind):<14} due {due:<19}  held by {printable(i.owner_shift) or '?'}  "
-        f"carried {len(i.carried)}x  {printable(i.text, 200)}"
+    due = fmt_time(i.due) if i.due is not None else _("no due time")
+    flag = ljust_cells(_("OVERDUE") if i.overdue(now) else (_("closed") if not i.is_open else ""), 7) + " "
+    line = f"{i.id:>5}  {flag}{printable(i.kind):<14} " + _(
+        "due {due}  held by {shift}  carried {count}x  {text}"
+    ).format(
+        due=ljust_cells(due, 19),
+        shift=printable(i.owner_shift) or "?",
+        count=len(i.carried),
+        text=printable(i.text, 200),
     )
     if i.closed is not None:
-        line += f"\n       closed by {printable(i.closed.name)} at {fmt_time(i.closed.time)}: {printable(i.result)}"
+        line += "\n       " + _("closed by {name} at {time}: {result}").format(
+            name=printable(i.closed.name), time=fmt_time(i.closed.time), result=printable(i.result)
+        )
     return line
 
 
@@ -81,10 +87,14 @@ def run(args: argparse.Namespace) -> int:
                 print(_("no open items") if not args.all else _("no items"))
             if escalations:
                 print(
-                    f"\n{len(escalations)} escalation(s) without an outcome (close with floorconsole escalations resolve):"
+                    "\n"
+                    + _(
+                        "{count} escalation(s) without an outcome (close with floorconsole escalations resolve):"
+                    ).format(count=len(escalations))
                 )
                 for e in escalations:
-                    print(f"  esc #{e.id}  P{e.priority}  {e.status}  {printable(e.reason, 120)}")
+                    esc = _("esc #{id}").format(id=e.id)
+                    print(f"  {esc}  P{e.priority}  {e.status}  {printable(e.reason, 120)}")
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)
@@ -101,4 +111,4 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)
-    return fail("say what to do: floorconsole followups list|done", EXIT_USAGE)
+    return fail(_("say what to do: floorconsole followups list|done"), EXIT_USAGE)

@@ -49,48 +49,75 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def sig(s: Signature) -> str:
     """`Name (user@terminal) at 2026-11-23 15:50:00`."""
-    return f"{printable(s.name)} ({printable(s.os_user)}@{printable(s.terminal)}) at {fmt_time(s.time)}"
+    return _("{name} ({user}@{terminal}) at {time}").format(
+        name=printable(s.name), user=printable(s.os_user), terminal=printable(s.terminal), time=fmt_time(s.time)
+    )
 
 
 def format_handover(h: Handover) -> str:
     """The full record as text (what `handover show` prints)."""
     lines = [
-        f"Handover #{h.id}: {printable(h.from_shift)} -> {printable(h.to_shift)}",
-        f"Handed over by {sig(h.handed)}",
-        f"Chain head at signing: seq {h.head.seq}, sha256 {h.head.hash}"
+        _("Handover #{id}: {from_shift} -> {to_shift}").format(
+            id=h.id, from_shift=printable(h.from_shift), to_shift=printable(h.to_shift)
+        ),
+        _("Handed over by {signature}").format(signature=sig(h.handed)),
+        _("Chain head at signing: seq {seq}, sha256 {hash}").format(seq=h.head.seq, hash=h.head.hash)
         + (f", hmac {h.head.hmac}" if h.head.hmac else ""),
     ]
     if h.note:
-        lines.append(f"Note: {printable(h.note)}")
-    lines.append(f"Received by {sig(h.received)}" if h.received else "NOT RECEIVED")
-    lines.append(f"Items: {len(h.items)} ({h.acknowledged_count} acknowledged, {h.questioned_count} questioned)")
+        lines.append(_("Note: {note}").format(note=printable(h.note)))
+    lines.append(_("Received by {signature}").format(signature=sig(h.received)) if h.received else _("NOT RECEIVED"))
+    lines.append(
+        _("Items: {count} ({acknowledged} acknowledged, {questioned} questioned)").format(
+            count=len(h.items), acknowledged=h.acknowledged_count, questioned=h.questioned_count
+        )
+    )
     for it in h.items:
         e = it.entry
         lines.append(
-            f"  {it.position}. [{printable(e.kind)}] log #{e.seq} "
-            f"({fmt_time(e.time)}, {printable(e.author)}): {printable(e.body)}"
+            f"  {it.position}. [{printable(e.kind)}] "
+            + _("log #{seq} ({time}, {author}): {body}").format(
+                seq=e.seq, time=fmt_time(e.time), author=printable(e.author), body=printable(e.body)
+            )
         )
         if it.note:
-            lines.append(f"     outgoing note: {printable(it.note)}")
+            lines.append("     " + _("outgoing note: {note}").format(note=printable(it.note)))
         if it.source:
-            lines.append(f"     source: {printable(it.source)}")
+            lines.append("     " + _("source: {source}").format(source=printable(it.source)))
         for ev in it.events:
             if ev.action == "ack":
-                lines.append(f"     acknowledged by {sig(ev.signature)}")
+                lines.append("     " + _("acknowledged by {signature}").format(signature=sig(ev.signature)))
             elif ev.action == "question":
-                lines.append(f"     questioned by {sig(ev.signature)}: {printable(ev.text)}")
+                lines.append(
+                    "     "
+                    + _("questioned by {signature}: {text}").format(
+                        signature=sig(ev.signature), text=printable(ev.text)
+                    )
+                )
             elif ev.action == "answer":
-                lines.append(f"     answered by {sig(ev.signature)}: {printable(ev.text)}")
-        lines.append(f"     state: {it.state}")
+                lines.append(
+                    "     "
+                    + _("answered by {signature}: {text}").format(signature=sig(ev.signature), text=printable(ev.text))
+                )
+        lines.append("     " + _("state: {state}").format(state=it.state))
     return "\n".join(lines)
 
 
 def summary_line(h: Handover) -> str:
     """One line for `handover list`."""
-    received = f"received by {printable(h.received.name)} {fmt_time(h.received.time)}" if h.received else "NOT RECEIVED"
-    return (
-        f"{h.id:>5}  {printable(h.from_shift)} -> {printable(h.to_shift)}  by {printable(h.handed.name)} "
-        f"{fmt_time(h.handed.time)}  items {len(h.items)} (acked {h.acknowledged_count})  {received}"
+    received = (
+        _("received by {name} {time}").format(name=printable(h.received.name), time=fmt_time(h.received.time))
+        if h.received
+        else _("NOT RECEIVED")
+    )
+    return f"{h.id:>5}  {printable(h.from_shift)} -> {printable(h.to_shift)}  " + _(
+        "by {name} {time}  items {count} (acked {acknowledged})  {received}"
+    ).format(
+        name=printable(h.handed.name),
+        time=fmt_time(h.handed.time),
+        count=len(h.items),
+        acknowledged=h.acknowledged_count,
+        received=received,
     )
 
 
@@ -127,11 +154,15 @@ def run(args: argparse.Namespace) -> int:
             h = store.get_handover(args.id)
             item = next((i for i in h.items if i.position == args.item), None)
             if item is None:
-                return fail(f"handover {args.id} has no item {args.item} (see floorconsole handover show {args.id})")
+                return fail(
+                    _("handover {id} has no item {item} (see floorconsole handover show {id})").format(
+                        id=args.id, item=args.item
+                    )
+                )
             store.answer_item(h.id, item.id, args.text, current_actor(config))
             print(_("handover {id} item {item}: answer recorded").format(id=h.id, item=args.item))
             return EXIT_OK
 
         return run_with_store(args, body, must_exist=True)
-    print("usage: floorconsole handover show ID [--json] | list [--open] [--json] | answer ID ITEM --text TEXT")
+    print(_("usage: floorconsole handover show ID [--json] | list [--open] [--json] | answer ID ITEM --text TEXT"))
     return 2

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
                 print_json(entries)
                 return EXIT_OK
             for e in entries:
-                ref = f" (refers to {e.refers_to})" if e.refers_to else ""
+                ref = " " + _("(refers to {seq})").format(seq=e.refers_to) if e.refers_to else ""
                 print(
                     f"{e.seq:>6}  {fmt_time(e.time)}  {e.kind:<14} {printable(e.author, 20):<12} {printable(e.body)}{ref}"
                 )
@@ -78,4 +78,4 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)
-    return fail("say what to do: floorconsole log add ... or floorconsole log list", EXIT_USAGE)
+    return fail(_("say what to do: floorconsole log add ... or floorconsole log list"), EXIT_USAGE)

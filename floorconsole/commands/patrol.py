@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_OK
             for n in notes:
                 codes = ",".join(i.code for i in n.items) or "-"
-                flag = " FOLLOW-UP" if n.follow_up else ""
+                flag = " " + _("FOLLOW-UP") if n.follow_up else ""
                 print(
                     f"{n.id:>5}  {fmt_time(n.time)}  {printable(n.agent):<12} {printable(n.seat or '-'):<6} "
                     f"-{n.deduction_total:<3} {codes:<24} {printable(n.text)}{flag}"
@@ -93,8 +93,9 @@ def run(args: argparse.Namespace) -> int:
 
         def body(store: Store, config: Config) -> int:
             for c in store.checklist():
-                print(f"{c.code:<16} -{c.deduction}  {c.label} / {c.label_zh}{'  (sensitive)' if c.sensitive else ''}")
+                sensitive = "  " + _("(sensitive)") if c.sensitive else ""
+                print(f"{c.code:<16} -{c.deduction}  {c.label} / {c.label_zh}{sensitive}")
             return EXIT_OK
 
         return run_with_store(args, body, read_only=True)
-    return fail("say what to do: floorconsole patrol add|list|items", EXIT_USAGE)
+    return fail(_("say what to do: floorconsole patrol add|list|items"), EXIT_USAGE)

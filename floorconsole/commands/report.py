@@ -82,16 +82,21 @@ def run(args: argparse.Namespace) -> int:
     def body(store: Store, config: Config) -> int:
         now = store.clock()
         if args.format not in FORMATS:
-            return fail(f"the shift report is written as {', '.join(FORMATS)}, not {args.format}", EXIT_USAGE)
+            return fail(
+                _("the shift report is written as {formats}, not {format}").format(
+                    formats=", ".join(FORMATS), format=args.format
+                ),
+                EXIT_USAGE,
+            )
         if args.sent_to and not args.complaints_only:
-            return fail("--sent-to goes with --complaints-only (the daily complaint summary)", EXIT_USAGE)
+            return fail(_("--sent-to goes with --complaints-only (the daily complaint summary)"), EXIT_USAGE)
         try:
             shift = resolve_shift(config, args.shift, now)
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
         feed = Path(args.feed) if args.feed else config.feed_path
         if args.feed and feed is not None and not feed.exists():
-            return fail(f"feed file not found: {feed}")
+            return fail(_("feed file not found: {path}").format(path=feed))
         if feed and (reason := not_regular_reason(feed)):
             return fail(reason)  # a FIFO would block the fold for ever
         actor = actor_for(args, config)
@@ -125,7 +130,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_report(out, text)
         except OSError as exc:
-            return fail(f"could not write {args.out}: {exc.strerror or exc}; no report was written")
+            return fail(
+                _("could not write {path}: {error}; no report was written").format(
+                    path=args.out, error=exc.strerror or exc
+                )
+            )
         try:
             # Audited once the file is in place (an export that failed is no export);
             # if the audit cannot be recorded, the report does not stay.
@@ -135,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         except BaseException:
             out.unlink(missing_ok=True)
             raise
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(_("wrote {path}").format(path=args.out), file=sys.stderr)
         return EXIT_OK
 
     def audited_body(store: Store, config: Config) -> int:

@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         config = load_config(args.config)
         if args.seats is not None:
             if args.seats < 1:
-                print("floorconsole simulate: --seats must be at least 1", file=sys.stderr)
+                print("floorconsole simulate: " + _("--seats must be at least 1"), file=sys.stderr)
                 return 2
             layout = generated_layout(args.seats, DEFAULT_QUEUES)
         else:
@@ -83,7 +83,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"floorconsole simulate: {exc}", file=sys.stderr)
         return 2
     if args.speed <= 0 or (args.rate is not None and args.rate <= 0) or args.history < 0:
-        print("floorconsole simulate: --speed and --rate must be positive, --history not negative", file=sys.stderr)
+        print(
+            "floorconsole simulate: " + _("--speed and --rate must be positive, --history not negative"),
+            file=sys.stderr,
+        )
         return 2
     sim = Simulator(layout, config.thresholds, seed=args.seed, rate=args.rate, profile=None if args.flat else "daily")
 
@@ -95,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     print(
-        f"simulating {len(layout.seats)} seats, queues {', '.join(sim.queues)}"
-        f"{f', ~{args.rate:g} events/s' if args.rate else ''}{'' if sim.profile else ', flat'} -> {args.out}",
+        _("simulating {seats} seats, queues {queues}").format(seats=len(layout.seats), queues=", ".join(sim.queues))
+        + (_(", ~{rate} events/s").format(rate=f"{args.rate:g}") if args.rate else "")
+        + ("" if sim.profile else _(", flat"))
+        + f" -> {args.out}",
         file=sys.stderr,
         flush=True,
     )
@@ -110,10 +115,18 @@ def run(args: argparse.Namespace) -> int:
             rotate_every_s=args.rotate_every,
         )
     except OSError as exc:
-        print(f"floorconsole simulate: cannot write {args.out}: {exc}", file=sys.stderr)
+        print(
+            "floorconsole simulate: " + _("cannot write {path}: {error}").format(path=args.out, error=exc),
+            file=sys.stderr,
+        )
         return 1
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    print(f"wrote {stats.lines} lines ({stats.history_lines} history, {stats.rotations} rotations)", file=sys.stderr)
+    print(
+        _("wrote {lines} lines ({history} history, {rotations} rotations)").format(
+            lines=stats.lines, history=stats.history_lines, rotations=stats.rotations
+        ),
+        file=sys.stderr,
+    )
     return 0

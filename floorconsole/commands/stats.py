@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from floorconsole import glyphs
 from floorconsole.config import ConfigError, Thresholds, load_config
 from floorconsole.floor import Floor
 from floorconsole.i18n import N_, _, is_chinese, ljust_cells, rjust_cells
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.sl_threshold is not None:
         if args.sl_threshold < 0:
-            print("floorconsole stats: --sl-threshold must be 0 or more seconds", file=sys.stderr)
+            print("floorconsole stats: " + _("--sl-threshold must be 0 or more seconds"), file=sys.stderr)
             return 2
         thresholds = replace(thresholds, sl_threshold_s=args.sl_threshold)
     path = Path(args.feed)
@@ -54,12 +55,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"floorconsole stats: {reason}", file=sys.stderr)
         return 2
     if not path.is_file():
-        print(f"floorconsole stats: feed file not found: {path}", file=sys.stderr)
+        print("floorconsole stats: " + _("feed file not found: {path}").format(path=path), file=sys.stderr)
         return 2
     try:
         floor = fold_files([path], thresholds, feed_format=feed_format)
     except OSError as exc:
-        print(f"floorconsole stats: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            "floorconsole stats: " + _("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc),
+            file=sys.stderr,
+        )
         return 2
     result = stats_dict(floor)
     if args.json:
@@ -129,7 +133,7 @@ def stats_dict(floor: Floor) -> dict[str, Any]:
 
 
 def _fmt(v: Any, suffix: str = "") -> str:
-    return "—" if v is None else f"{v}{suffix}"
+    return glyphs.current().none if v is None else f"{v}{suffix}"
 
 
 def render_table(result: dict[str, Any]) -> str:

@@ -53,14 +53,18 @@ def run(args: argparse.Namespace) -> int:
         try:
             key = read_key(config.hmac_key_file)
         except (OSError, ValueError) as exc:
-            return fail(f"HMAC key file: {exc}", EXIT_USAGE)
+            return fail(_("HMAC key file: {error}").format(error=exc), EXIT_USAGE)
         try:
             problems = verify_archive(args.archive, key)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:  # parsed, wrong shape
             # str(): "archive: <file> is not ...", as every other problem prints
             problems = [
                 Problem(
-                    "archive", None, f"{args.archive} is not a well-formed archive file ({type(exc).__name__}: {exc})"
+                    "archive",
+                    None,
+                    _("{path} is not a well-formed archive file ({error})").format(
+                        path=args.archive, error=f"{type(exc).__name__}: {exc}"
+                    ),
                 )
             ]
         if args.json:
@@ -68,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             for p in problems:
                 print(f"BAD  {p}")
-            print("archive OK" if not problems else f"archive FAILED: {len(problems)} problem(s)")
+            print(
+                _("archive OK") if not problems else _("archive FAILED: {count} problem(s)").format(count=len(problems))
+            )
         return EXIT_OK if not problems else EXIT_FAIL
 
     def body(store: Store, config: Config) -> int:
@@ -89,11 +95,19 @@ def run(args: argparse.Namespace) -> int:
             for p in report.problems:
                 print(f"BAD  {p}")
             if report.ok:
-                print(f"OK: {report.entries} log entries and {report.rows} records check out")
+                print(
+                    _("OK: {entries} log entries and {rows} records check out").format(
+                        entries=report.entries, rows=report.rows
+                    )
+                )
             elif report.first_bad_seq is not None:
-                print(f"FAILED: first bad seq {report.first_bad_seq} ({len(report.problems)} problem(s))")
+                print(
+                    _("FAILED: first bad seq {seq} ({count} problem(s))").format(
+                        seq=report.first_bad_seq, count=len(report.problems)
+                    )
+                )
             else:
-                print(f"FAILED: {len(report.problems)} problem(s)")
+                print(_("FAILED: {count} problem(s)").format(count=len(report.problems)))
             print(f"head {report.head}" + (f" hmac {report.head.hmac}" if report.head.hmac else ""))
             if report.chain is not None:
                 print(f"chain head {report.chain.text}")

@@ -121,7 +121,13 @@ async def _serve(engine: FloorEngine, board: Board, server: Server, with_token: 
         await server.start()
     except OSError as exc:
         publisher.cancel()
-        print(f"{PROG}: cannot listen on {server.host}:{server.port}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"{PROG}: "
+            + _("cannot listen on {address}: {error}").format(
+                address=f"{server.host}:{server.port}", error=exc.strerror or exc
+            ),
+            file=sys.stderr,
+        )
         return 2
     engine.start()
     host = f"[{server.host}]" if ":" in server.host else server.host

@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.safe_write import write_private
 from floorconsole.store import audit
@@ -55,9 +56,11 @@ def export(ctx: Ctx, before: float, out: Path, actor: Actor) -> ArchiveResult:
     snapshot and the audit row). Refuses to overwrite an existing file."""
     out = Path(out)
     if out.exists():
-        raise ValidationError(f"{out} already exists; choose a new file name (archives are never overwritten)")
+        raise ValidationError(
+            _("{path} already exists; choose a new file name (archives are never overwritten)").format(path=out)
+        )
     if not out.parent.is_dir():
-        raise ValidationError(f"the folder {out.parent} does not exist")
+        raise ValidationError(_("the folder {path} does not exist").format(path=out.parent))
     # Entry times never go backwards along the chain, so "older than" is a prefix of it.
     entries = dict_rows(ctx.conn, "SELECT * FROM entries WHERE time < ? ORDER BY seq", (before,))
     tables: dict[str, list[dict]] = {}
@@ -103,10 +106,12 @@ def _write_private(out: Path, text: str) -> None:
         write_private(out, text, exclusive=True)
     except FileExistsError:
         raise ValidationError(
-            f"{out} already exists; choose a new file name (archives are never overwritten)"
+            _("{path} already exists; choose a new file name (archives are never overwritten)").format(path=out)
         ) from None
     except OSError as exc:
-        raise StoreError(f"could not write the archive {out}: {exc.strerror or exc}") from None
+        raise StoreError(
+            _("could not write the archive {path}: {error}").format(path=out, error=exc.strerror or exc)
+        ) from None
 
 
 def _entry_ok(e: dict[str, Any], fmt: str, legacy_allowed: bool) -> tuple[bool, bool]:

@@ -24,6 +24,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from floorconsole.i18n import _
+
 GENESIS = "0" * 64
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -170,12 +172,14 @@ def read_key(path: Path | None) -> bytes | None:
     mode = stat.S_IMODE(os.stat(path).st_mode)
     if mode not in (0o600, 0o400):
         raise ValueError(
-            f"HMAC key file {path} has mode {mode:04o}; it must be readable by its owner only "
-            f"(0600 or 0400): chmod 600 {path}"
+            _(
+                "HMAC key file {path} has mode {mode}; it must be readable by its owner only "
+                "(0600 or 0400): chmod 600 {path}"
+            ).format(path=path, mode=f"{mode:04o}")
         )
     key = path.read_bytes().strip()
     if len(key) < 16:
-        raise ValueError(f"HMAC key file {path} holds fewer than 16 bytes")
+        raise ValueError(_("HMAC key file {path} holds fewer than 16 bytes").format(path=path))
     return key
 
 

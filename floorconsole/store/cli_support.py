@@ -61,7 +61,7 @@ def run_with_store(
         try:
             clock = wall_clock(config.timezone)
         except ValueError as exc:
-            raise ConfigError(f"floor.timezone: {exc}") from None
+            raise ConfigError(_("floor.timezone: {error}").format(error=exc)) from None
         with Store(config.db_path, read_only=read_only, **store_kwargs(config), clock=clock) as store:
             try:
                 return body(store, config)

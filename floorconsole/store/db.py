@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from floorconsole.i18n import _
 from floorconsole.store.errors import StoreError, translate
 
 BUSY_TIMEOUT_MS = 15_000
@@ -83,7 +84,9 @@ def connect(
     """
     path = Path(path)
     if read_only and not path.is_file():
-        raise StoreError(f"no records database at {path}: check --db or store.db (nothing was created)")
+        raise StoreError(
+            _("no records database at {path}: check --db or store.db (nothing was created)").format(path=path)
+        )
     read_only = read_only or not _file_is_writable(path)
     try:
         if read_only:
@@ -92,7 +95,9 @@ def connect(
             _create_private(path)
             conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True)
     except OSError as exc:  # no permission, a file where a folder should be, ...
-        raise StoreError(f"cannot create the records database {path}: {exc.strerror or exc}") from None
+        raise StoreError(
+            _("cannot create the records database {path}: {error}").format(path=path, error=exc.strerror or exc)
+        ) from None
     except sqlite3.Error as exc:
         raise _as_store_error(exc, path) from None
     try:
@@ -112,7 +117,11 @@ def connect(
 
 def _as_store_error(exc: sqlite3.Error, path: object) -> Exception:
     err = translate(exc, path)
-    return err if isinstance(err, StoreError) else StoreError(f"records database {path}: {exc}")
+    return (
+        err
+        if isinstance(err, StoreError)
+        else StoreError(_("records database {path}: {error}").format(path=path, error=exc))
+    )
 
 
 @contextmanager

@@ -33,14 +33,16 @@ def chain_head(ctx: Ctx) -> ChainHead:
 def append_entry(ctx: Ctx, kind: str, body: str, actor: Actor, refers_to: int | None = None) -> LogEntry:
     """Append one entry (inside write_tx). Raises ValidationError for a bad kind/body/ref."""
     if kind not in ENTRY_KINDS:
-        raise ValidationError(f"unknown log kind {kind!r}; use one of: {', '.join(ENTRY_KINDS)}")
+        raise ValidationError(
+            _("unknown log kind {kind}; use one of: {kinds}").format(kind=repr(kind), kinds=", ".join(ENTRY_KINDS))
+        )
     body = validate.text("body", body)
     author = validate.text("author", actor.name, max_len=100)
     if refers_to is not None:
         if isinstance(refers_to, bool) or not isinstance(refers_to, int):
             raise ValidationError(_("refers_to must be an entry number"))
         if not ctx.conn.execute("SELECT 1 FROM entries WHERE seq = ?", (refers_to,)).fetchone():
-            raise ValidationError(f"refers_to: there is no log entry {refers_to}")
+            raise ValidationError(_("refers_to: there is no log entry {seq}").format(seq=refers_to))
     if kind == "correction" and refers_to is None:
         raise ValidationError(_("a correction must say which entry it corrects (refers_to)"))
     last = ctx.conn.execute("SELECT seq, hash, time FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
@@ -61,7 +63,7 @@ def get_entry(ctx: Ctx, seq: int) -> LogEntry:
     """One entry by seq; NotFound if there is none."""
     row = ctx.conn.execute(f"SELECT {_COLS} FROM entries WHERE seq = ?", (seq,)).fetchone()
     if row is None:
-        raise NotFound(f"there is no log entry {seq}")
+        raise NotFound(_("there is no log entry {seq}").format(seq=seq))
     return LogEntry(*row)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from floorconsole.i18n import _
+
 
 class StoreError(Exception):
     """Base of every user-facing store error."""
@@ -28,8 +30,11 @@ class AlreadyClaimed(StoreError):
         self.by = by
         self.at = at
         self.escalation_id = escalation_id
-        what = f"escalation {escalation_id}" if escalation_id is not None else "escalation"
-        super().__init__(f"{what} is already taken by {by}")
+        if escalation_id is not None:
+            message = _("escalation {id} is already taken by {who}").format(id=escalation_id, who=by)
+        else:
+            message = _("the escalation is already taken by {who}").format(who=by)
+        super().__init__(message)
 
 
 class ReadOnlyStore(StoreError):
@@ -55,17 +60,21 @@ def translate(exc: sqlite3.Error, path: object = "") -> StoreError | sqlite3.Err
     text = str(exc).lower()
     if primary == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
         return ReadOnlyStore(
-            f"the records database {path} is read-only: nothing was saved (check the file's permissions or the disk)"
+            _(
+                "the records database {path} is read-only: nothing was saved (check the file's permissions or the disk)"
+            ).format(path=path)
         )
     if primary == sqlite3.SQLITE_FULL or "database or disk is full" in text:
         return StoreFull(
-            f"the records database {path} is full (disk or size limit): this entry was NOT saved; "
-            "entries already saved are safe"
+            _(
+                "the records database {path} is full (disk or size limit): this entry was NOT saved; "
+                "entries already saved are safe"
+            ).format(path=path)
         )
     if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text:
-        return StoreBusy("the records database is busy (another console is writing); try again")
+        return StoreBusy(_("the records database is busy (another console is writing); try again"))
     if primary == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
-        return ReadOnlyStore(f"cannot open the records database {path}: {exc}")
+        return ReadOnlyStore(_("cannot open the records database {path}: {error}").format(path=path, error=exc))
     if primary == sqlite3.SQLITE_NOTADB or "not a database" in text:
-        return IntegrityProblem(f"{path} is not a floorconsole records database")
+        return IntegrityProblem(_("{path} is not a floorconsole records database").format(path=path))
     return exc

@@ -54,11 +54,15 @@ def raise_escalation(
     caller = validate.text("caller id", caller, required=False, max_len=200)
     if caller and not is_phone_number(caller) and (any(ch.isspace() for ch in caller) or not caller.isprintable()):
         raise ValidationError(
-            "caller number must be a number (digits, spaces, + - ( )) or one caller id such as "
-            f"sip:…@host or anonymous, without spaces; got {mask_caller(caller)!r}"
+            _(
+                "caller number must be a number (digits, spaces, + - ( )) or one caller id such as "
+                "sip:...@host or anonymous, without spaces; got {caller}"
+            ).format(caller=repr(mask_caller(caller)))
         )
     if isinstance(priority, bool) or not isinstance(priority, int) or not 1 <= priority <= 3:
-        raise ValidationError(f"priority must be 1, 2 or 3 (1 = most urgent), got {priority!r}")
+        raise ValidationError(
+            _("priority must be 1, 2 or 3 (1 = most urgent), got {priority}").format(priority=repr(priority))
+        )
     t = validate.number_or_none("raised at", raised_at)
     t = float(ctx.clock()) if t is None else t
     fields = {
@@ -127,7 +131,7 @@ def get_escalation(ctx: Ctx, escalation_id: int) -> Escalation:
     """One escalation with its derived state; NotFound if there is none."""
     rows = dict_rows(ctx.conn, "SELECT * FROM escalations WHERE id = ?", (escalation_id,))
     if not rows:
-        raise NotFound(f"there is no escalation {escalation_id}")
+        raise NotFound(_("there is no escalation {id}").format(id=escalation_id))
     events = dict_rows(
         ctx.conn, "SELECT * FROM escalation_events WHERE escalation_id = ? ORDER BY id", (escalation_id,)
     )
@@ -247,20 +251,30 @@ def _held_by_actor(ctx: Ctx, escalation_id: int, actor: Actor, what: str) -> Esc
     esc = get_escalation(ctx, escalation_id)
     if esc.outcome:
         raise ValidationError(
-            f"escalation {escalation_id} already has an outcome ({esc.outcome}); there is no claim to {what}"
+            _("escalation {id} already has an outcome ({outcome}); there is no claim to {what}").format(
+                id=escalation_id, outcome=esc.outcome, what=what
+            )
         )
     if esc.claimed_by is None:
-        raise ValidationError(f"escalation {escalation_id} is not claimed by anyone: there is nothing to {what}")
+        raise ValidationError(
+            _("escalation {id} is not claimed by anyone: there is nothing to {what}").format(
+                id=escalation_id, what=what
+            )
+        )
     if not esc.held_by(actor):
-        raise NotAllowed(f"escalation {escalation_id} is held by {esc.claimed_by}; only they can {what} it")
+        raise NotAllowed(
+            _("escalation {id} is held by {who}; only they can {what} it").format(
+                id=escalation_id, who=esc.claimed_by, what=what
+            )
+        )
     return esc
 
 
 def release_escalation(ctx: Ctx, escalation_id: int, reason: str, actor: Actor) -> Escalation:
     """The holder gives a claimed escalation back (inside write_tx), with a reason (audited);
     anyone may then claim it."""
-    actor = require_signer(ctx, actor, "release an escalation")
-    _held_by_actor(ctx, escalation_id, actor, "release")
+    actor = require_signer(ctx, actor, _("release an escalation"))
+    _held_by_actor(ctx, escalation_id, actor, _("release"))
     reason = validate.text("reason", reason, max_len=500)
     append_row(
         ctx.conn,
@@ -282,15 +296,19 @@ def release_escalation(ctx: Ctx, escalation_id: int, reason: str, actor: Actor) 
 def pass_escalation(ctx: Ctx, escalation_id: int, to_user: str, reason: str, actor: Actor) -> Escalation:
     """The holder passes a claimed escalation to another supervisor (inside write_tx), with a
     reason (audited). `to_user` is the other person's OS account (with [people], one that may sign)."""
-    actor = require_signer(ctx, actor, "pass an escalation on")
-    _held_by_actor(ctx, escalation_id, actor, "pass on")
+    actor = require_signer(ctx, actor, _("pass an escalation on"))
+    _held_by_actor(ctx, escalation_id, actor, _("pass on"))
     to_user = validate.text("the supervisor to pass it to", to_user, max_len=100)
     reason = validate.text("reason", reason, max_len=500)
     to_name = to_user
     if ctx.people:
         person = next((p for p in ctx.people if p.os_user == to_user), None)
         if person is None or not person.can_sign:
-            raise ValidationError(f"{to_user!r} is not a configured supervisor (see [people] in {ctx.config_file})")
+            raise ValidationError(
+                _("{user} is not a configured supervisor (see [people] in {path})").format(
+                    user=repr(to_user), path=ctx.config_file
+                )
+            )
         to_name = person.name
     if to_user == actor.os_user or to_name == actor.name:
         raise ValidationError(_("pass it to someone else: you already hold it"))
@@ -331,11 +349,16 @@ def resolve_escalation(
         record_complaint(ctx, complaint, actor, escalation_id)
     esc = get_escalation(ctx, escalation_id)
     if outcome not in OUTCOMES:
-        raise ValidationError(f"outcome must be one of {', '.join(OUTCOMES)}, got {outcome!r}")
+        raise ValidationError(
+            _("outcome must be one of {outcomes}, got {outcome}").format(
+                outcomes=", ".join(OUTCOMES), outcome=repr(outcome)
+            )
+        )
     if esc.outcome:
         raise ValidationError(
-            f"escalation {escalation_id} already has an outcome ({esc.outcome}, by {esc.outcome_by}); "
-            "add a log entry or a follow-up instead"
+            _(
+                "escalation {id} already has an outcome ({outcome}, by {who}); add a log entry or a follow-up instead"
+            ).format(id=escalation_id, outcome=esc.outcome, who=esc.outcome_by)
         )
     note = validate.text("note", note, required=False)
     due = validate.number_or_none("due", due)
@@ -402,7 +425,7 @@ def reveal_caller(ctx: Ctx, escalation_id: int, reason: str, actor: Actor) -> st
     reason = validate.text("reason for revealing the number", reason, max_len=300)
     row = ctx.conn.execute("SELECT caller FROM escalations WHERE id = ?", (escalation_id,)).fetchone()
     if row is None:
-        raise NotFound(f"there is no escalation {escalation_id}")
+        raise NotFound(_("there is no escalation {id}").format(id=escalation_id))
     audit.record(ctx, "escalation.reveal", actor, f"escalation:{escalation_id}", reason)
     return row[0]
 
@@ -417,11 +440,13 @@ def _assessment(draft: ComplaintDraft) -> dict:
     reported_to = validate.text("reported upwards to", draft.reported_to, required=False, max_len=200)
     if draft.apology_given and not draft.company_at_fault:
         raise ValidationError(
-            "Complaint: apologise for the company only when it is at fault; if it is not, no apology is given for it."
+            _(
+                "Complaint: apologise for the company only when it is at fault; if it is not, no apology is given for it."
+            )
         )
     if draft.company_at_fault and not reported_to:
         raise ValidationError(
-            "Complaint: the company is at fault, so say to whom it was reported upwards (or write 'not reported')."
+            _("Complaint: the company is at fault, so say to whom it was reported upwards (or write 'not reported').")
         )
     return {
         "company_at_fault": bool(draft.company_at_fault),
@@ -565,7 +590,7 @@ def add_follow_up(
     if escalation_id is not None:
         get_escalation(ctx, escalation_id)
     if entry_seq is not None and not ctx.conn.execute("SELECT 1 FROM entries WHERE seq = ?", (entry_seq,)).fetchone():
-        raise ValidationError(f"there is no log entry {entry_seq}")
+        raise ValidationError(_("there is no log entry {seq}").format(seq=entry_seq))
     fields = {
         "escalation_id": escalation_id,
         "entry_seq": entry_seq,
@@ -595,7 +620,7 @@ def get_follow_up(ctx: Ctx, follow_up_id: int) -> FollowUp:
     """One follow-up with its done mark; NotFound if there is none."""
     rows = list_follow_ups(ctx, open_only=False, only_id=follow_up_id)
     if not rows:
-        raise NotFound(f"there is no follow-up {follow_up_id}")
+        raise NotFound(_("there is no follow-up {id}").format(id=follow_up_id))
     return rows[0]
 
 
@@ -603,7 +628,9 @@ def complete_follow_up(ctx: Ctx, follow_up_id: int, actor: Actor, note: str = ""
     """Mark a follow-up done, once (inside write_tx)."""
     fu = get_follow_up(ctx, follow_up_id)
     if fu.done is not None:
-        raise ValidationError(f"follow-up {follow_up_id} was already marked done by {fu.done.name}")
+        raise ValidationError(
+            _("follow-up {id} was already marked done by {who}").format(id=follow_up_id, who=fu.done.name)
+        )
     note = validate.text("note", note, required=False)
     append_row(
         ctx.conn,

@@ -61,7 +61,7 @@ def get_shift(ctx: Ctx, key: str) -> Shift:
     """A recorded shift; NotFound if it was never recorded."""
     row = dict_rows(ctx.conn, "SELECT * FROM shifts WHERE key = ?", (key,))
     if not row:
-        raise NotFound(f"shift {key!r} is not recorded")
+        raise NotFound(_("shift {key} is not recorded").format(key=repr(key)))
     return _shift(row[0])
 
 
@@ -74,7 +74,7 @@ def create_handover(
     carry is recorded against it; a follow-up or difficult-case item handed over for the
     first time becomes an open item, so it is carried again until someone closes it.
     """
-    actor = require_signer(ctx, actor, "sign a handover")
+    actor = require_signer(ctx, actor, _("sign a handover"))
     from_shift = validate.text("from shift", from_shift, max_len=60)
     to_shift = validate.text("to shift", to_shift, max_len=60)
     if from_shift == to_shift:
@@ -88,8 +88,10 @@ def create_handover(
     ).fetchone()
     if taken:
         raise ValidationError(
-            f"handover {taken[0]} from {from_shift} to {to_shift} was already signed by {taken[1]}; "
-            f"a shift is handed over once: open handover {taken[0]} instead"
+            _(
+                "handover {id} from {from_shift} to {to_shift} was already signed by {who}; "
+                "a shift is handed over once: open handover {id} instead"
+            ).format(id=taken[0], from_shift=from_shift, to_shift=to_shift, who=taken[1])
         )
     items, links = _with_open_items(ctx, list(items))
     seqs: list[tuple[int, str, str | None]] = []
@@ -151,12 +153,12 @@ def _with_open_items(ctx: Ctx, items: list[HandoverItemDraft]) -> tuple[list[Han
     still_open = {i.id: i for i in open_items.list_open_items(ctx)}
     links: list[int | None] = []
     for item in items:
-        kind, _, ident = (item.source or "").partition(":")
+        kind, _sep, ident = (item.source or "").partition(":")
         oid: int | None = None
         if kind == "open_item" and ident.isdigit():
             oid = int(ident)
             if oid not in still_open:
-                raise ValidationError(f"open item {oid} is not open (closed, or there is no such item)")
+                raise ValidationError(_("open item {id} is not open (closed, or there is no such item)").format(id=oid))
         elif kind in ("follow_up", "entry", "escalation") and ident.isdigit():
             found = open_items.find_by_source(ctx.conn, item.source or "")
             oid = found if found in still_open else None
@@ -190,7 +192,7 @@ def _item(ctx: Ctx, handover_id: int, item_id: int) -> None:
     if not ctx.conn.execute(
         "SELECT 1 FROM handover_items WHERE id = ? AND handover_id = ?", (item_id, handover_id)
     ).fetchone():
-        raise NotFound(f"handover {handover_id} has no item {item_id}")
+        raise NotFound(_("handover {id} has no item {item}").format(id=handover_id, item=item_id))
 
 
 def _event(ctx: Ctx, handover_id: int, item_id: int | None, action: str, text: str, actor: Actor) -> None:
@@ -214,12 +216,16 @@ def _incoming(ctx: Ctx, handover_id: int, actor: Actor, what: str) -> tuple[Acto
     ho = get_handover(ctx, handover_id)
     if same_person(actor, ho.handed):
         raise NotAllowed(
-            f"{actor.name} ({actor.os_user}) handed handover {handover_id} over and cannot {what} it: "
-            "the incoming supervisor does that, from their own account"
+            _(
+                "{name} ({user}) handed handover {id} over and cannot {what} it: "
+                "the incoming supervisor does that, from their own account"
+            ).format(name=actor.name, user=actor.os_user, id=handover_id, what=what)
         )
     if ho.received is not None:
         raise ValidationError(
-            f"handover {handover_id} was already received by {ho.received.name}; the record is closed"
+            _("handover {id} was already received by {who}; the record is closed").format(
+                id=handover_id, who=ho.received.name
+            )
         )
     return actor, ho
 
@@ -229,7 +235,7 @@ def acknowledge_item(ctx: Ctx, handover_id: int, item_id: int, actor: Actor) -> 
 
     Not the person who handed it over (NotAllowed), not after receipt."""
     _item(ctx, handover_id, item_id)
-    actor, ho = _incoming(ctx, handover_id, actor, "acknowledge")
+    actor, ho = _incoming(ctx, handover_id, actor, _("acknowledge"))
     item = next(i for i in ho.items if i.id == item_id)
     if item.state == "acknowledged":
         return ho
@@ -242,7 +248,7 @@ def question_item(ctx: Ctx, handover_id: int, item_id: int, text: str, actor: Ac
 
     The question becomes an open item (one per item), carried until someone closes it."""
     _item(ctx, handover_id, item_id)
-    actor, ho = _incoming(ctx, handover_id, actor, "question")
+    actor, ho = _incoming(ctx, handover_id, actor, _("question"))
     text = validate.text("question", text)
     _event(ctx, handover_id, item_id, "question", text, actor)
     source = f"handover_item:{item_id}"
@@ -264,14 +270,20 @@ def answer_item(ctx: Ctx, handover_id: int, item_id: int, text: str, actor: Acto
 
     Only the person who signed the handover; only an item that was questioned."""
     _item(ctx, handover_id, item_id)
-    actor = require_signer(ctx, actor, "answer")
+    actor = require_signer(ctx, actor, _("answer"))
     ho = get_handover(ctx, handover_id)
     if not same_person(actor, ho.handed):
-        raise NotAllowed(f"only {ho.handed.name}, who handed handover {handover_id} over, can answer its questions")
+        raise NotAllowed(
+            _("only {who}, who handed handover {id} over, can answer its questions").format(
+                who=ho.handed.name, id=handover_id
+            )
+        )
     item = next(i for i in ho.items if i.id == item_id)
     if not item.questions:
         raise ValidationError(
-            f"item {item_id} of handover {handover_id} was not questioned: there is nothing to answer"
+            _("item {item} of handover {id} was not questioned: there is nothing to answer").format(
+                item=item_id, id=handover_id
+            )
         )
     text = validate.text("answer", text)
     append_row(
@@ -289,8 +301,10 @@ def receive_handover(ctx: Ctx, handover_id: int, actor: Actor) -> Handover:
     Allowed as soon as the handover is signed, before the shift boundary too."""
     ho = get_handover(ctx, handover_id)
     if ho.received is not None:
-        raise ValidationError(f"handover {handover_id} was already received by {ho.received.name}")
-    actor, ho = _incoming(ctx, handover_id, actor, "receive")
+        raise ValidationError(
+            _("handover {id} was already received by {who}").format(id=handover_id, who=ho.received.name)
+        )
+    actor, ho = _incoming(ctx, handover_id, actor, _("receive"))
     _event(ctx, handover_id, None, "receive", "", actor)
     audit.record(ctx, "handover.receive", actor, f"handover:{handover_id}", f"{ho.from_shift} -> {ho.to_shift}")
     return get_handover(ctx, handover_id)
@@ -300,7 +314,7 @@ def get_handover_row(ctx: Ctx, handover_id: int) -> dict:
     """The raw handover row; NotFound if there is none."""
     rows = dict_rows(ctx.conn, "SELECT * FROM handovers WHERE id = ?", (handover_id,))
     if not rows:
-        raise NotFound(f"there is no handover {handover_id}")
+        raise NotFound(_("there is no handover {id}").format(id=handover_id))
     return rows[0]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
@@ -48,7 +49,11 @@ def open_item(
 ) -> int:
     """Append a new open item (inside write_tx); returns its id."""
     if kind not in OPEN_ITEM_KINDS:
-        raise ValidationError(f"unknown open item kind {kind!r}; use one of {', '.join(OPEN_ITEM_KINDS)}")
+        raise ValidationError(
+            _("unknown open item kind {kind}; use one of {kinds}").format(
+                kind=repr(kind), kinds=", ".join(OPEN_ITEM_KINDS)
+            )
+        )
     t = float(ctx.clock())
     return append_row(
         ctx.conn,
@@ -121,18 +126,22 @@ def get_open_item(ctx: Ctx, item_id: int) -> OpenItem:
     """One open item (open or closed); NotFound if there is none."""
     rows = list_open_items(ctx, only_id=item_id)
     if not rows:
-        raise NotFound(f"there is no open item {item_id}")
+        raise NotFound(_("there is no open item {id}").format(id=item_id))
     return rows[0]
 
 
 def close_open_item(ctx: Ctx, item_id: int, result: str, actor: Actor) -> OpenItem:
     """Close an open item with its result, once (inside write_tx). A follow-up's done mark is
     appended with it, so `list_follow_ups` agrees."""
-    actor = require_signer(ctx, actor, "close open items")
+    actor = require_signer(ctx, actor, _("close open items"))
     item = get_open_item(ctx, item_id)
     result = validate.text("result", result)
     if item.closed is not None:
-        raise ValidationError(f"open item {item_id} was already closed by {item.closed.name}: {item.result}")
+        raise ValidationError(
+            _("open item {id} was already closed by {who}: {result}").format(
+                id=item_id, who=item.closed.name, result=item.result
+            )
+        )
     t = float(ctx.clock())
     append_row(
         ctx.conn,
@@ -147,7 +156,7 @@ def close_open_item(ctx: Ctx, item_id: int, result: str, actor: Actor) -> OpenIt
             "time": t,
         },
     )
-    kind, _, ident = item.source.partition(":")
+    kind, _sep, ident = item.source.partition(":")
     if kind == "follow_up" and ident.isdigit():
         done = ctx.conn.execute("SELECT 1 FROM follow_up_done WHERE follow_up_id = ?", (int(ident),)).fetchone()
         if not done:

@@ -75,7 +75,11 @@ def add_patrol_note(
     for code in items:
         item = by_code.get(code)
         if item is None:
-            raise ValidationError(f"unknown checklist item {code!r}; known codes: {', '.join(sorted(by_code))}")
+            raise ValidationError(
+                _("unknown checklist item {code}; known codes: {codes}").format(
+                    code=repr(code), codes=", ".join(sorted(by_code))
+                )
+            )
         findings.append(PatrolFinding(item.code, item.label, item.deduction, item.sensitive))
     if len({f.code for f in findings}) != len(findings):
         raise ValidationError(_("a checklist item is listed twice"))
@@ -150,7 +154,9 @@ def add_praise(ctx: Ctx, agent: str, what: str, why: str, actor: Actor, seat: st
     for label, value in (("what they did", what), ("why it is praised", why)):
         if _is_vague(value):
             raise ValidationError(
-                f"praise: '{label}' is too vague ({value!r}); say specifically what happened and why it deserves praise"
+                _(
+                    "praise: '{label}' is too vague ({value}); say specifically what happened and why it deserves praise"
+                ).format(label=label, value=repr(value))
             )
     if what.lower() == why.lower():
         raise ValidationError(_("praise: 'why' must say more than repeating 'what'"))
@@ -183,15 +189,19 @@ def add_inspection(
     extra = [d for d in scores if d not in SCORE_DIMENSIONS]
     if missing or extra:
         raise ValidationError(
-            f"scores must be exactly {', '.join(SCORE_DIMENSIONS)}"
-            + (f"; missing {', '.join(missing)}" if missing else "")
+            _("scores must be exactly {dimensions}").format(dimensions=", ".join(SCORE_DIMENSIONS))
+            + (_("; missing {dimensions}").format(dimensions=", ".join(missing)) if missing else "")
             + (f"; unknown {', '.join(extra)}" if extra else "")
         )
     clean: dict[str, int] = {}
     for dim in SCORE_DIMENSIONS:
         v = scores[dim]
         if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 5:
-            raise ValidationError(f"score {dim} must be a whole number from 1 to 5, got {v!r}")
+            raise ValidationError(
+                _("score {dimension} must be a whole number from 1 to 5, got {value}").format(
+                    dimension=dim, value=repr(v)
+                )
+            )
         clean[dim] = v
     t = float(ctx.clock())
     shift = ctx.shift_key(t)

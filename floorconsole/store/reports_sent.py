@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.store import audit, validate
 from floorconsole.store.context import Ctx
@@ -38,14 +39,16 @@ class ReportSent:
 def mark_sent(ctx: Ctx, kind: str, period: str, sent_to: str, fmt: str, destination: str, actor: Actor) -> ReportSent:
     """Record that report `kind` of `period` went to `sent_to` (inside write_tx), and audit it."""
     if kind not in REPORT_KINDS:
-        raise ValidationError(f"report kind must be one of {', '.join(REPORT_KINDS)}, not {kind!r}")
+        raise ValidationError(
+            _("report kind must be one of {kinds}, not {kind}").format(kinds=", ".join(REPORT_KINDS), kind=repr(kind))
+        )
     period = validate.text("period", period, max_len=7)
     if not _PERIOD.match(period):
-        raise ValidationError(f"period must be a month such as 2026-10, not {period!r}")
+        raise ValidationError(_("period must be a month such as 2026-10, not {period}").format(period=repr(period)))
     sent_to = validate.text("sent to", sent_to, max_len=200)
     fmt = validate.text("format", fmt, required=False, max_len=10)
     destination = validate.text("destination", destination, required=False, max_len=500)
-    actor = require_signer(ctx, actor, "mark a report as sent")
+    actor = require_signer(ctx, actor, _("mark a report as sent"))
     t = float(ctx.clock())
     fields = {
         "kind": kind,

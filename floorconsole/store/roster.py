@@ -160,7 +160,7 @@ def record_flag(ctx: Ctx, flag: AttendanceFlag, actor: Actor) -> AttendanceFlag:
     if existing:
         return get_flag(ctx, existing[0])
     if flag.kind not in ("late", "off_post", "long_meal", "unrostered"):
-        raise ValidationError(f"unknown attendance flag {flag.kind!r}")
+        raise ValidationError(_("unknown attendance flag {kind}").format(kind=repr(flag.kind)))
     validate.text("person", flag.person, max_len=100)
     fields = {
         "person": flag.person,

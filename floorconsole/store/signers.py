@@ -7,6 +7,7 @@ recorded is the configured one, whatever name the caller passed.
 
 from __future__ import annotations
 
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.store.context import Ctx
 from floorconsole.store.errors import NotAllowed
@@ -20,11 +21,17 @@ def require_signer(ctx: Ctx, actor: Actor, what: str) -> Actor:
     person = next((p for p in ctx.people if p.os_user == actor.os_user), None)
     if person is None:
         raise NotAllowed(
-            f"OS user {actor.os_user!r} is not a configured person: they can watch but not {what}; "
-            f'add [people.{actor.os_user}] with name = "..." and role = "supervisor" to {ctx.config_file}'
+            _(
+                "OS user {user} is not a configured person: they can watch but not {what}; "
+                'add [people.{os_user}] with name = "..." and role = "supervisor" to {path}'
+            ).format(user=repr(actor.os_user), what=what, os_user=actor.os_user, path=ctx.config_file)
         )
     if not person.can_sign:
-        raise NotAllowed(f"{person.name} ({actor.os_user}) is a {person.role}: they can watch but not {what}")
+        raise NotAllowed(
+            _("{name} ({user}) is a {role}: they can watch but not {what}").format(
+                name=person.name, user=actor.os_user, role=person.role, what=what
+            )
+        )
     return Actor(person.name, actor.os_user, actor.terminal)
 
 

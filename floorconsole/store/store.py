@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from floorconsole.checklist import ChecklistItem, load_checklist
 from floorconsole.clock import system_clock
 from floorconsole.config import DEFAULT_SHIFTS, Config, ConfigError, Person, ShiftDef
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.roster.expected import ExpectedFloor, expected_floor
 from floorconsole.roster.model import ApprovedLeave, ApprovedSwap, AttendanceFlag, RosterEntry
@@ -90,7 +91,9 @@ def _reads(method: F) -> F:
             raise  # a bug in the caller (wrong thread, closed store), not a user-facing error
         except sqlite3.Error as exc:
             err = translate(exc, self.path)
-            raise (err if isinstance(err, StoreError) else StoreError(f"records database: {exc}")) from None
+            raise (
+                err if isinstance(err, StoreError) else StoreError(_("records database: {error}").format(error=exc))
+            ) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -123,7 +126,7 @@ class Store:
         try:
             key = read_key(hmac_key_file)
         except (OSError, ValueError) as exc:
-            raise StoreError(f"HMAC key file: {exc}") from None
+            raise StoreError(_("HMAC key file: {error}").format(error=exc)) from None
         try:
             items = tuple(checklist) if checklist is not None else load_checklist(checklist_path)
         except ConfigError as exc:
@@ -618,7 +621,7 @@ class Store:
     def archive(self, before: float, out: Path, actor: Actor) -> ArchiveResult:
         """Export records older than `before` to `out` (export-only; nothing is deleted)."""
         if isinstance(before, bool) or not isinstance(before, (int, float)):
-            raise ValidationError("before must be a Unix time")
+            raise ValidationError(_("before must be a Unix time"))
         return _archive.export(self._ctx, float(before), Path(out), actor)
 
     # --- reports the shift lead owes (issue 13) -------------------------------------------

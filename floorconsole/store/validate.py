@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from floorconsole.i18n import _
 from floorconsole.masking import card_number_message, find_card_number
 from floorconsole.store.errors import ValidationError
 
@@ -13,14 +14,18 @@ def text(field: str, value: object, *, required: bool = True, max_len: int = MAX
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValidationError(f"{field} must be text")
+        raise ValidationError(_("{field} must be text").format(field=field))
     value = value.strip()
     if required and not value:
-        raise ValidationError(f"{field} is required")
+        raise ValidationError(_("{field} is required").format(field=field))
     if len(value) > max_len:
-        raise ValidationError(f"{field} is too long ({len(value)} characters; at most {max_len})")
+        raise ValidationError(
+            _("{field} is too long ({length} characters; at most {max_len})").format(
+                field=field, length=len(value), max_len=max_len
+            )
+        )
     if "\x00" in value:
-        raise ValidationError(f"{field} contains a NUL character")
+        raise ValidationError(_("{field} contains a NUL character").format(field=field))
     masked = find_card_number(value)
     if masked:
         raise ValidationError(card_number_message(field, masked))
@@ -38,5 +43,5 @@ def number_or_none(field: str, value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValidationError(f"{field} must be a number (Unix seconds)")
+        raise ValidationError(_("{field} must be a number (Unix seconds)").format(field=field))
     return float(value)

@@ -11,6 +11,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 
+from floorconsole.i18n import _
 from floorconsole.store.chain import (
     GENESIS,
     chain_hmac,
@@ -37,7 +38,11 @@ def parse_head(text: str) -> ChainHead:
     `SEQ:HASH[:HMAC]` (the log); ValueError if it is neither."""
     m = HEAD_TEXT.match(text.strip().lower())
     if not m:
-        raise ValueError(f"expected R<links>-<seq>:HASH or SEQ:HASH (64 hex digits), optionally :HMAC; got {text!r}")
+        raise ValueError(
+            _("expected R<links>-<seq>:HASH or SEQ:HASH (64 hex digits), optionally :HMAC; got {text}").format(
+                text=repr(text)
+            )
+        )
     if m.group(1) is None:
         return ChainHead(int(m.group(2)), m.group(3), m.group(4))
     return ChainHead(int(m.group(2)), m.group(3), m.group(4), "records", int(m.group(1)))

@@ -29,6 +29,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static, TextArea
 
+from floorconsole import glyphs
 from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 
@@ -62,7 +63,7 @@ def seat_text(seat: SeatRef) -> Text:
     if seat.name and seat.name != seat.agent:
         out.append(f" ({printable(seat.agent)})", style="dim")
     if seat.seat_id:
-        out.append(" · " + _("seat {seat}").format(seat=printable(seat.seat_id)))
+        out.append(f" {glyphs.current().separator} " + _("seat {seat}").format(seat=printable(seat.seat_id)))
     return out
 
 
