@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from floorconsole.config import Thresholds
+from floorconsole.config import Config, Thresholds
 from floorconsole.floor import Floor
+from floorconsole.i18n import _
 from floorconsole.layout import FloorLayout
 from floorconsole.measures import QueueMeasures, Tally, compute, total
 from floorconsole.report import HOUR, READ_PAST_END_S, feed_blocks, first_time_in
@@ -105,3 +106,33 @@ def fold_period(
         files=tuple(str(p) for p in kept),
         answered_by_agent={a: s.answered for a, s in floor.seats.items() if s.answered},
     )
+
+
+def fold_or_problem(
+    paths: Iterable[Path] | None,
+    config: Config,
+    start: float,
+    end: float,
+    *,
+    layout: FloorLayout | None = None,
+    progress: Progress | None = None,
+) -> tuple[FeedBuckets | None, str]:
+    """`fold_period` for a report: the buckets, or None and why the feed figures are missing
+    (no feed configured, or it could not be read); the rest of the report still comes out."""
+    if not paths:
+        return None, _("no feed file given or configured")
+    try:
+        return (
+            fold_period(
+                paths,
+                config.thresholds,
+                start,
+                end,
+                layout=layout,
+                feed_format=config.feed_format,
+                progress=progress,
+            ),
+            "",
+        )
+    except OSError as exc:
+        return None, _("feed could not be read: {error}").format(error=exc)

@@ -25,7 +25,7 @@ from floorconsole.measures import QueueMeasures
 from floorconsole.report import fmt_time
 from floorconsole.report_cells import fmt_pct, fmt_s
 from floorconsole.reports.document import Document, Table
-from floorconsole.reports.feed import FeedBuckets, Progress, fold_period
+from floorconsole.reports.feed import FeedBuckets, Progress, fold_or_problem
 from floorconsole.reports.periods import Period, month_period, next_month, weeks_of
 from floorconsole.roster.model import AttendanceFlag
 from floorconsole.store import ChainHead, Complaint, Escalation, LogEntry, PatrolNote, Praise, Store
@@ -97,23 +97,7 @@ def build_monthly(
     """Gather the month's records (and fold the feed, when given) into a `MonthlyReport`."""
     period = month_period(year, month)
     start, end = period.start, period.end
-    feed: FeedBuckets | None = None
-    problem = ""
-    if not feed_paths:
-        problem = _("no feed file given or configured")
-    else:
-        try:
-            feed = fold_period(
-                feed_paths,
-                config.thresholds,
-                start,
-                end,
-                layout=layout,
-                feed_format=config.feed_format,
-                progress=progress,
-            )
-        except OSError as exc:
-            problem = _("feed could not be read: {error}").format(error=exc)
+    feed, problem = fold_or_problem(feed_paths, config, start, end, layout=layout, progress=progress)
     return MonthlyReport(
         month=period,
         year=year,

@@ -25,7 +25,7 @@ from floorconsole.measures import Tally
 from floorconsole.report import HOUR, fmt_time
 from floorconsole.report_cells import fmt_hm, fmt_pct
 from floorconsole.reports.document import Document, Table
-from floorconsole.reports.feed import FeedBuckets, Progress, fold_period
+from floorconsole.reports.feed import FeedBuckets, Progress, fold_or_problem
 from floorconsole.reports.periods import Period, day_period, week_period
 from floorconsole.shifts import shift_at_epoch
 from floorconsole.store import Complaint, Escalation, FollowUp, LogEntry, Store
@@ -65,23 +65,7 @@ def build_work_report(
     """The daily report of `day`, or the weekly report of the ISO week holding `day`."""
     period = day_period(day) if kind == "daily" else week_period(day)
     start, end = period.start, period.end
-    feed: FeedBuckets | None = None
-    problem = ""
-    if not feed_paths:
-        problem = _("no feed file given or configured")
-    else:
-        try:
-            feed = fold_period(
-                feed_paths,
-                config.thresholds,
-                start,
-                end,
-                layout=layout,
-                feed_format=config.feed_format,
-                progress=progress,
-            )
-        except OSError as exc:
-            problem = _("feed could not be read: {error}").format(error=exc)
+    feed, problem = fold_or_problem(feed_paths, config, start, end, layout=layout, progress=progress)
     entries = store.list_entries(since=start, until=end, kinds=[*SYSTEM_KINDS, *DIFFICULT_KINDS])
     follow_ups = tuple(
         f for f in store.list_follow_ups(open_only=False) if f.time < end and (f.done is None or f.done.time >= start)
