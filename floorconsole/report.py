@@ -165,6 +165,20 @@ def _size(path: Path) -> int:
         return 0
 
 
+def files_since(paths: Iterable[Path], start: float) -> list[Path]:
+    """The feed files (oldest first) that can hold lines from `start` on: the live (last)
+    file always; a rotated one only if it was written since (an hour's slack)."""
+    paths = [Path(p) for p in paths]
+    kept = []
+    for i, p in enumerate(paths):
+        try:
+            if i == len(paths) - 1 or p.stat().st_mtime >= start - HOUR:
+                kept.append(p)
+        except FileNotFoundError:
+            continue
+    return kept
+
+
 def summarize_feed(
     paths: Iterable[Path],
     thresholds: Thresholds,
@@ -180,15 +194,7 @@ def summarize_feed(
     Rotated files last written before `start` are skipped: they hold nothing inside it.
     Raises OSError for a file that cannot be read.
     """
-    paths = [Path(p) for p in paths]
-    kept = []
-    for i, p in enumerate(paths):
-        try:
-            # The live (last) file is always read; a rotated one only if written since.
-            if i == len(paths) - 1 or p.stat().st_mtime >= start - HOUR:
-                kept.append(p)
-        except FileNotFoundError:
-            continue
+    kept = files_since(paths, start)
     total_bytes = sum(_size(p) for p in kept) or 1
     floor = Floor(thresholds, layout, start, end, feed_format=feed_format, bucket_s=HOUR)
     boundaries = [b for b in _hour_ends(start, end)]

@@ -17,7 +17,7 @@ from floorconsole.floor import Floor
 from floorconsole.i18n import _
 from floorconsole.layout import FloorLayout
 from floorconsole.measures import QueueMeasures, Tally, compute, total
-from floorconsole.report import HOUR, READ_PAST_END_S, feed_blocks, first_time_in
+from floorconsole.report import HOUR, READ_PAST_END_S, feed_blocks, files_since, first_time_in
 
 Progress = Callable[[int, int], None]
 
@@ -67,14 +67,7 @@ def fold_period(
 
     Rotated files last written before `start` are skipped; reading stops a little past `end`
     (lines arrive slightly out of order). Raises OSError for a file that cannot be read."""
-    paths = [Path(p) for p in paths]
-    kept = []
-    for i, p in enumerate(paths):
-        try:
-            if i == len(paths) - 1 or p.stat().st_mtime >= start - HOUR:
-                kept.append(p)
-        except FileNotFoundError:
-            continue
+    kept = files_since(paths, start)
     total_bytes = sum(p.stat().st_size for p in kept if p.exists()) or 1
     floor = Floor(thresholds, layout, start, end, feed_format=feed_format, bucket_s=HOUR)
     done = 0
