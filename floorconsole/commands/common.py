@@ -1,11 +1,17 @@
-"""What several commands share: the config with --db/--feed applied, for those that follow a feed."""
+"""What several commands share: the config with --db/--feed applied, for those that follow a
+feed; a report delivered to stdout or a private file, never without its audit record."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from floorconsole.config import Config, ConfigError, load_config
+from floorconsole.i18n import _
+from floorconsole.safe_write import write_private
+from floorconsole.store.cli_support import EXIT_OK, fail
 
 
 def feed_config(args: argparse.Namespace) -> tuple[Config, Path]:
@@ -19,3 +25,27 @@ def feed_config(args: argparse.Namespace) -> tuple[Config, Path]:
     if config.feed_path is None:
         raise ConfigError("no feed to follow: give --feed FILE or set [feed] path in the config file")
     return config, config.feed_path
+
+
+def deliver_audited(out: str | None, data: str | bytes, record: Callable[[str], None]) -> int:
+    """Send a report to stdout (`out` None) or to the file `out`, never without its record:
+    to stdout only once `record("stdout")` succeeded; to a file written privately and
+    atomically, then `record(out)`, and the file removed again if that fails."""
+    if not out:
+        record("stdout")
+        sys.stdout.write(data if isinstance(data, str) else "")
+        return EXIT_OK
+    path = Path(out)
+    try:
+        write_private(path, data)
+    except OSError as exc:
+        return fail(
+            _("could not write {path}: {error}; no report was written").format(path=out, error=exc.strerror or exc)
+        )
+    try:
+        record(out)
+    except BaseException:
+        path.unlink(missing_ok=True)  # no audit record, no report
+        raise
+    print(_("wrote {path}").format(path=out), file=sys.stderr)
+    return EXIT_OK

@@ -22,17 +22,17 @@ read too. Every report produced is recorded in the store's audit trail.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from floorconsole.commands.common import deliver_audited
 from floorconsole.commands.report_owed import OWED_KINDS, run_owed
 from floorconsole.i18n import _
 from floorconsole.layout import configured_layout
 from floorconsole.report import FORMATS, audit_export, build_report, feed_files, record_sent, resolve_shift
-from floorconsole.report_output import render, write_report
+from floorconsole.report_output import render
 from floorconsole.reports.render import FORMATS as OWED_FORMATS
-from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
+from floorconsole.store.cli_support import EXIT_USAGE, actor_for, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
 from floorconsole.tail import not_regular_reason
 
@@ -102,8 +102,10 @@ def run(args: argparse.Namespace) -> int:
         actor = actor_for(args, config)
         if args.findings and not config.sees_findings(actor.os_user):
             return fail(
-                f"{actor.os_user} may not read findings against a person (role in [people]); "
-                "the report without them needs no --findings",
+                _(
+                    "{user} may not read findings against a person (role in [people]); "
+                    "the report without them needs no --findings"
+                ).format(user=actor.os_user),
                 EXIT_USAGE,
             )
         paths = feed_files(feed) if feed else None
@@ -119,33 +121,13 @@ def run(args: argparse.Namespace) -> int:
             findings=args.findings,
         )
         text = render(report, args.format, args.complaints_only)
-        if not args.out:
-            # Audited before anything leaves: no audit record, no report.
-            audit_export(store, actor, report, args.format, "stdout", args.complaints_only)
+
+        def record(where: str) -> None:
+            audit_export(store, actor, report, args.format, where, args.complaints_only)
             if args.sent_to:
-                record_sent(store, actor, report, args.sent_to, args.format, "stdout")
-            sys.stdout.write(text)
-            return EXIT_OK
-        out = Path(args.out)
-        try:
-            write_report(out, text)
-        except OSError as exc:
-            return fail(
-                _("could not write {path}: {error}; no report was written").format(
-                    path=args.out, error=exc.strerror or exc
-                )
-            )
-        try:
-            # Audited once the file is in place (an export that failed is no export);
-            # if the audit cannot be recorded, the report does not stay.
-            audit_export(store, actor, report, args.format, args.out, args.complaints_only)
-            if args.sent_to:
-                record_sent(store, actor, report, args.sent_to, args.format, args.out)
-        except BaseException:
-            out.unlink(missing_ok=True)
-            raise
-        print(_("wrote {path}").format(path=args.out), file=sys.stderr)
-        return EXIT_OK
+                record_sent(store, actor, report, args.sent_to, args.format, where)
+
+        return deliver_audited(args.out, text, record)
 
     def audited_body(store: Store, config: Config) -> int:
         try:

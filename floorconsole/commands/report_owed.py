@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from floorconsole.commands.common import deliver_audited
 from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.layout import FloorLayout, configured_layout
@@ -27,7 +28,7 @@ from floorconsole.reports.periods import (
     parse_week,
     previous_month,
 )
-from floorconsole.reports.render import render, write_document
+from floorconsole.reports.render import render
 from floorconsole.reports.worklog import build_work_report, work_document
 from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
@@ -96,29 +97,13 @@ def run_owed(args: argparse.Namespace) -> int:
             )
             return EXIT_OK
         data = render(doc, args.format)
-        out = args.out or "stdout"
-        if not args.out:
-            _audit(store, actor, args, target, monthly, out)  # audited before anything leaves
-            sys.stdout.write(data if isinstance(data, str) else "")
-            return EXIT_OK
-        path = Path(args.out)
-        try:
-            write_document(path, data)
-        except OSError as exc:
-            return fail(
-                _("could not write {out}: {error}; no report was written").format(
-                    out=args.out, error=exc.strerror or exc
-                )
-            )
-        try:
-            _audit(store, actor, args, target, monthly, out)
+
+        def record(where: str) -> None:
+            _audit(store, actor, args, target, monthly, where)
             if args.mark_sent and monthly is not None:
-                mark_sent(store, actor, monthly, args.sent_to or DEFAULT_RECIPIENT, args.format, out)
-        except BaseException:
-            path.unlink(missing_ok=True)  # no audit record, no report
-            raise
-        print(_("wrote {out}").format(out=args.out), file=sys.stderr)
-        return EXIT_OK
+                mark_sent(store, actor, monthly, args.sent_to or DEFAULT_RECIPIENT, args.format, where)
+
+        return deliver_audited(args.out, data, record)
 
     def audited_body(store: Store, config: Config) -> int:
         try:

@@ -10,7 +10,6 @@ import csv
 import html
 import io
 import re
-from pathlib import Path
 
 from rich.cells import cell_len
 
@@ -18,7 +17,6 @@ from floorconsole.printable import printable
 from floorconsole.report import CSV_BOM
 from floorconsole.report_text import md_escape
 from floorconsole.reports.document import Document, Table
-from floorconsole.safe_write import write_private
 
 FORMATS: tuple[str, ...] = ("md", "csv", "html", "xlsx", "text")
 EMPTY = "(none)"
@@ -37,11 +35,6 @@ def render(doc: Document, fmt: str) -> str | bytes:
     if fmt == "xlsx":
         return render_xlsx(doc)
     raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-
-
-def write_document(path: Path, data: str | bytes) -> None:
-    """Write privately and atomically (the reports are internal and confidential)."""
-    write_private(Path(path), data)
 
 
 # ----------------------------------------------------------------------------- Markdown
