@@ -30,38 +30,41 @@ from floorconsole.clock import ManualClock
 os.environ["LANGUAGE"] = "en"
 i18n.set_language("en")
 
-# Modules whose behaviour depends on the time of day, the date or the zone: shifts and
-# their boundaries, the demo's time-of-day floor, handover windows, reports and alerts.
-TIME_SENSITIVE_MODULES = frozenset(
+# Modules whose behaviour depends on the time of day, the date or the zone. CI runs them
+# again at fixed instants (.ci/run): the rules at every instant (cheap, no screen), the
+# consoles and commands at the instants that cross the most at once (midnight at a month's
+# end, which is also a shift boundary, and the repeated hour of a DST change).
+# - `clockrules`: shift windows, boundaries and deadlines, computed without a screen.
+CLOCK_RULE_MODULES = frozenset(
     {
         "test_alerts",
-        "test_app",
-        "test_ami_console",
-        "test_clock",
-        "test_demo",
-        "test_handover_flow",
         "test_handover_gather",
-        "test_report",
+        "test_handover_window",
         "test_reports_month",
         "test_reminders",
-        "test_review_snapshots",
-        "test_shifts",
-        "test_stats",
         "test_store_records",
-        "test_cli_records",
-        "test_open_items",
-        "test_handover_window",
-        "test_watch",
-        "test_wiring",
         "test_leave_rules",
         "test_swap_rules",
         "test_registers_store",
+        "test_attendance",
+        "test_roster_expected",
+    }
+)
+# - `timesensitive`: those, and the consoles, demos and commands built on them.
+TIME_SENSITIVE_MODULES = CLOCK_RULE_MODULES | frozenset(
+    {
+        "test_app",
+        "test_ami_console",
+        "test_demo",
+        "test_handover_flow",
+        "test_report",
+        "test_review_snapshots",
+        "test_stats",
+        "test_cli_records",
+        "test_watch",
         "test_registers_cli",
         "test_registers_console",
-        # issue 13: shift windows across midnight and DST, the attendance rules, the roll call
-        "test_attendance",
         "test_attendance_panel",
-        "test_roster_expected",
         "test_roster_cli",
         "test_roll_call",
     }
@@ -82,6 +85,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "timesensitive: depends on the time of day, date or zone (run at several instants in CI)"
     )
+    config.addinivalue_line("markers", "clockrules: time-dependent rules without a screen (run at every CI instant)")
     instant = config.getoption("--instant")
     if instant:
         import time_machine
@@ -109,8 +113,11 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.module is not None and item.module.__name__.rpartition(".")[2] in TIME_SENSITIVE_MODULES:
+        name = item.module.__name__.rpartition(".")[2] if item.module is not None else ""
+        if name in TIME_SENSITIVE_MODULES:
             item.add_marker(pytest.mark.timesensitive)
+        if name in CLOCK_RULE_MODULES:
+            item.add_marker(pytest.mark.clockrules)
 
 
 @pytest.fixture(autouse=True)
