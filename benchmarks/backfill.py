@@ -12,9 +12,18 @@ default), then, `--runs` times, alternately:
    - the CPU seconds each thread used until `fold_s` (from /proc/self/task), so the
      event loop's share of the fold is seen.
 The harness does not poll while the fold runs (it waits on an event the engine sets);
-`--harness-poll 0.005` polls the way first_frame.py does, to see what that costs.
-Prints every run, the medians and the spread, and the load average; records in
-benchmarks/results.json. Usage: python benchmarks/backfill.py [--lines N] [--runs N]
+`--harness-poll 0.005` polls the way first_frame.py used to, to see what that costs.
+
+`--pty`: the console as a person runs it (`floorconsole console` in a real pty, 160x50,
+the feed's times moved to end a minute ago so it is this shift's), against a bare engine
+in this process: the time from "catching up" first drawn to "lag " drawn (live), and the
+CPU seconds of the console's event loop (main thread) and of its fold meanwhile.
+`--child-switch S` also runs each console with sys.setswitchinterval(S) (an experiment).
+BACKFILL_PYSPY=out.raw runs the pty console under `py-spy record --gil`;
+BACKFILL_PYSPY_ATTACH=out.raw attaches py-spy for 2 s once "catching up" is drawn (the
+fold's window only). Prints every run, the medians and the spread, and the load average;
+records in benchmarks/results.json.
+Usage: python benchmarks/backfill.py [--lines N] [--runs N] [--pty]
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -118,6 +128,161 @@ async def console_fold(
     return marks["fold"], frame, used
 
 
+def task_cpu(pid: int) -> tuple[float, float]:
+    """(main thread, all other threads) CPU seconds of process `pid`."""
+    main = other = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / TICK
+        if int(task.name) == pid:
+            main += used
+        else:
+            other += used
+    return main, other
+
+
+def pty_console(cfg: Path, tmp: Path, switch: float | None = None) -> tuple[float, float, float, float]:
+    """The console (`floorconsole console`) in a real pty of 160x50: (spawn -> "catching up"
+    on the screen, spawn -> "lag " on the screen (live), the CPU seconds of the console's
+    main thread (the event loop: rendering, timers) and of its other threads (the fold)
+    between the two)."""
+    import fcntl
+    import struct
+    import subprocess
+    import termios
+
+    import ui_pty
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    reader = ui_pty.PtyReader(master)
+    reader.expect(b"catching up")
+    reader.expect(b"lag ")
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor", PYTHONPATH=str(root))
+    code = f"import sys; from floorconsole.cli import main; sys.exit(main(['console', '--config', {str(cfg)!r}]))"
+    if switch is not None:  # an experiment: the whole console with another GIL switch interval
+        code = f"import sys; sys.setswitchinterval({switch}); " + code
+    argv = [sys.executable, "-c", code]
+    if os.environ.get("BACKFILL_PYSPY"):  # profile the console: who holds the GIL (raw stacks)
+        spy = str(Path(sys.executable).parent / "py-spy")
+        argv = [
+            spy,
+            "record",
+            "--gil",
+            "--threads",
+            "-r",
+            "250",
+            "-f",
+            "raw",
+            "-o",
+            os.environ["BACKFILL_PYSPY"],
+            "--",
+            *argv,
+        ]
+    t0 = time.perf_counter()
+    console = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=tmp)
+    os.close(slave)
+    try:
+        backfilling = reader.wait_for(b"catching up", 60)
+        pid = console.pid
+        if os.environ.get("BACKFILL_PYSPY"):  # py-spy's child is the console
+            pid = int(Path(f"/proc/{pid}/task/{pid}/children").read_text().split()[0])
+        start = task_cpu(pid)
+        if os.environ.get("BACKFILL_PYSPY_ATTACH"):  # profile the fold's window only (2 s)
+            spy = str(Path(sys.executable).parent / "py-spy")
+            out = os.environ["BACKFILL_PYSPY_ATTACH"]
+            subprocess.Popen(
+                [spy, "record", "--gil", "--threads", "-r", "500", "-d", "2", "-f", "raw", "-o", out, "-p", str(pid)]
+            )
+        live = reader.wait_for(b"lag ", 600)
+        end = task_cpu(pid)
+        if backfilling is None or live is None:
+            with reader.lock:
+                tail = bytes(reader.buf[-2000:]).decode(errors="replace")
+            raise SystemExit(f"the console did not go live:\n{tail}")
+    finally:
+        console.send_signal(signal.SIGINT if os.environ.get("BACKFILL_PYSPY") else signal.SIGTERM)
+        try:
+            console.wait(10)
+        except subprocess.TimeoutExpired:
+            console.kill()
+            console.wait()
+        os.close(master)
+    return backfilling - t0, live - t0, end[0] - start[0], end[1] - start[1]
+
+
+def main_pty(args: argparse.Namespace) -> None:
+    """--pty: the console as a person runs it, against a bare engine in this process."""
+    import results
+
+    from floorconsole.wiring import wall_clock
+
+    load_before = results.load()
+    bare: list[float] = []
+    catching: list[float] = []
+    loop_cpu: list[float] = []
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        feed = tmp / "queue_log"
+        cfg = tmp / "config.toml"
+        cfg.write_text(f'[floor]\nsupervisor = "Bench"\n[feed]\npath = "{feed}"\n[store]\ndb = "{tmp / "floor.db"}"\n')
+        config = Config(db_path=tmp / "bare.db", feed_path=feed)
+        clock = wall_clock(config)
+        # the lines end a minute ago, so the console (on the wall clock) reads them as this
+        # shift's; what falls before the shift start is skipped by both alike
+        parse_fold.generate(feed, args.lines, args.seats)
+        last = int(feed.read_bytes().rstrip(b"\n").rsplit(b"\n", 1)[1].split(b"|", 1)[0])
+        shift = int(clock()) - 60 - last
+        with open(feed, "rb") as src, open(tmp / "shifted", "wb") as dst:
+            for line in src:
+                head, rest = line.split(b"|", 1)
+                dst.write(b"%d|%s" % (int(head) + shift, rest))
+        (tmp / "shifted").replace(feed)
+        print(
+            f"feed: {args.lines:,} lines, {feed.stat().st_size / 1e6:.0f} MB, {args.seats:,} seats, "
+            f"ending now; load average {results.load()}"
+        )
+        for run in range(args.runs):
+            b, bc, _ = bare_fold(config, feed, clock)
+            if args.child_switch is not None:
+                shown, live, main_cpu, fold_cpu = pty_console(cfg, tmp, args.child_switch)
+                (tmp / "floor.db").unlink(missing_ok=True)
+                print(
+                    f"  run {run + 1}: switch interval {args.child_switch * 1000:.0f} ms: caught up in "
+                    f"{live - shown:5.2f} s ({(live - shown) / b:.2f}x); event loop {main_cpu:.2f} s, fold {fold_cpu:.2f} s"
+                )
+            shown, live, main_cpu, fold_cpu = pty_console(cfg, tmp)
+            loop_cpu.append(main_cpu)
+            (tmp / "floor.db").unlink(missing_ok=True)
+            bare.append(b)
+            catching.append(live - shown)
+            print(
+                f"  run {run + 1}: bare {b:5.2f} s (CPU {bc:.2f}) | pty console: 'catching up' shown at {shown:4.2f} s, "
+                f"live at {live:5.2f} s: caught up in {live - shown:5.2f} s ({(live - shown) / b:.2f}x); "
+                f"CPU meanwhile: event loop {main_cpu:.2f} s, fold {fold_cpu:.2f} s"
+            )
+    ratios = [c / b for c, b in zip(catching, bare, strict=True)]
+    print(f"bare engine fold:             {spread(bare)} s")
+    print(f"pty console 'catching up':    {spread(catching)} s")
+    print(f"pty console / bare:           {spread(ratios)}x   (target <= 1.2x)")
+    print(f"event loop CPU while folding: {spread(loop_cpu)} s")
+    print(f"load average now {results.load()}")
+    if args.record:
+        params = {"lines": args.lines, "seats": args.seats, "runs": args.runs, "pty": True}
+        figures = {
+            "bare_s": statistics.median(bare),
+            "pty_catching_up_s": statistics.median(catching),
+            "pty_ratio": statistics.median(ratios),
+            "pty_ratio_max": max(ratios),
+            "pty_loop_cpu_s": statistics.median(loop_cpu),
+        }
+        results.record("backfill", params, figures, load_before=load_before, note=args.note)
+
+
 def spread(xs: list[float]) -> str:
     return f"median {statistics.median(xs):6.2f}  min {min(xs):6.2f}  max {max(xs):6.2f}"
 
@@ -131,9 +296,16 @@ def main() -> None:
     ap.add_argument("--switch-interval", type=float, default=None, help="sys.setswitchinterval for the whole run")
     ap.add_argument("--no-record", dest="record", action="store_false", help="do not append to results.json")
     ap.add_argument("--note", default="")
+    ap.add_argument("--pty", action="store_true", help="the console in a real pty (the shift ends now)")
+    ap.add_argument(
+        "--child-switch", type=float, default=None, help="--pty: also run each console with this switch interval"
+    )
     args = ap.parse_args()
     import results
 
+    if args.pty:
+        main_pty(args)
+        return
     if args.switch_interval is not None:
         sys.setswitchinterval(args.switch_interval)
     load_before = results.load()
