@@ -225,6 +225,8 @@ def main_pty(args: argparse.Namespace) -> None:
     bare: list[float] = []
     catching: list[float] = []
     loop_cpu: list[float] = []
+    fold_cpus: list[float] = []
+    bare_cpus: list[float] = []
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         feed = tmp / "queue_log"
@@ -257,6 +259,8 @@ def main_pty(args: argparse.Namespace) -> None:
                 )
             shown, live, main_cpu, fold_cpu = pty_console(cfg, tmp)
             loop_cpu.append(main_cpu)
+            fold_cpus.append(fold_cpu)
+            bare_cpus.append(bc)
             (tmp / "floor.db").unlink(missing_ok=True)
             bare.append(b)
             catching.append(live - shown)
@@ -270,6 +274,9 @@ def main_pty(args: argparse.Namespace) -> None:
     print(f"pty console 'catching up':    {spread(catching)} s")
     print(f"pty console / bare:           {spread(ratios)}x   (target <= 1.2x)")
     print(f"event loop CPU while folding: {spread(loop_cpu)} s")
+    print(f"fold CPU, console:            {spread(fold_cpus)} s   (bare: {spread(bare_cpus)} s)")
+    cpu_ratios = [(f + m) / b for f, m, b in zip(fold_cpus, loop_cpu, bare_cpus, strict=True)]
+    print(f"console CPU / bare CPU:       {spread(cpu_ratios)}x   (fold + event loop while catching up)")
     print(f"load average now {results.load()}")
     if args.record:
         params = {"lines": args.lines, "seats": args.seats, "runs": args.runs, "pty": True}
@@ -279,6 +286,9 @@ def main_pty(args: argparse.Namespace) -> None:
             "pty_ratio": statistics.median(ratios),
             "pty_ratio_max": max(ratios),
             "pty_loop_cpu_s": statistics.median(loop_cpu),
+            "pty_fold_cpu_s": statistics.median(fold_cpus),
+            "bare_cpu_s": statistics.median(bare_cpus),
+            "pty_cpu_ratio": statistics.median(cpu_ratios),
         }
         results.record("backfill", params, figures, load_before=load_before, note=args.note)
 
@@ -354,6 +364,8 @@ def main() -> None:
     print(f"fold thread CPU: bare     {spread(bare_cpu)} s")
     print(f"fold thread CPU: console  {spread(fold_cpu)} s")
     print(f"event loop CPU until live {spread(main_cpu)} s")
+    cpu_ratios = [(f + m) / b for f, m, b in zip(fold_cpu, main_cpu, bare_cpu, strict=True)]
+    print(f"console CPU / bare CPU:   {spread(cpu_ratios)}x   (fold + event loop; the load does not change it)")
     print(f"load average now {results.load()}")
     if args.record:
         params = {
@@ -373,6 +385,7 @@ def main() -> None:
             "bare_cpu_s": statistics.median(bare_cpu),
             "console_fold_cpu_s": statistics.median(fold_cpu),
             "console_loop_cpu_s": statistics.median(main_cpu),
+            "cpu_ratio": statistics.median(cpu_ratios),
         }
         results.record("backfill", params, figures, load_before=load_before, note=args.note)
 
