@@ -6,7 +6,9 @@ Generates a 1M-line, 5,000-seat queue_log (benchmarks/parse_fold.py's generator)
 2. a watcher engine (as `floorconsole watch` runs it) folds it and saves the snapshot;
 3. the console (FloorApp, headless Pilot) opens on the same records database, once with the
    snapshot and once without, and the time until its model holds the live floor (status
-   live, every seat row in the table) is measured from the moment the app is built.
+   live, every seat row in the table) is measured from the moment the app is built; the
+   harness waits on an event while the engine folds (it does not poll the app).
+benchmarks/backfill.py measures the console's refold against a bare engine's in detail.
 Prints the figures; run on a quiet machine. Usage: python benchmarks/first_frame.py [--lines N]
 """
 
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,9 +45,16 @@ def wait(pred, timeout: float = 300.0) -> None:  # noqa: ANN001
 
 async def console_first_frame(config: Config, feed: Path, clock: ManualClock, seats: int) -> float:
     t0 = time.perf_counter()
-    app = FloorApp(build_parts(config, feed, clock=clock), alert_toasts=False)
+    parts = build_parts(config, feed, clock=clock)
+    live = threading.Event()
+    parts.engine.subscribe(lambda u: live.set() if u.status is not None and u.status.live else None)
+    app = FloorApp(parts, alert_toasts=False)
     async with app.run_test(size=(160, 50)) as pilot:
         table = app.query_one(SeatTable)
+        # No polling while the engine folds: a Pilot pause every 5 ms (it walks the screen
+        # and runs its timers) took the GIL ~400 times a second and made the refold look
+        # 1.5-1.7x a bare engine's (benchmarks/backfill.py --harness-poll 0.005).
+        await asyncio.get_running_loop().run_in_executor(None, live.wait, 300)
         while not (app.floor.status.live and len(table.order) >= seats):
             await pilot.pause(0.005)
         took = time.perf_counter() - t0
