@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from floorconsole.report import CSV_BOM
 from floorconsole.report_text import md_escape
@@ -36,7 +37,9 @@ def render(doc: Document, fmt: str) -> str | bytes:
         return render_text(doc)
     if fmt == "xlsx":
         return render_xlsx(doc)
-    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise ValueError(
+        _("unknown report format {fmt}; use one of {formats}").format(fmt=repr(fmt), formats=", ".join(FORMATS))
+    )
 
 
 def write_document(path: Path, data: str | bytes) -> None:
