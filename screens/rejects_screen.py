@@ -18,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from floorconsole.i18n import N_
+from floorconsole.i18n import N_, _
 from floorconsole.masking import mask_digit_runs
 from floorconsole.printable import printable
 
@@ -68,7 +68,10 @@ class RejectsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Rejected feed lines — {printable(self.feed_path)}  (Esc closes)"), id="rejects-title")
+            yield Static(
+                Text(_("Rejected feed lines — {path}  (Esc closes)").format(path=printable(self.feed_path))),
+                id="rejects-title",
+            )
             with VerticalScroll():
                 yield Static(rejects_text(self.counts, self.last, self.last_error), id="rejects-body")
 

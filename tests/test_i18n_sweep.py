@@ -3,6 +3,7 @@ catalog's completeness, placeholders, widths and glossary terms are test_i18n's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def test_config_refusals_are_said_in_the_current_language(tmp_path: Path, chines
 
     bad = tmp_path / "floorconsole.toml"
     bad.write_text('[feed]\nformat = "x"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="feed.format：应为 queue_log、jsonl 或 auto，实际是 'x'"):
+    with pytest.raises(ConfigError, match=re.escape("feed.format：应为 queue_log、jsonl 或 auto，实际是 'x'")):
         load_config(bad)
     with pytest.raises(ConfigError, match="找不到配置文件"):
         load_config(tmp_path / "missing.toml")
