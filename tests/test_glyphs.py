@@ -171,3 +171,34 @@ async def test_in_english_the_forms_keep_textual_s_own_marks(tmp_path, monkeypat
         await _open(app, pilot, "p")
         assert base.ToggleButton.BUTTON_RIGHT == "\u258c"
         assert "\u2500" in _screen_text(app)  # the round frame
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("utc_zone", "zh_cn")
+@pytest.mark.parametrize("size", [(80, 24), (130, 40), (160, 50)])
+async def test_a_chinese_toast_over_the_main_screen_keeps_every_character(tmp_path, monkeypatch, size) -> None:
+    """Textual cuts each line at every widget edge under an overlay and draws a double-width
+    character across a cut as two spaces (the reports-due notice read "待交  告" in tmux at
+    160x50, Textual issue 6357): in zh_CN the toasts stay inside the side column, where the
+    only edge is the column's own, and their left mark is ASCII."""
+    app = make_app(tmp_path, monkeypatch)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(app, pilot)
+        app.notify(
+            "2026-10 服务质量分析报告已逾期：应在 2026-11-22 前交给上级",
+            title="待交报告",
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
+        for _attempt in range(100):
+            if app.screen.query("Toast"):
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.3)
+        text = _screen_text(app)
+        shown = "".join(line.split("| ", 1)[-1].strip() for line in text.splitlines() if "| " in line)
+        assert "待交报告" in text, text
+        assert "服务质量分析报告已逾期" in shown.replace(" ", ""), shown
+        toast_lines = [line for line in text.splitlines() if "待交报告" in line or "服务质量" in line]
+        assert not _ambiguous("".join(toast_lines)), toast_lines
