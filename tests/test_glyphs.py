@@ -101,7 +101,7 @@ def _screen_text(app) -> str:  # noqa: ANN001
 
 @pytest.mark.anyio
 @pytest.mark.usefixtures("utc_zone", "zh_cn")
-@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pytest.mark.parametrize("size", [(50, 24), (80, 24), (160, 50)])
 async def test_main_screen_in_chinese_draws_no_ambiguous_character(tmp_path, monkeypatch, size) -> None:
     app = make_app(tmp_path, monkeypatch)
     async with app.run_test(size=size) as pilot:
