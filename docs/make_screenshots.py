@@ -140,7 +140,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             config, feed = build_floor(Path(tmp))
             add_records(config, with_handover=False)
-            asyncio.run(shoot(config, feed, out, [("main-zh-CN", ())]))
+            asyncio.run(shoot(config, feed, out, [("main-zh-CN", ()), ("patrol-form-zh-CN", ("down", "down", "p"))]))
+        with tempfile.TemporaryDirectory() as tmp:
+            config, feed = build_floor(Path(tmp))
+            add_records(config, with_handover=False)
+            asyncio.run(shoot(config, feed, out, [("main-80x24-zh-CN", ())], size=(80, 24)))
     finally:
         set_language("en")
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from floorconsole.config import ConfigError, data_file
+from floorconsole.i18n import _
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,10 @@ def load_checklist(path: Path | None = None) -> tuple[ChecklistItem, ...]:
             for i in raw["item"]
         )
     except FileNotFoundError:
-        raise ConfigError(f"patrol checklist not found: {path}") from None
+        raise ConfigError(_("patrol checklist not found: {path}").format(path=path)) from None
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{path}: bad patrol checklist ({exc})") from None
+        raise ConfigError(_("{path}: bad patrol checklist ({exc})").format(path=path, exc=exc)) from None
     codes = [i.code for i in items]
     if len(codes) != len(set(codes)):
-        raise ConfigError(f"{path}: duplicate item codes")
+        raise ConfigError(_("{path}: duplicate item codes").format(path=path))
     return items

@@ -17,8 +17,15 @@ from floorconsole import _exit_interrupted
 from floorconsole.i18n import N_, _
 
 GLOBAL_OPTIONS = ("--config", "--db", "--lang")
-_EXPECTED = {"--lang": "a language (zh_CN or en)"}
+_EXPECTED = {"--lang": N_("a language (zh_CN or en)")}
 EXIT_INTERRUPTED = 130
+
+
+def _expected(option: str) -> str:
+    """What a global option takes, in the console's language (for its one-line refusal)."""
+    return _(_EXPECTED[option]) if option in _EXPECTED else _("a file path")
+
+
 DEBUG_ENV = "FLOORCONSOLE_DEBUG"  # set to 1 to see the traceback of an unexpected error
 
 # Subcommand name -> module in floorconsole.commands.
@@ -112,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     try:
+        _early_language(argv)
         argv = _hoist_globals(argv)
         _choose_language(argv)
     except ValueError as exc:
@@ -163,6 +171,15 @@ ARGPARSE_WORDS = (
     N_("not allowed with argument %s"),
     N_("ambiguous option: %(option)s could match %(matches)s"),
 )
+
+
+def _early_language(argv: list[str]) -> None:
+    """A first guess at the language (a well-formed `--lang`, else the environment), so that a
+    refusal of the global options themselves (`--config` with no value) is in it too."""
+    from floorconsole.i18n import language_from_environment, normalize_language, set_language
+
+    set_language(normalize_language(_global_value(argv, "--lang")) or language_from_environment(os.environ) or "en")
+    argparse._ = _  # type: ignore[attr-defined]
 
 
 def _choose_language(argv: list[str]) -> None:
@@ -235,14 +252,14 @@ def _hoist_globals(argv: list[str]) -> list[str]:
         if arg in GLOBAL_OPTIONS:
             value = argv[i + 1] if i + 1 < len(argv) else None
             if value is None or not value.strip() or value in GLOBAL_OPTIONS:
-                raise ValueError(f"argument {arg}: expected {_EXPECTED.get(arg, 'a file path')}")
+                raise ValueError(_("argument {arg}: expected {what}").format(arg=arg, what=_expected(arg)))
             out_globals += [arg, value]
             i += 2
             continue
         if arg.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)):
             if not arg.partition("=")[2].strip():
                 name = arg.partition("=")[0]
-                raise ValueError(f"argument {name}: expected {_EXPECTED.get(name, 'a file path')}")
+                raise ValueError(_("argument {name}: expected {what}").format(name=name, what=_expected(name)))
             out_globals.append(arg)
         else:
             rest.append(arg)

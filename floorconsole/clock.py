@@ -17,6 +17,8 @@ import os
 import time
 from collections.abc import Callable
 
+from floorconsole.i18n import _
+
 Clock = Callable[[], float]
 """A clock is a callable returning Unix seconds."""
 
@@ -82,6 +84,8 @@ def apply_time_zone(name: str | None) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Asia/Shanghai)") from None
+        raise ValueError(
+            _("unknown time zone {name} (an IANA name such as Asia/Shanghai)").format(name=repr(name))
+        ) from None
     os.environ["TZ"] = name
     time.tzset()

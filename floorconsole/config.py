@@ -61,7 +61,11 @@ class Thresholds:
 
     def __post_init__(self) -> None:
         if self.apology_rule not in APOLOGY_RULES:
-            raise ValueError(f"apology_rule must be one of {', '.join(APOLOGY_RULES)}, not {self.apology_rule!r}")
+            raise ValueError(
+                _("apology_rule must be one of {apology_rules}, not {apology_rule}").format(
+                    apology_rules=", ".join(APOLOGY_RULES), apology_rule=repr(self.apology_rule)
+                )
+            )
 
     def apology_text(self, short: bool = False) -> str:
         """Which apology rule is in force, in words: `apology after 6 rings (30 s, hotline rule)`."""
@@ -234,18 +238,20 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             return Config()
         path = candidate
     if not str(path).strip():
-        raise ConfigError("--config: expected the path of a TOML config file, got nothing")
+        raise ConfigError(_("--config: expected the path of a TOML config file, got nothing"))
     path = Path(path)
     if path.is_dir():
-        raise ConfigError(f"{path} is a folder; --config needs the path of a TOML config file")
+        raise ConfigError(_("{path} is a folder; --config needs the path of a TOML config file").format(path=path))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
+        raise ConfigError(_("config file not found: {path}").format(path=path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(_("{path}: not valid TOML: {exc}").format(path=path, exc=exc)) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read the config file {path}: {exc.strerror or exc}") from None
+        raise ConfigError(
+            _("cannot read the config file {path}: {exc}").format(path=path, exc=exc.strerror or exc)
+        ) from None
     return config_from_dict(raw, base_dir=path.parent, config_path=path)
 
 
@@ -253,13 +259,17 @@ def _table(raw: dict[str, Any], name: str) -> dict[str, Any]:
     """`[name]` of the config: a table, or empty when absent; ConfigError for anything else."""
     value = raw.get(name, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{name}: expected a table ([{name}] with keys under it), got {value!r}")
+        raise ConfigError(
+            _("{name}: expected a table ([{name}] with keys under it), got {value}").format(
+                name=name, value=repr(value)
+            )
+        )
     return value
 
 
 def _as_str(key: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise ConfigError(f"{key}: expected text in quotes, got {value!r}")
+        raise ConfigError(_("{key}: expected text in quotes, got {value}").format(key=key, value=repr(value)))
     return value
 
 
@@ -268,7 +278,7 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
 
     def as_path(key: str, value: Any) -> Path:
         if not isinstance(value, str) or not value:
-            raise ConfigError(f"{key}: expected a path string, got {value!r}")
+            raise ConfigError(_("{key}: expected a path string, got {value}").format(key=key, value=repr(value)))
         p = Path(os.path.expanduser(value))
         return p if p.is_absolute() else (base_dir / p)
 
@@ -282,7 +292,9 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
     if "timezone" in floor:
         if not isinstance(floor["timezone"], str) or not floor["timezone"]:
             raise ConfigError(
-                f"floor.timezone: expected an IANA zone name such as Asia/Shanghai, got {floor['timezone']!r}"
+                _("floor.timezone: expected an IANA zone name such as Asia/Shanghai, got {value}").format(
+                    value=repr(floor["timezone"])
+                )
             )
         changes["timezone"] = floor["timezone"]
     if "layout" in floor:
@@ -293,7 +305,9 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
         changes["feed_path"] = as_path("feed.path", feed["path"])
     if "format" in feed:
         if feed["format"] not in ("queue_log", "jsonl", "auto"):
-            raise ConfigError(f"feed.format: expected queue_log, jsonl or auto, got {feed['format']!r}")
+            raise ConfigError(
+                _("feed.format: expected queue_log, jsonl or auto, got {format}").format(format=repr(feed["format"]))
+            )
         changes["feed_format"] = feed["format"]
     if "db" in store:
         changes["db_path"] = as_path("store.db", store["db"])
@@ -305,25 +319,35 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
     alerts = _table(raw, "alerts")
     if "bell" in alerts:
         if not isinstance(alerts["bell"], bool):
-            raise ConfigError(f"alerts.bell: expected true or false, got {alerts['bell']!r}")
+            raise ConfigError(_("alerts.bell: expected true or false, got {bell}").format(bell=repr(alerts["bell"])))
         changes["bell"] = alerts["bell"]
     thresholds = _table(raw, "thresholds")
     if thresholds:
         known = set(Thresholds.__dataclass_fields__)
         unknown = set(thresholds) - known
         if unknown:
-            raise ConfigError(f"thresholds: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+            raise ConfigError(
+                _("thresholds: unknown key(s) {unknown}; known: {known}").format(
+                    unknown=sorted(unknown), known=sorted(known)
+                )
+            )
         values: dict[str, Any] = {}
         for key, value in thresholds.items():
             if key == "apology_rule":
                 if value not in APOLOGY_RULES:
                     raise ConfigError(
-                        f"thresholds.apology_rule: expected one of {', '.join(map(repr, APOLOGY_RULES))}, got {value!r}"
+                        _("thresholds.apology_rule: expected one of {rules}, got {value}").format(
+                            rules=", ".join(map(repr, APOLOGY_RULES)), value=repr(value)
+                        )
                     )
                 values[key] = value
                 continue
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < float("inf"):
-                raise ConfigError(f"thresholds.{key}: expected a non-negative number, got {value!r}")
+                raise ConfigError(
+                    _("thresholds.{key}: expected a non-negative number, got {value}").format(
+                        key=key, value=repr(value)
+                    )
+                )
             values[key] = float(value)
         if "apology_rule" in values and "apology_wait_s" not in values:
             values["apology_wait_s"] = APOLOGY_RULES[values["apology_rule"]][0]
@@ -343,7 +367,11 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
 
         language = normalize_language(console["language"]) if isinstance(console["language"], str) else None
         if language is None:
-            raise ConfigError(f"console.language: expected one of {', '.join(LANGUAGES)}, got {console['language']!r}")
+            raise ConfigError(
+                _("console.language: expected one of {languages}, got {language}").format(
+                    languages=", ".join(LANGUAGES), language=repr(console["language"])
+                )
+            )
         changes["language"] = language
     if "ambiguous_wide" in console:
         from floorconsole.glyphs import parse_setting
@@ -356,7 +384,7 @@ def config_from_dict(raw: dict[str, Any], base_dir: Path, config_path: Path | No
     if "checklist" in handover:
         items = handover["checklist"]
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-            raise ConfigError("handover.checklist: expected a list of non-empty strings")
+            raise ConfigError(_("handover.checklist: expected a list of non-empty strings"))
         changes["handover_checklist"] = tuple(i.strip() for i in items)
     if "agents" in raw:
         changes["agents"] = _parse_agents(raw["agents"])
@@ -384,19 +412,27 @@ def _parse_agents(raw: Any) -> tuple[Agent, ...]:
     out = []
     for name, entry in raw.items():
         if not isinstance(entry, dict):
-            raise ConfigError(f"agents.{name}: expected a table with job and level")
+            raise ConfigError(_("agents.{name}: expected a table with job and level").format(name=name))
         job = entry.get("job")
         if not isinstance(job, str) or not job.strip():
             raise ConfigError(f'agents.{name}.job: expected the agent\'s job (工种), e.g. "hotline"')
         level = entry.get("level")
         if not isinstance(level, int) or isinstance(level, bool) or level < 0:
-            raise ConfigError(f"agents.{name}.level: expected the skill level as a whole number, got {level!r}")
+            raise ConfigError(
+                _("agents.{name}.level: expected the skill level as a whole number, got {level}").format(
+                    name=name, level=repr(level)
+                )
+            )
         lead = entry.get("lead", "")
         if not isinstance(lead, str):
-            raise ConfigError(f"agents.{name}.lead: expected the OS account of their shift lead")
+            raise ConfigError(_("agents.{name}.lead: expected the OS account of their shift lead").format(name=name))
         unknown = set(entry) - {"job", "level", "lead"}
         if unknown:
-            raise ConfigError(f"agents.{name}: unknown key(s) {sorted(unknown)}; known: job, level, lead")
+            raise ConfigError(
+                _("agents.{name}: unknown key(s) {unknown}; known: job, level, lead").format(
+                    name=name, unknown=sorted(unknown)
+                )
+            )
         out.append(Agent(str(name), job.strip(), level, lead.strip()))
     return tuple(out)
 
@@ -408,7 +444,7 @@ def _parse_holidays(raw: Any) -> tuple[Holiday, ...]:
     out: dict[date, Holiday] = {}
     for i, entry in enumerate(raw):
         if not isinstance(entry, dict):
-            raise ConfigError(f"holidays[{i}]: expected a table with date, name and duty")
+            raise ConfigError(_("holidays[{i}]: expected a table with date, name and duty").format(i=i))
         day = entry.get("date")
         if isinstance(day, str):
             try:
@@ -416,15 +452,19 @@ def _parse_holidays(raw: Any) -> tuple[Holiday, ...]:
             except ValueError:
                 pass
         if not isinstance(day, date) or hasattr(day, "hour"):
-            raise ConfigError(f"holidays[{i}].date: expected a date such as 2026-10-01, got {entry.get('date')!r}")
+            raise ConfigError(
+                _("holidays[{i}].date: expected a date such as 2026-10-01, got {date}").format(
+                    i=i, date=repr(entry.get("date"))
+                )
+            )
         duty = entry.get("duty", [])
         if not isinstance(duty, list) or not all(isinstance(d, str) and d.strip() for d in duty):
-            raise ConfigError(f"holidays[{i}].duty: expected a list of the names on holiday duty")
+            raise ConfigError(_("holidays[{i}].duty: expected a list of the names on holiday duty").format(i=i))
         name = entry.get("name", "")
         if not isinstance(name, str):
-            raise ConfigError(f"holidays[{i}].name: expected text")
+            raise ConfigError(_("holidays[{i}].name: expected text").format(i=i))
         if day in out:
-            raise ConfigError(f"holidays[{i}]: {day} is listed twice")
+            raise ConfigError(_("holidays[{i}]: {day} is listed twice").format(i=i, day=day))
         out[day] = Holiday(day, name.strip(), tuple(d.strip() for d in duty))
     return tuple(sorted(out.values(), key=lambda h: h.day))
 
@@ -436,30 +476,38 @@ def _parse_people(raw: Any) -> tuple[Person, ...]:
     out = []
     for user, entry in raw.items():
         if not isinstance(entry, dict):
-            raise ConfigError(f"people.{user}: expected a table with name and role")
+            raise ConfigError(_("people.{user}: expected a table with name and role").format(user=user))
         name = entry.get("name")
         if not isinstance(name, str) or not name.strip():
-            raise ConfigError(f"people.{user}.name: expected the person's name")
+            raise ConfigError(_("people.{user}.name: expected the person's name").format(user=user))
         role = entry.get("role", "supervisor")
         if role not in ROLES:
-            raise ConfigError(f"people.{user}.role: expected one of {', '.join(ROLES)}, got {role!r}")
+            raise ConfigError(
+                _("people.{user}.role: expected one of {roles}, got {role}").format(
+                    user=user, roles=", ".join(ROLES), role=repr(role)
+                )
+            )
         out.append(Person(str(user), name.strip(), role))
     names = [p.name for p in out]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ConfigError(f"people: the name {dupes[0]!r} is given to more than one OS user")
+        raise ConfigError(_("people: the name {name} is given to more than one OS user").format(name=repr(dupes[0])))
     return tuple(out)
 
 
 def _as_int(key: str, value: Any, lo: int, hi: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise ConfigError(f"{key}: expected a whole number from {lo} to {hi}, got {value!r}")
+        raise ConfigError(
+            _("{key}: expected a whole number from {lo} to {hi}, got {value}").format(
+                key=key, lo=lo, hi=hi, value=repr(value)
+            )
+        )
     return value
 
 
 def _parse_shifts(items: Any) -> tuple[ShiftDef, ...]:
     if not isinstance(items, list) or not items:
-        raise ConfigError("shifts: expected a non-empty list of {name, start, end} tables")
+        raise ConfigError(_("shifts: expected a non-empty list of (name, start, end) tables"))
     out = []
     for i, item in enumerate(items):
         try:
@@ -467,6 +515,8 @@ def _parse_shifts(items: Any) -> tuple[ShiftDef, ...]:
             parse_hhmm(shift.start)
             parse_hhmm(shift.end)
         except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"shifts[{i}]: needs name, start and end as HH:MM ({exc})") from None
+            raise ConfigError(
+                _("shifts[{i}]: needs name, start and end as HH:MM ({exc})").format(i=i, exc=exc)
+            ) from None
         out.append(shift)
     return tuple(out)

@@ -24,6 +24,7 @@ import platformdirs
 
 from floorconsole.clock import Clock
 from floorconsole.config import APP_NAME, Config, data_file, load_config
+from floorconsole.i18n import _
 from floorconsole.layout import FloorLayout, load_layout
 from floorconsole.measures import QueueMeasures
 from floorconsole.printable import printable
@@ -57,8 +58,10 @@ def prepare_demo_dir(path: Path | None = None) -> Path:
     feeds = [p for p in path.iterdir() if p.name == FEED_NAME or p.name.startswith(FEED_NAME + ".")]
     if feeds and not marker.exists():
         raise DemoError(
-            f"{path} holds {feeds[0].name} but is not a floorconsole demo directory; "
-            "choose another --dir (the demo clears its feed on every start)"
+            _(
+                "{path} holds {feed} but is not a floorconsole demo directory; "
+                "choose another --dir (the demo clears its feed on every start)"
+            ).format(path=path, feed=feeds[0].name)
         )
     marker.write_text("This directory belongs to `floorconsole demo`; its feed is rewritten on start.\n")
     for feed in feeds:
@@ -122,7 +125,7 @@ class DemoFeed:
         self._thread.start()
         self._history_done.wait(wait_history_s)
         if self.error is not None:
-            raise DemoError(f"the demo feed could not be written: {self.error}")
+            raise DemoError(_("the demo feed could not be written: {error}").format(error=self.error))
 
     def _run(self) -> None:
         try:

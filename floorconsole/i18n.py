@@ -66,7 +66,11 @@ def choose_language(option: str | None, configured: str | None, environ: Mapping
         if value:
             found = normalize_language(value)
             if found is None:
-                raise ValueError(f"{source}: expected one of {', '.join(LANGUAGES)}, got {value!r}")
+                raise ValueError(
+                    _("{source}: expected one of {languages}, got {value}").format(
+                        source=source, languages=", ".join(LANGUAGES), value=repr(value)
+                    )
+                )
             return found
     return language_from_environment(environ) or DEFAULT_LANGUAGE
 

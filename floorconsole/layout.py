@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from floorconsole.config import ConfigError, data_file
+from floorconsole.i18n import _
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,9 @@ def load_layout(path: Path | None = None) -> FloorLayout:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"floor layout not found: {path}") from None
+        raise ConfigError(_("floor layout not found: {path}").format(path=path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(_("{path}: not valid TOML: {exc}").format(path=path, exc=exc)) from None
     return layout_from_dict(raw, source=str(path))
 
 
@@ -109,11 +110,17 @@ def layout_from_dict(raw: dict, source: str = "layout") -> FloorLayout:
                 queues=tuple(str(q) for q in item.get("queues", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(f"{source}: seat #{i + 1} needs id, row, pos and agent ({exc})") from None
+            raise ConfigError(
+                _("{source}: seat #{n} needs id, row, pos and agent ({exc})").format(source=source, n=i + 1, exc=exc)
+            ) from None
         if place.seat_id in seen_ids:
-            raise ConfigError(f"{source}: seat id {place.seat_id!r} appears twice")
+            raise ConfigError(
+                _("{source}: seat id {seat_id} appears twice").format(source=source, seat_id=repr(place.seat_id))
+            )
         if place.agent in seen_agents:
-            raise ConfigError(f"{source}: agent {place.agent!r} is placed at two seats")
+            raise ConfigError(
+                _("{source}: agent {agent} is placed at two seats").format(source=source, agent=repr(place.agent))
+            )
         seen_ids.add(place.seat_id)
         seen_agents.add(place.agent)
         seats.append(place)

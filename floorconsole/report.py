@@ -25,6 +25,7 @@ from pathlib import Path
 
 from floorconsole.config import Config, Thresholds
 from floorconsole.floor import Floor
+from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.layout import FloorLayout, label_agent
 from floorconsole.measures import QueueMeasures
@@ -52,18 +53,22 @@ def resolve_shift(config: Config, spec: str, now: float) -> ShiftWindow:
         return current
     if spec == "previous":
         return previous_shift(config.shifts, current)
-    date_text, _, name = spec.partition(" ")
+    date_text, _sep, name = spec.partition(" ")
     try:
         day = datetime.strptime(date_text, "%Y-%m-%d").date()
     except ValueError:
-        raise ValueError(f"--shift: expected current, previous or a key like '2026-11-23 day', got {spec!r}") from None
+        raise ValueError(
+            _("--shift: expected current, previous or a key like '2026-11-23 day', got {spec}").format(spec=repr(spec))
+        ) from None
     defs = {s.name: s for s in config.shifts}
     if name not in defs:
-        raise ValueError(f"--shift: no shift named {name!r}; configured: {', '.join(defs)}")
+        raise ValueError(
+            _("--shift: no shift named {name}; configured: {defs}").format(name=repr(name), defs=", ".join(defs))
+        )
     start = datetime.combine(day, parse_hhmm(defs[name].start)).astimezone()
     window = shift_at(config.shifts, start)
     if window.key != spec:
-        raise ValueError(f"--shift: {spec!r} is not a shift start")
+        raise ValueError(_("--shift: {spec} is not a shift start").format(spec=repr(spec)))
     return window
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from floorconsole.i18n import _
 from floorconsole.report import FORMATS, ShiftReport
 from floorconsole.report_html import render_html
 from floorconsole.report_text import render_csv, render_md
@@ -18,7 +19,9 @@ def render(report: ShiftReport, fmt: str, complaints_only: bool = False) -> str:
         return render_csv(report, complaints_only)
     if fmt == "html":
         return render_html(report, complaints_only)
-    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise ValueError(
+        _("unknown report format {fmt}; use one of {formats}").format(fmt=repr(fmt), formats=", ".join(FORMATS))
+    )
 
 
 def default_filename(report: ShiftReport, fmt: str, complaints_only: bool = False) -> str:

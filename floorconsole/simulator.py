@@ -58,6 +58,7 @@ from typing import Any
 
 from floorconsole.clock import system_clock
 from floorconsole.config import Thresholds
+from floorconsole.i18n import _
 from floorconsole.layout import FloorLayout, generated_layout, load_layout
 
 DEFAULT_QUEUES: tuple[str, ...] = ("sales", "support", "billing", "vip")
@@ -618,7 +619,7 @@ class Simulator:
             head = self._first_unrung(q)
             if head is not None:
                 heads.append((head.entered, q))
-        for _, q in sorted(heads):
+        for _entered, q in sorted(heads):
             if agent.state != _IDLE:
                 break
             self._dispatch(t, q)
@@ -917,7 +918,11 @@ def _profile_table(profile: str | Sequence[float] | None) -> tuple[float, ...] |
         try:
             return PROFILES[profile]
         except KeyError:
-            raise ValueError(f"unknown arrival profile {profile!r} (known: {', '.join(PROFILES)})") from None
+            raise ValueError(
+                _("unknown arrival profile {profile} (known: {profiles})").format(
+                    profile=repr(profile), profiles=", ".join(PROFILES)
+                )
+            ) from None
     table = tuple(float(m) for m in profile)
     if len(table) != 24 or any(not math.isfinite(m) or m < 0 for m in table) or not any(table):
         raise ValueError("an arrival profile is 24 hourly multipliers, >= 0 and not all 0")

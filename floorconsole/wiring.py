@@ -18,6 +18,7 @@ from floorconsole.config import Config, ConfigError
 from floorconsole.engine import FloorEngine
 from floorconsole.feed_escalation import recorder
 from floorconsole.feedpos import position_file_for
+from floorconsole.i18n import _
 from floorconsole.identity import Actor, current_actor
 from floorconsole.layout import FloorLayout, configured_layout
 from floorconsole.roster.attendance_recorder import AttendanceRecorder, FollowAttendance
@@ -32,7 +33,7 @@ def wall_clock(config: Config) -> Clock:
     try:
         return clock_for_zone(config.timezone)
     except ValueError as exc:
-        raise ConfigError(f"floor.timezone: {exc}") from None
+        raise ConfigError(_("floor.timezone: {exc}").format(exc=exc)) from None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ from screens.escalations_panel import EscalationsPanel
 from screens.filter_bar import FilterBar
 from screens.floor_map import FloorMap
 from screens.footer import FloorFooter
+from screens.forms.base import ascii_chrome
 from screens.handover_log_panel import HandoverLogPanel
 from screens.header import FloorHeader
 from screens.messages import (
@@ -189,6 +190,7 @@ class FloorApp(AmiKeys, App[int]):
 
     def on_mount(self) -> None:
         self.set_class(glyphs.cjk_safe(), "-cjk-safe")  # ASCII lines in app.tcss (floorconsole/glyphs.py)
+        ascii_chrome(self.screen)  # and Textual's own marks (scrollbars, toggles): screens/forms/base.py
         self._panel(HandoverLogPanel).sees_findings = self.config.sees_findings(self.actor.os_user)
         table, fmap = self._panel(SeatTable), self._panel(FloorMap)
         table.share_rows(self.floor.seats)

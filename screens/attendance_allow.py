@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Select, Static
 
+from floorconsole import glyphs
 from floorconsole.i18n import N_, _
 from floorconsole.printable import printable
 from floorconsole.roster.model import AttendanceFlag
@@ -25,7 +26,9 @@ from screens.forms.base import FormScreen, Problems, StoreCall, field_row
 def flag_label(flag: AttendanceFlag) -> Text:
     """The flag as the picker shows it, literally (a name from the feed is never markup)."""
     when = datetime.fromtimestamp(flag.started_at).strftime("%H:%M")
-    return Text(f"{when} {printable(flag.person)} · {_(KIND_LABELS[flag.kind])} · {flag.minutes} min")
+    sep = glyphs.current().separator
+    minutes = _("{n} min").format(n=flag.minutes)
+    return Text(f"{when} {printable(flag.person)} {sep} {_(KIND_LABELS[flag.kind])} {sep} {minutes}")
 
 
 class AllowFlagForm(FormScreen[Any]):

@@ -155,6 +155,10 @@ class RecordList(Widget, Generic[T], can_focus=True):
                 return Strip.blank(width, base)
         text.no_wrap = True
         text.overflow = "ellipsis"
+        if glyphs.cjk_safe() and text.cell_len > width > 0:
+            # Rich's ellipsis is `…`, two columns in a CJK terminal: the glyph's stand-in instead
+            text.truncate(width - 1, overflow="crop")
+            text.append(glyphs.current().ellipsis, text.get_style_at_offset(self.app.console, len(text.plain) - 1))
         text.truncate(width, overflow="ellipsis", pad=True)
         segments = [Segment(s.text, base + s.style if s.style else base) for s in text.render(self.app.console)]
         return Strip(segments).adjust_cell_length(width, base)

@@ -26,7 +26,7 @@ from floorconsole.printable import printable
 from floorconsole.report import audit_export, build_report, feed_files, summarize_feed
 from floorconsole.report_output import default_filename, render, write_report
 from floorconsole.shifts import shift_at_epoch
-from screens.forms.base import FORMS_CSS
+from screens.forms.base import FORMS_CSS, ascii_chrome
 from screens.review_screen import REVIEW_CSS
 
 
@@ -64,11 +64,12 @@ class ExportScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
             yield Label(_("Export shift report"), id="form-title")
-            yield Static(Text("Reading the records…"), id="export-status", classes="info")
+            yield Static(Text(_("Reading the records…")), id="export-status", classes="info")
             yield ProgressBar(total=100, show_eta=False, id="export-progress")
             yield Static(_("esc close"), classes="hint")
 
     def on_mount(self) -> None:
+        ascii_chrome(self)
         self.export()
 
     def _status(self, text: Text | str) -> None:

@@ -144,7 +144,12 @@ class FloorHeader(Widget):
         gap = width - left.cell_len - right.cell_len
         fits = gap >= 1
         if not fits:
-            left.truncate(max(0, width - right.cell_len - 1), overflow="ellipsis")
+            room = max(0, width - right.cell_len - 1)
+            if glyphs.cjk_safe() and room > 0:  # Rich's `…` is two columns in a CJK terminal
+                left.truncate(room - 1, overflow="crop")
+                left.append(glyphs.current().ellipsis)
+            else:
+                left.truncate(room, overflow="ellipsis")
             gap = max(1, width - left.cell_len - right.cell_len)
         feed_len = self._feed_len
         start = left.cell_len + gap

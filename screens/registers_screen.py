@@ -68,7 +68,7 @@ class RegistersScreen(Screen[None]):
         self.swaps: list[Any] = []
 
     def compose(self) -> ComposeResult:
-        span = f"{self.start.isoformat()} – {self.end.isoformat()}"
+        span = _("{first} – {last}").format(first=self.start.isoformat(), last=self.end.isoformat())
         with Vertical():
             yield Label(_("Leave register 请假登记") + f"  {span}", classes="register-title")
             yield DataTable(id="leave-table", cursor_type="row", zebra_stripes=True)

@@ -18,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from floorconsole.i18n import N_
+from floorconsole.i18n import N_, _, ngettext
 from floorconsole.masking import mask_digit_runs
 from floorconsole.printable import printable
 
@@ -27,16 +27,16 @@ def rejects_text(counts: Mapping[str, int], last: Sequence[tuple[str, str]], las
     """The engine's last error (if any), counts by reason, then the last rejected lines."""
     text = Text()
     if last_error:
-        text.append("The feed engine's last error (it carried on): ", style="bold yellow")
+        text.append(_("The feed engine's last error (it carried on): "), style="bold yellow")
         text.append(printable(mask_digit_runs(last_error), max_len=400) + "\n\n")
     total = sum(counts.values())
-    text.append(f"{total} rejected line{'s' if total != 1 else ''}\n", style="bold")
+    text.append(ngettext("{n} rejected line", "{n} rejected lines", total).format(n=total) + "\n", style="bold")
     for reason, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         text.append(f"  {n:>6}  ", style="bold red")
         text.append(printable(str(reason)) + "\n")
-    text.append("\nLast rejected lines:\n", style="bold")
+    text.append("\n" + _("Last rejected lines:") + "\n", style="bold")
     if not last:
-        text.append("  none\n", style="dim")
+        text.append("  " + _("none") + "\n", style="dim")
     for reason, line in last:
         text.append(f"  {printable(str(reason), max_len=30)}: ", style="red")
         raw = line if isinstance(line, str) else line.decode("utf-8", "replace")
@@ -68,7 +68,10 @@ class RejectsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"Rejected feed lines — {printable(self.feed_path)}  (Esc closes)"), id="rejects-title")
+            yield Static(
+                Text(_("Rejected feed lines — {path}  (Esc closes)").format(path=printable(self.feed_path))),
+                id="rejects-title",
+            )
             with VerticalScroll():
                 yield Static(rejects_text(self.counts, self.last, self.last_error), id="rejects-body")
 

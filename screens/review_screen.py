@@ -257,7 +257,15 @@ class ReviewScreen(Screen[Any]):
         self.kpis: tuple[FeedSummary | None, FeedSummary | None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Handover review · {self.current.key}", style="bold"), id="rv-title")
+        yield Static(
+            Text(
+                _("Handover review {separator} {key}").format(
+                    separator=glyphs.current().separator, key=self.current.key
+                ),
+                style="bold",
+            ),
+            id="rv-title",
+        )
         yield Static(Text(_("Loading the previous shift's figures…"), style="dim"), id="rv-kpis")
         yield Static("", id="rv-status")
         yield OptionList(id="rv-items")

@@ -61,7 +61,16 @@ def test_the_glossary_has_the_supervisors_terms() -> None:
         assert shift in chinese
 
 
+# The config file's tables: a refusal starting `wallboard:` or `agents.{name}.level:` names
+# a key as it is typed in the file, not the floor's term.
+CONFIG_TABLES = (
+    "agents|alerts|ami|attendance|console|feed|floor|handover|holidays|people|roster|shifts|thresholds|wallboard"
+)
+_CONFIG_KEY = re.compile(rf"^(?:{CONFIG_TABLES})(?:[.\[][\w.\[\]{{}}]*)?:")
+
+
 def _uses(term: Term, msgid: str) -> bool:
+    msgid = _CONFIG_KEY.sub("", msgid)  # a config key at the start stays as typed
     msgid = re.sub(r"\{[^{}]*\}", "", msgid)  # placeholders are names, not words
     msgid = re.sub(r"\[[a-z_.]+\]|'[^']*'", "", msgid)  # config sections and typed values stay as typed
     if term.scope == "label":
@@ -80,3 +89,11 @@ def test_zh_cn_uses_the_glossary_term_wherever_the_english_term_appears() -> Non
             if _uses(term, msgid) and term.chinese not in msgstr and term.short not in msgstr:
                 wrong.append(f"{term.english} -> {term.chinese}: {msgid!r} = {msgstr!r}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_config_keys_at_the_start_of_a_refusal_are_not_terms() -> None:
+    agent = Term("agent", "坐席", "坐席", "text")
+    assert not _uses(agent, "agents.{name}.level: expected the skill level as a whole number, got {level}")
+    assert not _uses(Term("wallboard", "看板", "看板", "text"), "wallboard: give token or token_file, not both")
+    assert _uses(agent, "{source}: agent {agent} is placed at two seats")  # a word of the sentence
+    assert _uses(agent, "agents.{name}: the agent is not on the floor")

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from floorconsole.i18n import _
+
 # Every action the gateway ever sends, lower-case. panoramisk re-sends an unanswered action
 # after a reconnect unless its name is in `forgetable_actions`; ours are all there, so
 # nothing is ever sent twice. `gateway._send` refuses any action not listed.
@@ -104,10 +106,12 @@ def exact_channel(name: str) -> str:
     (`PJSIP/10` would let ChanSpy match `PJSIP/101-…`, and a name starting with `/` is a
     regular expression to the Hangup action). Returns it, or raises ValueError."""
     if not name or name.startswith("/") or "/" not in name or any(c in name for c in ",|()\r\n") or " " in name:
-        raise ValueError(f"not a channel name: {name!r}")
-    device, _, rest = name.split(";", 1)[0].rpartition("-")
+        raise ValueError(_("not a channel name: {name}").format(name=repr(name)))
+    device, _sep, rest = name.split(";", 1)[0].rpartition("-")
     if not device or not rest:
-        raise ValueError(f"{name!r} is a device, not a channel (a channel name ends in -<sequence>)")
+        raise ValueError(
+            _("{name} is a device, not a channel (a channel name ends in -<sequence>)").format(name=repr(name))
+        )
     return name
 
 

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from floorconsole.i18n import _
+
 
 class AmiSettingsError(ValueError):
     """An `[ami]` table that cannot be used; the message names the key and says why."""
@@ -111,24 +113,28 @@ def read_secret_file(path: Path) -> str:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise AmiSettingsError(f"ami.secret_file: {path} does not exist") from None
+        raise AmiSettingsError(_("ami.secret_file: {path} does not exist").format(path=path)) from None
     except OSError as exc:
-        raise AmiSettingsError(f"ami.secret_file: cannot read {path}: {exc.strerror or exc}") from None
+        raise AmiSettingsError(
+            _("ami.secret_file: cannot read {path}: {exc}").format(path=path, exc=exc.strerror or exc)
+        ) from None
     if not stat.S_ISREG(st.st_mode):
-        raise AmiSettingsError(f"ami.secret_file: {path} is not a regular file")
+        raise AmiSettingsError(_("ami.secret_file: {path} is not a regular file").format(path=path))
     mode = stat.S_IMODE(st.st_mode)
     if mode not in (0o600, 0o400):
         raise AmiSettingsError(
-            f"ami.secret_file: {path} has mode {mode:04o}; the AMI secret must be readable by its owner "
-            f"only (mode 0600 or 0400): run `chmod 600 {path}`"
+            _(
+                "ami.secret_file: {path} has mode {mode}; the AMI secret must be readable by its owner "
+                "only (mode 0600 or 0400): run `chmod 600 {path}`"
+            ).format(path=path, mode=f"{mode:04o}")
         )
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise AmiSettingsError(f"ami.secret_file: cannot read {path}: {exc}") from None
+        raise AmiSettingsError(_("ami.secret_file: cannot read {path}: {exc}").format(path=path, exc=exc)) from None
     secret = text.strip("\r\n")
     if not secret or "\n" in secret or "\r" in secret:
-        raise AmiSettingsError(f"ami.secret_file: {path} must hold the secret on one line")
+        raise AmiSettingsError(_("ami.secret_file: {path} must hold the secret on one line").format(path=path))
     return secret
 
 
@@ -165,30 +171,37 @@ def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> A
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise AmiSettingsError(f"ami: expected a table ([ami] with keys under it), got {raw!r}")
+        raise AmiSettingsError(_("ami: expected a table ([ami] with keys under it), got {raw}").format(raw=repr(raw)))
     if "secret" in raw:
         raise AmiSettingsError(
-            "ami.secret: the secret is not kept in the config; put it in a file and name it in ami.secret_file (mode 0600)"
+            _(
+                "ami.secret: the secret is not kept in the config; put it in a file and name it in "
+                "ami.secret_file (mode 0600)"
+            )
         )
     unknown = set(raw) - _KNOWN
     if unknown:
-        raise AmiSettingsError(f"ami: unknown key(s) {sorted(unknown)}; known: {sorted(_KNOWN)}")
+        raise AmiSettingsError(
+            _("ami: unknown key(s) {unknown}; known: {known}").format(unknown=sorted(unknown), known=sorted(_KNOWN))
+        )
     for key in ("host", "username", "secret_file"):
         if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise AmiSettingsError(f"ami.{key}: required, as text in quotes")
+            raise AmiSettingsError(_("ami.{key}: required, as text in quotes").format(key=key))
     host = raw["host"].strip()
     username = raw["username"].strip()
     secret_file = _path(raw["secret_file"], base_dir)
     tls = _bool("tls", raw.get("tls", False))
     port = raw.get("port", 5039 if tls else 5038)
     if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
-        raise AmiSettingsError(f"ami.port: expected a port number from 1 to 65535, got {port!r}")
+        raise AmiSettingsError(
+            _("ami.port: expected a port number from 1 to 65535, got {port}").format(port=repr(port))
+        )
     ca = raw.get("tls_ca_file", "")
     if not isinstance(ca, str):
-        raise AmiSettingsError(f"ami.tls_ca_file: expected a path string, got {ca!r}")
+        raise AmiSettingsError(_("ami.tls_ca_file: expected a path string, got {ca}").format(ca=repr(ca)))
     ca_path = _path(ca, base_dir) if ca.strip() else None
     if ca_path is not None and not ca_path.is_file():
-        raise AmiSettingsError(f"ami.tls_ca_file: {ca_path} does not exist")
+        raise AmiSettingsError(_("ami.tls_ca_file: {ca_path} does not exist").format(ca_path=ca_path))
     nums: dict[str, float] = {}
     for key, lo, hi in (
         ("action_timeout_s", 0.05, 120),
@@ -202,23 +215,35 @@ def parse_ami_settings(raw: Any, base_dir: Path, check_secret: bool = True) -> A
         if key in raw:
             value = raw[key]
             if not isinstance(value, int | float) or isinstance(value, bool) or not lo <= value <= hi:
-                raise AmiSettingsError(f"ami.{key}: expected a number of seconds from {lo} to {hi}, got {value!r}")
+                raise AmiSettingsError(
+                    _("ami.{key}: expected a number of seconds from {lo} to {hi}, got {value}").format(
+                        key=key, lo=lo, hi=hi, value=repr(value)
+                    )
+                )
             nums[key] = float(value)
     if nums.get("reconnect_max_s", 60.0) < nums.get("reconnect_min_s", 1.0):
-        raise AmiSettingsError("ami.reconnect_max_s: must not be below ami.reconnect_min_s")
+        raise AmiSettingsError(_("ami.reconnect_max_s: must not be below ami.reconnect_min_s"))
     context = raw.get("takeover_context", "floor-takeover")
     if not isinstance(context, str) or not _CONTEXT.match(context):
-        raise AmiSettingsError(f"ami.takeover_context: expected a dialplan context name, got {context!r}")
+        raise AmiSettingsError(
+            _("ami.takeover_context: expected a dialplan context name, got {context}").format(context=repr(context))
+        )
     max_bytes = raw.get("max_message_bytes", 256 * 1024)
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or not 4096 <= max_bytes <= 64 * 1024 * 1024:
         raise AmiSettingsError(
-            f"ami.max_message_bytes: expected a whole number from 4096 to 67108864, got {max_bytes!r}"
+            _("ami.max_message_bytes: expected a whole number from 4096 to 67108864, got {value}").format(
+                value=repr(max_bytes)
+            )
         )
     roles = raw.get("hangup_roles", ["supervisor", "manager"])
     if not isinstance(roles, list) or not all(isinstance(r, str) and r in _ROLE_NAMES for r in roles):
-        raise AmiSettingsError(f"ami.hangup_roles: expected a list of roles from {list(_ROLE_NAMES)}, got {roles!r}")
+        raise AmiSettingsError(
+            _("ami.hangup_roles: expected a list of roles from {role_names}, got {roles}").format(
+                role_names=list(_ROLE_NAMES), roles=repr(roles)
+            )
+        )
     if "viewer" in roles:
-        raise AmiSettingsError("ami.hangup_roles: a viewer may not act on calls")
+        raise AmiSettingsError(_("ami.hangup_roles: a viewer may not act on calls"))
     settings = AmiSettings(
         host=host,
         username=username,
@@ -245,7 +270,7 @@ def _path(value: str, base_dir: Path) -> Path:
 
 def _bool(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise AmiSettingsError(f"ami.{key}: expected true or false, got {value!r}")
+        raise AmiSettingsError(_("ami.{key}: expected true or false, got {value}").format(key=key, value=repr(value)))
     return value
 
 
@@ -255,19 +280,29 @@ def _people(raw: Any) -> dict[str, AmiPerson]:
     people: dict[str, AmiPerson] = {}
     for user, entry in raw.items():
         if not isinstance(entry, dict):
-            raise AmiSettingsError(f"ami.people.{user}: expected a table with endpoint and extension")
+            raise AmiSettingsError(
+                _("ami.people.{user}: expected a table with endpoint and extension").format(user=user)
+            )
         unknown = set(entry) - {"endpoint", "extension"}
         if unknown:
-            raise AmiSettingsError(f"ami.people.{user}: unknown key(s) {sorted(unknown)}; known: endpoint, extension")
+            raise AmiSettingsError(
+                _("ami.people.{user}: unknown key(s) {unknown}; known: endpoint, extension").format(
+                    user=user, unknown=sorted(unknown)
+                )
+            )
         endpoint = entry.get("endpoint")
         if not isinstance(endpoint, str) or not _ENDPOINT.match(endpoint):
             raise AmiSettingsError(
-                f"ami.people.{user}.endpoint: expected the phone's dial string such as PJSIP/2001, got {endpoint!r}"
+                _(
+                    "ami.people.{user}.endpoint: expected the phone's dial string such as PJSIP/2001, got {value}"
+                ).format(user=user, value=repr(endpoint))
             )
         extension = entry.get("extension", "")
         if not isinstance(extension, str) or (extension and not _EXTEN.match(extension)):
             raise AmiSettingsError(
-                f"ami.people.{user}.extension: expected a dialplan extension such as 2001, got {extension!r}"
+                _("ami.people.{user}.extension: expected a dialplan extension such as 2001, got {value}").format(
+                    user=user, value=repr(extension)
+                )
             )
         people[str(user)] = AmiPerson(str(user), endpoint, extension)
     return people

@@ -13,6 +13,7 @@ import re
 
 from rich.cells import cell_len
 
+from floorconsole.i18n import _
 from floorconsole.printable import printable
 from floorconsole.report import CSV_BOM
 from floorconsole.report_text import md_escape
@@ -34,7 +35,9 @@ def render(doc: Document, fmt: str) -> str | bytes:
         return render_text(doc)
     if fmt == "xlsx":
         return render_xlsx(doc)
-    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise ValueError(
+        _("unknown report format {fmt}; use one of {formats}").format(fmt=repr(fmt), formats=", ".join(FORMATS))
+    )
 
 
 # ----------------------------------------------------------------------------- Markdown

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from floorconsole.i18n import _
+
 DEFAULT_ALLOWED_PAUSES: tuple[str, ...] = ("training", "meeting", "coaching", "培训", "会议", "辅导")
 DEFAULT_MEAL_PAUSES: tuple[str, ...] = ("meal", "lunch", "dinner", "用餐", "就餐", "午餐", "晚餐", "吃饭")
 
@@ -56,25 +58,36 @@ def roster_settings_from(roster: dict[str, Any], attendance: dict[str, Any], shi
     for alias, name in aliases_raw.items():
         if not isinstance(name, str) or name not in shift_names:
             raise ValueError(
-                f"roster.shift_aliases.{alias}: expected one of the configured shifts "
-                f"({', '.join(sorted(shift_names))}), got {name!r}"
+                _("roster.shift_aliases.{alias}: expected one of the configured shifts ({shifts}), got {name}").format(
+                    alias=alias, shifts=", ".join(sorted(shift_names)), name=repr(name)
+                )
             )
         aliases[str(alias).strip().lower()] = name
     unknown_roster = set(roster) - {"shift_aliases"}
     if unknown_roster:
-        raise ValueError(f"roster: unknown key(s) {sorted(unknown_roster)}; known: ['shift_aliases']")
+        raise ValueError(
+            _("roster: unknown key(s) {unknown_roster}; known: ['shift_aliases']").format(
+                unknown_roster=sorted(unknown_roster)
+            )
+        )
     known = set(AttendanceSettings.__dataclass_fields__)
     unknown = set(attendance) - known
     if unknown:
-        raise ValueError(f"attendance: unknown key(s) {sorted(unknown)}; known: {sorted(known)}")
+        raise ValueError(
+            _("attendance: unknown key(s) {unknown}; known: {known}").format(
+                unknown=sorted(unknown), known=sorted(known)
+            )
+        )
     values: dict[str, Any] = {}
     for key, value in attendance.items():
         if key in ("allowed_pauses", "meal_pauses"):
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                raise ValueError(f"attendance.{key}: expected a list of pause reasons (text)")
+                raise ValueError(_("attendance.{key}: expected a list of pause reasons (text)").format(key=key))
             values[key] = tuple(v.strip() for v in value)
             continue
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value < 10_000:
-            raise ValueError(f"attendance.{key}: expected a positive number of minutes (hours for warn_ahead_h)")
+            raise ValueError(
+                _("attendance.{key}: expected a positive number of minutes (hours for warn_ahead_h)").format(key=key)
+            )
         values[key] = float(value)
     return RosterSettings(tuple(sorted(aliases.items())), AttendanceSettings(**values))

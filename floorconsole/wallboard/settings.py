@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from floorconsole.config import ConfigError
+from floorconsole.i18n import _
 
 TOKEN_ENV = "FLOORCONSOLE_WALLBOARD_TOKEN"
 MIN_TOKEN_LEN = 16
@@ -80,21 +81,23 @@ def check_lang(value: Any, key: str = "wallboard.lang") -> str:
             return "zh_CN"
         if v == "en" or v.startswith("en_"):
             return "en"
-    raise ConfigError(f"{key}: expected zh_CN or en, got {value!r}")
+    raise ConfigError(_("{key}: expected zh_CN or en, got {value}").format(key=key, value=repr(value)))
 
 
 def read_token_file(path: Path, key: str) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{key}: token file not found: {path}") from None
+        raise ConfigError(_("{key}: token file not found: {path}").format(key=key, path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
-            f"{key}: cannot read the token file {path}: {getattr(exc, 'strerror', None) or exc}"
+            _("{key}: cannot read the token file {path}: {exc}").format(
+                key=key, path=path, exc=getattr(exc, "strerror", None) or exc
+            )
         ) from None
     token = text.strip()
     if not token:
-        raise ConfigError(f"{key}: the token file {path} is empty")
+        raise ConfigError(_("{key}: the token file {path} is empty").format(key=key, path=path))
     return token
 
 
@@ -102,47 +105,61 @@ def settings_from_dict(raw: Mapping[str, Any], base_dir: Path) -> WallboardSetti
     """`[wallboard]` of a parsed config file (a missing table gives the defaults)."""
     table = raw.get("wallboard", {})
     if not isinstance(table, dict):
-        raise ConfigError(f"wallboard: expected a table ([wallboard] with keys under it), got {table!r}")
+        raise ConfigError(
+            _("wallboard: expected a table ([wallboard] with keys under it), got {table}").format(table=repr(table))
+        )
     unknown = set(table) - KNOWN_KEYS
     if unknown:
-        raise ConfigError(f"wallboard: unknown key(s) {sorted(unknown)}; known: {sorted(KNOWN_KEYS)}")
+        raise ConfigError(
+            _("wallboard: unknown key(s) {unknown}; known: {known}").format(
+                unknown=sorted(unknown), known=sorted(KNOWN_KEYS)
+            )
+        )
     out = WallboardSettings()
     changes: dict[str, Any] = {}
     if "bind" in table:
         if not isinstance(table["bind"], str) or not table["bind"].strip():
             raise ConfigError(
-                f"wallboard.bind: expected an address such as 127.0.0.1 or 0.0.0.0, got {table['bind']!r}"
+                _("wallboard.bind: expected an address such as 127.0.0.1 or 0.0.0.0, got {value}").format(
+                    value=repr(table["bind"])
+                )
             )
         changes["bind"] = table["bind"].strip()
     if "port" in table:
         changes["port"] = check_port(table["port"], "wallboard.port")
     if "token" in table and "token_file" in table:
-        raise ConfigError("wallboard: give token or token_file, not both")
+        raise ConfigError(_("wallboard: give token or token_file, not both"))
     if "token" in table:
         if not isinstance(table["token"], str) or not table["token"].strip():
-            raise ConfigError("wallboard.token: expected text in quotes")
+            raise ConfigError(_("wallboard.token: expected text in quotes"))
         changes["token"] = table["token"].strip()
     if "token_file" in table:
         value = table["token_file"]
         if not isinstance(value, str) or not value:
-            raise ConfigError("wallboard.token_file: expected a path string")
+            raise ConfigError(_("wallboard.token_file: expected a path string"))
         p = Path(os.path.expanduser(value))
         changes["token"] = read_token_file(p if p.is_absolute() else base_dir / p, "wallboard.token_file")
     if "show_agents" in table:
         if not isinstance(table["show_agents"], bool):
-            raise ConfigError(f"wallboard.show_agents: expected true or false, got {table['show_agents']!r}")
+            raise ConfigError(
+                _("wallboard.show_agents: expected true or false, got {show_agents}").format(
+                    show_agents=repr(table["show_agents"])
+                )
+            )
         changes["show_agents"] = table["show_agents"]
     if "lang" in table:
         changes["lang"] = check_lang(table["lang"])
     if "max_clients" in table:
         v = table["max_clients"]
         if not isinstance(v, int) or isinstance(v, bool) or not 1 <= v <= 1000:
-            raise ConfigError(f"wallboard.max_clients: expected a whole number from 1 to 1000, got {v!r}")
+            raise ConfigError(
+                _("wallboard.max_clients: expected a whole number from 1 to 1000, got {v}").format(v=repr(v))
+            )
         changes["max_clients"] = v
     if "max_rate_hz" in table:
         v = table["max_rate_hz"]
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0.1 <= v <= 20:
-            raise ConfigError(f"wallboard.max_rate_hz: expected a number from 0.1 to 20, got {v!r}")
+            raise ConfigError(_("wallboard.max_rate_hz: expected a number from 0.1 to 20, got {v}").format(v=repr(v)))
         changes["max_rate_hz"] = float(v)
     return replace(out, **changes)
 
@@ -155,13 +172,17 @@ def load_settings(config_path: Path | None) -> WallboardSettings:
         raw = tomllib.loads(Path(config_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         # load_config has read the same file a moment ago; say something all the same
-        raise ConfigError(f"{config_path}: cannot read [wallboard]: {exc}") from None
+        raise ConfigError(
+            _("{config_path}: cannot read [wallboard]: {exc}").format(config_path=config_path, exc=exc)
+        ) from None
     return settings_from_dict(raw, Path(config_path).parent)
 
 
 def check_port(value: Any, key: str = "--port") -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 65535:
-        raise ConfigError(f"{key}: expected a port number from 0 to 65535, got {value!r}")
+        raise ConfigError(
+            _("{key}: expected a port number from 0 to 65535, got {value}").format(key=key, value=repr(value))
+        )
     return value
 
 
@@ -192,13 +213,13 @@ def check_exposure(settings: WallboardSettings) -> str | None:
     """Why the board must not start with these settings (one line), or None when it may."""
     token = settings.token
     if token is not None and len(token) < MIN_TOKEN_LEN:
-        return (
-            f"the wallboard token is too short ({len(token)} characters; at least {MIN_TOKEN_LEN}): "
-            f"`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'` makes a good one"
-        )
+        return _(
+            "the wallboard token is too short ({length} characters; at least {minimum}): "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'` makes a good one"
+        ).format(length=len(token), minimum=MIN_TOKEN_LEN)
     if not is_loopback(settings.bind) and token is None:
-        return (
-            f"refusing to listen on {settings.bind or 'every address'} without a token: set [wallboard] "
-            f"token_file, --token-file or {TOKEN_ENV} (or listen on 127.0.0.1)"
-        )
+        return _(
+            "refusing to listen on {address} without a token: set [wallboard] "
+            "token_file, --token-file or {variable} (or listen on 127.0.0.1)"
+        ).format(address=settings.bind or _("every address"), variable=TOKEN_ENV)
     return None

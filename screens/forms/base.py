@@ -25,9 +25,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.renderables.bar import Bar as BarRenderable
 from textual.screen import ModalScreen
+from textual.scrollbar import ScrollBarRender
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, RadioButton, Static, TextArea
+from textual.widgets._toggle_button import ToggleButton
 
 from floorconsole import glyphs
 from floorconsole.i18n import N_, _
@@ -142,6 +145,36 @@ class ConfirmLeave(ModalScreen[bool]):
         self.dismiss(leave)
 
 
+_TEXTUAL_MARKS = (ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT, RadioButton.BUTTON_INNER, BarRenderable.BAR)
+_TEXTUAL_HALF_BARS = (BarRenderable.HALF_BAR_LEFT, BarRenderable.HALF_BAR_RIGHT)
+_TEXTUAL_SCROLL_BARS = (ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS)
+
+
+def ascii_chrome(root: Widget) -> None:
+    """With the CJK-safe glyphs on (floorconsole/glyphs.py), Textual's own marks that a CJK
+    terminal draws two columns wide become ASCII: the checkbox and radio button's half
+    blocks and dot (`[X]`, `[*]`, also in a SelectionList), the progress bar's line (`=`),
+    the scrollbar thumb's ends and, under `root`, the select's arrows. The frames are forms.tcss's `App.-cjk-safe` rules.
+
+    Textual draws the toggles and bars from class attributes, so they are set for the whole
+    process, both ways: each form that opens sets them for the glyphs in force."""
+    safe = glyphs.cjk_safe()
+    left, right, dot, bar = ("[", "]", "*", "=") if safe else _TEXTUAL_MARKS
+    ToggleButton.BUTTON_LEFT, ToggleButton.BUTTON_RIGHT, RadioButton.BUTTON_INNER = left, right, dot
+    BarRenderable.BAR = bar
+    BarRenderable.HALF_BAR_LEFT, BarRenderable.HALF_BAR_RIGHT = (bar, bar) if safe else _TEXTUAL_HALF_BARS
+    # a scrollbar thumb's ends in eighths of a cell (block characters): whole cells instead
+    ScrollBarRender.VERTICAL_BARS, ScrollBarRender.HORIZONTAL_BARS = (
+        ([" "] * 8, [" "] * 8) if safe else _TEXTUAL_SCROLL_BARS
+    )
+    if not safe:
+        return
+    for arrow in root.query("SelectCurrent .down-arrow").results(Static):
+        arrow.update(glyphs.current().more_below)
+    for arrow in root.query("SelectCurrent .up-arrow").results(Static):
+        arrow.update(glyphs.current().more_above)
+
+
 class FormScreen(ModalScreen[R], Generic[R]):
     """A modal form: subclasses give `compose_form`, `collect` and `store_call`."""
 
@@ -211,6 +244,7 @@ class FormScreen(ModalScreen[R], Generic[R]):
                 widget.add_class("-invalid")
 
     def on_mount(self) -> None:
+        ascii_chrome(self)
         self.call_after_refresh(self._remember_initial)
 
     def _text_fields(self) -> list[Widget]:

@@ -52,7 +52,7 @@ class EscalationForm(FormScreen[Any]):
         )
         yield field_row(
             _("Priority"),
-            Input("2", placeholder="1–3", id="priority", restrict=r"[1-3]?", max_length=1, compact=True),
+            Input("2", placeholder=_("1–3"), id="priority", restrict=r"[1-3]?", max_length=1, compact=True),
         )
         yield Static(
             "Priority 1 is the most urgent. The caller number is shown masked everywhere else.", classes="hint"

@@ -51,7 +51,9 @@ class InspectionForm(FormScreen[Any]):
         for field_id, label in DIMENSIONS:
             yield field_row(
                 _(label),
-                Input(placeholder="1–5", id=field_id, restrict=r"[1-5]?", max_length=1, compact=True, classes="score"),
+                Input(
+                    placeholder=_("1–5"), id=field_id, restrict=r"[1-5]?", max_length=1, compact=True, classes="score"
+                ),
                 classes="-tight",
             )
         yield field_row(_("Comment"), Input(placeholder=_("what you heard"), id="comment", compact=True))

@@ -176,7 +176,7 @@ class PassOnForm(FormScreen[Any]):
         return _("Release or pass on escalation #{id}").format(id=self.escalation_id)
 
     def compose_form(self) -> ComposeResult:
-        yield Static(Text("Leave 'Pass to' empty to release it: anyone may then claim it."), classes="hint")
+        yield Static(Text(_("Leave 'Pass to' empty to release it: anyone may then claim it.")), classes="hint")
         yield field_row(_("Pass to (user)"), Input(id="pass-to", compact=True, placeholder=_("OS user, e.g. zhao")))
         yield field_row(_("Reason"), Input(id="pass-reason", compact=True, placeholder=_("why (recorded)")))
 
