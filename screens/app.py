@@ -582,7 +582,7 @@ class FloorApp(AmiKeys, App[int]):
         )
 
     def action_roll_call(self) -> None:
-        """`R`: the roll call (点名) of the shift in progress; Enter records it in the duty log."""
+        """`C`: the roll call (点名) of the shift in progress; Enter records it in the duty log."""
         from screens.forms.roll_call import RollCallScreen
 
         watch = self.attendance
