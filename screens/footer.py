@@ -40,6 +40,17 @@ SECONDARY_ACTIONS: frozenset[str] = frozenset({"praise", "inspect", "escalate", 
 AMI_NARROW_HIDDEN: frozenset[str] = frozenset({"review", "command_palette"})
 
 
+class TranslatedFooter(Footer):
+    """A `Footer` that shows each key's description in the console's language (bindings
+    carry their English, marked with N_(), so the catalog has it)."""
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description)
+            yield widget
+
+
 class FloorFooter(Footer):
     """A `Footer` whose keys carry `-secondary` / `-minor` classes by how often they are used.
     With AMI configured, T and P join, the footer is compact and, when narrow, r and ^p make

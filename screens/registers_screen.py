@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from floorconsole.i18n import N_, _, ngettext
 from floorconsole.roster.register_text import (
@@ -30,6 +30,7 @@ from floorconsole.roster.register_text import (
     swap_rows,
 )
 from floorconsole.store import Store
+from screens.footer import TranslatedFooter
 from screens.forms.leave_form import LeaveForm, RegisterActionForm
 from screens.forms.swap_form import SwapForm
 
@@ -75,7 +76,7 @@ class RegistersScreen(Screen[None]):
             yield Label(_("Swap register 换班登记表") + f"  {span}", classes="register-title")
             yield DataTable(id="swap-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="registers-status")
-        yield Footer()
+        yield TranslatedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#leave-table", DataTable).add_columns(*(_(c) for c in LEAVE_COLUMNS))

@@ -28,7 +28,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from floorconsole import glyphs
@@ -40,6 +40,7 @@ from floorconsole.report import FeedSummary, feed_files, resolve_shift, summariz
 from floorconsole.report_cells import fmt_pct, fmt_s
 from floorconsole.shifts import ShiftWindow, previous_shift, shift_at_epoch
 from floorconsole.store import Store
+from screens.footer import TranslatedFooter
 from screens.forms.base import FORMS_CSS, FormScreen, Problems, StoreCall, error_message, field_row, literal
 
 REVIEW_CSS = Path(__file__).with_name("review.tcss")
@@ -270,7 +271,7 @@ class ReviewScreen(Screen[Any]):
         yield Static("", id="rv-status")
         yield OptionList(id="rv-items")
         yield Static("", id="rv-error")
-        yield Footer()
+        yield TranslatedFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rv-items", OptionList).focus()
