@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from floorconsole.config import ConfigError, load_config
 from floorconsole.i18n import _
 from floorconsole.store.cli_support import finite_float
+from floorconsole.store.errors import StoreError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
         if args.db:
             config = config.with_overrides(db_path=Path(args.db))
         clock = wall_clock(config)
+        # a roster for yesterday, today and tomorrow, once a day (the Rst column, the
+        # attendance flags, the roll call on C; docs/roster.md)
+        rostered = demo.prepare_demo_roster(config, clock)
         with_ami = not args.headless and not args.no_ami and args.speed == 1.0
         from floorconsole.ami.sim_pbx import DemoSimulator, serve_demo_ami
         from floorconsole.simulator import Simulator
@@ -91,9 +95,15 @@ def run(args: argparse.Namespace) -> int:
 
             assert isinstance(feed.simulator, DemoSimulator)
             config, pbx = serve_demo_ami(config, feed.simulator, demo_dir, clock, effective_os_user())
-    except (ConfigError, demo.DemoError, OSError, RuntimeError) as exc:
+    except (ConfigError, demo.DemoError, OSError, RuntimeError, StoreError) as exc:
         print(f"floorconsole demo: {exc}", file=sys.stderr)
         return 2
+    if rostered:
+        print(
+            _("demo roster imported for {days}").format(days=", ".join(d.isoformat() for d in rostered)),
+            file=sys.stderr,
+            flush=True,
+        )
 
     print(
         _("demo floor in {path} ({seats} seats, {minutes} min of history)").format(
