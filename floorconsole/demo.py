@@ -81,6 +81,11 @@ def prepare_demo_dir(path: Path | None = None) -> Path:
     return path
 
 
+# Two agents of the same job and level (data/demo.toml) each have a weekly day off, He Jun's
+# the day before Li Na's (by the date's ordinal, so every import agrees): Li Na can give
+# He Jun her day shift on his day off and pay it back on hers, a swap the rules accept.
+DAYS_OFF = {"He Jun": 0, "Li Na": 1}  # name -> date.toordinal() % 7 of the day off
+ROSTER_DAYS_AHEAD = 8  # today and the next 8 days: a pair of days off is always ahead
 DEMO_ROLE = "manager"  # the demo's user: department head (signs, approves a day's leave, a swap)
 ROSTER_SOURCE = "floorconsole demo (generated roster)"
 
@@ -186,18 +191,31 @@ def demo_roster(config: Config, days: Sequence[date], layout: FloorLayout | None
             if not n:
                 continue
             rostered = [*order[: n - 1], *order[n : n + 2]] if n > 1 else order[: n + 2]
-            entries.extend(RosterEntry(day, names[a.name], shift.name, groups[a.name]) for a in rostered)
+            entries.extend(
+                RosterEntry(day, names[a.name], shift.name, groups[a.name])
+                for a in rostered
+                if DAYS_OFF.get(names[a.name], -1) != day.toordinal() % 7
+            )
     return entries
 
 
+def demo_swap_days(today: date) -> tuple[date, date]:
+    """The next day off of He Jun after today and Li Na's the day after (DAYS_OFF): Li Na's
+    day shift on the first can go to He Jun, paid back with his day shift on the second."""
+    first = today + timedelta(days=1)
+    while first.toordinal() % 7 != DAYS_OFF["He Jun"]:
+        first += timedelta(days=1)
+    return first, first + timedelta(days=1)
+
+
 def prepare_demo_roster(config: Config, clock: Clock, layout: FloorLayout | None = None) -> list[date]:
-    """Import the demo roster of yesterday, today and tomorrow (the floor's days) through
-    `Store.import_roster`, the days it does not hold yet only; returns the days imported
-    (none on a second start the same day)."""
+    """Import the demo roster from yesterday to `ROSTER_DAYS_AHEAD` days after today (the
+    floor's days) through `Store.import_roster`, the days it does not hold yet only; returns
+    the days imported (none on a second start the same day)."""
     from floorconsole.store.store import Store, store_kwargs
 
     today = datetime.fromtimestamp(clock()).date()
-    days = [today - timedelta(days=1), today, today + timedelta(days=1)]
+    days = [today + timedelta(days=i) for i in range(-1, ROSTER_DAYS_AHEAD + 1)]
     with Store(config.db_path, **store_kwargs(config), clock=clock) as store:
         held = {e.day for e in store.roster_between(days[0], days[-1])}
         missing = [d for d in days if d not in held]

@@ -14,10 +14,11 @@ from textual.widgets import DataTable, Input
 
 from floorconsole import demo
 from floorconsole.clock import ManualClock
-from floorconsole.identity import current_actor, effective_os_user
+from floorconsole.identity import Actor, current_actor, effective_os_user
 from floorconsole.layout import load_layout
 from floorconsole.simulator import Simulator
 from floorconsole.store import Store
+from floorconsole.store.registers import RegisterRefused
 from floorconsole.wiring import build_parts
 from screens.app import FloorApp
 from screens.forms.leave_form import LeaveForm, RegisterActionForm
@@ -41,10 +42,11 @@ def _demo(tmp_path: Path):  # noqa: ANN202
 def test_the_demo_roster_is_imported_once_a_day(tmp_path: Path) -> None:
     config = _demo(tmp_path)
     clock = ManualClock(instant())
-    assert demo.prepare_demo_roster(config, clock) == [DAY - timedelta(days=1), DAY, DAY + timedelta(days=1)]
+    ahead = demo.ROSTER_DAYS_AHEAD
+    assert demo.prepare_demo_roster(config, clock) == [DAY + timedelta(days=i) for i in range(-1, ahead + 1)]
     assert demo.prepare_demo_roster(config, clock) == []  # a second start the same day
     clock.t += 86400.0  # the next day adds the day after it
-    assert demo.prepare_demo_roster(config, clock) == [DAY + timedelta(days=2)]
+    assert demo.prepare_demo_roster(config, clock) == [DAY + timedelta(days=ahead + 1)]
     with Store.from_config(config) as store:
         assert len(store.roster_imports()) == 2
         today = [e for e in store.roster_between(DAY, DAY) if e.shift == "day"]
@@ -56,13 +58,34 @@ def test_the_demo_roster_is_imported_once_a_day(tmp_path: Path) -> None:
     rostered = {e.person for e in today}
     assert order[crew - 1] not in rostered  # logged in, not rostered
     assert {order[crew], order[crew + 1]} <= rostered  # rostered, kept logged off
-    assert len(rostered) == crew + 1
+    off = {name for name, k in demo.DAYS_OFF.items() if DAY.toordinal() % 7 == k}
+    assert off and not off & rostered  # He Jun or Li Na has the day off
+    assert len(rostered) == crew + 1 - len(off)
     # the demo user is the department head; the second lead is another account
     me = config.person(effective_os_user())
     assert me is not None and me.role == "manager"
     assert config.person("demo-lead") is not None
     assert {a.job for a in config.agents} == {"sales", "service"} and {a.level for a in config.agents} == {1, 2}
     assert config.holidays
+
+
+def test_a_demo_swap_is_refused_or_fully_approved_by_the_two_leads(tmp_path: Path) -> None:
+    config = _demo(tmp_path)
+    clock = ManualClock(instant())
+    demo.prepare_demo_roster(config, clock)
+    me = current_actor(config)
+    lead = Actor("Wang Lei", "demo-lead", "pts/2")  # the other lead, on their own account
+    first, second = demo.demo_swap_days(DAY)
+    with Store.from_config(config, clock=clock) as store:
+        with pytest.raises(RegisterRefused, match="same skill level"):
+            store.request_swap("Xu Jing", first, "day", "Li Na", second, "day", me)
+        swap = store.request_swap("Li Na", first, "day", "He Jun", second, "day", me)
+        store.approve_swap(swap.id, me)
+        assert store.approved_swaps(first, second) == []  # one approval of two
+        with pytest.raises(RegisterRefused, match="already approved"):
+            store.approve_swap(swap.id, me)
+        store.approve_swap(swap.id, lead)
+        assert [(s.person, s.cover) for s in store.approved_swaps(first, second)] == [("Li Na", "He Jun")]
 
 
 def _console(tmp_path: Path) -> tuple[FloorApp, Path]:

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         if args.db:
             config = config.with_overrides(db_path=Path(args.db))
         clock = wall_clock(config)
-        # a roster for yesterday, today and tomorrow, once a day (the Rst column, the
+        # a roster from yesterday to a week ahead, once a day (the Rst column, the
         # attendance flags, the roll call on C; docs/roster.md)
         rostered = demo.prepare_demo_roster(config, clock)
         with_ami = not args.headless and not args.no_ami and args.speed == 1.0
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if rostered:
         print(
-            _("demo roster imported for {days}").format(days=", ".join(d.isoformat() for d in rostered)),
+            _("demo roster imported for {first} to {last}").format(first=rostered[0], last=rostered[-1]),
             file=sys.stderr,
             flush=True,
         )
