@@ -74,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         clock = wall_clock(config)
         # a roster from yesterday to a week ahead, once a day (the Rst column, the
         # attendance flags, the roll call on C; docs/roster.md)
-        rostered = demo.prepare_demo_roster(config, clock)
+        # (only into the demo's own database: a --db of a real floor keeps its real roster)
+        rostered = demo.prepare_demo_roster(config, clock) if not args.db else []
         with_ami = not args.headless and not args.no_ami and args.speed == 1.0
         from floorconsole.ami.sim_pbx import DemoSimulator, serve_demo_ami
         from floorconsole.simulator import Simulator
