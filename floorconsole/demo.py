@@ -4,10 +4,16 @@
 
 1. `prepare_demo_dir()` makes the demo directory (default: the user cache dir) and clears
    the previous demo's feed (a fresh history would otherwise land after newer lines);
-2. `demo_config()` is `data/demo.toml` with the feed and database pointed into it;
-3. `DemoFeed` runs the simulator in a background thread: the current shift so far
+2. `demo_config()` is `data/demo.toml` with the feed and database pointed into it, and the
+   OS user running the demo configured as its department head (`[people]`, so the leave
+   and swap registers can be approved);
+3. `prepare_demo_roster()` imports a roster of yesterday, today and tomorrow through
+   `Store.import_roster` (once per day: a second start adds nothing), matching the crews
+   the simulator logs in (`shift_crews`), with a few deliberate differences to show the
+   attendance flags;
+4. `DemoFeed` runs the simulator in a background thread: the current shift so far
    (capped at ~2 h) as backdated history, then real time;
-4. the console (or, headless, `print_measures_loop`) reads the feed like any real one.
+5. the console (or, headless, `print_measures_loop`) reads the feed like any real one.
 
 No Textual here: the console is imported lazily by `floorconsole.commands.demo`.
 """
@@ -17,19 +23,25 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import platformdirs
 
 from floorconsole.clock import Clock
-from floorconsole.config import APP_NAME, Config, data_file, load_config
+from floorconsole.config import APP_NAME, Config, Person, ShiftDef, data_file, load_config
 from floorconsole.i18n import _
+from floorconsole.identity import current_actor, effective_os_user
 from floorconsole.layout import FloorLayout, load_layout
 from floorconsole.measures import QueueMeasures
 from floorconsole.printable import printable
-from floorconsole.shifts import shift_at_epoch
+from floorconsole.roster.model import RosterEntry
+from floorconsole.shifts import parse_hhmm, shift_at_epoch
 from floorconsole.simulator import RunStats, Simulator
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 MARKER = ".floorconsole-demo"  # marks a directory the demo owns (and may clear)
 FEED_NAME = "queue_log"
@@ -69,14 +81,150 @@ def prepare_demo_dir(path: Path | None = None) -> Path:
     return path
 
 
+# Two agents of the same job and level (data/demo.toml) each have a weekly day off, He Jun's
+# the day before Li Na's (by the date's ordinal, so every import agrees): Li Na can give
+# He Jun her day shift on his day off and pay it back on hers, a swap the rules accept.
+DAYS_OFF = {"He Jun": 0, "Li Na": 1}  # name -> date.toordinal() % 7 of the day off
+ROSTER_DAYS_AHEAD = 8  # today and the next 8 days: a pair of days off is always ahead
+DEMO_ROLE = "manager"  # the demo's user: department head (signs, approves a day's leave, a swap)
+ROSTER_SOURCE = "floorconsole demo (generated roster)"
+
+
 def demo_config(demo_dir: Path, base: Config | None = None) -> Config:
-    """The shipped demo config (or `base`) with feed and database inside `demo_dir`."""
+    """The shipped demo config (or `base`) with feed and database inside `demo_dir`.
+
+    The OS user running the demo cannot be named in data/demo.toml in advance, so it is
+    added here as a person (the configured supervisor's name, role `manager`: the
+    department head, who signs, approves one day of leave and gives a swap one of its two
+    approvals), unless the config already lists that account. Nothing else is impersonated:
+    the second approval of a swap comes from the other lead's own account.
+    """
     base = base or load_config(data_file("demo.toml"))
+    os_user = effective_os_user()
+    people = base.people
+    if base.person(os_user) is None:
+        name = base.supervisor
+        if any(p.name == name for p in people):
+            name = f"{name} ({os_user})"
+        people = (*people, Person(os_user=os_user, name=name, role=DEMO_ROLE))
     return base.with_overrides(
         feed_path=demo_dir / FEED_NAME,
         db_path=demo_dir / DB_NAME,
         feed_format="queue_log",
+        people=people,
     )
+
+
+# ---------------------------------------------------------------- the demo roster
+
+
+def _shift_of_hour(shifts: Sequence[ShiftDef], hour: int) -> str | None:
+    """The configured shift that holds the middle of local `hour` (None: no shift does)."""
+    minute = hour * 60 + 30
+    for shift in shifts:
+        start = parse_hhmm(shift.start)
+        end = parse_hhmm(shift.end)
+        a = start.hour * 60 + start.minute
+        b = end.hour * 60 + end.minute
+        if (a <= minute < b) if a < b else (minute >= a or minute < b):
+            return shift.name
+    return None
+
+
+def shift_crews(simulator: Simulator, shifts: Sequence[ShiftDef]) -> dict[str, int]:
+    """How many agents (a prefix of the simulator's roster order) work each shift.
+
+    The simulator on its own logs agents in and out hour by hour with demand; a roster
+    is by shift, so the demo's floor keeps one crew a whole shift: the largest the
+    simulator would have in the shift's hours (not counting the last hour, which looks
+    ahead to the next shift), leaving two agents out so the roster can name two who stay
+    logged off.
+    """
+    order = simulator._roster_order  # noqa: SLF001 - the demo reads the simulator's crew order
+    if not order:
+        return {}
+    by_shift: dict[str, list[int]] = {}
+    for hour in range(24):
+        name = _shift_of_hour(shifts, hour)
+        if name is not None:
+            by_shift.setdefault(name, []).append(hour)
+    crews: dict[str, int] = {}
+    for name, hours in by_shift.items():
+        counted = hours[:-1] or hours
+        n = max(len(Simulator._rostered(simulator, h)) for h in counted)  # noqa: SLF001
+        crews[name] = max(1, min(n, len(order) - 2))
+    return crews
+
+
+def shift_crew_simulator(base: type[Simulator], shifts: Sequence[ShiftDef]) -> type[Simulator]:
+    """`base` with one crew per configured shift (`shift_crews`) instead of per hour."""
+
+    class ShiftCrewSimulator(base):  # type: ignore[valid-type,misc]
+        def _rostered(self, hour: int) -> list[Any]:
+            crews = getattr(self, "_demo_crews", None)
+            if crews is None:
+                crews = self._demo_crews = shift_crews(self, shifts)
+            name = _shift_of_hour(shifts, hour)
+            if name is None or name not in crews:
+                return list(super()._rostered(hour))
+            return list(self._roster_order[: crews[name]])
+
+    ShiftCrewSimulator.__name__ = ShiftCrewSimulator.__qualname__ = f"ShiftCrew{base.__name__}"
+    return ShiftCrewSimulator
+
+
+def demo_roster(config: Config, days: Sequence[date], layout: FloorLayout | None = None) -> list[RosterEntry]:
+    """The demo's roster for `days`: each shift's crew as the demo floor logs it in, except
+    that the crew's last agent is left off the roster (logged in, not rostered) and the next
+    two agents are on it (rostered, but the simulator keeps them logged off: late, then
+    listed as not logged in)."""
+    layout = layout or load_layout(config.layout_path)
+    simulator = Simulator(layout, config.thresholds, seed=0, profile="daily")
+    order = simulator._roster_order  # noqa: SLF001
+    names = {seat.agent: seat.name or seat.agent for seat in layout.seats}
+    groups = {seat.agent: "/".join(seat.queues) or seat.row for seat in layout.seats}
+    crews = shift_crews(simulator, config.shifts)
+    entries: list[RosterEntry] = []
+    for day in days:
+        for shift in config.shifts:
+            n = crews.get(shift.name)
+            if not n:
+                continue
+            rostered = [*order[: n - 1], *order[n : n + 2]] if n > 1 else order[: n + 2]
+            entries.extend(
+                RosterEntry(day, names[a.name], shift.name, groups[a.name])
+                for a in rostered
+                if DAYS_OFF.get(names[a.name], -1) != day.toordinal() % 7
+            )
+    return entries
+
+
+def demo_swap_days(today: date) -> tuple[date, date]:
+    """The next day off of He Jun after today and Li Na's the day after (DAYS_OFF): Li Na's
+    day shift on the first can go to He Jun, paid back with his day shift on the second."""
+    first = today + timedelta(days=1)
+    while first.toordinal() % 7 != DAYS_OFF["He Jun"]:
+        first += timedelta(days=1)
+    return first, first + timedelta(days=1)
+
+
+def prepare_demo_roster(config: Config, clock: Clock, layout: FloorLayout | None = None) -> list[date]:
+    """Import the demo roster from yesterday to `ROSTER_DAYS_AHEAD` days after today (the
+    floor's days) through `Store.import_roster`, the days it does not hold yet only; returns
+    the days imported (none on a second start the same day)."""
+    from floorconsole.store.store import Store, store_kwargs
+
+    today = datetime.fromtimestamp(clock()).date()
+    days = [today + timedelta(days=i) for i in range(-1, ROSTER_DAYS_AHEAD + 1)]
+    with Store(config.db_path, **store_kwargs(config), clock=clock) as store:
+        held = {e.day for e in store.roster_between(days[0], days[-1])}
+        missing = [d for d in days if d not in held]
+        if not missing:
+            return []
+        entries = demo_roster(config, missing, layout)
+        if entries:
+            store.import_roster(entries, ROSTER_SOURCE, current_actor(config))
+    return missing if entries else []
 
 
 def history_seconds(config: Config, now: float) -> float:
@@ -110,6 +258,9 @@ class DemoFeed:
         self.history_s = history_seconds(config, clock()) if history_s is None else history_s
         # The floor follows the time of day (a quiet night); `flat` keeps it daytime-busy.
         # the console's demo passes floorconsole.ami.sim_pbx.DemoSimulator (the PBX steers it)
+        # with the time of day the crews follow the configured shifts, as the demo roster does
+        if not flat:
+            simulator_class = shift_crew_simulator(simulator_class, config.shifts)
         self.simulator = simulator_class(
             self.layout, config.thresholds, seed=self.seed, profile=None if flat else "daily"
         )

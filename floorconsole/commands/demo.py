@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from floorconsole.config import ConfigError, load_config
 from floorconsole.i18n import _
 from floorconsole.store.cli_support import finite_float
+from floorconsole.store.errors import StoreError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
         if args.db:
             config = config.with_overrides(db_path=Path(args.db))
         clock = wall_clock(config)
+        # a roster from yesterday to a week ahead, once a day (the Rst column, the
+        # attendance flags, the roll call on C; docs/roster.md)
+        # (only into the demo's own database: a --db of a real floor keeps its real roster)
+        rostered = demo.prepare_demo_roster(config, clock) if not args.db else []
         with_ami = not args.headless and not args.no_ami and args.speed == 1.0
         from floorconsole.ami.sim_pbx import DemoSimulator, serve_demo_ami
         from floorconsole.simulator import Simulator
@@ -91,9 +96,15 @@ def run(args: argparse.Namespace) -> int:
 
             assert isinstance(feed.simulator, DemoSimulator)
             config, pbx = serve_demo_ami(config, feed.simulator, demo_dir, clock, effective_os_user())
-    except (ConfigError, demo.DemoError, OSError, RuntimeError) as exc:
+    except (ConfigError, demo.DemoError, OSError, RuntimeError, StoreError) as exc:
         print(f"floorconsole demo: {exc}", file=sys.stderr)
         return 2
+    if rostered:
+        print(
+            _("demo roster imported for {first} to {last}").format(first=rostered[0], last=rostered[-1]),
+            file=sys.stderr,
+            flush=True,
+        )
 
     print(
         _("demo floor in {path} ({seats} seats, {minutes} min of history)").format(
