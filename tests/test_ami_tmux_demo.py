@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from support.tmux import keys, wait_for
+from support.tmux import keys, start, stop, wait_for
 
 from floorconsole.clock import ManualClock
 from floorconsole.store import Store
@@ -26,14 +25,7 @@ def test_take_over_a_call_in_the_demo(tmp_path: Path) -> None:
     session = f"fc-ami-demo-{os.getpid()}"
     command = f"{sys.executable} -m floorconsole demo --dir {demo_dir} --seed 5 --flat; echo DEMO-EXIT $?; sleep 30"
     env = dict(os.environ, TERM="xterm-256color", PYTHONPATH=str(ROOT))
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "200", "-y", "50", "-e", f"PYTHONPATH={ROOT}", command],
-        check=True,
-        env=env,
-    )
-    # the tmux server is shared with other tests: pin this window's size (a window sized by
-    # another session's client came up 80 columns wide once, and the filter was cut off)
-    subprocess.run(["tmux", "resize-window", "-t", session, "-x", "200", "-y", "50"], capture_output=True)
+    start(session, command, 200, 50, env={"PYTHONPATH": str(ROOT), "TERM": env["TERM"]})
     try:
         wait_for(session, lambda s: "AMI connected" in s and "talking to" in s, what="the demo, AMI connected")
         keys(session, "/")
@@ -60,7 +52,7 @@ def test_take_over_a_call_in_the_demo(tmp_path: Path) -> None:
         keys(session, "q")
         wait_for(session, lambda s: "DEMO-EXIT 0" in s, what="a clean exit")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        stop(session)
     feed = (demo_dir / "queue_log").read_text()
     assert "|BLINDTRANSFER|2001|floor-takeover|" in feed and "|FLOORTAKEOVER|" in feed and "|bridged" in feed
     store = Store(demo_dir / "demo.db", clock=ManualClock(0))

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from support.tmux import keys, wait_for
+from support.tmux import keys, start, stop, wait_for
 
 from floorconsole.clock import ManualClock
 from floorconsole.config import load_config
@@ -97,7 +97,7 @@ def floor() -> Iterator[dict]:
         yield {"dir": d, "runner": runner, "sessions": sessions, "gid": gid}
     finally:
         for s in sessions:
-            subprocess.run(["tmux", "kill-session", "-t", s], capture_output=True)
+            stop(s)
         shutil.rmtree(d, ignore_errors=True)
         for user in (OUT, IN):
             if user in made:
@@ -167,9 +167,7 @@ def _console(floor: dict, user: str, cfg: Path) -> str:
         f"runuser -u {user} -- env -u COLUMNS -u LINES HOME=/tmp TERM=xterm-256color {floor['runner']} --config {cfg} console; "
         "echo CONSOLE-EXIT $?; sleep 60"
     )
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd], check=True)
-    # a second detached session may start at tmux's default size: both are 120x40
-    subprocess.run(["tmux", "resize-window", "-t", session, "-x", "120", "-y", "40"], capture_output=True)
+    start(session, cmd, 120, 40)
     floor["sessions"].append(session)
     return session
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.tmux import keys, wait_for
+from support.tmux import keys, start, stop, wait_for
 
 from floorconsole.config import load_config
 from floorconsole.store import Store
@@ -62,11 +62,7 @@ def test_patrol_and_take_over_in_a_real_terminal(tmp_path: Path) -> None:
         while not feed.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         command = f"{PY} -m floorconsole console --config {cfg}; echo CONSOLE-EXIT $?; sleep 30"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-e", f"PYTHONPATH={ROOT}", command],
-            check=True,
-            env=env,
-        )
+        start(session, command, 120, 40, env={"PYTHONPATH": str(ROOT), "TERM": env["TERM"]})
         # the header gives the supervisor's name its full width once the backfill is done
         screen = wait_for(
             session,
@@ -134,7 +130,7 @@ def test_patrol_and_take_over_in_a_real_terminal(tmp_path: Path) -> None:
         keys(session, "q")
         wait_for(session, lambda s: "CONSOLE-EXIT 0" in s, what="a clean exit")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        stop(session)
         sim.terminate()
         sim.wait(10)
 
