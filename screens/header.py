@@ -55,6 +55,7 @@ class FloorHeader(Widget):
         self.patrol: tuple[int, int, bool] = (0, 0, False)  # patrolled, logged in, due
         self._feed_span = (0, 0)  # x range of the feed-health part, for clicks
         self._last: Text | None = None
+        self._last_width = 0  # the width `_last` was built for
         self._force_compact = False  # the wide form did not fit: drop the feed path first
         self.ami: tuple[str, str] | None = None  # (AMI line, level) when [ami] is configured
 
@@ -94,6 +95,9 @@ class FloorHeader(Widget):
         self._changed()
 
     def _changed(self) -> None:
+        if not self.size.width:  # not laid out yet: render builds it at its real width
+            self._last = None
+            return
         text = self._build()
         if self._last is None or text.plain != self._last.plain or text.spans != self._last.spans:
             self._last = text
@@ -101,7 +105,9 @@ class FloorHeader(Widget):
 
     @guarded_text
     def render(self) -> Text:
-        if self._last is None:
+        # built for another width (a change that arrived before the layout or a resize did):
+        # build again, or the line stays cut to the old width
+        if self._last is None or self._last_width != self.size.width:
             self._last = self._build()
         return self._last
 
@@ -118,6 +124,7 @@ class FloorHeader(Widget):
         """The line; what gives way when it is too long: the feed path and the seconds since
         the last event first, then the left part (never the feed's state or warnings)."""
         self._force_compact = False
+        self._last_width = self.size.width
         text, fits = self._build_once()
         if not fits and not self.compact:
             self._force_compact = True
