@@ -10,8 +10,11 @@ from pathlib import Path
 
 from floorconsole.config import Config, ConfigError, load_config
 from floorconsole.i18n import _
+from floorconsole.identity import Actor
+from floorconsole.report import feed_files
 from floorconsole.safe_write import write_private
-from floorconsole.store.cli_support import EXIT_OK, fail
+from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail
+from floorconsole.tail import not_regular_reason
 
 
 def feed_config(args: argparse.Namespace) -> tuple[Config, Path]:
@@ -49,3 +52,25 @@ def deliver_audited(out: str | None, data: str | bytes, record: Callable[[str], 
         raise
     print(_("wrote {path}").format(path=out), file=sys.stderr)
     return EXIT_OK
+
+
+def report_reader(args: argparse.Namespace, config: Config) -> tuple[Actor, list[Path] | None] | int:
+    """Who asks for a report and the feed files to fold (`--feed`, else the configured feed;
+    None: no feed), or the exit code of the one-line refusal already printed: a `--feed`
+    that is missing or not a regular file (a FIFO would block the fold for ever), or
+    `--findings` asked by someone whose role may not read findings against a person."""
+    feed = Path(args.feed) if args.feed else config.feed_path
+    if args.feed and feed is not None and not feed.exists():
+        return fail(_("feed file not found: {path}").format(path=feed))
+    if feed and (reason := not_regular_reason(feed)):
+        return fail(reason)
+    actor = actor_for(args, config)
+    if args.findings and not config.sees_findings(actor.os_user):
+        return fail(
+            _(
+                "{user} may not read findings against a person (role in [people]); "
+                "the report without them needs no --findings"
+            ).format(user=actor.os_user),
+            EXIT_USAGE,
+        )
+    return actor, (feed_files(feed) if feed else None)

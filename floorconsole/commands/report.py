@@ -22,19 +22,17 @@ read too. Every report produced is recorded in the store's audit trail.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from floorconsole.commands.common import deliver_audited
+from floorconsole.commands.common import deliver_audited, report_reader
 from floorconsole.commands.report_owed import OWED_KINDS, run_owed
 from floorconsole.i18n import _
 from floorconsole.layout import configured_layout
-from floorconsole.report import FORMATS, audit_export, build_report, feed_files, record_sent, resolve_shift
+from floorconsole.report import FORMATS, audit_export, build_report, record_sent, resolve_shift
 from floorconsole.report_output import render
 from floorconsole.reports.render import FORMATS as OWED_FORMATS
-from floorconsole.store.cli_support import EXIT_USAGE, actor_for, fail, run_with_store
+from floorconsole.store.cli_support import EXIT_USAGE, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
-from floorconsole.tail import not_regular_reason
 
 if TYPE_CHECKING:
     from floorconsole.config import Config
@@ -94,21 +92,10 @@ def run(args: argparse.Namespace) -> int:
             shift = resolve_shift(config, args.shift, now)
         except ValueError as exc:
             return fail(str(exc), EXIT_USAGE)
-        feed = Path(args.feed) if args.feed else config.feed_path
-        if args.feed and feed is not None and not feed.exists():
-            return fail(_("feed file not found: {path}").format(path=feed))
-        if feed and (reason := not_regular_reason(feed)):
-            return fail(reason)  # a FIFO would block the fold for ever
-        actor = actor_for(args, config)
-        if args.findings and not config.sees_findings(actor.os_user):
-            return fail(
-                _(
-                    "{user} may not read findings against a person (role in [people]); "
-                    "the report without them needs no --findings"
-                ).format(user=actor.os_user),
-                EXIT_USAGE,
-            )
-        paths = feed_files(feed) if feed else None
+        checked = report_reader(args, config)
+        if isinstance(checked, int):
+            return checked
+        actor, paths = checked
         layout = configured_layout(config.layout_path)
         report = build_report(
             store,

@@ -11,11 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from floorconsole.commands.common import deliver_audited
+from floorconsole.commands.common import deliver_audited, report_reader
 from floorconsole.i18n import _
 from floorconsole.identity import Actor
 from floorconsole.layout import FloorLayout, configured_layout
-from floorconsole.report import feed_files
 from floorconsole.reports.coverage import build_coverage, coverage_document
 from floorconsole.reports.document import Document
 from floorconsole.reports.feed import fold_period
@@ -30,9 +29,8 @@ from floorconsole.reports.periods import (
 )
 from floorconsole.reports.render import render
 from floorconsole.reports.worklog import build_work_report, work_document
-from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, actor_for, fail, run_with_store
+from floorconsole.store.cli_support import EXIT_OK, EXIT_USAGE, fail, run_with_store
 from floorconsole.store.errors import ReadOnlyStore
-from floorconsole.tail import not_regular_reason
 
 if TYPE_CHECKING:
     from floorconsole.config import Config
@@ -69,21 +67,10 @@ def run_owed(args: argparse.Namespace) -> int:
     def body(store: Store, config: Config) -> int:
         now = store.clock()
         today = local_date(now)
-        feed = Path(args.feed) if args.feed else config.feed_path
-        if args.feed and feed is not None and not feed.exists():
-            return fail(_("feed file not found: {feed}").format(feed=feed))
-        if feed and (reason := not_regular_reason(feed)):
-            return fail(reason)
-        actor = actor_for(args, config)
-        if args.findings and not config.sees_findings(actor.os_user):
-            return fail(
-                _(
-                    "{user} may not read findings against a person (role in [people]); "
-                    "the report without them needs no --findings"
-                ).format(user=actor.os_user),
-                EXIT_USAGE,
-            )
-        paths = feed_files(feed) if feed else None
+        checked = report_reader(args, config)
+        if isinstance(checked, int):
+            return checked
+        actor, paths = checked
         layout = configured_layout(config.layout_path)
         try:
             doc, target, monthly = _build(args, store, config, now, today, paths, layout)
