@@ -51,7 +51,7 @@ class TranslatedFooter(Footer):
             yield widget
 
 
-class FloorFooter(Footer):
+class FloorFooter(TranslatedFooter):
     """A `Footer` whose keys carry `-secondary` / `-minor` classes by how often they are used.
     With AMI configured, T and P join, the footer is compact and, when narrow, r and ^p make
     room (`-ami-wide`), so it still fits at 80 columns."""
@@ -82,5 +82,4 @@ class FloorFooter(Footer):
                     widget.add_class("-minor")
                 elif ami and action in AMI_NARROW_HIDDEN:
                     widget.add_class("-ami-wide")
-                widget.description = _(widget.description)  # bindings carry N_() English
             yield widget
